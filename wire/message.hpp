@@ -1,0 +1,221 @@
+// MessageView: a zero-copy, validate-once view over a DNS message.
+//
+// The counts in the header are attacker-controlled, so nothing is ever sized from them: parse()
+// rejects a count that cannot fit (count > size / 11 for records, size / 5 for questions) before
+// looking at anything else, then walks every name and every RDATA once, with zero heap allocation.
+// After a successful parse() iteration cannot fail: iterators only re-skip names already validated.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "wire/error.hpp"
+#include "wire/name.hpp"
+#include "wire/rdata.hpp"
+#include "wire/types.hpp"
+
+namespace dkimdoctor::wire {
+
+inline constexpr std::size_t kHeaderSize = 12;
+inline constexpr std::size_t kMaxMessageSize = 65535;
+
+// The 12-byte header (RFC 1035 §4.1.1), read and written by named offsets, never bit-fields.
+struct Header {
+  std::uint16_t id = 0;
+  bool qr = false;
+  Opcode opcode = Opcode::Query;
+  bool aa = false, tc = false, rd = false, ra = false;
+  bool z = false;  // reserved bit, kept so a rebuild is byte-exact
+  bool ad = false, cd = false;
+  std::uint8_t rcode = 0;  // low 4 bits only; see MessageView::rcode() for the extended value
+  std::uint16_t qdcount = 0, ancount = 0, nscount = 0, arcount = 0;
+
+  // Precondition: bytes.size() >= kHeaderSize.
+  static Header read(std::span<const std::uint8_t> bytes) noexcept;
+  void write(std::uint8_t* out) const noexcept;  // writes kHeaderSize bytes
+  std::uint16_t flags() const noexcept;          // the 16-bit flags word
+  bool operator==(const Header&) const = default;
+};
+
+struct Question {
+  Name name;
+  RRType type = RRType::A;
+  RRClass cls = RRClass::IN;
+  bool operator==(const Question&) const = default;
+  // ";owner CLASS TYPE" as dig prints a question line (with the leading ';').
+  std::string to_string() const;
+};
+
+struct Record {
+  Name owner;
+  RRType type = RRType::A;
+  RRClass cls = RRClass::IN;
+  std::uint32_t ttl = 0;
+  Rdata rdata;
+  bool operator==(const Record& other) const {
+    return owner.equals_exact(other.owner) && type == other.type && cls == other.cls && ttl == other.ttl &&
+           rdata == other.rdata;
+  }
+  // "owner TTL CLASS TYPE RDATA", fields separated by a tab as dig does.
+  std::string to_string() const;
+};
+
+// EDNS(0) from the OPT pseudo-record (RFC 6891 §6.1.3).
+struct Edns {
+  std::uint16_t udp_size = 0;        // OPT CLASS
+  std::uint8_t extended_rcode = 0;   // upper 8 bits of the 12-bit RCODE
+  std::uint8_t version = 0;
+  bool do_bit = false;
+  std::uint16_t flags = 0;           // the whole 16-bit flags field (DO is 0x8000)
+  std::vector<EdnsOption> options;
+  bool operator==(const Edns&) const = default;
+};
+
+class MessageView;
+
+// A question inside a validated message (offsets only).
+class QuestionView {
+ public:
+  Name name() const;
+  RRType type() const noexcept { return type_; }
+  RRClass cls() const noexcept { return cls_; }
+  std::size_t name_offset() const noexcept { return name_offset_; }
+  Question to_question() const { return Question{name(), type_, cls_}; }
+
+ private:
+  friend class MessageView;
+  friend class SectionIterator;
+  std::span<const std::uint8_t> msg_;
+  std::size_t name_offset_ = 0;
+  RRType type_{};
+  RRClass cls_{};
+};
+
+// A resource record inside a validated message (offsets only).
+class RecordView {
+ public:
+  std::size_t owner_offset() const noexcept { return owner_offset_; }
+  RRType type() const noexcept { return type_; }
+  RRClass cls() const noexcept { return cls_; }
+  std::uint32_t ttl() const noexcept { return ttl_; }
+  std::size_t rdata_offset() const noexcept { return rdata_offset_; }
+  std::uint16_t rdata_length() const noexcept { return rdlength_; }
+  Section section() const noexcept { return section_; }
+  std::span<const std::uint8_t> rdata_bytes() const noexcept { return msg_.subspan(rdata_offset_, rdlength_); }
+  std::span<const std::uint8_t> message() const noexcept { return msg_; }
+
+  Name owner() const;  // cannot fail on a validated message
+  WireResult<Rdata> rdata() const;  // decompressed copy (cannot fail for a validated message)
+  Record to_record() const;
+
+ private:
+  friend class MessageView;
+  friend class SectionIterator;
+  std::span<const std::uint8_t> msg_;
+  std::size_t owner_offset_ = 0;
+  std::size_t rdata_offset_ = 0;
+  std::uint32_t ttl_ = 0;
+  std::uint16_t rdlength_ = 0;
+  RRType type_{};
+  RRClass cls_{};
+  Section section_ = Section::Answer;
+};
+
+// Forward iterator over one section; yields QuestionView for Question, RecordView otherwise.
+class SectionIterator {
+ public:
+  using iterator_category = std::forward_iterator_tag;
+  using difference_type = std::ptrdiff_t;
+  using value_type = RecordView;
+  using pointer = const RecordView*;
+  using reference = const RecordView&;
+
+  SectionIterator() = default;
+  const RecordView& operator*() const noexcept { return rec_; }
+  const RecordView* operator->() const noexcept { return &rec_; }
+  SectionIterator& operator++() noexcept;
+  SectionIterator operator++(int) noexcept { auto t = *this; ++*this; return t; }
+  bool operator==(const SectionIterator& o) const noexcept { return remaining_ == o.remaining_; }
+
+ private:
+  friend class MessageView;
+  SectionIterator(std::span<const std::uint8_t> msg, std::size_t offset, std::uint16_t count, Section s) noexcept;
+  void load() noexcept;
+  std::span<const std::uint8_t> msg_;
+  std::size_t next_ = 0;
+  std::uint16_t remaining_ = 0;
+  RecordView rec_;
+};
+
+class QuestionIterator {
+ public:
+  using iterator_category = std::forward_iterator_tag;
+  using difference_type = std::ptrdiff_t;
+  using value_type = QuestionView;
+  using pointer = const QuestionView*;
+  using reference = const QuestionView&;
+
+  QuestionIterator() = default;
+  const QuestionView& operator*() const noexcept { return q_; }
+  const QuestionView* operator->() const noexcept { return &q_; }
+  QuestionIterator& operator++() noexcept;
+  QuestionIterator operator++(int) noexcept { auto t = *this; ++*this; return t; }
+  bool operator==(const QuestionIterator& o) const noexcept { return remaining_ == o.remaining_; }
+
+ private:
+  friend class MessageView;
+  QuestionIterator(std::span<const std::uint8_t> msg, std::size_t offset, std::uint16_t count) noexcept;
+  void load() noexcept;
+  std::span<const std::uint8_t> msg_;
+  std::size_t next_ = 0;
+  std::uint16_t remaining_ = 0;
+  QuestionView q_;
+};
+
+template <class It>
+struct Range {
+  It b, e;
+  It begin() const noexcept { return b; }
+  It end() const noexcept { return e; }
+  bool empty() const noexcept { return b == e; }
+};
+
+class MessageView {
+ public:
+  // Validates everything once; zero heap allocation. The span must outlive the view.
+  static WireResult<MessageView> parse(std::span<const std::uint8_t> bytes) noexcept;
+
+  const Header& header() const noexcept { return header_; }
+  std::span<const std::uint8_t> bytes() const noexcept { return msg_; }
+  // Bytes after the last record (not part of the message; reported, not an error).
+  std::size_t trailing_bytes() const noexcept { return msg_.size() - end_; }
+  std::size_t message_size() const noexcept { return end_; }
+
+  Range<QuestionIterator> questions() const noexcept;
+  // Records of one section (Answer, Authority or Additional; Question gives an empty range).
+  Range<SectionIterator> section(Section s) const noexcept;
+  Range<SectionIterator> answers() const noexcept { return section(Section::Answer); }
+  Range<SectionIterator> authority() const noexcept { return section(Section::Authority); }
+  Range<SectionIterator> additional() const noexcept { return section(Section::Additional); }
+
+  // The OPT record, if any (validated: at most one, in additional, root owner).
+  std::optional<RecordView> opt_record() const noexcept;
+  std::optional<Edns> edns() const;
+  // 12-bit RCODE: header RCODE combined with the OPT extended RCODE (RFC 6891 §6.1.3).
+  Rcode rcode() const noexcept;
+
+ private:
+  std::span<const std::uint8_t> msg_;
+  Header header_;
+  std::array<std::size_t, 4> section_offset_{};  // Question, Answer, Authority, Additional
+  std::size_t end_ = 0;
+  std::size_t opt_offset_ = 0;  // owner offset of OPT, 0 = none (offset 0 is inside the header)
+};
+
+}  // namespace dkimdoctor::wire
