@@ -1,0 +1,233 @@
+#include "cli/bulk_io.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+
+namespace dkimdoctor::cli {
+
+void DoneSet::add(std::uint64_t line) {
+  if (line >= bits_.size()) bits_.resize(line + 1 + bits_.size() / 2, false);
+  if (!bits_[line]) {
+    bits_[line] = true;
+    ++count_;
+  }
+}
+
+bool DoneSet::contains(std::uint64_t line) const { return line < bits_.size() && bits_[line]; }
+
+Result<DoneSet, std::string> scan_and_repair_output(const std::string& path) {
+  DoneSet done;
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) {
+    if (errno == ENOENT) return done;  // nothing to resume: a fresh run
+    return Unexpected{"cannot read " + path + ": " + std::strerror(errno)};
+  }
+  std::string line;
+  long whole_end = 0;  // offset just past the last '\n'
+  long offset = 0;
+  int c;
+  while ((c = std::fgetc(f)) != EOF) {
+    ++offset;
+    if (c != '\n') {
+      if (line.size() < kMaxBulkLineBytes * 4) line.push_back(static_cast<char>(c));
+      continue;
+    }
+    whole_end = offset;
+    nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (j.is_object()) {
+      auto it = j.find("line");
+      if (it != j.end() && it->is_number_unsigned()) done.add(it->get<std::uint64_t>());
+    }
+    line.clear();
+  }
+  const bool read_error = std::ferror(f) != 0;
+  std::fclose(f);
+  if (read_error) return Unexpected{"cannot read " + path};
+  if (whole_end != offset && ::truncate(path.c_str(), whole_end) != 0) {
+    return Unexpected{"cannot cut the partial last line of " + path + ": " + std::strerror(errno)};
+  }
+  return done;
+}
+
+InputReader::InputReader(std::FILE* in, std::size_t window, const DoneSet* skip, Deliver deliver,
+                         Finished finished)
+    : in_(in),
+      window_(static_cast<std::ptrdiff_t>(window == 0 ? 1 : window)),
+      skip_(skip),
+      deliver_(std::move(deliver)),
+      finished_(std::move(finished)) {}
+
+InputReader::~InputReader() {
+  stop();
+  if (thread_.joinable()) {
+    // The thread may be blocked in a read from a pipe that never ends; it owns nothing of ours that
+    // outlives the process, so it is left to the exit.
+    thread_.detach();
+  }
+}
+
+void InputReader::start() { thread_ = std::thread([this] { run(); }); }
+
+void InputReader::stop() {
+  stopping_ = true;
+  window_.release();  // wake a reader waiting for room
+}
+
+void InputReader::run() {
+  std::uint64_t number = 0;
+  std::optional<std::string> error;
+  InputLine current;
+  bool at_eof = false;
+  while (!at_eof && !stopping_) {
+    current.text.clear();
+    current.too_long = false;
+    int c;
+    bool any = false;
+    while ((c = getc_unlocked(in_)) != EOF) {
+      any = true;
+      if (c == '\n') break;
+      if (current.text.size() < kMaxBulkLineBytes) {
+        current.text.push_back(static_cast<char>(c));
+      } else {
+        current.too_long = true;
+      }
+    }
+    if (c == EOF) {
+      at_eof = true;
+      if (std::ferror(in_)) {
+        error = std::string("cannot read the input: ") + std::strerror(errno);
+        break;
+      }
+      if (!any) break;  // no final unterminated line
+    }
+    ++number;
+    if (!current.text.empty() && current.text.back() == '\r') current.text.pop_back();
+    lines_read_ = number;
+    if (skip_ != nullptr && skip_->contains(number)) {
+      ++lines_skipped_;
+      continue;
+    }
+    window_.acquire();
+    if (stopping_) break;
+    current.number = number;
+    deliver_(std::move(current));
+    current = InputLine{};
+  }
+  finished_(std::move(error));
+}
+
+Result<std::unique_ptr<OutputWriter>, std::string> OutputWriter::open(const std::string* path, bool append) {
+  if (path == nullptr) {
+    return std::unique_ptr<OutputWriter>(new OutputWriter(stdout, false, "standard output"));
+  }
+  std::FILE* f = std::fopen(path->c_str(), append ? "ab" : "wb");
+  if (f == nullptr) return Unexpected{"cannot open " + *path + " for writing: " + std::strerror(errno)};
+  return std::unique_ptr<OutputWriter>(new OutputWriter(f, true, *path));
+}
+
+OutputWriter::~OutputWriter() {
+  flush();
+  if (owned_) std::fclose(out_);
+}
+
+void OutputWriter::fail(int err) {
+  if (!error_) error_ = "cannot write to " + name_ + ": " + std::strerror(err);
+}
+
+void OutputWriter::write_line(std::string_view line) {
+  if (error_) return;
+  // One write per line: a line is either wholly in the buffer or not at all.
+  std::string buffer;
+  buffer.reserve(line.size() + 1);
+  buffer.append(line);
+  buffer.push_back('\n');
+  errno = 0;
+  if (std::fwrite(buffer.data(), 1, buffer.size(), out_) != buffer.size()) fail(errno ? errno : EIO);
+}
+
+bool OutputWriter::flush() {
+  if (error_) return false;
+  errno = 0;
+  if (std::fflush(out_) != 0) fail(errno ? errno : EIO);
+  return !error_;
+}
+
+namespace {
+std::string clock_text(double seconds) {
+  if (!std::isfinite(seconds) || seconds < 0) return "--:--";
+  auto s = static_cast<long long>(seconds + 0.5);
+  char buf[32];
+  if (s >= 3600) {
+    std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld", s / 3600, s / 60 % 60, s % 60);
+  } else {
+    std::snprintf(buf, sizeof buf, "%lld:%02lld", s / 60, s % 60);
+  }
+  return buf;
+}
+}  // namespace
+
+void Progress::draw(std::uint64_t done, std::uint64_t errors, double elapsed) {
+  if (!enabled_) return;
+  const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0.0;
+  std::string line = "\r";
+  if (total_ && *total_ > 0) {
+    constexpr int kWidth = 24;
+    const double fraction = std::min(1.0, static_cast<double>(done) / static_cast<double>(*total_));
+    const int filled = static_cast<int>(fraction * kWidth);
+    line += '[';
+    for (int i = 0; i < kWidth; ++i) line += i < filled ? '=' : (i == filled ? '>' : ' ');
+    line += ']';
+    char buf[160];
+    const double eta = rate > 0 ? static_cast<double>(*total_ - std::min(done, *total_)) / rate : NAN;
+    std::snprintf(buf, sizeof buf, " %llu/%llu %3.0f%% %.0f/s ETA %s errors %llu",
+                  static_cast<unsigned long long>(done), static_cast<unsigned long long>(*total_),
+                  fraction * 100.0, rate, clock_text(eta).c_str(), static_cast<unsigned long long>(errors));
+    line += buf;
+  } else {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "%llu done %.0f/s elapsed %s errors %llu",
+                  static_cast<unsigned long long>(done), rate, clock_text(elapsed).c_str(),
+                  static_cast<unsigned long long>(errors));
+    line += buf;
+  }
+  line += "\x1b[K";  // clear to end of line
+  std::fputs(line.c_str(), stderr);
+  std::fflush(stderr);
+  drawn_ = true;
+}
+
+void Progress::clear() {
+  if (!enabled_ || !drawn_) return;
+  std::fputs("\r\x1b[K", stderr);
+  std::fflush(stderr);
+  drawn_ = false;
+}
+
+std::optional<std::uint64_t> count_lines(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return std::nullopt;
+  std::uint64_t lines = 0;
+  bool last_was_newline = true;
+  char buf[1 << 16];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (buf[i] == '\n') ++lines;
+    }
+    last_was_newline = buf[n - 1] == '\n';
+  }
+  std::fclose(f);
+  if (!last_was_newline) ++lines;
+  return lines;
+}
+
+}  // namespace dkimdoctor::cli

@@ -1,0 +1,130 @@
+// The I/O around `dkimdoctor bulk`: an input reader that streams lines with back-pressure, an output
+// writer that only ever writes whole lines and notices a full disk or a closed pipe, the --resume scan of
+// an earlier output file, and the progress bar. None of it knows DNS.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <semaphore>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "wire/result.hpp"
+
+namespace dkimdoctor::cli {
+
+// Longest input line kept; a longer one is still one line (it yields one error result), its excess is
+// read and dropped so a hostile input cannot make memory grow.
+inline constexpr std::size_t kMaxBulkLineBytes = 64 * 1024;
+
+struct InputLine {
+  std::uint64_t number = 0;  // 1-based line number in the input
+  std::string text;          // without the line terminator; truncated to kMaxBulkLineBytes
+  bool too_long = false;
+};
+
+// Which line numbers an earlier, interrupted run already answered (read from its output file).
+class DoneSet {
+ public:
+  void add(std::uint64_t line);
+  bool contains(std::uint64_t line) const;
+  std::size_t size() const { return count_; }
+
+ private:
+  std::vector<bool> bits_;
+  std::size_t count_ = 0;
+};
+
+// Scans an existing output file for --resume: every whole line that is a JSON object with a "line"
+// member counts as done; a partial last line (a run killed mid-write) is cut off the file. Returns an
+// error message when the file cannot be read or repaired.
+Result<DoneSet, std::string> scan_and_repair_output(const std::string& path);
+
+// Reads lines on its own thread so a slow pipe never stalls the event loop. At most `window` lines are
+// handed out and not yet released; `deliver` is called on the reader thread for each line (the caller
+// posts it to its io_context). `finished` is called once, after the last line, with an error message
+// when reading failed.
+class InputReader {
+ public:
+  using Deliver = std::function<void(InputLine)>;
+  using Finished = std::function<void(std::optional<std::string> error)>;
+
+  InputReader(std::FILE* in, std::size_t window, const DoneSet* skip, Deliver deliver, Finished finished);
+  ~InputReader();
+  InputReader(const InputReader&) = delete;
+  InputReader& operator=(const InputReader&) = delete;
+
+  void start();
+  // A handed-out line is finished: one more may be read.
+  void release() { window_.release(); }
+  // Stop handing out lines (Ctrl-C). The thread ends at its next line or release.
+  void stop();
+  std::uint64_t lines_read() const { return lines_read_.load(); }
+  std::uint64_t lines_skipped() const { return lines_skipped_.load(); }
+
+ private:
+  void run();
+
+  std::FILE* in_;
+  std::counting_semaphore<1 << 20> window_;
+  const DoneSet* skip_;
+  Deliver deliver_;
+  Finished finished_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<std::uint64_t> lines_read_{0};
+  std::atomic<std::uint64_t> lines_skipped_{0};
+  std::thread thread_;
+};
+
+// Writes result lines. Each line goes out whole (one buffered write of line + '\n'); the first write
+// error (ENOSPC, EPIPE, ...) is kept and reported by error().
+class OutputWriter {
+ public:
+  // nullptr path: standard output. append: keep what is there (--resume).
+  static Result<std::unique_ptr<OutputWriter>, std::string> open(const std::string* path, bool append);
+  ~OutputWriter();
+  OutputWriter(const OutputWriter&) = delete;
+  OutputWriter& operator=(const OutputWriter&) = delete;
+
+  void write_line(std::string_view line);
+  // Flushes the buffer; false once any write failed.
+  bool flush();
+  const std::optional<std::string>& error() const { return error_; }
+
+ private:
+  OutputWriter(std::FILE* out, bool owned, std::string name) : out_(out), owned_(owned), name_(std::move(name)) {}
+  void fail(int err);
+
+  std::FILE* out_;
+  bool owned_;
+  std::string name_;
+  std::optional<std::string> error_;
+};
+
+// "[=====>    ] 1234/5000 25% 812/s ETA 0:05 errors 3" on one line of a terminal, redrawn in place.
+class Progress {
+ public:
+  explicit Progress(bool enabled) : enabled_(enabled) {}
+  void set_total(std::optional<std::uint64_t> total) { total_ = total; }
+  // Redraws; `elapsed` in seconds.
+  void draw(std::uint64_t done, std::uint64_t errors, double elapsed);
+  void clear();
+
+ private:
+  bool enabled_;
+  bool drawn_ = false;
+  std::optional<std::uint64_t> total_;
+};
+
+// Number of lines of a regular file (for the progress bar's total); nullopt for pipes.
+std::optional<std::uint64_t> count_lines(const std::string& path);
+
+}  // namespace dkimdoctor::cli
