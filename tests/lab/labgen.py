@@ -1,0 +1,727 @@
+#!/usr/bin/env python3
+"""Generates the dkimdoctor lab: zone files, NSD and Unbound configurations, root hints and the manifest.
+
+The lab is a small internet on loopback: a root, TLDs, amazonses.com and several DNS-hosting providers,
+each server set an NSD process on its own 127.53.x.y address. Customer domains each carry one scenario
+(a way SES verification can fail, or succeed) with the finding codes the diagnosis must report for it.
+
+Generation is deterministic for (domains, seed) and fast: it writes files only, it never starts anything
+(tests/lab/lab does that). Usage: labgen.py --state DIR --domains N --seed S
+"""
+import argparse
+import base64
+import json
+import os
+import random
+import shutil
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SERIAL = 2026112601
+STALE_SERIAL = 2026112500
+TTL = 3600
+NEG_TTL = 300  # SOA MINIMUM: how long "does not exist" may be cached (RFC 2308)
+
+UNBOUND_ADDR = "127.53.255.1"
+DEAD_ADDR = "127.53.250.250"  # nothing listens here
+MX_HOST_ADDR = "127.53.254.25"  # data only: mail hosts are never contacted
+WEB_ADDR = "127.53.254.80"  # data only
+PRIVATE_GLUE = ["10.53.0.1", "192.168.53.2", "172.16.53.3"]  # data only: must never be queried
+
+GLOBAL_REGION_TARGET = "dkim.amazonses.com"
+REGIONS_WITH_OWN_TARGET = ["eu-central-2", "ap-southeast-3"]
+FEEDBACK_REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-2", "ap-southeast-3"]
+TOKEN_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"
+
+# Public keys generated once with `openssl genrsa N | openssl rsa -pubout` and kept in tests/lab/keys.
+EASY_KEYS = ["rsa2048-a", "rsa2048-b", "rsa2048-c", "rsa2048-d", "rsa1024-a"]
+BYODKIM_KEY = "rsa2048-a"
+BYODKIM_OTHER_KEY = "rsa2048-b"
+BYODKIM_BIG_KEY = "rsa4096-a"
+
+
+# --- servers -------------------------------------------------------------------------------------------
+class Server:
+    """One NSD process: a host name, the addresses it listens on, the zones it serves (zone -> file)."""
+
+    def __init__(self, sid, host, addresses, v6=()):
+        self.id = sid
+        self.host = host
+        self.addresses = list(addresses)
+        self.v6 = list(v6)
+        self.zones = {}
+
+    def all_addresses(self):
+        return self.addresses + self.v6
+
+
+class Provider:
+    """A DNS-hosting company: two name servers (two NSD processes) serving its customers' zones."""
+
+    def __init__(self, label, tld, octet, v6_on_ns1=False):
+        self.label = label
+        self.tld = tld
+        self.zone = f"{label}.{tld}"
+        self.ns = [
+            Server(f"{label}-ns1", f"ns1.{label}.{tld}", [f"127.53.{octet}.1"], ["::1"] if v6_on_ns1 else []),
+            Server(f"{label}-ns2", f"ns2.{label}.{tld}", [f"127.53.{octet}.2"]),
+        ]
+
+
+ROOT = [Server("root-a", "a.root-servers.net", ["127.53.0.1"]),
+        Server("root-b", "b.root-servers.net", ["127.53.0.2"])]
+GTLD = [Server("gtld-a", "a.gtld-servers.net", ["127.53.1.1"]),  # com and net, as in the real world
+        Server("gtld-b", "b.gtld-servers.net", ["127.53.1.2"])]
+ORG = [Server("org-a", "a.nic.org", ["127.53.3.1"]),
+       Server("org-b", "b.nic.org", ["127.53.3.2"])]
+SES = [Server("ses-a", "ns1.amazonses.com", ["127.53.4.1"]),
+       Server("ses-b", "ns2.amazonses.com", ["127.53.4.2"])]
+PROVIDERS = [
+    Provider("dnshost", "net", 10),
+    Provider("cloudzone", "net", 11),
+    Provider("hostco", "com", 12),  # in-bailiwick glue for its .com customers
+    Provider("orgdns", "org", 13),  # .com/.net customers get no glue: NS names need their own resolution
+    Provider("sixdns", "net", 14, v6_on_ns1=True),  # ns1 also on ::1 (AAAA glue ::1)
+]
+PROVIDER_BY_LABEL = {p.label: p for p in PROVIDERS}
+TLDS = ["com", "net", "org"]
+
+
+def all_servers():
+    out = ROOT + GTLD + ORG + SES
+    for p in PROVIDERS:
+        out += p.ns
+    return out
+
+
+# --- scenarios -----------------------------------------------------------------------------------------
+# name -> (description, expected error/warning codes, info codes that should appear, identity kind)
+# Rule for the expectations: one finding per root cause. A record found at a variant name (underscore
+# stripped, domain appended, _domainkey removed) is reported with the variant's code, not also as
+# DKIM_RECORD_MISSING; a zone nobody can reach yields the delegation code, not record-level codes.
+SCENARIOS = [
+    ("easy-dkim-ok", "three Easy DKIM CNAMEs, correct", [], []),
+    ("byodkim-ok", "BYODKIM TXT v=DKIM1; k=rsa; p=<2048-bit key> in two strings", [], []),
+    ("regional-ok", "Easy DKIM in ap-southeast-3: CNAMEs to <token>.dkim.ap-southeast-3.amazonses.com", [], []),
+    ("two-regions", "six CNAMEs: us-east-1 tokens and eu-central-2 tokens", [], []),
+    ("glueless-ok", "correct, .com domain on orgdns.org name servers (no glue in com)", [], []),
+    ("ipv6-ok", "correct, on sixdns.net whose ns1 also has AAAA ::1", [], []),
+    ("dkim-missing", "no DKIM CNAME at all", ["DKIM_RECORD_MISSING"], ["NEGATIVE_CACHE_TTL"]),
+    ("dkim-one-missing", "two of the three CNAMEs", ["DKIM_RECORD_MISSING"], ["NEGATIVE_CACHE_TTL"]),
+    ("underscore-stripped", "CNAMEs at <token>domainkey.<domain>", ["DKIM_UNDERSCORE_STRIPPED"], []),
+    ("underscore-hyphen", "CNAMEs at <token>-domainkey.<domain>", ["DKIM_UNDERSCORE_STRIPPED"], []),
+    ("domain-appended", "CNAMEs at <token>._domainkey.<domain>.<domain>", ["DKIM_DOMAIN_APPENDED"], []),
+    ("token-lowercased", "_amazonses TXT holds the verification token lowercased", ["VALUE_CASE_CHANGED"], []),
+    ("byodkim-lowercased", "BYODKIM p= value lowercased", ["VALUE_CASE_CHANGED"], []),
+    ("wrong-target", "third CNAME points to another token's target (which has a key)", ["DKIM_WRONG_TARGET"], []),
+    ("wrong-region-target", "eu-central-2 identity, CNAMEs point to <token>.dkim.amazonses.com",
+     ["DKIM_WRONG_TARGET"], []),
+    ("domainkey-removed", "eu-central-2 identity published at <token>.<domain> (second-region workaround); "
+     "a us-east-1 identity's CNAMEs sit at the usual names", ["DKIM_DOMAINKEY_REMOVED"], []),
+    ("cname-chain", "CNAME -> <token>.ses-dkim.<domain> -> CNAME <token>.dkim.amazonses.com",
+     ["DKIM_CNAME_CHAIN"], []),
+    ("dkim-wrong-type", "CNAME flattened: the DKIM names hold the key TXT instead of a CNAME",
+     ["DKIM_WRONG_TYPE"], []),
+    ("target-unresolvable", "CNAMEs correct, but amazonses.com has no key for these tokens",
+     ["DKIM_TARGET_UNRESOLVABLE"], []),
+    ("byodkim-key-4096", "BYODKIM with a 4096-bit key split in four strings", ["DKIM_KEY_SIZE"], []),
+    ("byodkim-missing", "no TXT at the BYODKIM selector", ["DKIM_TXT_MISSING"], ["NEGATIVE_CACHE_TTL"]),
+    ("byodkim-mismatch", "BYODKIM TXT holds another (valid) key than the identity's", ["DKIM_KEY_MISMATCH"], []),
+    ("byodkim-multiple", "two TXT records at the selector (old and new key)", ["DKIM_MULTIPLE_VALUES"], []),
+    ("byodkim-quoted", "BYODKIM value stored with literal quote characters", ["DKIM_TXT_SPLIT"], []),
+    ("byodkim-testing", "BYODKIM key with t=y", ["DKIM_TESTING_MODE"], []),
+    ("byodkim-invalid", "p= is valid base64 but not an RSA public key", ["DKIM_KEY_INVALID"], []),
+    ("byodkim-tag-syntax", "'v=DKIM1 k=rsa; p=...' (missing ';')", ["DKIM_TAG_SYNTAX"], []),
+    ("tcp-required", "_amazonses TXT RRset of 36 values (> 1232 bytes: TC=1 over UDP, needs TCP)", [],
+     ["TCP_REQUIRED"]),
+    ("stale-secondary", "ns2 serves an older zone (serial 2026112500) without the third CNAME",
+     ["RECORD_INCONSISTENT", "SOA_SERIAL_MISMATCH"], []),
+    ("lame-server", "delegated to ns1+ns2 of its provider and ns1 of another provider that answers REFUSED",
+     ["NS_LAME"], []),
+    ("ns-set-mismatch", "parent delegates to provider A, the zone's own NS set names provider B "
+     "(both serve the same zone)", ["NS_SET_MISMATCH"], []),
+    ("not-delegated", "zone hosted at a provider but absent from the TLD (NXDOMAIN at the parent)",
+     ["DOMAIN_NOT_DELEGATED"], []),
+    ("private-ns", "delegated to ns1/ns2/ns3.<domain> with glue 10.53.0.1, 192.168.53.2, 172.16.53.3 "
+     "(never to be queried)", ["NS_PRIVATE_ADDRESS"], []),
+    ("ns-unreachable", "third NS ns3.<domain> has glue 127.53.250.250 where nothing listens",
+     ["NS_UNREACHABLE"], []),
+    ("token-missing", "no _amazonses TXT", ["VERIFICATION_TOKEN_MISSING"], ["NEGATIVE_CACHE_TTL"]),
+    ("token-appended", "_amazonses TXT at _amazonses.<domain>.<domain>", ["VERIFICATION_TOKEN_DOMAIN_APPENDED"],
+     []),
+    ("token-underscore", "verification TXT at amazonses.<domain>", ["VERIFICATION_TOKEN_UNDERSCORE_STRIPPED"], []),
+    ("mail-from-ok", "MAIL FROM mail.<domain>: MX 10 feedback-smtp.us-east-1.amazonses.com + SPF", [], []),
+    ("mail-from-wrong-mx", "MAIL FROM MX points to feedback-smtp.eu-west-1 for a us-east-1 identity",
+     ["MAIL_FROM_MX"], []),
+    ("mail-from-no-spf", "MAIL FROM MX right, SPF without include:amazonses.com", ["MAIL_FROM_SPF"], []),
+    ("dmarc-missing", "no _dmarc TXT", ["DMARC_MISSING"], []),
+    ("dmarc-syntax", "_dmarc TXT 'v=DMARC1; p=rejected'", ["DMARC_SYNTAX"], []),
+    ("email-mx-ok", "email identity, domain has MX with a resolvable host", [], []),
+    ("email-no-mx", "email identity, domain has neither MX nor A/AAAA", ["EMAIL_NO_MX"], []),
+    ("email-a-fallback", "email identity, domain has no MX but an A record (RFC 5321 implicit MX)", [],
+     ["EMAIL_A_FALLBACK"]),
+    ("email-null-mx", "email identity, domain publishes MX 0 . (RFC 7505)", ["EMAIL_NULL_MX"], []),
+    ("email-mx-unresolvable", "email identity, MX host name does not exist", ["EMAIL_MX_UNRESOLVABLE"], []),
+]
+SCENARIO_NAMES = [s[0] for s in SCENARIOS]
+BYODKIM_SCENARIOS = {n for n in SCENARIO_NAMES if n.startswith("byodkim")}
+EMAIL_SCENARIOS = {n for n in SCENARIO_NAMES if n.startswith("email-")}
+MAIL_FROM_SCENARIOS = {n for n in SCENARIO_NAMES if n.startswith("mail-from")}
+
+
+# --- small helpers -------------------------------------------------------------------------------------
+def load_key(name):
+    path = os.path.join(HERE, "keys", f"{name}.pub.pem")
+    with open(path) as f:
+        pem = f.read()
+    b64 = "".join(line for line in pem.splitlines() if not line.startswith("-----"))
+    return pem, b64
+
+
+def txt(value, chunk=255):
+    """A TXT RDATA in zone-file form: the value split into quoted strings of at most `chunk` bytes."""
+    parts = [value[i:i + chunk] for i in range(0, len(value), chunk)] or [""]
+    out = []
+    for p in parts:
+        out.append('"' + p.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return " ".join(out)
+
+
+def token(rng):
+    return "".join(rng.choice(TOKEN_ALPHABET) for _ in range(32))
+
+
+def verification_token(rng):
+    while True:
+        t = base64.b64encode(bytes(rng.getrandbits(8) for _ in range(32))).decode()
+        if any(c.isupper() for c in t) and any(c.islower() for c in t):
+            return t
+
+
+def dkim_target(tok, region):
+    if region in REGIONS_WITH_OWN_TARGET:
+        return f"{tok}.dkim.{region}.amazonses.com"
+    return f"{tok}.{GLOBAL_REGION_TARGET}"
+
+
+def soa(primary, zone):
+    contact = "hostmaster." + (zone if zone != "." else "root-servers.net")
+    return f"@ {TTL} IN SOA {primary}. {contact.rstrip('.')}. {{serial}} 7200 900 1209600 {NEG_TTL}"
+
+
+class Zone:
+    """Zone-file text under construction; owners are relative to the origin, '@' is the apex."""
+
+    def __init__(self, origin, primary):
+        self.origin = origin
+        self.lines = [f"$ORIGIN {origin if origin == '.' else origin + '.'}", f"$TTL {TTL}", soa(primary, origin)]
+
+    def add(self, owner, rtype, rdata):
+        self.lines.append(f"{owner} IN {rtype} {rdata}")
+
+    def text(self, serial=SERIAL):
+        return "\n".join(self.lines).replace("{serial}", str(serial), 1) + "\n"
+
+
+def rel(name, origin):
+    """Owner name relative to origin (absolute with a trailing dot if outside)."""
+    if name == origin:
+        return "@"
+    if origin == ".":
+        return name + "."
+    if name.endswith("." + origin):
+        return name[: -len(origin) - 1]
+    return name + "."
+
+
+# --- the generator -------------------------------------------------------------------------------------
+class Lab:
+    def __init__(self, state, n, seed):
+        self.state = state
+        self.n = n
+        self.seed = seed
+        self.rng = random.Random(seed)
+        self.keys = {k: load_key(k) for k in EASY_KEYS + [BYODKIM_BIG_KEY]}
+        self.zone_files = {}  # file name (relative to zones/) -> text
+        self.tld_delegations = {t: [] for t in TLDS}  # tld -> [(child zone, [(ns host, [glue addrs])])]
+        self.ses_keys = []  # (owner relative to amazonses.com, key name)
+        self.domains = []
+        self.names = []
+
+    # Customer zones -----------------------------------------------------------------------------------
+    def serve(self, servers, zone, fname):
+        for s in servers:
+            s.zones[zone] = fname
+
+    def delegate(self, zone, ns):
+        """ns: [(host, [addresses])]; glue is written only where the TLD zone may hold it (in bailiwick)."""
+        tld = zone.rsplit(".", 1)[1]
+        self.tld_delegations[tld].append((zone, ns))
+
+    @staticmethod
+    def ns_entry(server):
+        return {"name": server.host, "addresses": server.all_addresses()}
+
+    def make_domain(self, i):
+        rng = self.rng
+        scen, desc, codes, info = SCENARIOS[i % len(SCENARIOS)]
+        tld = rng.choice(["com", "com", "net", "org"])
+        prov = PROVIDERS[rng.randrange(len(PROVIDERS))]
+        if scen == "glueless-ok":
+            tld, prov = "com", PROVIDER_BY_LABEL["orgdns"]
+        elif scen == "ipv6-ok":
+            prov = PROVIDER_BY_LABEL["sixdns"]
+        domain = f"{scen}-{i}.{tld}"
+        z = Zone(domain, prov.ns[0].host)
+
+        ident = {"domain": domain, "easy_dkim_tokens": [], "region": None, "byodkim_selector": None,
+                 "byodkim_public_key_pem": None, "verification_token": verification_token(rng),
+                 "mail_from": None, "email": None, "additional_regions": []}
+        byodkim = scen in BYODKIM_SCENARIOS
+        if byodkim:
+            ident["byodkim_selector"] = f"sel{rng.randrange(1000, 9999)}"
+            key = BYODKIM_BIG_KEY if scen == "byodkim-key-4096" else BYODKIM_KEY
+            ident["byodkim_public_key_pem"] = os.path.join(self.state, "keys", f"{key}.pub.pem")
+        else:
+            ident["easy_dkim_tokens"] = [token(rng) for _ in range(3)]
+        if scen == "regional-ok":
+            ident["region"] = "ap-southeast-3"
+        elif scen in ("wrong-region-target", "domainkey-removed"):
+            ident["region"] = "eu-central-2"
+        elif scen in MAIL_FROM_SCENARIOS or scen == "two-regions":
+            ident["region"] = "us-east-1"
+        if scen == "two-regions":
+            ident["additional_regions"] = [{"region": "eu-central-2",
+                                            "easy_dkim_tokens": [token(rng) for _ in range(3)]}]
+        if scen in MAIL_FROM_SCENARIOS:
+            ident["mail_from"] = f"mail.{domain}"
+        if scen in EMAIL_SCENARIOS:
+            ident["email"] = f"ses-sender@{domain}"
+
+        # Name servers: parent delegation and the zone's own NS set.
+        servers_serving = list(prov.ns)
+        parent_ns = [(s.host, s.all_addresses()) for s in prov.ns]
+        zone_ns = [s.host for s in prov.ns]
+        server_facts = [dict(self.ns_entry(s), in_parent=True, in_zone=True, state="ok") for s in prov.ns]
+        stale_on = None
+        if scen == "stale-secondary":
+            stale_on = prov.ns[1]
+            server_facts[1]["state"] = "stale"
+        elif scen == "lame-server":
+            other = PROVIDERS[(PROVIDERS.index(prov) + 1) % len(PROVIDERS)].ns[0]
+            parent_ns.append((other.host, other.all_addresses()))
+            zone_ns.append(other.host)
+            server_facts.append(dict(self.ns_entry(other), in_parent=True, in_zone=True, state="lame"))
+        elif scen == "ns-set-mismatch":
+            other = PROVIDERS[(PROVIDERS.index(prov) + 1) % len(PROVIDERS)]
+            zone_ns = [s.host for s in other.ns]
+            servers_serving += other.ns
+            for f in server_facts:
+                f["in_zone"] = False
+            server_facts += [dict(self.ns_entry(s), in_parent=False, in_zone=True, state="ok") for s in other.ns]
+        elif scen == "ns-unreachable":
+            host = f"ns3.{domain}"
+            parent_ns.append((host, [DEAD_ADDR]))
+            zone_ns.append(host)
+            z.add("ns3", "A", DEAD_ADDR)
+            server_facts.append({"name": host, "addresses": [DEAD_ADDR], "in_parent": True, "in_zone": True,
+                                 "state": "unreachable"})
+        elif scen == "private-ns":
+            parent_ns = [(f"ns{k + 1}.{domain}", [a]) for k, a in enumerate(PRIVATE_GLUE)]
+            zone_ns = [h for h, _ in parent_ns]
+            servers_serving = []
+            server_facts = [{"name": h, "addresses": a, "in_parent": True, "in_zone": True, "state": "private"}
+                            for h, a in parent_ns]
+        elif scen == "not-delegated":
+            for f in server_facts:
+                f["in_parent"] = False
+        for h in zone_ns:
+            z.add("@", "NS", h + ".")
+
+        # Web, mail, policy records every domain has unless its scenario says otherwise.
+        if scen != "email-no-mx":
+            z.add("@", "A", WEB_ADDR)
+        if scen == "email-null-mx":
+            z.add("@", "MX", "0 .")
+        elif scen == "email-mx-unresolvable":
+            z.add("@", "MX", f"10 mx.nowhere-{i}.{tld}.")
+        elif scen not in ("email-no-mx", "email-a-fallback"):
+            z.add("@", "MX", "10 mx")
+            z.add("mx", "A", MX_HOST_ADDR)
+        z.add("@", "TXT", txt("v=spf1 mx include:amazonses.com ~all"))
+        if scen == "dmarc-syntax":
+            z.add("_dmarc", "TXT", txt("v=DMARC1; p=rejected"))
+        elif scen != "dmarc-missing":
+            z.add("_dmarc", "TXT", txt(f"v=DMARC1; p=quarantine; rua=mailto:dmarc@{domain}"))
+
+        # Legacy verification token.
+        vt = ident["verification_token"]
+        if scen == "token-lowercased":
+            z.add("_amazonses", "TXT", txt(vt.lower()))
+        elif scen == "token-appended":
+            z.add(f"_amazonses.{domain}", "TXT", txt(vt))
+        elif scen == "token-underscore":
+            z.add("amazonses", "TXT", txt(vt))
+        elif scen == "tcp-required":
+            for _ in range(35):
+                z.add("_amazonses", "TXT", txt(verification_token(rng)))
+            z.add("_amazonses", "TXT", txt(vt))
+        elif scen != "token-missing":
+            z.add("_amazonses", "TXT", txt(vt))
+
+        # MAIL FROM.
+        if scen in MAIL_FROM_SCENARIOS:
+            mx_region = "eu-west-1" if scen == "mail-from-wrong-mx" else "us-east-1"
+            z.add("mail", "MX", f"10 feedback-smtp.{mx_region}.amazonses.com.")
+            spf = "v=spf1 -all" if scen == "mail-from-no-spf" else "v=spf1 include:amazonses.com ~all"
+            z.add("mail", "TXT", txt(spf))
+
+        # DKIM.
+        stale_skip = None
+        if byodkim:
+            self.byodkim_records(z, scen, ident["byodkim_selector"])
+        else:
+            toks = ident["easy_dkim_tokens"]
+            region = ident["region"]
+            publish_keys = scen != "target-unresolvable"
+            for k, t in enumerate(toks):
+                target = dkim_target(t, region)
+                if publish_keys:
+                    self.ses_key(target, t)
+                if scen == "dkim-missing" or (scen == "dkim-one-missing" and k == 2):
+                    continue
+                if scen == "underscore-stripped":
+                    z.add(f"{t}domainkey", "CNAME", target + ".")
+                elif scen == "underscore-hyphen":
+                    z.add(f"{t}-domainkey", "CNAME", target + ".")
+                elif scen == "domain-appended":
+                    z.add(f"{t}._domainkey.{domain}", "CNAME", target + ".")
+                elif scen == "wrong-target" and k == 2:
+                    other = token(rng)
+                    self.ses_key(dkim_target(other, region), other)
+                    z.add(f"{t}._domainkey", "CNAME", dkim_target(other, region) + ".")
+                elif scen == "wrong-region-target":
+                    wrong = dkim_target(t, None)
+                    self.ses_key(wrong, t)
+                    z.add(f"{t}._domainkey", "CNAME", wrong + ".")
+                elif scen == "domainkey-removed":
+                    z.add(t, "CNAME", target + ".")
+                elif scen == "cname-chain":
+                    z.add(f"{t}._domainkey", "CNAME", f"{t}.ses-dkim")
+                    z.add(f"{t}.ses-dkim", "CNAME", target + ".")
+                elif scen == "dkim-wrong-type":
+                    z.add(f"{t}._domainkey", "TXT", txt(self.key_record(t)))
+                else:
+                    z.add(f"{t}._domainkey", "CNAME", target + ".")
+                    if scen == "stale-secondary" and k == 2:
+                        stale_skip = len(z.lines) - 1
+            if scen == "domainkey-removed":
+                # The first region's identity (not the one checked) uses the usual names.
+                for _ in range(3):
+                    t = token(rng)
+                    self.ses_key(dkim_target(t, None), t)
+                    z.add(f"{t}._domainkey", "CNAME", dkim_target(t, None) + ".")
+            for extra in ident["additional_regions"]:
+                for t in extra["easy_dkim_tokens"]:
+                    target = dkim_target(t, extra["region"])
+                    self.ses_key(target, t)
+                    z.add(f"{t}._domainkey", "CNAME", target + ".")
+
+        fname = f"{domain}.zone"
+        self.zone_files[fname] = z.text()
+        if stale_on is not None:
+            stale = Zone.__new__(Zone)
+            stale.lines = [l for k, l in enumerate(z.lines) if k != stale_skip]
+            sname = f"stale/{domain}.zone"
+            self.zone_files[sname] = stale.text(STALE_SERIAL)
+            self.serve([s for s in servers_serving if s is not stale_on], domain, fname)
+            self.serve([stale_on], domain, sname)
+        else:
+            self.serve(servers_serving, domain, fname)
+        if scen != "not-delegated":
+            self.delegate(domain, parent_ns)
+
+        # Names for the resolver benchmark.
+        if byodkim:
+            self.names.append(f"{ident['byodkim_selector']}._domainkey.{domain} TXT")
+        for t in ident["easy_dkim_tokens"]:
+            self.names.append(f"{t}._domainkey.{domain} TXT")
+        self.names.append(f"_amazonses.{domain} TXT")
+
+        expect = {"verdict": "problems" if codes else "ok", "codes": list(codes), "info": list(info)}
+        self.domains.append({"domain": domain, "scenario": scen, "description": desc, "provider": prov.zone,
+                             "identity": ident, "expect": expect, "servers": server_facts})
+
+    def key_record(self, tok):
+        key = EASY_KEYS[int.from_bytes(tok.encode()[:4], "big") % len(EASY_KEYS)]
+        return f"v=DKIM1; k=rsa; p={self.keys[key][1]}"
+
+    def ses_key(self, target, tok):
+        self.ses_keys.append((rel(target, "amazonses.com"), self.key_record(tok)))
+
+    def byodkim_records(self, z, scen, sel):
+        owner = f"{sel}._domainkey"
+        good = self.keys[BYODKIM_KEY][1]
+        if scen == "byodkim-missing":
+            return
+        value = {
+            "byodkim-ok": f"v=DKIM1; k=rsa; p={good}",
+            "byodkim-lowercased": f"v=DKIM1; k=rsa; p={good.lower()}",
+            "byodkim-key-4096": f"v=DKIM1; k=rsa; p={self.keys[BYODKIM_BIG_KEY][1]}",
+            "byodkim-mismatch": f"v=DKIM1; k=rsa; p={self.keys[BYODKIM_OTHER_KEY][1]}",
+            "byodkim-multiple": f"v=DKIM1; k=rsa; p={good}",
+            "byodkim-quoted": f'"v=DKIM1; k=rsa; p={good}"',
+            "byodkim-testing": f"v=DKIM1; k=rsa; t=y; p={good}",
+            "byodkim-invalid": "v=DKIM1; k=rsa; p=" + base64.b64encode(b"this is not a DER public key" * 8).decode(),
+            "byodkim-tag-syntax": f"v=DKIM1 k=rsa; p={good}",
+        }[scen]
+        z.add(owner, "TXT", txt(value))
+        if scen == "byodkim-multiple":
+            z.add(owner, "TXT", txt(f"v=DKIM1; k=rsa; p={self.keys[BYODKIM_OTHER_KEY][1]}"))
+
+    # Infrastructure zones -----------------------------------------------------------------------------
+    def infrastructure(self):
+        root = Zone(".", ROOT[0].host)
+        for s in ROOT:
+            root.add("@", "NS", s.host + ".")
+        for tld in ("com", "net"):
+            for s in GTLD:
+                root.add(tld, "NS", s.host + ".")
+        for s in ORG:
+            root.add("org", "NS", s.host + ".")
+        for s in ROOT + GTLD + ORG:  # glue (under net and org)
+            root.add(s.host + ".", "A", s.addresses[0])
+        self.zone_files["root.zone"] = root.text()
+        self.serve(ROOT, ".", "root.zone")
+
+        rs = Zone("root-servers.net", ROOT[0].host)
+        for s in ROOT:
+            rs.add("@", "NS", s.host + ".")
+            rs.add(rel(s.host, "root-servers.net"), "A", s.addresses[0])
+        self.zone_files["root-servers.net.zone"] = rs.text()
+        self.serve(ROOT, "root-servers.net", "root-servers.net.zone")
+
+        ses = Zone("amazonses.com", SES[0].host)
+        for s in SES:
+            ses.add("@", "NS", s.host + ".")
+            ses.add(rel(s.host, "amazonses.com"), "A", s.addresses[0])
+        ses.add("@", "TXT", txt("v=spf1 ip4:127.53.254.0/24 -all"))
+        for r in FEEDBACK_REGIONS:
+            ses.add(f"feedback-smtp.{r}", "A", "127.53.254.26")
+        seen = set()
+        for owner, value in self.ses_keys:
+            if owner not in seen:
+                seen.add(owner)
+                ses.add(owner, "TXT", txt(value))
+        self.zone_files["amazonses.com.zone"] = ses.text()
+        self.serve(SES, "amazonses.com", "amazonses.com.zone")
+        self.delegate("amazonses.com", [(s.host, s.addresses) for s in SES])
+
+        for p in PROVIDERS:
+            pz = Zone(p.zone, p.ns[0].host)
+            for s in p.ns:
+                pz.add("@", "NS", s.host + ".")
+            for s in p.ns:
+                pz.add(rel(s.host, p.zone), "A", s.addresses[0])
+                for a in s.v6:
+                    pz.add(rel(s.host, p.zone), "AAAA", a)
+            pz.add("@", "A", WEB_ADDR)
+            self.zone_files[f"{p.zone}.zone"] = pz.text()
+            self.serve(p.ns, p.zone, f"{p.zone}.zone")
+            self.delegate(p.zone, [(s.host, s.all_addresses()) for s in p.ns])
+
+        self.delegate("root-servers.net", [(s.host, s.addresses) for s in ROOT])
+        for tld, servers in (("com", GTLD), ("net", GTLD), ("org", ORG)):
+            tz = Zone(tld, servers[0].host)
+            for s in servers:
+                tz.add("@", "NS", s.host + ".")
+            if tld == "net":
+                for s in GTLD:
+                    tz.add(rel(s.host, "net"), "A", s.addresses[0])
+            if tld == "org":
+                for s in ORG:
+                    tz.add(rel(s.host, "org"), "A", s.addresses[0])
+            for child, ns in self.tld_delegations[tld]:
+                owner = rel(child, tld)
+                for host, addrs in ns:
+                    tz.add(owner, "NS", host + ".")
+                for host, addrs in ns:
+                    if host == child or host.endswith("." + child):  # glue only in bailiwick
+                        for a in addrs:
+                            tz.add(rel(host, tld), "AAAA" if ":" in a else "A", a)
+            self.zone_files[f"{tld}.zone"] = tz.text()
+            self.serve(servers, tld, f"{tld}.zone")
+
+    # Output ---------------------------------------------------------------------------------------------
+    def write(self):
+        st = self.state
+        for sub in ("zones", "nsd", "unbound", "keys"):
+            shutil.rmtree(os.path.join(st, sub), ignore_errors=True)
+        os.makedirs(os.path.join(st, "zones", "stale"))
+        os.makedirs(os.path.join(st, "keys"))
+        for name in EASY_KEYS + [BYODKIM_BIG_KEY]:
+            shutil.copy(os.path.join(HERE, "keys", f"{name}.pub.pem"), os.path.join(st, "keys"))
+        zdir = os.path.join(st, "zones")
+        for fname, text in self.zone_files.items():
+            with open(os.path.join(zdir, fname), "w") as f:
+                f.write(text)
+
+        servers = all_servers()
+        for s in servers:
+            d = os.path.join(st, "nsd", s.id)
+            os.makedirs(d)
+            conf = [
+                "server:",
+                *[f"  ip-address: {a}" for a in s.all_addresses()],
+                "  port: 53",
+                "  do-ip4: yes",
+                "  do-ip6: yes",
+                '  database: ""',
+                f'  zonelistfile: "{d}/zone.list"',
+                f'  xfrdfile: "{d}/xfrd.state"',
+                f'  xfrdir: "{d}"',
+                f'  pidfile: "{d}/nsd.pid"',
+                f'  logfile: "{d}/nsd.log"',
+                '  username: ""',
+                '  chroot: ""',
+                f'  zonesdir: "{zdir}"',
+                f"  identity: {s.host}",
+                "  hide-version: yes",
+                "  verbosity: 0",
+                "  server-count: 1",
+                "  reuseport: no",
+                "  ipv4-edns-size: 1232",
+                "  ipv6-edns-size: 1232",
+                "  tcp-count: 256",
+                "  refuse-any: yes",
+                "remote-control:",
+                "  control-enable: no",
+            ]
+            for zone, fname in s.zones.items():
+                conf += ["zone:", f"  name: {zone}", f"  zonefile: {fname}"]
+            with open(os.path.join(d, "nsd.conf"), "w") as f:
+                f.write("\n".join(conf) + "\n")
+
+        hints = [";  Root hints of the dkimdoctor lab (named.root format). Lab data: these addresses exist only",
+                 ";  inside the lab's network namespace.", ".                        3600000      NS    "
+                 + ROOT[0].host + "."]
+        for s in ROOT[1:]:
+            hints.append(f".                        3600000      NS    {s.host}.")
+        for s in ROOT:
+            hints.append(f"{s.host + '.':<24} 3600000      A     {s.addresses[0]}")
+        hints.append("; End of file")
+        with open(os.path.join(st, "root.hints"), "w") as f:
+            f.write("\n".join(hints) + "\n")
+
+        self.write_unbound()
+
+        # servers.list: what tests/lab/lab starts and waits for: id, conf, a zone to ask SOA for, addresses.
+        with open(os.path.join(st, "servers.list"), "w") as f:
+            for s in servers:
+                probe = list(s.zones)[-1]  # the last zone in the config: loaded last
+                f.write(f"{s.id} {os.path.join(st, 'nsd', s.id, 'nsd.conf')} {probe} {' '.join(s.all_addresses())}\n")
+
+        manifest = {
+            "seed": self.seed,
+            "domain_count": self.n,
+            "root_hints": os.path.join(st, "root.hints"),
+            "root_servers": [a for s in ROOT for a in s.addresses],
+            "unbound": UNBOUND_ADDR,
+            "scenarios": [{"name": n, "description": d, "codes": c, "info": i} for n, d, c, i in SCENARIOS],
+            "servers": [{"name": s.host, "id": s.id, "addresses": s.all_addresses(), "zones": sorted(s.zones)}
+                        for s in servers],
+            "domains": self.domains,
+        }
+        with open(os.path.join(st, "manifest.json"), "w") as f:
+            json.dump(manifest, f, indent=1)
+            f.write("\n")
+        with open(os.path.join(st, "identities.jsonl"), "w") as f:
+            for d in self.domains:
+                f.write(json.dumps(d["identity"], separators=(",", ":")) + "\n")
+        with open(os.path.join(st, "names.txt"), "w") as f:
+            f.write("\n".join(self.names) + "\n")
+
+    def write_unbound(self):
+        st = self.state
+        d = os.path.join(st, "unbound")
+        os.makedirs(d, exist_ok=True)
+        qmin = os.environ.get("DKIMDOCTOR_LAB_QNAME_MINIMISATION", "no")
+        conf = f"""# Unbound for the dkimdoctor lab. Written by tests/lab/labgen.py; never the packaged config.
+server:
+  interface: {UNBOUND_ADDR}
+  port: 53
+  do-ip4: yes
+  do-ip6: yes
+  do-udp: yes
+  do-tcp: yes
+  access-control: 127.0.0.0/8 allow
+  access-control: ::1 allow
+  chroot: ""
+  username: ""
+  directory: "{d}"
+  pidfile: "{d}/unbound.pid"
+  use-syslog: no
+  logfile: "{d}/unbound.log"
+  verbosity: 0
+  root-hints: "{st}/root.hints"
+  module-config: "iterator"
+  do-not-query-localhost: no
+  # The lab's private-range glue is data only: never send a packet there.
+  do-not-query-address: 10.0.0.0/8
+  do-not-query-address: 172.16.0.0/12
+  do-not-query-address: 192.168.0.0/16
+  harden-referral-path: no
+  qname-minimisation: {qmin}
+  num-threads: 1
+  num-queries-per-thread: 4096
+  outgoing-range: 8192
+  so-reuseport: no
+  edns-buffer-size: 1232
+  prefetch: no
+  minimal-responses: yes
+  extended-statistics: yes
+  statistics-cumulative: no
+  statistics-interval: 0
+remote-control:
+  control-enable: yes
+  control-interface: "{d}/unbound.ctl"
+  control-use-cert: no
+"""
+        with open(os.path.join(d, "unbound.conf"), "w") as f:
+            f.write(conf)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--state")
+    ap.add_argument("--domains", type=int, default=50)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--scenarios-markdown", action="store_true", help="print the scenario table and exit")
+    a = ap.parse_args()
+    if a.scenarios_markdown:
+        print("| scenario | what the lab serves | expected codes (error/warning) | info |")
+        print("|---|---|---|---|")
+        for n, d, c, i in SCENARIOS:
+            print(f"| `{n}` | {d} | {', '.join(f'`{x}`' for x in c) or '— (verdict ok)'} | "
+                  f"{', '.join(f'`{x}`' for x in i)} |")
+        return 0
+    if not a.state:
+        print("labgen: --state DIR is required", file=sys.stderr)
+        return 2
+    if a.domains < 1:
+        print("labgen: --domains must be at least 1", file=sys.stderr)
+        return 2
+    if a.domains < len(SCENARIOS):
+        print(f"labgen: note: {a.domains} domains cover only the first {a.domains} of {len(SCENARIOS)} scenarios",
+              file=sys.stderr)
+    os.makedirs(a.state, exist_ok=True)
+    lab = Lab(os.path.abspath(a.state), a.domains, a.seed)
+    for i in range(a.domains):
+        lab.make_domain(i)
+    lab.infrastructure()
+    lab.write()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
