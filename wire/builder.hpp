@@ -61,10 +61,9 @@ class MessageBuilder {
 
  private:
   WireResult<void> write_name(const Name& name, bool compress);
-  WireResult<void> check_room(std::size_t start) ;
+  WireResult<void> check_room(std::size_t start);
   void remember(std::size_t offset, const Name& name, std::size_t label_index);
   bool find(const Name& name, std::size_t first_label, std::uint16_t* pointer) const;
-  void finish_header();
 
   static constexpr std::size_t kMaxCompressionEntries = 64;
   struct Entry {
@@ -82,6 +81,7 @@ class MessageBuilder {
   std::size_t table_size_ = 0;
   bool truncated_ = false;
   bool finished_ = false;
+  bool opt_written_ = false;  // an OPT record was added through add_record
   std::optional<std::vector<std::uint8_t>> opt_rr_;  // pending OPT record bytes
 };
 

@@ -32,6 +32,8 @@ enum class Errc {
   message_truncated,      // builder: record not added, the message was truncated and TC set
   section_order,          // builder: records added out of section order
   too_many_records,       // builder: a section count would exceed 65535
+  rcode_needs_edns,       // builder: an RCODE above 15 without an OPT record
+  builder_finished,       // builder: used after finish()
 };
 
 struct Error {

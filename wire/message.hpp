@@ -78,6 +78,8 @@ struct Edns {
 };
 
 class MessageView;
+class SectionIterator;
+class QuestionIterator;
 
 // A question inside a validated message (offsets only).
 class QuestionView {
@@ -90,7 +92,7 @@ class QuestionView {
 
  private:
   friend class MessageView;
-  friend class SectionIterator;
+  friend class QuestionIterator;
   std::span<const std::uint8_t> msg_;
   std::size_t name_offset_ = 0;
   RRType type_{};

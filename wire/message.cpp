@@ -1,0 +1,287 @@
+#include "wire/message.hpp"
+
+namespace dkimdoctor::wire {
+
+namespace {
+
+// Header field offsets (RFC 1035 §4.1.1).
+constexpr std::size_t kOffId = 0, kOffFlags = 2, kOffQd = 4, kOffAn = 6, kOffNs = 8, kOffAr = 10;
+// Bits of the flags word.
+constexpr std::uint16_t kQr = 0x8000, kAa = 0x0400, kTc = 0x0200, kRd = 0x0100, kRa = 0x0080, kZ = 0x0040,
+                        kAd = 0x0020, kCd = 0x0010;
+constexpr unsigned kOpcodeShift = 11;
+// Smallest question (root name + type + class) and smallest record (root owner + 10 octets).
+constexpr std::size_t kMinQuestion = 5, kMinRecord = 11;
+
+inline std::uint16_t get16(const std::uint8_t* p) noexcept { return static_cast<std::uint16_t>((p[0] << 8) | p[1]); }
+inline std::uint32_t get32(const std::uint8_t* p) noexcept {
+  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
+}
+inline void put16(std::uint8_t* p, std::uint16_t v) noexcept {
+  p[0] = static_cast<std::uint8_t>(v >> 8);
+  p[1] = static_cast<std::uint8_t>(v);
+}
+
+// Skips a name that parse() already validated: no checks needed, it cannot run off the message.
+inline std::size_t skip_valid_name(const std::uint8_t* d, std::size_t pos) noexcept {
+  for (;;) {
+    const std::uint8_t b = d[pos];
+    if (b == 0) return pos + 1;
+    if (b >= 0xC0) return pos + 2;
+    pos += 1u + b;
+  }
+}
+
+}  // namespace
+
+Header Header::read(std::span<const std::uint8_t> b) noexcept {
+  Header h;
+  const std::uint8_t* p = b.data();
+  h.id = get16(p + kOffId);
+  const std::uint16_t f = get16(p + kOffFlags);
+  h.qr = f & kQr;
+  h.opcode = static_cast<Opcode>((f >> kOpcodeShift) & 0xF);
+  h.aa = f & kAa;
+  h.tc = f & kTc;
+  h.rd = f & kRd;
+  h.ra = f & kRa;
+  h.z = f & kZ;
+  h.ad = f & kAd;
+  h.cd = f & kCd;
+  h.rcode = static_cast<std::uint8_t>(f & 0xF);
+  h.qdcount = get16(p + kOffQd);
+  h.ancount = get16(p + kOffAn);
+  h.nscount = get16(p + kOffNs);
+  h.arcount = get16(p + kOffAr);
+  return h;
+}
+
+std::uint16_t Header::flags() const noexcept {
+  std::uint16_t f = static_cast<std::uint16_t>((static_cast<unsigned>(opcode) & 0xF) << kOpcodeShift);
+  if (qr) f |= kQr;
+  if (aa) f |= kAa;
+  if (tc) f |= kTc;
+  if (rd) f |= kRd;
+  if (ra) f |= kRa;
+  if (z) f |= kZ;
+  if (ad) f |= kAd;
+  if (cd) f |= kCd;
+  return static_cast<std::uint16_t>(f | (rcode & 0xF));
+}
+
+void Header::write(std::uint8_t* out) const noexcept {
+  put16(out + kOffId, id);
+  put16(out + kOffFlags, flags());
+  put16(out + kOffQd, qdcount);
+  put16(out + kOffAn, ancount);
+  put16(out + kOffNs, nscount);
+  put16(out + kOffAr, arcount);
+}
+
+WireResult<MessageView> MessageView::parse(std::span<const std::uint8_t> bytes) noexcept {
+  if (bytes.size() < kHeaderSize) return fail(Errc::truncated, bytes.size());
+  MessageView v;
+  v.msg_ = bytes;
+  v.header_ = Header::read(bytes);
+  const std::size_t size = bytes.size();
+  const std::uint8_t* d = bytes.data();
+  // The counts are attacker-controlled: before reading anything else, reject counts whose minimal
+  // encodings cannot fit in the bytes we have.
+  const std::size_t room = size - kHeaderSize;
+  const std::size_t records = std::size_t{v.header_.ancount} + v.header_.nscount + v.header_.arcount;
+  if (v.header_.qdcount > room / kMinQuestion) return fail(Errc::count_too_large, kOffQd);
+  if (records > room / kMinRecord ||
+      std::size_t{v.header_.qdcount} * kMinQuestion + records * kMinRecord > room) {
+    const std::size_t off = v.header_.ancount > room / kMinRecord   ? kOffAn
+                            : v.header_.nscount > room / kMinRecord ? kOffNs
+                                                                    : kOffAr;
+    return fail(Errc::count_too_large, off);
+  }
+
+  std::size_t pos = kHeaderSize;
+  v.section_offset_[0] = pos;
+  for (unsigned i = 0; i < v.header_.qdcount; ++i) {
+    auto n = skip_name(bytes, pos);
+    if (!n) return Unexpected<Error>{n.error()};
+    pos = *n;
+    if (size - pos < 4) return fail(Errc::truncated, pos);
+    pos += 4;
+  }
+  const std::uint16_t counts[3] = {v.header_.ancount, v.header_.nscount, v.header_.arcount};
+  for (unsigned s = 0; s < 3; ++s) {
+    v.section_offset_[s + 1] = pos;
+    for (unsigned i = 0; i < counts[s]; ++i) {
+      const std::size_t owner = pos;
+      auto n = skip_name(bytes, pos);
+      if (!n) return Unexpected<Error>{n.error()};
+      pos = *n;
+      if (size - pos < 10) return fail(Errc::truncated, pos);
+      const auto type = static_cast<RRType>(get16(d + pos));
+      const std::uint16_t rdlength = get16(d + pos + 8);
+      pos += 10;
+      if (size - pos < rdlength) return fail(Errc::truncated, pos - 2);
+      if (type == RRType::OPT) {
+        // RFC 6891 §6.1.1: at most one OPT, in the additional section, owned by the root.
+        if (s != 2) return fail(Errc::opt_not_in_additional, owner);
+        if (v.opt_offset_ != 0) return fail(Errc::multiple_opt, owner);
+        if (d[owner] != 0) return fail(Errc::opt_bad_owner, owner);
+        v.opt_offset_ = owner;
+      }
+      if (auto r = validate_rdata(bytes, pos, rdlength, type); !r) return Unexpected<Error>{r.error()};
+      pos += rdlength;
+    }
+  }
+  v.end_ = pos;
+  return v;
+}
+
+Range<QuestionIterator> MessageView::questions() const noexcept {
+  return {QuestionIterator(msg_, section_offset_[0], header_.qdcount), QuestionIterator(msg_, 0, 0)};
+}
+
+Range<SectionIterator> MessageView::section(Section s) const noexcept {
+  std::uint16_t count = 0;
+  switch (s) {
+    case Section::Question: count = 0; break;
+    case Section::Answer: count = header_.ancount; break;
+    case Section::Authority: count = header_.nscount; break;
+    case Section::Additional: count = header_.arcount; break;
+  }
+  return {SectionIterator(msg_, section_offset_[static_cast<std::size_t>(s)], count, s),
+          SectionIterator(msg_, 0, 0, s)};
+}
+
+std::optional<RecordView> MessageView::opt_record() const noexcept {
+  if (opt_offset_ == 0) return std::nullopt;
+  SectionIterator it(msg_, opt_offset_, 1, Section::Additional);
+  return *it;
+}
+
+std::optional<Edns> MessageView::edns() const {
+  auto opt = opt_record();
+  if (!opt) return std::nullopt;
+  Edns e;
+  e.udp_size = static_cast<std::uint16_t>(opt->cls());
+  const std::uint32_t ttl = opt->ttl();
+  e.extended_rcode = static_cast<std::uint8_t>(ttl >> 24);
+  e.version = static_cast<std::uint8_t>(ttl >> 16);
+  e.flags = static_cast<std::uint16_t>(ttl);
+  e.do_bit = e.flags & 0x8000;
+  // Options were validated by parse(): each header fits.
+  auto data = opt->rdata_bytes();
+  for (std::size_t p = 0; p + 4 <= data.size();) {
+    EdnsOption o;
+    o.code = get16(&data[p]);
+    const std::size_t len = get16(&data[p + 2]);
+    o.data.assign(data.begin() + static_cast<std::ptrdiff_t>(p + 4),
+                  data.begin() + static_cast<std::ptrdiff_t>(p + 4 + len));
+    e.options.push_back(std::move(o));
+    p += 4 + len;
+  }
+  return e;
+}
+
+Rcode MessageView::rcode() const noexcept {
+  unsigned r = header_.rcode;
+  if (opt_offset_ != 0) {
+    const std::size_t ttl_at = opt_offset_ + 1 + 4;  // root owner (1) + type (2) + class (2)
+    r |= static_cast<unsigned>(msg_[ttl_at]) << 4;
+  }
+  return static_cast<Rcode>(r);
+}
+
+SectionIterator::SectionIterator(std::span<const std::uint8_t> msg, std::size_t offset, std::uint16_t count,
+                                 Section s) noexcept
+    : msg_(msg), next_(offset), remaining_(count) {
+  rec_.msg_ = msg;
+  rec_.section_ = s;
+  if (remaining_) load();
+}
+
+void SectionIterator::load() noexcept {
+  const std::uint8_t* d = msg_.data();
+  rec_.owner_offset_ = next_;
+  std::size_t p = skip_valid_name(d, next_);
+  rec_.type_ = static_cast<RRType>(get16(d + p));
+  rec_.cls_ = static_cast<RRClass>(get16(d + p + 2));
+  rec_.ttl_ = get32(d + p + 4);
+  rec_.rdlength_ = get16(d + p + 8);
+  rec_.rdata_offset_ = p + 10;
+  next_ = p + 10 + rec_.rdlength_;
+}
+
+SectionIterator& SectionIterator::operator++() noexcept {
+  if (remaining_ && --remaining_) load();
+  return *this;
+}
+
+QuestionIterator::QuestionIterator(std::span<const std::uint8_t> msg, std::size_t offset, std::uint16_t count) noexcept
+    : msg_(msg), next_(offset), remaining_(count) {
+  q_.msg_ = msg;
+  if (remaining_) load();
+}
+
+void QuestionIterator::load() noexcept {
+  const std::uint8_t* d = msg_.data();
+  q_.name_offset_ = next_;
+  const std::size_t p = skip_valid_name(d, next_);
+  q_.type_ = static_cast<RRType>(get16(d + p));
+  q_.cls_ = static_cast<RRClass>(get16(d + p + 2));
+  next_ = p + 4;
+}
+
+QuestionIterator& QuestionIterator::operator++() noexcept {
+  if (remaining_ && --remaining_) load();
+  return *this;
+}
+
+Name QuestionView::name() const {
+  auto n = read_name(msg_, name_offset_, nullptr);
+  return n ? *n : Name();
+}
+
+Name RecordView::owner() const {
+  auto n = read_name(msg_, owner_offset_, nullptr);
+  return n ? *n : Name();
+}
+
+WireResult<Rdata> RecordView::rdata() const { return Rdata::from_wire(msg_, rdata_offset_, rdlength_, type_); }
+
+Record RecordView::to_record() const {
+  Record r;
+  r.owner = owner();
+  r.type = type_;
+  r.cls = cls_;
+  r.ttl = ttl_;
+  if (auto rd = rdata()) r.rdata = std::move(*rd);
+  return r;
+}
+
+std::string Question::to_string() const {
+  std::string s = ";";
+  name.append_to(s);
+  s += '\t';
+  s += wire::to_string(cls);
+  s += '\t';
+  s += wire::to_string(type);
+  return s;
+}
+
+std::string Record::to_string() const {
+  std::string s;
+  owner.append_to(s);
+  s += '\t';
+  s += std::to_string(ttl);
+  s += '\t';
+  s += wire::to_string(cls);
+  s += '\t';
+  s += wire::to_string(type);
+  const std::string rd = rdata.to_string();
+  if (!rd.empty()) {
+    s += '\t';
+    s += rd;
+  }
+  return s;
+}
+
+}  // namespace dkimdoctor::wire

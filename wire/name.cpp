@@ -1,0 +1,291 @@
+#include "wire/name.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "wire/name_internal.hpp"
+
+namespace dkimdoctor::wire {
+
+namespace {
+
+// The single decompression walk. `out` (when non-null) receives the uncompressed wire form.
+// Attacker model: every byte and every pointer is hostile. Termination is guaranteed because each
+// pointer must point strictly before the start of the label run it was found in, so positions
+// strictly decrease from run to run; the hop cap bounds the work anyway.
+WireResult<std::size_t> walk_name(std::span<const std::uint8_t> msg, std::size_t offset, std::uint8_t* out,
+                                  std::size_t* out_len, std::size_t* out_labels) noexcept {
+  const std::uint8_t* data = msg.data();
+  const std::size_t size = msg.size();
+  std::size_t pos = offset;
+  std::size_t run_start = offset;  // first byte of the current label run
+  std::size_t next = 0;            // offset after the name in the original run (0 = not yet known)
+  std::size_t len = 0;             // wire length so far, excluding the root label
+  std::size_t labels = 0;
+  std::size_t hops = 0;
+  for (;;) {
+    if (pos >= size) return fail(Errc::truncated, pos);
+    const std::uint8_t b = data[pos];
+    if (b == 0) {
+      if (len + 1 > kMaxNameLength) return fail(Errc::name_too_long, pos);
+      if (out) out[len] = 0;
+      *out_len = len + 1;
+      *out_labels = labels;
+      return next ? next : pos + 1;
+    }
+    switch (b & 0xC0) {
+      case 0x00: {
+        if (pos + 1 + b > size) return fail(Errc::truncated, pos);
+        if (len + 1 + b + 1 > kMaxNameLength) return fail(Errc::name_too_long, pos);
+        if (out) std::memcpy(out + len, data + pos, 1 + static_cast<std::size_t>(b));
+        len += 1 + b;
+        ++labels;
+        pos += 1 + b;
+        break;
+      }
+      case 0xC0: {
+        if (pos + 2 > size) return fail(Errc::truncated, pos);
+        const std::size_t target = (static_cast<std::size_t>(b & 0x3F) << 8) | data[pos + 1];
+        if (target > pos) return fail(Errc::pointer_forward, pos);
+        if (target >= run_start) return fail(Errc::pointer_loop, pos);
+        if (target < 12) return fail(Errc::pointer_into_header, pos);
+        if (++hops > kMaxPointerHops) return fail(Errc::too_many_pointers, pos);
+        if (!next) next = pos + 2;
+        run_start = pos = target;
+        break;
+      }
+      default:
+        // 0x40 (RFC 6891 §5 extended label types, deprecated) and 0x80 (reserved).
+        return fail(Errc::bad_label_type, pos);
+    }
+  }
+}
+
+inline std::uint8_t lower(std::uint8_t c) noexcept { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
+
+// Offsets of each label in a valid wire name; returns the count.
+std::size_t label_offsets(std::span<const std::uint8_t> w, std::array<std::uint8_t, 128>& offs) noexcept {
+  std::size_t n = 0, p = 0;
+  while (w[p] != 0) {
+    offs[n++] = static_cast<std::uint8_t>(p);
+    p += 1 + w[p];
+  }
+  return n;
+}
+
+}  // namespace
+
+WireResult<Name> read_name(std::span<const std::uint8_t> message, std::size_t offset, std::size_t* next_offset) {
+  Name n;
+  std::size_t len = 0, labels = 0;
+  auto r = walk_name(message, offset, NameAccess::buffer(n), &len, &labels);
+  if (!r) return Unexpected<Error>{r.error()};
+  NameAccess::set(n, len, labels);
+  if (next_offset) *next_offset = *r;
+  return n;
+}
+
+WireResult<std::size_t> skip_name(std::span<const std::uint8_t> message, std::size_t offset) {
+  std::size_t len = 0, labels = 0;
+  return walk_name(message, offset, nullptr, &len, &labels);
+}
+
+WireResult<Name> Name::from_wire(std::span<const std::uint8_t> wire) {
+  // A bare name has nothing to point into: any pointer is "into the header" relative to offset 0, so
+  // walk it as a message and reject pointers explicitly.
+  for (std::size_t p = 0; p < wire.size() && wire[p] != 0; p += 1 + wire[p]) {
+    if ((wire[p] & 0xC0) == 0xC0) return fail(Errc::pointer_forward, p);
+  }
+  std::size_t next = 0;
+  auto r = read_name(wire, 0, &next);
+  if (!r) return r;
+  if (next != wire.size()) return fail(Errc::bad_text, next);
+  return r;
+}
+
+WireResult<Name> Name::parse(std::string_view text) {
+  Name n;
+  if (text.empty() || text == ".") return n;
+  std::size_t len = 0, labels = 0;
+  std::size_t i = 0;
+  const std::size_t size = text.size();
+  while (i < size) {
+    // One label: text[i..] up to an unescaped '.'.
+    const std::size_t label_pos = len;
+    const std::size_t label_start = i;
+    if (len + 1 > kMaxNameLength - 1) return fail(Errc::name_too_long, i);
+    ++len;  // room for the length octet
+    std::size_t label_len = 0;
+    while (i < size && text[i] != '.') {
+      std::uint8_t c = static_cast<std::uint8_t>(text[i]);
+      const std::size_t at = i;
+      if (c == '\\') {
+        if (i + 1 >= size) return fail(Errc::bad_escape, i);
+        const char d0 = text[i + 1];
+        if (d0 >= '0' && d0 <= '9') {
+          if (i + 3 >= size) return fail(Errc::bad_escape, i);
+          const char d1 = text[i + 2], d2 = text[i + 3];
+          if (d1 < '0' || d1 > '9' || d2 < '0' || d2 > '9') return fail(Errc::bad_escape, i);
+          const int v = (d0 - '0') * 100 + (d1 - '0') * 10 + (d2 - '0');
+          if (v > 255) return fail(Errc::bad_escape, i);
+          c = static_cast<std::uint8_t>(v);
+          i += 4;
+        } else {
+          c = static_cast<std::uint8_t>(d0);
+          i += 2;
+        }
+      } else {
+        ++i;
+      }
+      if (label_len == kMaxLabelLength) return fail(Errc::label_too_long, at);
+      if (len + 1 > kMaxNameLength - 1) return fail(Errc::name_too_long, at);
+      NameAccess::buffer(n)[len++] = c;
+      ++label_len;
+    }
+    if (label_len == 0) return fail(Errc::empty_label, label_start);
+    NameAccess::buffer(n)[label_pos] = static_cast<std::uint8_t>(label_len);
+    ++labels;
+    if (i < size) ++i;  // skip the '.'
+  }
+  NameAccess::buffer(n)[len++] = 0;
+  NameAccess::set(n, len, labels);
+  return n;
+}
+
+void Name::append_to(std::string& out) const {
+  if (labels_ == 0) {
+    out.push_back('.');
+    return;
+  }
+  std::size_t p = 0;
+  while (buf_[p] != 0) {
+    const std::size_t l = buf_[p];
+    for (std::size_t k = 1; k <= l; ++k) {
+      const std::uint8_t c = buf_[p + k];
+      switch (c) {
+        case '.': case ';': case '\\': case '(': case ')': case '"': case '@': case '$':
+          out.push_back('\\');
+          out.push_back(static_cast<char>(c));
+          break;
+        default:
+          if (c < 0x21 || c > 0x7E) {
+            out.push_back('\\');
+            out.push_back(static_cast<char>('0' + c / 100));
+            out.push_back(static_cast<char>('0' + (c / 10) % 10));
+            out.push_back(static_cast<char>('0' + c % 10));
+          } else {
+            out.push_back(static_cast<char>(c));
+          }
+      }
+    }
+    out.push_back('.');
+    p += 1 + l;
+  }
+}
+
+std::string Name::to_string() const {
+  std::string s;
+  s.reserve(len_ + 8);
+  append_to(s);
+  return s;
+}
+
+std::string_view Name::label(std::size_t i) const noexcept {
+  std::size_t p = 0;
+  for (; i > 0 && buf_[p] != 0; --i) p += 1 + buf_[p];
+  return {reinterpret_cast<const char*>(buf_.data()) + p + 1, buf_[p]};
+}
+
+Name Name::suffix(std::size_t labels) const noexcept {
+  if (labels >= labels_) return *this;
+  std::size_t p = 0;
+  for (std::size_t skip = labels_ - labels; skip > 0; --skip) p += 1 + buf_[p];
+  Name n;
+  std::memcpy(NameAccess::buffer(n), buf_.data() + p, len_ - p);
+  NameAccess::set(n, len_ - p, labels);
+  return n;
+}
+
+Name Name::parent() const noexcept { return labels_ == 0 ? *this : suffix(labels_ - 1u); }
+
+bool Name::is_subdomain_of(const Name& ancestor) const noexcept {
+  if (ancestor.labels_ > labels_) return false;
+  return suffix(ancestor.labels_) == ancestor;
+}
+
+WireResult<Name> Name::prepend(std::string_view raw_label) const {
+  if (raw_label.empty()) return fail(Errc::empty_label, 0);
+  if (raw_label.size() > kMaxLabelLength) return fail(Errc::label_too_long, 0);
+  if (len_ + 1 + raw_label.size() > kMaxNameLength) return fail(Errc::name_too_long, 0);
+  Name n;
+  std::uint8_t* b = NameAccess::buffer(n);
+  b[0] = static_cast<std::uint8_t>(raw_label.size());
+  std::memcpy(b + 1, raw_label.data(), raw_label.size());
+  std::memcpy(b + 1 + raw_label.size(), buf_.data(), len_);
+  NameAccess::set(n, len_ + 1 + raw_label.size(), labels_ + 1u);
+  return n;
+}
+
+WireResult<Name> Name::append(const Name& origin) const {
+  const std::size_t total = (len_ - 1u) + origin.len_;
+  if (total > kMaxNameLength) return fail(Errc::name_too_long, 0);
+  Name n;
+  std::uint8_t* b = NameAccess::buffer(n);
+  std::memcpy(b, buf_.data(), len_ - 1u);
+  std::memcpy(b + len_ - 1, origin.buf_.data(), origin.len_);
+  NameAccess::set(n, total, labels_ + origin.labels_);
+  return n;
+}
+
+bool Name::operator==(const Name& other) const noexcept {
+  if (len_ != other.len_ || labels_ != other.labels_) return false;
+  for (std::size_t i = 0; i < len_; ++i)
+    if (lower(buf_[i]) != lower(other.buf_[i])) return false;
+  return true;
+}
+
+bool Name::equals_exact(const Name& other) const noexcept {
+  return len_ == other.len_ && std::memcmp(buf_.data(), other.buf_.data(), len_) == 0;
+}
+
+int Name::canonical_compare(const Name& other) const noexcept {
+  // RFC 4034 §6.1: compare label by label from the rightmost, each label as lowercased octet strings
+  // where a shorter label that is a prefix sorts first; a name with fewer labels sorts first.
+  std::array<std::uint8_t, 128> a{}, b{};
+  const std::size_t na = label_offsets(wire(), a), nb = label_offsets(other.wire(), b);
+  std::size_t ia = na, ib = nb;
+  while (ia > 0 && ib > 0) {
+    --ia;
+    --ib;
+    const std::uint8_t* la = buf_.data() + a[ia];
+    const std::uint8_t* lb = other.buf_.data() + b[ib];
+    const std::size_t m = std::min(la[0], lb[0]);
+    for (std::size_t k = 1; k <= m; ++k) {
+      const int d = int(lower(la[k])) - int(lower(lb[k]));
+      if (d != 0) return d;
+    }
+    if (la[0] != lb[0]) return int(la[0]) - int(lb[0]);
+  }
+  return int(na) - int(nb);
+}
+
+Name Name::lowercased() const noexcept {
+  Name n = *this;
+  std::size_t p = 0;
+  while (n.buf_[p] != 0) {
+    for (std::size_t k = 1; k <= n.buf_[p]; ++k) n.buf_[p + k] = lower(n.buf_[p + k]);
+    p += 1 + n.buf_[p];
+  }
+  return n;
+}
+
+std::size_t NameHash::operator()(const Name& name) const noexcept {
+  std::uint64_t h = 1469598103934665603ull;
+  for (std::uint8_t c : name.wire()) {
+    h ^= lower(c);
+    h *= 1099511628211ull;
+  }
+  return static_cast<std::size_t>(h);
+}
+
+}  // namespace dkimdoctor::wire

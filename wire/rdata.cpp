@@ -1,0 +1,617 @@
+#include "wire/rdata.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "wire/rdata_layout.hpp"
+#include "wire/text.hpp"
+
+namespace dkimdoctor::wire {
+
+using layout::Field;
+
+namespace {
+
+std::uint16_t get16(const std::uint8_t* p) noexcept { return static_cast<std::uint16_t>((p[0] << 8) | p[1]); }
+std::uint32_t get32(const std::uint8_t* p) noexcept {
+  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
+}
+void put16(std::vector<std::uint8_t>& out, std::uint32_t v) {
+  out.push_back(static_cast<std::uint8_t>(v >> 8));
+  out.push_back(static_cast<std::uint8_t>(v));
+}
+void put32(std::vector<std::uint8_t>& out, std::uint32_t v) {
+  put16(out, v >> 16);
+  put16(out, v & 0xFFFF);
+}
+
+// OPT's options have no presentation format of their own in master files: OPT text is RFC 3597.
+bool has_text_form(const layout::Layout* l) noexcept {
+  return l != nullptr && l->fields[0] != Field::EdnsOptions;
+}
+
+// Walks `layout` over RDATA at msg[offset, offset+rdlength); calls visit(field, start, end) per field.
+template <class Visit>
+WireResult<void> walk(const layout::Layout& l, std::span<const std::uint8_t> msg, std::size_t offset,
+                      std::size_t rdlength, bool compressed, Visit&& visit) {
+  const std::size_t end = offset + rdlength;
+  std::size_t pos = offset;
+  for (std::size_t i = 0; i < l.count; ++i) {
+    auto e = layout::field_end(l.fields[i], msg, pos, end, compressed);
+    if (!e) return Unexpected<Error>{e.error()};
+    if (auto r = visit(l.fields[i], pos, *e); !r) return r;
+    pos = *e;
+  }
+  if (pos != end) return fail(Errc::rdata_length_mismatch, pos);
+  return {};
+}
+
+void append_bitmap(std::string& out, std::span<const std::uint8_t> b) {
+  for (std::size_t pos = 0; pos + 2 <= b.size();) {
+    const unsigned window = b[pos];
+    const std::size_t len = b[pos + 1];
+    for (std::size_t k = 0; k < len && pos + 2 + k < b.size(); ++k) {
+      for (unsigned bit = 0; bit < 8; ++bit) {
+        if (b[pos + 2 + k] & (0x80 >> bit)) {
+          if (!out.empty() && out.back() != ' ') out.push_back(' ');
+          out += to_string(static_cast<RRType>(window * 256 + k * 8 + bit));
+        }
+      }
+    }
+    pos += 2 + len;
+  }
+}
+
+std::vector<RRType> bitmap_types(std::span<const std::uint8_t> b) {
+  std::vector<RRType> types;
+  for (std::size_t pos = 0; pos + 2 <= b.size();) {
+    const unsigned window = b[pos];
+    const std::size_t len = b[pos + 1];
+    for (std::size_t k = 0; k < len && pos + 2 + k < b.size(); ++k)
+      for (unsigned bit = 0; bit < 8; ++bit)
+        if (b[pos + 2 + k] & (0x80 >> bit)) types.push_back(static_cast<RRType>(window * 256 + k * 8 + bit));
+    pos += 2 + len;
+  }
+  return types;
+}
+
+void encode_bitmap(std::vector<std::uint16_t> types, std::vector<std::uint8_t>& out) {
+  std::sort(types.begin(), types.end());
+  types.erase(std::unique(types.begin(), types.end()), types.end());
+  std::size_t i = 0;
+  while (i < types.size()) {
+    const unsigned window = types[i] >> 8;
+    std::uint8_t bits[32] = {};
+    std::size_t len = 0;
+    for (; i < types.size() && (types[i] >> 8) == window; ++i) {
+      const unsigned low = types[i] & 0xFF;
+      bits[low / 8] |= static_cast<std::uint8_t>(0x80 >> (low % 8));
+      len = low / 8 + 1;
+    }
+    out.push_back(static_cast<std::uint8_t>(window));
+    out.push_back(static_cast<std::uint8_t>(len));
+    out.insert(out.end(), bits, bits + len);
+  }
+}
+
+// Presentation text of one field whose bytes are b[start, end) (uncompressed RDATA).
+void field_to_text(Field f, std::span<const std::uint8_t> b, std::size_t start, std::size_t end, std::string& out) {
+  const std::uint8_t* p = b.data() + start;
+  const std::span<const std::uint8_t> all = b.subspan(start, end - start);
+  switch (f) {
+    case Field::U8: out += std::to_string(p[0]); break;
+    case Field::U16: out += std::to_string(get16(p)); break;
+    case Field::U32: out += std::to_string(get32(p)); break;
+    case Field::Ipv4: text::append_ipv4(out, p); break;
+    case Field::Ipv6: text::append_ipv6(out, p); break;
+    case Field::Name:
+    case Field::CompName: {
+      auto n = read_name(b.first(end), start, nullptr);
+      if (n) n->append_to(out);
+      break;
+    }
+    case Field::CharString: text::append_quoted(out, all.subspan(1)); break;
+    case Field::CharStrings:
+      for (std::size_t pos = 0; pos < all.size(); pos += 1u + all[pos]) {
+        if (pos) out.push_back(' ');
+        text::append_quoted(out, all.subspan(pos + 1, all[pos]));
+      }
+      break;
+    case Field::Type: out += to_string(static_cast<RRType>(get16(p))); break;
+    case Field::Time: text::append_time(out, get32(p)); break;
+    case Field::Base64Rest: text::append_base64(out, all); break;
+    case Field::HexRest: text::append_hex(out, all); break;
+    case Field::SaltHex:
+      if (p[0] == 0) out.push_back('-');
+      else text::append_hex(out, all.subspan(1));
+      break;
+    case Field::Base32Hex: text::append_base32hex(out, all.subspan(1)); break;
+    case Field::TypeBitmap: {
+      std::string types;
+      append_bitmap(types, all);
+      out += types;
+      break;
+    }
+    case Field::CaaTag: out.append(reinterpret_cast<const char*>(p + 1), p[0]); break;
+    case Field::StringRest: text::append_quoted(out, all); break;
+    case Field::EdnsOptions: text::append_hex(out, all); break;
+  }
+}
+
+struct TokenCursor {
+  const std::vector<text::Token>& tokens;
+  std::size_t i = 0;
+  std::size_t end_offset;
+  bool done() const { return i >= tokens.size(); }
+  const text::Token* next() { return done() ? nullptr : &tokens[i++]; }
+};
+
+WireResult<void> field_from_text(Field f, TokenCursor& tc, const Name& origin, std::vector<std::uint8_t>& out) {
+  // "Rest" fields take every remaining token; the others exactly one.
+  if (f == Field::Base64Rest || f == Field::HexRest || f == Field::CharStrings || f == Field::TypeBitmap) {
+    if (f == Field::CharStrings && tc.done()) return fail(Errc::bad_text, tc.end_offset);
+    std::vector<std::uint16_t> types;
+    std::string joined;
+    std::size_t first = tc.done() ? tc.end_offset : tc.tokens[tc.i].offset;
+    while (const text::Token* t = tc.next()) {
+      if (f == Field::CharStrings) {
+        std::string s;
+        if (auto r = text::unescape(*t, s); !r) return r;
+        if (s.size() > 255) return fail(Errc::bad_text, t->offset);
+        out.push_back(static_cast<std::uint8_t>(s.size()));
+        out.insert(out.end(), s.begin(), s.end());
+      } else if (f == Field::TypeBitmap) {
+        auto type = parse_rrtype(t->text);
+        if (!type) return fail(Errc::unknown_type, t->offset);
+        types.push_back(static_cast<std::uint16_t>(*type));
+      } else {
+        joined += t->text;
+      }
+    }
+    if (f == Field::TypeBitmap) encode_bitmap(std::move(types), out);
+    if (f == Field::Base64Rest) return text::decode_base64(joined, first, out);
+    if (f == Field::HexRest) return text::decode_hex(joined, first, out);
+    return {};
+  }
+  const text::Token* t = tc.next();
+  if (!t) return fail(Errc::bad_text, tc.end_offset);
+  std::uint64_t v = 0;
+  switch (f) {
+    case Field::U8:
+      if (!text::parse_uint(t->text, 0xFF, v)) return fail(Errc::bad_text, t->offset);
+      out.push_back(static_cast<std::uint8_t>(v));
+      return {};
+    case Field::U16:
+      if (!text::parse_uint(t->text, 0xFFFF, v)) return fail(Errc::bad_text, t->offset);
+      put16(out, static_cast<std::uint32_t>(v));
+      return {};
+    case Field::U32:
+      if (!text::parse_uint(t->text, 0xFFFFFFFF, v)) return fail(Errc::bad_text, t->offset);
+      put32(out, static_cast<std::uint32_t>(v));
+      return {};
+    case Field::Ipv4: {
+      std::uint8_t a[4];
+      if (!text::parse_ipv4(t->text, a)) return fail(Errc::bad_text, t->offset);
+      out.insert(out.end(), a, a + 4);
+      return {};
+    }
+    case Field::Ipv6: {
+      std::uint8_t a[16];
+      if (!text::parse_ipv6(t->text, a)) return fail(Errc::bad_text, t->offset);
+      out.insert(out.end(), a, a + 16);
+      return {};
+    }
+    case Field::Name:
+    case Field::CompName: {
+      auto n = text::parse_name_token(*t, origin);
+      if (!n) return Unexpected<Error>{n.error()};
+      out.insert(out.end(), n->wire().begin(), n->wire().end());
+      return {};
+    }
+    case Field::Type: {
+      auto type = parse_rrtype(t->text);
+      if (!type) return fail(Errc::unknown_type, t->offset);
+      put16(out, static_cast<std::uint32_t>(*type));
+      return {};
+    }
+    case Field::Time: {
+      std::uint32_t time = 0;
+      if (!text::parse_time(t->text, time)) return fail(Errc::bad_text, t->offset);
+      put32(out, time);
+      return {};
+    }
+    case Field::CharString:
+    case Field::CaaTag:
+    case Field::StringRest: {
+      std::string s;
+      if (auto r = text::unescape(*t, s); !r) return r;
+      if (f != Field::StringRest) {
+        if (s.size() > 255) return fail(Errc::bad_text, t->offset);
+        out.push_back(static_cast<std::uint8_t>(s.size()));
+      }
+      out.insert(out.end(), s.begin(), s.end());
+      return {};
+    }
+    case Field::SaltHex:
+    case Field::Base32Hex: {
+      std::vector<std::uint8_t> raw;
+      if (!(f == Field::SaltHex && t->text == "-")) {
+        auto r = f == Field::SaltHex ? text::decode_hex(t->text, t->offset, raw)
+                                     : text::decode_base32hex(t->text, t->offset, raw);
+        if (!r) return r;
+      }
+      if (raw.size() > 255) return fail(Errc::bad_text, t->offset);
+      out.push_back(static_cast<std::uint8_t>(raw.size()));
+      out.insert(out.end(), raw.begin(), raw.end());
+      return {};
+    }
+    default:
+      return fail(Errc::bad_text, t->offset);
+  }
+}
+
+// Bounds-checked cursor for the typed views (the bytes were validated, but a view never trusts that).
+struct Reader {
+  std::span<const std::uint8_t> b;
+  std::size_t pos = 0;
+  bool bad = false;
+  bool need(std::size_t n) {
+    if (bad || b.size() - pos < n) bad = true;
+    return !bad;
+  }
+  std::uint8_t u8() { return need(1) ? b[pos++] : 0; }
+  std::uint16_t u16() {
+    if (!need(2)) return 0;
+    pos += 2;
+    return get16(&b[pos - 2]);
+  }
+  std::uint32_t u32() {
+    if (!need(4)) return 0;
+    pos += 4;
+    return get32(&b[pos - 4]);
+  }
+  Name name() {
+    if (bad) return Name();
+    std::size_t next = 0;
+    auto n = read_name(b, pos, &next);
+    if (!n) {
+      bad = true;
+      return Name();
+    }
+    pos = next;
+    return *n;
+  }
+  std::vector<std::uint8_t> bytes(std::size_t n) {
+    if (!need(n)) return {};
+    pos += n;
+    return {b.begin() + static_cast<std::ptrdiff_t>(pos - n), b.begin() + static_cast<std::ptrdiff_t>(pos)};
+  }
+  std::vector<std::uint8_t> rest() { return bytes(bad ? 0 : b.size() - pos); }
+  std::string str(std::size_t n) {
+    auto v = bytes(n);
+    return std::string(v.begin(), v.end());
+  }
+};
+
+template <class T>
+WireResult<T> finish(const Reader& r, T value) {
+  if (r.bad || r.pos != r.b.size()) return fail(Errc::bad_rdata, r.pos);
+  return value;
+}
+
+}  // namespace
+
+bool is_known_type(RRType type) noexcept { return layout::find(type) != nullptr; }
+
+WireResult<void> validate_rdata(std::span<const std::uint8_t> message, std::size_t offset, std::uint16_t rdlength,
+                                RRType type) {
+  if (message.size() < offset || message.size() - offset < rdlength) return fail(Errc::truncated, offset);
+  const layout::Layout* l = layout::find(type);
+  if (!l) return {};
+  return walk(*l, message, offset, rdlength, true, [](Field, std::size_t, std::size_t) -> WireResult<void> { return {}; });
+}
+
+WireResult<Rdata> Rdata::from_wire(std::span<const std::uint8_t> message, std::size_t offset, std::uint16_t rdlength,
+                                   RRType type) {
+  if (message.size() < offset || message.size() - offset < rdlength) return fail(Errc::truncated, offset);
+  const layout::Layout* l = layout::find(type);
+  std::vector<std::uint8_t> out;
+  out.reserve(rdlength);
+  if (!l) {
+    out.assign(message.begin() + static_cast<std::ptrdiff_t>(offset),
+               message.begin() + static_cast<std::ptrdiff_t>(offset + rdlength));
+    return Rdata(type, std::move(out));
+  }
+  auto r = walk(*l, message, offset, rdlength, true, [&](Field f, std::size_t s, std::size_t e) -> WireResult<void> {
+    if (layout::is_name(f)) {
+      auto n = read_name(message, s, nullptr);
+      if (!n) return Unexpected<Error>{n.error()};
+      out.insert(out.end(), n->wire().begin(), n->wire().end());
+    } else {
+      out.insert(out.end(), message.begin() + static_cast<std::ptrdiff_t>(s), message.begin() + static_cast<std::ptrdiff_t>(e));
+    }
+    return {};
+  });
+  if (!r) return Unexpected<Error>{r.error()};
+  return Rdata(type, std::move(out));
+}
+
+WireResult<Rdata> Rdata::from_bytes(RRType type, std::span<const std::uint8_t> bytes) {
+  if (bytes.size() > 65535) return fail(Errc::rdata_length_mismatch, 0);
+  if (const layout::Layout* l = layout::find(type)) {
+    auto r = walk(*l, bytes, 0, bytes.size(), false, [](Field, std::size_t, std::size_t) -> WireResult<void> { return {}; });
+    if (!r) return Unexpected<Error>{r.error()};
+  }
+  return Rdata(type, std::vector<std::uint8_t>(bytes.begin(), bytes.end()));
+}
+
+WireResult<Rdata> Rdata::parse(RRType type, std::string_view presentation, const Name& origin) {
+  std::vector<text::Token> tokens;
+  if (auto r = text::tokenize(presentation, 0, tokens); !r) return Unexpected<Error>{r.error()};
+  std::vector<std::uint8_t> out;
+  // RFC 3597 §5: "\# <length> <hex>..." works for every type.
+  if (!tokens.empty() && !tokens[0].quoted && tokens[0].text == "\\#") {
+    std::uint64_t len = 0;
+    if (tokens.size() < 2 || !text::parse_uint(tokens[1].text, 65535, len))
+      return fail(Errc::bad_text, tokens.size() < 2 ? presentation.size() : tokens[1].offset);
+    std::string hex;
+    for (std::size_t i = 2; i < tokens.size(); ++i) hex += tokens[i].text;
+    const std::size_t at = tokens.size() > 2 ? tokens[2].offset : presentation.size();
+    if (auto r = text::decode_hex(hex, at, out); !r) return Unexpected<Error>{r.error()};
+    if (out.size() != len) return fail(Errc::rdata_length_mismatch, at);
+    auto rd = from_bytes(type, out);
+    if (!rd) return fail(rd.error().code, at);
+    return rd;
+  }
+  const layout::Layout* l = layout::find(type);
+  if (!has_text_form(l)) return fail(Errc::bad_text, 0);
+  TokenCursor tc{tokens, 0, presentation.size()};
+  for (std::size_t i = 0; i < l->count; ++i)
+    if (auto r = field_from_text(l->fields[i], tc, origin, out); !r) return Unexpected<Error>{r.error()};
+  if (!tc.done()) return fail(Errc::bad_text, tokens[tc.i].offset);
+  if (out.size() > 65535) return fail(Errc::rdata_length_mismatch, 0);
+  auto rd = from_bytes(type, out);
+  if (!rd) return fail(rd.error().code, 0);
+  return rd;
+}
+
+std::string Rdata::to_string() const {
+  std::string out;
+  const layout::Layout* l = layout::find(type_);
+  if (has_text_form(l)) {
+    bool first = true;
+    auto r = walk(*l, bytes_, 0, bytes_.size(), false, [&](Field f, std::size_t s, std::size_t e) -> WireResult<void> {
+      const std::size_t before = out.size();
+      if (!first) out.push_back(' ');
+      const std::size_t mark = out.size();
+      field_to_text(f, bytes_, s, e, out);
+      if (out.size() == mark) out.resize(before);  // empty field (e.g. empty bitmap): no extra space
+      first = false;
+      return {};
+    });
+    if (r) return out;
+    out.clear();  // not valid for its type (default-constructed): fall back to the generic form
+  }
+  out = "\\# " + std::to_string(bytes_.size());
+  if (!bytes_.empty()) {
+    out.push_back(' ');
+    text::append_hex(out, bytes_);
+  }
+  return out;
+}
+
+std::optional<std::array<std::uint8_t, 4>> Rdata::as_a() const {
+  if (type_ != RRType::A || bytes_.size() != 4) return std::nullopt;
+  std::array<std::uint8_t, 4> a;
+  std::memcpy(a.data(), bytes_.data(), 4);
+  return a;
+}
+
+std::optional<std::array<std::uint8_t, 16>> Rdata::as_aaaa() const {
+  if (type_ != RRType::AAAA || bytes_.size() != 16) return std::nullopt;
+  std::array<std::uint8_t, 16> a;
+  std::memcpy(a.data(), bytes_.data(), 16);
+  return a;
+}
+
+WireResult<Name> Rdata::target() const {
+  if (type_ != RRType::NS && type_ != RRType::CNAME && type_ != RRType::DNAME && type_ != RRType::PTR)
+    return fail(Errc::bad_rdata, 0);
+  Reader r{bytes_};
+  Name n = r.name();
+  return finish(r, n);
+}
+
+WireResult<rdata::Soa> Rdata::as_soa() const {
+  if (type_ != RRType::SOA) return fail(Errc::bad_rdata, 0);
+  Reader r{bytes_};
+  rdata::Soa s;
+  s.mname = r.name();
+  s.rname = r.name();
+  s.serial = r.u32();
+  s.refresh = r.u32();
+  s.retry = r.u32();
+  s.expire = r.u32();
+  s.minimum = r.u32();
+  return finish(r, s);
+}
+
+WireResult<rdata::Mx> Rdata::as_mx() const {
+  if (type_ != RRType::MX) return fail(Errc::bad_rdata, 0);
+  Reader r{bytes_};
+  rdata::Mx m;
+  m.preference = r.u16();
+  m.exchange = r.name();
+  return finish(r, m);
+}
+
+WireResult<rdata::Srv> Rdata::as_srv() const {
+  if (type_ != RRType::SRV) return fail(Errc::bad_rdata, 0);
+  Reader r{bytes_};
+  rdata::Srv s;
+  s.priority = r.u16();
+  s.weight = r.u16();
+  s.port = r.u16();
+  s.target = r.name();
+  return finish(r, s);
+}
+
+WireResult<rdata::Caa> Rdata::as_caa() const {
+  if (type_ != RRType::CAA) return fail(Errc::bad_rdata, 0);
+  Reader r{bytes_};
+  rdata::Caa c;
+  c.flags = r.u8();
+  c.tag = r.str(r.u8());
+  auto rest = r.rest();
+  c.value.assign(rest.begin(), rest.end());
+  return finish(r, c);
+}
+
+WireResult<std::vector<std::string>> Rdata::txt_strings() const {
+  if (type_ != RRType::TXT) return fail(Errc::bad_rdata, 0);
+  Reader r{bytes_};
+  std::vector<std::string> strings;
+  while (!r.bad && r.pos < bytes_.size()) strings.push_back(r.str(r.u8()));
+  if (strings.empty()) return fail(Errc::bad_rdata, 0);
+  return finish(r, strings);
+}
+
+WireResult<rdata::Ds> Rdata::as_ds() const {
+  if (type_ != RRType::DS) return fail(Errc::bad_rdata, 0);
+  Reader r{bytes_};
+  rdata::Ds d;
+  d.key_tag = r.u16();
+  d.algorithm = r.u8();
+  d.digest_type = r.u8();
+  d.digest = r.rest();
+  return finish(r, d);
+}
+
+WireResult<rdata::Dnskey> Rdata::as_dnskey() const {
+  if (type_ != RRType::DNSKEY) return fail(Errc::bad_rdata, 0);
+  Reader r{bytes_};
+  rdata::Dnskey d;
+  d.flags = r.u16();
+  d.protocol = r.u8();
+  d.algorithm = r.u8();
+  d.public_key = r.rest();
+  return finish(r, d);
+}
+
+WireResult<rdata::Rrsig> Rdata::as_rrsig() const {
+  if (type_ != RRType::RRSIG) return fail(Errc::bad_rdata, 0);
+  Reader r{bytes_};
+  rdata::Rrsig s;
+  s.type_covered = static_cast<RRType>(r.u16());
+  s.algorithm = r.u8();
+  s.labels = r.u8();
+  s.original_ttl = r.u32();
+  s.expiration = r.u32();
+  s.inception = r.u32();
+  s.key_tag = r.u16();
+  s.signer = r.name();
+  s.signature = r.rest();
+  return finish(r, s);
+}
+
+WireResult<rdata::Nsec> Rdata::as_nsec() const {
+  if (type_ != RRType::NSEC) return fail(Errc::bad_rdata, 0);
+  Reader r{bytes_};
+  rdata::Nsec n;
+  n.next = r.name();
+  n.types = bitmap_types(r.rest());
+  return finish(r, n);
+}
+
+WireResult<rdata::Nsec3> Rdata::as_nsec3() const {
+  if (type_ != RRType::NSEC3) return fail(Errc::bad_rdata, 0);
+  Reader r{bytes_};
+  rdata::Nsec3 n;
+  n.hash_algorithm = r.u8();
+  n.flags = r.u8();
+  n.iterations = r.u16();
+  n.salt = r.bytes(r.u8());
+  n.next_hashed_owner = r.bytes(r.u8());
+  n.types = bitmap_types(r.rest());
+  return finish(r, n);
+}
+
+WireResult<rdata::Nsec3Param> Rdata::as_nsec3param() const {
+  if (type_ != RRType::NSEC3PARAM) return fail(Errc::bad_rdata, 0);
+  Reader r{bytes_};
+  rdata::Nsec3Param n;
+  n.hash_algorithm = r.u8();
+  n.flags = r.u8();
+  n.iterations = r.u16();
+  n.salt = r.bytes(r.u8());
+  return finish(r, n);
+}
+
+WireResult<std::vector<EdnsOption>> Rdata::edns_options() const {
+  if (type_ != RRType::OPT) return fail(Errc::bad_rdata, 0);
+  Reader r{bytes_};
+  std::vector<EdnsOption> options;
+  while (!r.bad && r.pos < bytes_.size()) {
+    EdnsOption o;
+    o.code = r.u16();
+    o.data = r.bytes(r.u16());
+    options.push_back(std::move(o));
+  }
+  return finish(r, options);
+}
+
+WireResult<rdata::ExtendedError> parse_extended_error(std::span<const std::uint8_t> data) {
+  if (data.size() < 2) return fail(Errc::bad_rdata, 0);
+  rdata::ExtendedError e;
+  e.info_code = get16(data.data());
+  e.extra_text.assign(data.begin() + 2, data.end());
+  return e;
+}
+
+namespace {
+// RFC 8914 §4 registry names, as dig prints them.
+const char* ede_name(std::uint16_t code) {
+  static constexpr const char* kNames[] = {
+      "Other", "Unsupported DNSKEY Algorithm", "Unsupported DS Digest Type", "Stale Answer", "Forged Answer",
+      "DNSSEC Indeterminate", "DNSSEC Bogus", "Signature Expired", "Signature Not Yet Valid", "DNSKEY Missing",
+      "RRSIGs Missing", "No Zone Key Bit Set", "NSEC Missing", "Cached Error", "Not Ready", "Blocked", "Censored",
+      "Filtered", "Prohibited", "Stale NXDOMAIN Answer", "Not Authoritative", "Not Supported",
+      "No Reachable Authority", "Network Error", "Invalid Data"};
+  return code < std::size(kNames) ? kNames[code] : nullptr;
+}
+}  // namespace
+
+std::string edns_option_to_string(const EdnsOption& option) {
+  std::string out;
+  switch (static_cast<EdnsOptionCode>(option.code)) {
+    case EdnsOptionCode::Cookie:
+      out = "COOKIE: ";
+      text::append_hex(out, option.data);
+      return out;
+    case EdnsOptionCode::NSID:
+      out = "NSID: ";
+      text::append_hex(out, option.data);
+      return out;
+    case EdnsOptionCode::Padding:
+      return "PADDING: " + std::to_string(option.data.size()) + " bytes";
+    case EdnsOptionCode::ExtendedError: {
+      auto e = parse_extended_error(option.data);
+      if (!e) break;
+      out = "EDE: " + std::to_string(e->info_code);
+      if (const char* n = ede_name(e->info_code)) out += std::string(" (") + n + ")";
+      if (!e->extra_text.empty()) {
+        out += ": ";
+        text::append_quoted(out, std::span<const std::uint8_t>(
+                                     reinterpret_cast<const std::uint8_t*>(e->extra_text.data()), e->extra_text.size()));
+      }
+      return out;
+    }
+    default:
+      break;
+  }
+  out = "OPT=" + std::to_string(option.code) + ": ";
+  text::append_hex(out, option.data);
+  return out;
+}
+
+}  // namespace dkimdoctor::wire

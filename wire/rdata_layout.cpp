@@ -1,0 +1,138 @@
+#include "wire/rdata_layout.hpp"
+
+#include "wire/name.hpp"
+
+namespace dkimdoctor::wire::layout {
+
+namespace {
+using F = Field;
+// One row per known type. Order is the wire order.
+constexpr Layout kLayouts[] = {
+    {RRType::A, 1, {F::Ipv4}},
+    {RRType::NS, 1, {F::CompName}},
+    {RRType::CNAME, 1, {F::CompName}},
+    {RRType::SOA, 7, {F::CompName, F::CompName, F::U32, F::U32, F::U32, F::U32, F::U32}},
+    {RRType::PTR, 1, {F::CompName}},
+    {RRType::MX, 2, {F::U16, F::CompName}},
+    {RRType::TXT, 1, {F::CharStrings}},
+    {RRType::AAAA, 1, {F::Ipv6}},
+    {RRType::SRV, 4, {F::U16, F::U16, F::U16, F::Name}},                 // RFC 2782
+    {RRType::DNAME, 1, {F::Name}},                                       // RFC 6672
+    {RRType::OPT, 1, {F::EdnsOptions}},                                  // RFC 6891
+    {RRType::DS, 4, {F::U16, F::U8, F::U8, F::HexRest}},                 // RFC 4034 §5
+    {RRType::RRSIG, 9, {F::Type, F::U8, F::U8, F::U32, F::Time, F::Time, F::U16, F::Name, F::Base64Rest}},
+    {RRType::NSEC, 2, {F::Name, F::TypeBitmap}},                         // RFC 4034 §4
+    {RRType::DNSKEY, 4, {F::U16, F::U8, F::U8, F::Base64Rest}},          // RFC 4034 §2
+    {RRType::NSEC3, 6, {F::U8, F::U8, F::U16, F::SaltHex, F::Base32Hex, F::TypeBitmap}},  // RFC 5155 §3
+    {RRType::NSEC3PARAM, 4, {F::U8, F::U8, F::U16, F::SaltHex}},         // RFC 5155 §4
+    {RRType::CAA, 3, {F::U8, F::CaaTag, F::StringRest}},                 // RFC 8659
+};
+
+bool is_alnum(std::uint8_t c) noexcept {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+// Names inside RDATA without a message to point into: labels only.
+WireResult<std::size_t> plain_name_end(std::span<const std::uint8_t> msg, std::size_t pos, std::size_t end) noexcept {
+  std::size_t len = 0;
+  for (;;) {
+    if (pos >= end) return fail(Errc::rdata_length_mismatch, pos);
+    const std::uint8_t b = msg[pos];
+    if (b == 0) return pos + 1;
+    if ((b & 0xC0) == 0xC0) return fail(Errc::bad_rdata, pos);  // pointer where none may be
+    if (b & 0xC0) return fail(Errc::bad_label_type, pos);
+    len += 1 + b;
+    if (len + 1 > kMaxNameLength) return fail(Errc::name_too_long, pos);
+    pos += 1 + b;
+  }
+}
+}  // namespace
+
+const Layout* find(RRType type) noexcept {
+  for (const auto& l : kLayouts)
+    if (l.type == type) return &l;
+  return nullptr;
+}
+
+WireResult<std::size_t> field_end(Field field, std::span<const std::uint8_t> msg, std::size_t pos,
+                                  std::size_t end, bool compressed) noexcept {
+  auto fixed = [&](std::size_t n) -> WireResult<std::size_t> {
+    if (end - pos < n) return fail(Errc::rdata_length_mismatch, pos);
+    return pos + n;
+  };
+  switch (field) {
+    case F::U8: return fixed(1);
+    case F::U16: case F::Type: return fixed(2);
+    case F::U32: case F::Time: case F::Ipv4: return fixed(4);
+    case F::Ipv6: return fixed(16);
+    case F::Name:
+    case F::CompName: {
+      if (!compressed) return plain_name_end(msg, pos, end);
+      auto r = skip_name(msg.first(end), pos);
+      if (!r) {
+        // Running off the end of the RDATA is an RDLENGTH problem, not a message truncation.
+        if (r.error().code == Errc::truncated) return fail(Errc::rdata_length_mismatch, r.error().offset);
+        return r;
+      }
+      return r;
+    }
+    case F::CharString: {
+      if (pos >= end) return fail(Errc::rdata_length_mismatch, pos);
+      return fixed(1u + msg[pos]);
+    }
+    case F::CharStrings: {
+      if (pos >= end) return fail(Errc::bad_rdata, pos);  // TXT needs at least one string
+      while (pos < end) {
+        const std::size_t len = 1u + msg[pos];
+        if (end - pos < len) return fail(Errc::rdata_length_mismatch, pos);
+        pos += len;
+      }
+      return pos;
+    }
+    case F::Base64Rest: case F::HexRest: case F::StringRest: return end;
+    case F::SaltHex: {
+      if (pos >= end) return fail(Errc::rdata_length_mismatch, pos);
+      return fixed(1u + msg[pos]);
+    }
+    case F::Base32Hex: {
+      if (pos >= end) return fail(Errc::rdata_length_mismatch, pos);
+      if (msg[pos] == 0) return fail(Errc::bad_rdata, pos);
+      return fixed(1u + msg[pos]);
+    }
+    case F::CaaTag: {
+      if (pos >= end) return fail(Errc::rdata_length_mismatch, pos);
+      const std::size_t len = msg[pos];
+      if (len == 0) return fail(Errc::bad_rdata, pos);
+      if (end - pos < 1 + len) return fail(Errc::rdata_length_mismatch, pos);
+      for (std::size_t k = 1; k <= len; ++k)
+        if (!is_alnum(msg[pos + k])) return fail(Errc::bad_rdata, pos + k);
+      return pos + 1 + len;
+    }
+    case F::TypeBitmap: {
+      // RFC 4034 §4.1.2: window blocks in increasing window order, bitmap length 1..32.
+      int last_window = -1;
+      while (pos < end) {
+        if (end - pos < 2) return fail(Errc::rdata_length_mismatch, pos);
+        const int window = msg[pos];
+        const std::size_t len = msg[pos + 1];
+        if (window <= last_window || len == 0 || len > 32) return fail(Errc::bad_rdata, pos);
+        if (end - pos - 2 < len) return fail(Errc::rdata_length_mismatch, pos);
+        last_window = window;
+        pos += 2 + len;
+      }
+      return pos;
+    }
+    case F::EdnsOptions: {
+      while (pos < end) {
+        if (end - pos < 4) return fail(Errc::rdata_length_mismatch, pos);
+        const std::size_t len = (static_cast<std::size_t>(msg[pos + 2]) << 8) | msg[pos + 3];
+        if (end - pos - 4 < len) return fail(Errc::rdata_length_mismatch, pos);
+        pos += 4 + len;
+      }
+      return pos;
+    }
+  }
+  return fail(Errc::bad_rdata, pos);
+}
+
+}  // namespace dkimdoctor::wire::layout
