@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""Bad command-line input never crashes dkimdoctor: every case below must end with exit status 2 (usage) or
+the documented status, print exactly one line on stderr, no stack trace, and nothing on stdout.
+
+Usage: cli_errors_test.py PATH/TO/dkimdoctor
+No case reaches the network: each one is refused before any query is sent."""
+import os
+import subprocess
+import sys
+import tempfile
+
+BIN = sys.argv[1]
+LONG_LABEL = "a" * 300
+tmp = tempfile.mkdtemp(prefix="dkimdoctor-cli-")
+garbage = bytes(range(256)) * 4
+
+# (name, argv, stdin bytes, expected exit status)
+CASES = [
+    ("no_arguments", [], b"", 2),
+    ("unknown_command", ["frobnicate"], b"", 2),
+    ("unknown_flag", ["check", "example.com", "--bogus"], b"", 2),
+    ("check_without_domain", ["check"], b"", 2),
+    ("check_space_in_domain", ["check", "exa mple.com"], b"", 2),
+    ("check_300_char_label", ["check", LONG_LABEL + ".com"], b"", 2),
+    ("check_name_too_long", ["check", ".".join(["abcdefghij"] * 30) + ".com"], b"", 2),
+    ("check_empty_label", ["check", "example..com"], b"", 2),
+    ("check_binary_domain", ["check", "ex\x01ample.com"], b"", 2),
+    ("check_bad_token", ["check", "example.com", "--easy-dkim", "a b,c,d"], b"", 2),
+    ("check_bad_region", ["check", "example.com", "--easy-dkim", "abc", "--region", "../../x"], b"", 2),
+    ("check_bad_color", ["check", "example.com", "--color=sometimes"], b"", 2),
+    ("check_identity_garbage_stdin", ["check", "example.com", "--ses-identity", "-"], garbage, 2),
+    ("check_identity_missing_file", ["check", "example.com", "--ses-identity", "/nonexistent/x.json"], b"", 2),
+    ("check_identity_directory", ["check", "example.com", "--ses-identity", tmp], b"", 2),
+    ("check_public_key_missing", ["check", "example.com", "--byodkim", "s1", "--public-key", "/nonexistent.pem"], b"", 2),
+    ("check_public_key_garbage", ["check", "example.com", "--byodkim", "s1", "--public-key", "/dev/null"], b"", 2),
+    ("check_bad_email", ["check", "--email", "not-an-address"], b"", 2),
+    ("check_root_hints_missing", ["check", "example.com", "--root-hints", "/nonexistent.hints"], b"", 2),
+    ("resolve_300_char_label", ["resolve", LONG_LABEL + ".example"], b"", 2),
+    ("resolve_bad_type", ["resolve", "example.com", "NOTATYPE"], b"", 2),
+    ("resolve_root_hints_garbage", ["resolve", "example.com", "--root-hints", "/dev/null"], b"", 2),
+    ("resolve_batch_missing_file", ["resolve", "--batch", "/nonexistent/names.txt"], b"", 2),
+    ("bulk_missing_file", ["bulk", "/nonexistent/identities.jsonl"], b"", 2),
+    ("bulk_bad_concurrency", ["bulk", "-", "--concurrency", "0"], b"", 2),
+    ("bulk_resume_without_output", ["bulk", "-", "--resume"], b"", 2),
+    ("decode_missing_file", ["decode", "/nonexistent.bin"], b"", 2),
+    ("decode_directory", ["decode", tmp], b"", 2),
+    ("decode_garbage_stdin", ["decode", "-"], garbage, 1),
+    ("decode_bad_hex", ["decode", "--hex", "-"], b"zz not hex", 1),
+    ("decode_empty", ["decode", "-"], b"", 1),
+]
+
+passed = failed = 0
+for name, argv, stdin, want in CASES:
+    proc = subprocess.run([BIN] + argv, input=stdin, capture_output=True, timeout=30,
+                          env={**os.environ, "NO_COLOR": "1"})
+    problems = []
+    if proc.returncode != want:
+        problems.append(f"exit status {proc.returncode}, want {want}")
+    err_lines = proc.stderr.decode("utf-8", "replace").splitlines()
+    if len(err_lines) != 1:
+        problems.append(f"{len(err_lines)} lines on stderr, want 1: {err_lines[:5]!r}")
+    elif not err_lines[0].startswith("dkimdoctor: "):
+        problems.append(f"stderr does not start with 'dkimdoctor: ': {err_lines[0]!r}")
+    if want == 2 and proc.stdout:
+        problems.append(f"stdout not empty: {proc.stdout[:200]!r}")
+    if any(w in proc.stderr for w in (b"terminate called", b"Sanitizer", b"runtime error", b"Aborted")):
+        problems.append("crash or sanitizer report")
+    if problems:
+        failed += 1
+        print(f"FAIL {name}: {'; '.join(problems)}")
+    else:
+        passed += 1
+        print(f"ok   {name}")
+
+# --help on every command: exit 0, an example, nothing on stderr.
+for command in ["check", "bulk", "resolve", "decode", "version"]:
+    proc = subprocess.run([BIN, command, "--help"], capture_output=True, timeout=30)
+    text = proc.stdout.decode("utf-8", "replace")
+    if proc.returncode == 0 and "Example" in text and not proc.stderr:
+        passed += 1
+        print(f"ok   help_{command}")
+    else:
+        failed += 1
+        print(f"FAIL help_{command}: status {proc.returncode}, stderr {proc.stderr[:200]!r}")
+
+print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
