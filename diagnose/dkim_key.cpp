@@ -1,0 +1,171 @@
+#include "diagnose/dkim_key.hpp"
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include <memory>
+
+#include "diagnose/dkim_tags.hpp"
+
+namespace dkimdoctor::diagnose {
+namespace {
+
+constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+int sextet(char c) noexcept {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+') return 62;
+  if (c == '/') return 63;
+  return -1;
+}
+
+struct PkeyDeleter {
+  void operator()(EVP_PKEY* p) const noexcept { EVP_PKEY_free(p); }
+};
+using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyDeleter>;
+
+Result<PublicKey, KeyError> from_der(const std::vector<std::uint8_t>& der) {
+  if (der.empty()) return Unexpected(KeyError{KeyErrc::empty, 0, {}});
+  // DER lengths are bounded by `der.size()`; OpenSSL never reads past the length it is given.
+  const long len = static_cast<long>(der.size());
+  bool pkcs1 = false;
+  const unsigned char* p = der.data();
+  PkeyPtr key(d2i_PUBKEY(nullptr, &p, len));
+  if (!key || p != der.data() + der.size()) {
+    key.reset();
+    p = der.data();
+    key.reset(d2i_PublicKey(EVP_PKEY_RSA, nullptr, &p, len));
+    if (!key || p != der.data() + der.size())
+      return Unexpected(KeyError{KeyErrc::not_a_key, 0, "not a SubjectPublicKeyInfo or RSAPublicKey"});
+    pkcs1 = true;
+  }
+  PublicKey out;
+  out.pkcs1 = pkcs1;
+  out.bits = EVP_PKEY_get_bits(key.get());
+  const char* name = EVP_PKEY_get0_type_name(key.get());
+  out.algorithm = name ? name : "unknown";
+  unsigned char* spki = nullptr;
+  const int n = i2d_PUBKEY(key.get(), &spki);
+  if (n > 0 && spki) out.spki.assign(spki, spki + n);
+  OPENSSL_free(spki);
+  return out;
+}
+
+}  // namespace
+
+std::string to_string(const KeyError& error) {
+  switch (error.code) {
+    case KeyErrc::empty: return "the key is empty (p= with no value: the key is revoked)";
+    case KeyErrc::bad_base64: return "not valid base64 (" + error.detail + " at offset " + std::to_string(error.offset) + ")";
+    case KeyErrc::not_a_key: return "the base64 does not decode to a public key (" + error.detail + ")";
+    case KeyErrc::bad_pem: return "not a PEM public key (" + error.detail + ")";
+  }
+  return "invalid key";
+}
+
+Result<std::vector<std::uint8_t>, KeyError> decode_base64(std::string_view text) {
+  std::vector<std::uint8_t> out;
+  out.reserve(text.size() / 4 * 3 + 3);
+  std::uint32_t acc = 0;
+  int have = 0;       // sextets in acc
+  int padding = 0;
+  std::size_t count = 0;  // significant characters including '='
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (is_dkim_space(c)) continue;
+    if (c == '=') {
+      ++padding;
+      ++count;
+      if (padding > 2) return Unexpected(KeyError{KeyErrc::bad_base64, i, "too much '=' padding"});
+      continue;
+    }
+    const int v = sextet(c);
+    if (v < 0) {
+      std::string what = "character '";
+      what += (static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7F) ? std::string(1, c) : "?";
+      return Unexpected(KeyError{KeyErrc::bad_base64, i, what + "' is not base64"});
+    }
+    if (padding) return Unexpected(KeyError{KeyErrc::bad_base64, i, "data after '=' padding"});
+    ++count;
+    acc = (acc << 6) | static_cast<std::uint32_t>(v);
+    if (++have == 4) {
+      out.push_back(static_cast<std::uint8_t>(acc >> 16));
+      out.push_back(static_cast<std::uint8_t>(acc >> 8));
+      out.push_back(static_cast<std::uint8_t>(acc));
+      acc = 0;
+      have = 0;
+    }
+  }
+  if (count % 4 != 0) return Unexpected(KeyError{KeyErrc::bad_base64, text.size(), "length is not a multiple of 4"});
+  if (have == 2 && padding == 2) {
+    out.push_back(static_cast<std::uint8_t>(acc >> 4));
+  } else if (have == 3 && padding == 1) {
+    out.push_back(static_cast<std::uint8_t>(acc >> 10));
+    out.push_back(static_cast<std::uint8_t>(acc >> 2));
+  } else if (have != 0 || padding != 0) {
+    return Unexpected(KeyError{KeyErrc::bad_base64, text.size(), "bad '=' padding"});
+  }
+  return out;
+}
+
+std::string encode_base64(const std::vector<std::uint8_t>& bytes) {
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 3 <= bytes.size(); i += 3) {
+    const std::uint32_t v = (std::uint32_t{bytes[i]} << 16) | (std::uint32_t{bytes[i + 1]} << 8) | bytes[i + 2];
+    out += kAlphabet[(v >> 18) & 63];
+    out += kAlphabet[(v >> 12) & 63];
+    out += kAlphabet[(v >> 6) & 63];
+    out += kAlphabet[v & 63];
+  }
+  if (bytes.size() - i == 1) {
+    const std::uint32_t v = std::uint32_t{bytes[i]} << 16;
+    out += kAlphabet[(v >> 18) & 63];
+    out += kAlphabet[(v >> 12) & 63];
+    out += "==";
+  } else if (bytes.size() - i == 2) {
+    const std::uint32_t v = (std::uint32_t{bytes[i]} << 16) | (std::uint32_t{bytes[i + 1]} << 8);
+    out += kAlphabet[(v >> 18) & 63];
+    out += kAlphabet[(v >> 12) & 63];
+    out += kAlphabet[(v >> 6) & 63];
+    out += '=';
+  }
+  return out;
+}
+
+Result<PublicKey, KeyError> decode_public_key(std::string_view base64_text) {
+  bool blank = true;
+  for (char c : base64_text)
+    if (!is_dkim_space(c)) blank = false;
+  if (blank) return Unexpected(KeyError{KeyErrc::empty, 0, {}});
+  auto der = decode_base64(base64_text);
+  if (!der) return Unexpected(der.error());
+  return from_der(*der);
+}
+
+Result<PublicKey, KeyError> decode_public_key_pem(std::string_view pem) {
+  constexpr std::string_view kBegin = "-----BEGIN ";
+  const auto begin = pem.find(kBegin);
+  if (begin == std::string_view::npos) return Unexpected(KeyError{KeyErrc::bad_pem, 0, "no -----BEGIN line"});
+  const auto label_end = pem.find("-----", begin + kBegin.size());
+  if (label_end == std::string_view::npos) return Unexpected(KeyError{KeyErrc::bad_pem, begin, "unterminated BEGIN line"});
+  const std::string_view label = pem.substr(begin + kBegin.size(), label_end - begin - kBegin.size());
+  if (label != "PUBLIC KEY" && label != "RSA PUBLIC KEY")
+    return Unexpected(KeyError{KeyErrc::bad_pem, begin, "-----BEGIN " + std::string(label) + "----- is not a public key"});
+  const std::size_t body = label_end + 5;
+  const std::string end_line = "-----END " + std::string(label) + "-----";
+  const auto end = pem.find(end_line, body);
+  if (end == std::string_view::npos) return Unexpected(KeyError{KeyErrc::bad_pem, body, "no " + end_line + " line"});
+  auto der = decode_base64(pem.substr(body, end - body));
+  if (!der) {
+    auto e = der.error();
+    e.offset += body;
+    return Unexpected(e);
+  }
+  return from_der(*der);
+}
+
+}  // namespace dkimdoctor::diagnose

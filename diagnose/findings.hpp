@@ -1,0 +1,89 @@
+// Findings: what the diagnosis says about one identity. Every finding has a stable code (part of the JSON
+// contract, documented in docs/findings.md), a severity, the SES error it causes where one applies, the
+// evidence (which server said what), a message and a fix in one or two plain sentences.
+//
+// The catalog (kCatalog in findings.cpp) is the one table of codes: severity, SES error and fix template.
+// A finding may raise or lower the catalog severity when the evidence says so (one unreachable server of
+// four is a warning, all four is an error); the code never changes meaning.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dkimdoctor::diagnose {
+
+enum class Severity : std::uint8_t { ok, info, warning, error };
+
+// VerificationInfo.ErrorType values that SES reports (SES v2 API).
+enum class SesError : std::uint8_t { none, host_not_found, type_not_found, invalid_value, dns_server_error };
+
+enum class Code : std::uint16_t {
+  // Delegation and authoritative servers.
+  DOMAIN_NOT_DELEGATED, NS_PRIVATE_ADDRESS, NS_UNREACHABLE, NS_LAME, NS_SET_MISMATCH, SOA_SERIAL_MISMATCH,
+  RECORD_INCONSISTENT, TCP_REQUIRED, TCP_FAILED, NEGATIVE_CACHE_TTL, DELEGATION_OK, LOOKUP_INCOMPLETE,
+  // Easy DKIM.
+  DKIM_OK, DKIM_RECORD_MISSING, DKIM_WRONG_TYPE, DKIM_WRONG_TARGET, DKIM_UNDERSCORE_STRIPPED,
+  DKIM_DOMAIN_APPENDED, DKIM_DOMAINKEY_REMOVED, DKIM_MULTIPLE_VALUES, CNAME_WITH_OTHER_DATA,
+  DKIM_TARGET_UNRESOLVABLE, DKIM_CNAME_CHAIN,
+  // BYODKIM.
+  DKIM_TXT_MISSING, DKIM_KEY_INVALID, VALUE_CASE_CHANGED, DKIM_KEY_SIZE, DKIM_KEY_MISMATCH, DKIM_TXT_SPLIT,
+  DKIM_TAG_SYNTAX, DKIM_TESTING_MODE,
+  // Legacy verification token.
+  VERIFICATION_TOKEN_OK, VERIFICATION_TOKEN_MISSING, VERIFICATION_TOKEN_WRONG_VALUE,
+  VERIFICATION_TOKEN_UNDERSCORE_STRIPPED, VERIFICATION_TOKEN_DOMAIN_APPENDED,
+  // Custom MAIL FROM.
+  MAIL_FROM_OK, MAIL_FROM_MX, MAIL_FROM_SPF,
+  // DMARC.
+  DMARC_OK, DMARC_MISSING, DMARC_SYNTAX,
+  // Email address identity.
+  EMAIL_OK, EMAIL_NO_MX, EMAIL_NULL_MX, EMAIL_MX_UNRESOLVABLE, EMAIL_A_FALLBACK,
+  // What SES itself reported (from --ses-identity).
+  SES_IDENTITY_STATUS,
+};
+
+struct CatalogEntry {
+  Code code;
+  std::string_view name;  // "DKIM_RECORD_MISSING"
+  Severity severity;      // the usual severity
+  SesError ses_error;     // the SES error this causes, or none
+  std::string_view area;  // "delegation", "easy-dkim", ...
+  std::string_view fix;   // fix template (the finding's fix text is more specific)
+};
+
+// The catalog, one row per code, in Code order.
+std::span<const CatalogEntry> catalog() noexcept;
+const CatalogEntry& catalog_entry(Code code) noexcept;
+std::string_view to_string(Code code) noexcept;
+std::optional<Code> parse_code(std::string_view name) noexcept;
+std::string_view to_string(Severity severity) noexcept;  // "ok", "info", "warning", "error"
+// "HOST_NOT_FOUND", ...; empty for none.
+std::string_view to_string(SesError error) noexcept;
+
+struct Finding {
+  Code code{};
+  Severity severity = Severity::info;
+  SesError ses_error = SesError::none;
+  std::string subject;                // the record name the finding is about ("" for the domain as a whole)
+  std::string message;                // what is wrong (or right), one or two sentences
+  std::string fix;                    // what to do, one or two sentences; empty for ok findings
+  std::vector<std::string> evidence;  // "ns2.provider.net (127.53.1.2): NXDOMAIN for x._domainkey.example.com TXT"
+};
+
+// A finding with the catalog's severity, SES error and fix template.
+Finding make_finding(Code code, std::string subject, std::string message);
+
+enum class Verdict : std::uint8_t { ok, problems, incomplete };
+std::string_view to_string(Verdict verdict) noexcept;
+
+// incomplete when a LOOKUP_INCOMPLETE finding says observations are missing and nothing else is an error;
+// problems when any finding is a warning or an error; ok otherwise.
+Verdict verdict_of(std::span<const Finding> findings) noexcept;
+
+// Sorts by severity (error first) and keeps the judge's order within one severity.
+void sort_by_severity(std::vector<Finding>& findings);
+
+}  // namespace dkimdoctor::diagnose

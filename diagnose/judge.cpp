@@ -1,0 +1,584 @@
+#include "diagnose/judge.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "diagnose/judge_internal.hpp"
+
+namespace dkimdoctor::diagnose {
+namespace detail {
+
+const LookupResult* Ctx::want(const Lookup& lookup) {
+  if (const auto* r = obs.find(lookup)) return r;
+  if (std::find(follow_ups.begin(), follow_ups.end(), lookup) == follow_ups.end()) follow_ups.push_back(lookup);
+  return nullptr;
+}
+
+Finding& Ctx::add(Code code, const wire::Name& subject, std::string message) {
+  return add(code, name_text(subject), std::move(message));
+}
+
+Finding& Ctx::add(Code code, std::string subject, std::string message) {
+  findings.push_back(make_finding(code, std::move(subject), std::move(message)));
+  return findings.back();
+}
+
+bool Ctx::is_inconsistent(const wire::Name& name) const {
+  return std::find(inconsistent.begin(), inconsistent.end(), name) != inconsistent.end();
+}
+
+std::string name_text(const wire::Name& name) {
+  std::string s = name.to_string();
+  if (s.size() > 1 && s.back() == '.') s.pop_back();
+  return s;
+}
+
+std::string join(const std::vector<std::string>& items, std::string_view sep) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) out += sep;
+    out += items[i];
+  }
+  return out;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+bool iequals(std::string_view a, std::string_view b) { return a.size() == b.size() && lower(a) == lower(b); }
+
+std::string plural(std::size_t n, std::string_view one, std::string_view many) {
+  return std::to_string(n) + " " + std::string(n == 1 ? one : many);
+}
+
+std::string server_label(const wire::Name& ns, const std::string& address) {
+  return name_text(ns) + " (" + address + ")";
+}
+
+std::vector<std::string> txt_strings(const wire::Record& txt) {
+  auto strings = txt.rdata.txt_strings();
+  if (!strings) return {};
+  return *strings;
+}
+
+std::string txt_value(const wire::Record& txt) {
+  std::string out;
+  for (const auto& s : txt_strings(txt)) out += s;
+  return out;
+}
+
+std::string record_text(const wire::Record& record) {
+  return wire::to_string(record.type) + " " + record.rdata.to_string();
+}
+
+std::vector<wire::Record> records_at(const std::vector<wire::Record>& answer, const wire::Name& owner,
+                                     wire::RRType type) {
+  std::vector<wire::Record> out;
+  for (const auto& r : answer)
+    if (r.type == type && r.owner == owner) out.push_back(r);
+  return out;
+}
+
+std::vector<wire::Name> cname_chain(const std::vector<wire::Record>& answer, const wire::Name& start) {
+  constexpr std::size_t kMaxHops = 16;
+  std::vector<wire::Name> chain;
+  wire::Name cur = start;
+  while (chain.size() < kMaxHops) {
+    bool moved = false;
+    for (const auto& r : answer) {
+      if (r.type != wire::RRType::CNAME || !(r.owner == cur)) continue;
+      auto target = r.rdata.target();
+      if (!target) break;
+      cur = *target;
+      chain.push_back(cur);
+      moved = true;
+      break;
+    }
+    if (!moved) break;
+  }
+  return chain;
+}
+
+std::string describe(const ServerAnswer& a, const wire::Name& name, wire::RRType type) {
+  const std::string who = server_label(a.ns_name, a.address) + ": ";
+  const std::string q = name_text(name) + " " + wire::to_string(type) + " -> ";
+  if (!a.queried) return who + "not queried (private or unroutable address)";
+  if (!a.responded) {
+    std::string what = a.error.empty() ? "no reply" : a.error;
+    if (a.truncated_udp) what = "truncated over UDP, then TCP failed: " + what;
+    return who + q + what;
+  }
+  std::string suffix;
+  if (!a.aa) suffix += " (not authoritative)";
+  if (a.transport == Transport::tcp) suffix += " (over TCP)";
+  if (a.rcode != wire::Rcode::NoError) return who + q + wire::to_string(a.rcode) + suffix;
+  std::vector<std::string> parts;
+  for (const auto& r : a.answer) {
+    std::string t = record_text(r);
+    if (!(r.owner == name)) t = name_text(r.owner) + " " + t;
+    parts.push_back(std::move(t));
+  }
+  if (parts.empty()) return who + q + "NODATA (the name exists, no " + wire::to_string(type) + " record)" + suffix;
+  return who + q + join(parts, "; ") + suffix;
+}
+
+std::string describe(const IterativeResult& r) {
+  if (!r.complete) return "iterative resolution failed: " + (r.error.empty() ? std::string("no answer") : r.error);
+  if (r.rcode != wire::Rcode::NoError) return "iterative resolution: " + wire::to_string(r.rcode);
+  if (r.answer.empty()) return "iterative resolution: NODATA";
+  std::vector<std::string> parts;
+  for (const auto& rec : r.answer) parts.push_back(name_text(rec.owner) + " " + record_text(rec));
+  return "iterative resolution: " + join(parts, "; ");
+}
+
+namespace {
+
+bool usable(const ServerAnswer& a) {
+  return a.queried && a.responded && a.aa && (a.rcode == wire::Rcode::NoError || a.rcode == wire::Rcode::NXDomain);
+}
+
+void merge(std::vector<wire::Record>& into, const std::vector<wire::Record>& from) {
+  for (const auto& r : from) {
+    bool dup = false;
+    for (const auto& have : into) dup = dup || (have.type == r.type && have.owner == r.owner && have.rdata == r.rdata);
+    if (!dup) into.push_back(r);
+  }
+}
+
+std::vector<wire::Record> owned_by(const std::vector<wire::Record>& answer, const wire::Name& name) {
+  std::vector<wire::Record> out;
+  for (const auto& r : answer)
+    if (r.owner == name) out.push_back(r);
+  return out;
+}
+
+}  // namespace
+
+Published published(const Ctx& ctx, const wire::Name& name, wire::RRType type) {
+  Published p;
+  bool negative_seen = false, all_negative_nx = true;
+  if (const auto* auth = ctx.get(name, type, Scope::authoritative)) {
+    for (const auto& a : auth->servers) {
+      if (!usable(a)) continue;
+      p.observed = p.from_servers = true;
+      const std::string who = server_label(a.ns_name, a.address);
+      p.evidence.push_back(describe(a, name, type));
+      auto recs = records_at(a.answer, name, type);
+      merge(p.at_name, owned_by(a.answer, name));
+      if (!recs.empty()) {
+        p.present_on.push_back(who);
+        merge(p.records, recs);
+      } else {
+        p.missing_on.push_back(who);
+        negative_seen = true;
+        all_negative_nx = all_negative_nx && a.rcode == wire::Rcode::NXDomain;
+      }
+    }
+  }
+  if (!p.from_servers) {
+    if (const auto* it = ctx.get(name, type, Scope::iterative); it && it->iterative && it->iterative->complete) {
+      const auto& r = *it->iterative;
+      p.observed = true;
+      p.evidence.push_back(describe(r));
+      p.records = records_at(r.answer, name, type);
+      p.at_name = owned_by(r.answer, name);
+      if (p.records.empty()) {
+        negative_seen = true;
+        all_negative_nx = r.rcode == wire::Rcode::NXDomain;
+      }
+    }
+  }
+  p.nxdomain = negative_seen && all_negative_nx && p.records.empty();
+  return p;
+}
+
+std::string seconds_text(std::uint32_t s) {
+  if (s % 86400 == 0 && s >= 86400) return plural(s / 86400, "day", "days");
+  if (s % 3600 == 0 && s >= 3600) return plural(s / 3600, "hour", "hours");
+  if (s % 60 == 0 && s >= 60) return plural(s / 60, "minute", "minutes");
+  return plural(s, "second", "seconds");
+}
+
+void judge_delegation(Ctx& ctx) {
+  const Delegation& d = ctx.obs.delegation;
+  const std::string domain = name_text(ctx.identity.domain);
+  if (d.not_delegated) {
+    auto& f = ctx.add(Code::DOMAIN_NOT_DELEGATED, domain,
+                      domain + " does not exist in public DNS: " +
+                          (d.parent.is_root() && d.parent_ns.empty() ? std::string("its parent zone")
+                                                                      : name_text(d.parent)) +
+                          " answers NXDOMAIN, so SES cannot see any record of it (a private or unregistered domain).");
+    for (const auto& s : d.servers)
+      if (s.responded) f.evidence.push_back(server_label(s.ns_name, s.address) + ": NXDOMAIN");
+    if (f.evidence.empty()) f.evidence.push_back("parent zone " + name_text(d.parent) + ": NXDOMAIN for " + domain);
+    return;
+  }
+  if (!d.complete) {
+    ctx.incomplete.push_back("delegation of " + domain + (d.error.empty() ? "" : " (" + d.error + ")"));
+    return;
+  }
+  const std::string zone = name_text(d.zone);
+  bool problem = false;
+
+  // Addresses the policy refused: private ranges in a public delegation.
+  std::vector<std::string> priv;
+  std::size_t public_count = 0, responded = 0, lame = 0;
+  std::vector<std::string> unreachable, lame_ev;
+  for (const auto& s : d.servers) {
+    if (s.private_address) {
+      priv.push_back(server_label(s.ns_name, s.address));
+      continue;
+    }
+    ++public_count;
+    if (!s.responded) {
+      unreachable.push_back(server_label(s.ns_name, s.address) + ": " + (s.error.empty() ? "no reply" : s.error));
+      continue;
+    }
+    ++responded;
+    if (!s.aa || (s.rcode != wire::Rcode::NoError && s.rcode != wire::Rcode::NXDomain)) {
+      ++lame;
+      lame_ev.push_back(server_label(s.ns_name, s.address) + ": " + wire::to_string(s.rcode) +
+                        (s.aa ? "" : ", not authoritative") + " for " + zone + " SOA");
+    }
+  }
+  for (const auto& n : d.nameservers_without_address) unreachable.push_back(n + ": the name has no A or AAAA record");
+  if (!priv.empty()) {
+    problem = true;
+    auto& f = ctx.add(Code::NS_PRIVATE_ADDRESS, zone,
+                      zone + " is delegated to " + plural(priv.size(), "server address", "server addresses") +
+                          " in private or unroutable ranges; SES (on the internet) can never reach them.");
+    if (public_count > 0) f.severity = Severity::warning;
+    for (auto& p : priv) f.evidence.push_back(p + ": private address");
+  }
+  if (!unreachable.empty()) {
+    problem = true;
+    auto& f = ctx.add(Code::NS_UNREACHABLE, zone,
+                      std::to_string(unreachable.size()) + " of " +
+                          std::to_string(public_count + d.nameservers_without_address.size()) + " name server" +
+                          (public_count == 1 ? "" : "s") + " of " + zone +
+                          " did not answer; SES gets DNS_SERVER_ERROR whenever it happens to ask " +
+                          (unreachable.size() == 1 ? "it." : "them."));
+    f.evidence = unreachable;
+    if (responded == 0) {
+      f.severity = Severity::error;
+      if (public_count > 0) ctx.incomplete.push_back("every name server of " + zone + " (no server answered)");
+    }
+  }
+  if (lame > 0) {
+    problem = true;
+    auto& f = ctx.add(Code::NS_LAME, zone,
+                      std::to_string(lame) + " of " + std::to_string(responded) +
+                          " responding name servers do not serve " + zone + " authoritatively (lame delegation).");
+    f.evidence = lame_ev;
+    if (lame == responded) f.severity = Severity::error;
+  }
+  // Parent and child NS sets (RFC 1034 §4.2.2: they should agree).
+  if (!d.parent_ns.empty() && !d.zone_ns.empty()) {
+    std::set<std::string> parent, child;
+    for (const auto& n : d.parent_ns) parent.insert(lower(name_text(n)));
+    for (const auto& n : d.zone_ns) child.insert(lower(name_text(n)));
+    if (parent != child) {
+      problem = true;
+      std::vector<std::string> p(parent.begin(), parent.end()), c(child.begin(), child.end());
+      bool overlap = false;
+      for (const auto& n : parent) overlap = overlap || child.count(n);
+      auto& f = ctx.add(Code::NS_SET_MISMATCH, zone,
+                        overlap ? "The registrar (" + name_text(d.parent) + ") and the zone " + zone +
+                                      " list different name servers; resolvers may use either set."
+                                : "The registrar (" + name_text(d.parent) + ") delegates " + zone +
+                                      " to servers that are not the zone's own name servers: records edited at the "
+                                      "zone's servers are not what the world sees.");
+      if (!overlap) f.severity = Severity::error;
+      f.evidence.push_back("parent " + name_text(d.parent) + " NS: " + join(p));
+      f.evidence.push_back("zone " + zone + " NS: " + join(c));
+    }
+  }
+  // SOA serials of the servers that answered authoritatively.
+  std::set<std::uint32_t> serials;
+  std::vector<std::string> serial_ev;
+  for (const auto& s : d.servers) {
+    if (s.serial && s.responded && s.aa) {
+      serials.insert(*s.serial);
+      serial_ev.push_back(server_label(s.ns_name, s.address) + ": serial " + std::to_string(*s.serial));
+    }
+  }
+  if (serials.size() > 1) {
+    problem = true;
+    auto& f = ctx.add(Code::SOA_SERIAL_MISMATCH, zone,
+                      "The name servers of " + zone + " serve " + std::to_string(serials.size()) +
+                          " different versions of the zone (SOA serials differ): at least one is stale.");
+    f.evidence = serial_ev;
+  }
+  std::vector<std::string> no_tcp;
+  for (const auto& s : d.servers)
+    if (s.responded && !s.tcp_ok) no_tcp.push_back(server_label(s.ns_name, s.address) + ": TCP query failed");
+  if (!no_tcp.empty()) {
+    problem = true;
+    auto& f = ctx.add(Code::TCP_FAILED, zone,
+                      plural(no_tcp.size(), "name server", "name servers") + " of " + zone +
+                          " answer over UDP but not over TCP; answers too large for UDP (long DKIM keys) fail there.");
+    f.severity = Severity::warning;
+    f.evidence = no_tcp;
+  }
+  if (!problem && responded > 0) {
+    auto& f = ctx.add(Code::DELEGATION_OK, zone,
+                      zone + " is delegated to " + plural(d.parent_ns.empty() ? d.zone_ns.size() : d.parent_ns.size(),
+                                                          "name server", "name servers") +
+                          " that all answer authoritatively" +
+                          (serials.size() == 1 ? " with the same SOA serial (" + std::to_string(*serials.begin()) + ")."
+                                               : "."));
+    f.evidence = serial_ev;
+  }
+}
+
+void judge_consistency(Ctx& ctx) {
+  for (const auto& l : ctx.obs.lookups) {
+    if (l.lookup.scope != Scope::authoritative || ctx.is_inconsistent(l.lookup.name)) continue;
+    // A server's view of the name: every record it returned owned by the name, or "absent".
+    std::vector<std::pair<std::string, std::string>> views;  // server, signature
+    std::vector<std::string> present, absent, ev;
+    for (const auto& a : l.servers) {
+      if (!usable(a)) continue;
+      auto owned = owned_by(a.answer, l.lookup.name);
+      std::vector<std::string> parts;
+      for (const auto& r : owned) parts.push_back(record_text(r));
+      std::sort(parts.begin(), parts.end());
+      const std::string sig = parts.empty() ? "absent" : join(parts, "|");
+      views.emplace_back(server_label(a.ns_name, a.address), sig);
+      (parts.empty() ? absent : present).push_back(server_label(a.ns_name, a.address));
+      ev.push_back(describe(a, l.lookup.name, l.lookup.type));
+    }
+    std::set<std::string> sigs;
+    for (const auto& v : views) sigs.insert(v.second);
+    if (sigs.size() <= 1) continue;
+    ctx.inconsistent.push_back(l.lookup.name);
+    const std::string name = name_text(l.lookup.name);
+    std::string msg;
+    if (!present.empty() && !absent.empty())
+      msg = name + " is missing on " + join(absent) + " but served by " + join(present) +
+            "; SES sees it only when it happens to ask a server that has it.";
+    else
+      msg = "The authoritative servers give different answers for " + name + "; SES may see any of them.";
+    auto& f = ctx.add(Code::RECORD_INCONSISTENT, l.lookup.name, msg);
+    f.evidence = ev;
+  }
+}
+
+void judge_tcp(Ctx& ctx) {
+  std::vector<std::string> needed, failed;
+  for (const auto& l : ctx.obs.lookups) {
+    for (const auto& a : l.servers) {
+      if (!a.truncated_udp) continue;
+      const std::string line = server_label(a.ns_name, a.address) + ": " + name_text(l.lookup.name) + " " +
+                               wire::to_string(l.lookup.type);
+      if (a.responded && a.transport == Transport::tcp) needed.push_back(line + " truncated over UDP, answered over TCP");
+      else failed.push_back(line + " truncated over UDP, TCP failed" + (a.error.empty() ? "" : ": " + a.error));
+    }
+  }
+  if (!failed.empty()) {
+    auto& f = ctx.add(Code::TCP_FAILED, "",
+                      "Some answers are too large for UDP and the server did not answer the same question over TCP; "
+                      "SES cannot read these records from that server.");
+    f.evidence = failed;
+  }
+  if (!needed.empty()) {
+    auto& f = ctx.add(Code::TCP_REQUIRED, "",
+                      "Some answers are larger than a UDP reply allows and are only available over TCP; "
+                      "this works as long as TCP port 53 stays open.");
+    f.evidence = needed;
+  }
+}
+
+void judge_negative_ttl(Ctx& ctx) {
+  if (ctx.missing.empty()) return;
+  const Delegation& d = ctx.obs.delegation;
+  std::optional<std::uint32_t> ttl;
+  std::string source;
+  if (d.soa_ttl && d.soa_minimum) {
+    ttl = std::min(*d.soa_ttl, *d.soa_minimum);
+    source = "SOA of " + name_text(d.zone) + ": TTL " + std::to_string(*d.soa_ttl) + ", MINIMUM " +
+             std::to_string(*d.soa_minimum);
+  } else {
+    // Fall back to the SOA in a negative answer's authority section.
+    for (const auto& l : ctx.obs.lookups) {
+      for (const auto& a : l.servers) {
+        for (const auto& r : a.authority) {
+          if (r.type != wire::RRType::SOA) continue;
+          auto soa = r.rdata.as_soa();
+          if (!soa) continue;
+          ttl = std::min(r.ttl, soa->minimum);
+          source = "SOA of " + name_text(r.owner) + " in a negative answer: TTL " + std::to_string(r.ttl) +
+                   ", MINIMUM " + std::to_string(soa->minimum);
+          break;
+        }
+        if (ttl) break;
+      }
+      if (ttl) break;
+    }
+  }
+  if (!ttl) return;
+  auto& f = ctx.add(Code::NEGATIVE_CACHE_TTL, d.zone.is_root() ? "" : name_text(d.zone),
+                    "Resolvers that asked before the record existed cache \"does not exist\" for up to " +
+                        seconds_text(*ttl) + " (min of SOA TTL and MINIMUM, RFC 2308 §5); a fix becomes visible "
+                        "to them only after that.");
+  f.evidence.push_back(source);
+  f.evidence.push_back("missing: " + join(ctx.missing));
+}
+
+}  // namespace detail
+
+std::vector<Variant> variant_names(const wire::Name& expected_name, const wire::Name& domain) {
+  std::vector<Variant> out;
+  if (!expected_name.is_subdomain_of(domain) || expected_name.label_count() <= domain.label_count()) return out;
+  const std::size_t rel = expected_name.label_count() - domain.label_count();
+  std::vector<std::string> labels;
+  for (std::size_t i = 0; i < rel; ++i) labels.emplace_back(expected_name.label(i));
+  auto build = [&](const std::vector<std::string>& ls) -> std::optional<wire::Name> {
+    wire::Name n = domain;
+    for (auto it = ls.rbegin(); it != ls.rend(); ++it) {
+      if (it->empty() || it->size() > wire::kMaxLabelLength) return std::nullopt;
+      auto next = n.prepend(*it);
+      if (!next) return std::nullopt;
+      n = *next;
+    }
+    return n;
+  };
+  auto push = [&](VariantKind kind, const std::vector<std::string>& ls) {
+    if (auto n = build(ls)) {
+      for (const auto& v : out)
+        if (v.name == *n) return;
+      out.push_back(Variant{kind, *n});
+    }
+  };
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    if (labels[i].size() < 2 || labels[i][0] != '_') continue;
+    const std::string bare = labels[i].substr(1);
+    if (i > 0) {
+      for (const char* glue : {"", "-"}) {
+        auto ls = labels;
+        ls[i - 1] = labels[i - 1] + glue + bare;
+        ls.erase(ls.begin() + static_cast<std::ptrdiff_t>(i));
+        push(VariantKind::underscore_stripped, ls);
+      }
+    }
+    auto ls = labels;
+    ls[i] = bare;
+    push(VariantKind::underscore_stripped, ls);
+  }
+  if (auto appended = expected_name.append(domain)) out.push_back(Variant{VariantKind::domain_appended, *appended});
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    if (detail::lower(labels[i]) != "_domainkey") continue;
+    auto ls = labels;
+    ls.erase(ls.begin() + static_cast<std::ptrdiff_t>(i));
+    push(VariantKind::domainkey_removed, ls);
+  }
+  return out;
+}
+
+namespace detail {
+
+bool judge_variants(Ctx& ctx, const ExpectedRecord& e, wire::RRType type, const Code (&codes)[3],
+                    std::string_view what) {
+  for (const auto& v : variant_names(e.name, ctx.identity.domain)) {
+    const auto* r = ctx.want(Lookup{v.name, type, Scope::iterative});
+    if (!r || !r->iterative || !r->iterative->complete) continue;
+    auto recs = records_at(r->iterative->answer, v.name, type);
+    if (recs.empty()) continue;
+    const Code code = codes[static_cast<int>(v.kind)];
+    std::string msg;
+    switch (v.kind) {
+      case VariantKind::underscore_stripped:
+        msg = std::string(what) + " is published at " + name_text(v.name) + " instead of " + name_text(e.name) +
+              ": the DNS provider removed the underscore, so SES finds nothing at the real name.";
+        break;
+      case VariantKind::domain_appended:
+        msg = std::string(what) + " is published at " + name_text(v.name) + " instead of " + name_text(e.name) +
+              ": the DNS provider appended the domain to the name you entered.";
+        break;
+      case VariantKind::domainkey_removed:
+        msg = std::string(what) + " is published at " + name_text(v.name) + " (without _domainkey) instead of " +
+              name_text(e.name) + "; SES allows that only as the workaround for verifying the same domain a "
+              "second time, and receivers never look there.";
+        break;
+    }
+    auto& f = ctx.add(code, e.name, msg);
+    f.evidence.push_back(describe(*r->iterative));
+    f.evidence.push_back("expected at " + name_text(e.name) + " " + wire::to_string(e.type) +
+                         (e.value.empty() ? "" : " " + e.value));
+    return true;
+  }
+  return false;
+}
+
+}  // namespace detail
+
+Judgement judge(const Identity& identity, const std::vector<ExpectedRecord>& expected,
+                const Observations& observations) {
+  detail::Ctx ctx{identity, expected, observations, {}, {}, {}, {}, {}};
+  detail::judge_delegation(ctx);
+  const bool not_delegated = observations.delegation.not_delegated;
+  if (!not_delegated) {
+    detail::judge_consistency(ctx);
+    detail::judge_tcp(ctx);
+    const ExpectedRecord* spf = nullptr;
+    for (const auto& e : expected)
+      if (e.purpose == Purpose::mail_from_spf) spf = &e;
+    for (const auto& e : expected) {
+      switch (e.purpose) {
+        case Purpose::easy_dkim: detail::judge_easy_dkim(ctx, e); break;
+        case Purpose::byodkim: detail::judge_byodkim(ctx, e); break;
+        case Purpose::verification_token: detail::judge_verification_token(ctx, e); break;
+        case Purpose::mail_from_mx: detail::judge_mail_from(ctx, e, spf); break;
+        case Purpose::mail_from_spf: break;  // judged with the MX
+        case Purpose::dmarc: detail::judge_dmarc(ctx, e); break;
+        case Purpose::email_mx: detail::judge_email(ctx, e); break;
+      }
+    }
+    detail::judge_negative_ttl(ctx);
+  }
+  if (!ctx.incomplete.empty()) {
+    auto& f = ctx.add(Code::LOOKUP_INCOMPLETE, detail::name_text(identity.domain),
+                      "Some records could not be observed, so the diagnosis is incomplete.");
+    f.evidence = ctx.incomplete;
+  }
+  if (!identity.ses_verification_status.empty() || !identity.ses_dkim_status.empty()) {
+    std::vector<std::string> parts;
+    if (!identity.ses_identity_type.empty()) parts.push_back("IdentityType " + identity.ses_identity_type);
+    if (!identity.ses_verification_status.empty()) parts.push_back("VerificationStatus " + identity.ses_verification_status);
+    if (!identity.ses_dkim_status.empty()) parts.push_back("DKIM Status " + identity.ses_dkim_status);
+    if (!identity.ses_signing_origin.empty()) parts.push_back("SigningAttributesOrigin " + identity.ses_signing_origin);
+    if (!identity.ses_error_type.empty()) parts.push_back("ErrorType " + identity.ses_error_type);
+    if (!identity.ses_mail_from_status.empty()) parts.push_back("MailFromDomainStatus " + identity.ses_mail_from_status);
+    auto& f = ctx.add(Code::SES_IDENTITY_STATUS, detail::name_text(identity.domain),
+                      "SES reports " + detail::join(parts) + ".");
+    f.fix.clear();
+  }
+  Judgement j;
+  j.findings = std::move(ctx.findings);
+  sort_by_severity(j.findings);
+  j.follow_ups = std::move(ctx.follow_ups);
+  j.verdict = verdict_of(j.findings);
+  const std::string domain = detail::name_text(identity.domain);
+  switch (j.verdict) {
+    case Verdict::ok:
+      j.headline = "No problems found for " + domain + ": every record SES needs is published correctly.";
+      break;
+    case Verdict::problems: {
+      const Finding& first = j.findings.front();
+      j.headline = (first.severity == Severity::error ? "SES will not verify " + domain + ": "
+                                                       : "SES may have trouble with " + domain + ": ") +
+                   first.message;
+      break;
+    }
+    case Verdict::incomplete:
+      j.headline = "Could not complete the check of " + domain + ": some name servers did not answer.";
+      break;
+  }
+  return j;
+}
+
+}  // namespace dkimdoctor::diagnose

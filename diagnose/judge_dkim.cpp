@@ -1,0 +1,367 @@
+// Easy DKIM (CNAME to amazonses.com) and BYODKIM (TXT with the key) judgement.
+#include <algorithm>
+
+#include "diagnose/dkim_key.hpp"
+#include "diagnose/dkim_tags.hpp"
+#include "diagnose/judge_internal.hpp"
+
+namespace dkimdoctor::diagnose::detail {
+namespace {
+
+constexpr Code kDkimVariantCodes[3] = {Code::DKIM_UNDERSCORE_STRIPPED, Code::DKIM_DOMAIN_APPENDED,
+                                       Code::DKIM_DOMAINKEY_REMOVED};
+
+// "<token>.dkim[.<region>].amazonses.com" split into token and region ("" = the global zone).
+struct SesTarget {
+  std::string token, region;
+};
+std::optional<SesTarget> parse_ses_target(const wire::Name& target) {
+  std::string t = lower(name_text(target));
+  constexpr std::string_view kSuffix = ".amazonses.com";
+  if (t.size() <= kSuffix.size() || t.compare(t.size() - kSuffix.size(), kSuffix.size(), kSuffix) != 0) return std::nullopt;
+  t.resize(t.size() - kSuffix.size());
+  const auto dot = t.find('.');
+  if (dot == std::string::npos) return std::nullopt;
+  SesTarget out{t.substr(0, dot), {}};
+  std::string rest = t.substr(dot + 1);
+  if (rest == "dkim") return out;
+  if (rest.rfind("dkim.", 0) == 0 && plausible_region(rest.substr(5))) {
+    out.region = rest.substr(5);
+    return out;
+  }
+  return std::nullopt;
+}
+
+std::string zone_text(const std::string& region) {
+  return region.empty() ? "the global signing zone dkim.amazonses.com" : "the " + region + " signing zone";
+}
+
+// The DKIM key TXT at the end of the iterative resolution of `name` (through its CNAME chain).
+struct KeyAtTarget {
+  bool observed = false;
+  bool found = false;
+  std::string detail;  // "2048-bit RSA key" or why not
+};
+KeyAtTarget key_at_target(Ctx& ctx, const wire::Name& name) {
+  KeyAtTarget k;
+  const auto* it = ctx.get(name, wire::RRType::TXT, Scope::iterative);
+  if (!it || !it->iterative || !it->iterative->complete) return k;
+  k.observed = true;
+  const auto& r = *it->iterative;
+  auto chain = cname_chain(r.answer, name);
+  const wire::Name end = chain.empty() ? name : chain.back();
+  auto txts = records_at(r.answer, end, wire::RRType::TXT);
+  if (r.rcode == wire::Rcode::NXDomain || txts.empty()) {
+    k.detail = name_text(end) + (r.rcode == wire::Rcode::NXDomain ? " does not exist (NXDOMAIN)" : " has no TXT record");
+    return k;
+  }
+  for (const auto& t : txts) {
+    auto rec = parse_dkim_record(txt_value(t));
+    if (!rec) continue;
+    auto key = decode_public_key(rec->p);
+    if (!key) {
+      k.detail = name_text(end) + ": " + to_string(key.error());
+      continue;
+    }
+    k.found = true;
+    k.detail = std::to_string(key->bits) + "-bit " + key->algorithm + " key";
+    return k;
+  }
+  if (k.detail.empty()) k.detail = name_text(end) + " has no DKIM key record";
+  return k;
+}
+
+}  // namespace
+
+void judge_easy_dkim(Ctx& ctx, const ExpectedRecord& e) {
+  auto expected_target = wire::Name::parse(e.value);
+  if (!expected_target) return;
+  const Published cv = published(ctx, e.name, wire::RRType::CNAME);
+  const Published tv = published(ctx, e.name, wire::RRType::TXT);
+  const auto* it = ctx.get(e.name, wire::RRType::TXT, Scope::iterative);
+  const bool it_complete = it && it->iterative && it->iterative->complete;
+  if (!cv.observed && !tv.observed && !it_complete) {
+    ctx.incomplete.push_back(name_text(e.name) + " CNAME");
+    return;
+  }
+  const bool inconsistent = ctx.is_inconsistent(e.name);
+
+  // CNAMEs at the name: from the servers, else the first hop of the iterative resolution.
+  std::vector<wire::Record> cnames = cv.records;
+  std::vector<std::string> evidence = cv.evidence;
+  if (cnames.empty() && !cv.from_servers && it_complete) {
+    cnames = records_at(it->iterative->answer, e.name, wire::RRType::CNAME);
+    evidence.push_back(describe(*it->iterative));
+  }
+
+  if (cnames.empty()) {
+    if (inconsistent) return;  // reported as RECORD_INCONSISTENT with the servers that lack it
+    // What is there instead? A TXT (the target pasted as a TXT value) or A records (flattening, proxying).
+    std::vector<wire::Record> other;
+    for (const auto& r : tv.at_name)
+      if (r.type != wire::RRType::CNAME) other.push_back(r);
+    if (other.empty()) {
+      if (const auto* a = ctx.want(Lookup{e.name, wire::RRType::A, Scope::iterative});
+          a && a->iterative && a->iterative->complete) {
+        // A records owned by the name itself (not reached through a CNAME).
+        other = records_at(a->iterative->answer, e.name, wire::RRType::A);
+        if (!other.empty()) evidence.push_back(describe(*a->iterative));
+      }
+    } else {
+      evidence.insert(evidence.end(), tv.evidence.begin(), tv.evidence.end());
+    }
+    if (!other.empty()) {
+      const bool is_a = other.front().type == wire::RRType::A || other.front().type == wire::RRType::AAAA;
+      auto& f = ctx.add(Code::DKIM_WRONG_TYPE, e.name,
+                        name_text(e.name) + " has " + wire::to_string(other.front().type) + " records where SES needs a CNAME" +
+                            (is_a ? ": the DNS provider flattens or proxies the CNAME, so SES never sees it."
+                                  : ": the record was created with the wrong type."));
+      f.evidence = evidence;
+      f.evidence.push_back("expected: CNAME " + e.value);
+      return;
+    }
+    if (judge_variants(ctx, e, wire::RRType::CNAME, kDkimVariantCodes, "The DKIM CNAME for token " + e.token)) return;
+    auto& f = ctx.add(Code::DKIM_RECORD_MISSING, e.name,
+                      "The Easy DKIM CNAME " + name_text(e.name) + " is not published" +
+                          (cv.nxdomain ? " (the name does not exist)." : " (the name exists but has no CNAME)."));
+    if (!cv.nxdomain) f.ses_error = SesError::type_not_found;
+    f.evidence = evidence;
+    f.evidence.push_back("expected: " + name_text(e.name) + " CNAME " + e.value);
+    ctx.missing.push_back(name_text(e.name));
+    return;
+  }
+
+  // Data beside the CNAME (RFC 1034 §3.6.2, RFC 2181 §10.1).
+  std::vector<wire::Record> beside;
+  for (const auto* v : {&cv, &tv})
+    for (const auto& r : v->at_name)
+      if (r.type != wire::RRType::CNAME) beside.push_back(r);
+  if (!beside.empty()) {
+    auto& f = ctx.add(Code::CNAME_WITH_OTHER_DATA, e.name,
+                      name_text(e.name) + " has a CNAME and also " + wire::to_string(beside.front().type) +
+                          " data; resolvers may return either, so SES may not see the CNAME.");
+    f.evidence = cv.evidence;
+    f.evidence.insert(f.evidence.end(), tv.evidence.begin(), tv.evidence.end());
+  }
+
+  std::vector<wire::Name> targets;
+  for (const auto& c : cnames)
+    if (auto t = c.rdata.target()) targets.push_back(*t);
+  if (targets.size() > 1) {
+    std::vector<std::string> ts;
+    for (const auto& t : targets) ts.push_back(name_text(t));
+    auto& f = ctx.add(Code::DKIM_MULTIPLE_VALUES, e.name,
+                      name_text(e.name) + " has " + std::to_string(targets.size()) + " CNAME values (" + join(ts) +
+                          "); a name can hold only one CNAME, so each resolver picks one at random.");
+    f.evidence = evidence;
+    return;
+  }
+  const wire::Name& target = targets.front();
+  if (!(target == *expected_target)) {
+    // A chain that ends at the right target: the CNAME points at another name that points onwards.
+    if (it_complete) {
+      auto chain = cname_chain(it->iterative->answer, e.name);
+      if (std::find(chain.begin(), chain.end(), *expected_target) != chain.end()) {
+        std::vector<std::string> hops{name_text(e.name)};
+        for (const auto& h : chain) hops.push_back(name_text(h));
+        auto& f = ctx.add(Code::DKIM_CNAME_CHAIN, e.name,
+                          name_text(e.name) + " reaches the SES target only through a chain of CNAMEs (" +
+                              join(hops, " -> ") + "); SES compares the CNAME value itself with the target.");
+        f.evidence = evidence;
+        f.evidence.push_back(describe(*it->iterative));
+        return;
+      }
+    }
+    std::string why;
+    const std::string expected_text = name_text(*expected_target);
+    const std::string found_text = name_text(target);
+    auto found = parse_ses_target(target);
+    if (iequals(found_text, expected_text + "." + name_text(ctx.identity.domain))) {
+      why = " The provider appended your domain to the value: enter the target with a trailing dot.";
+    } else if (found && iequals(found->token, e.token)) {
+      why = " It is the " + zone_text(found->region) + " target, but this identity's region uses " +
+            zone_text(uses_regional_signing_zone(e.region) ? e.region : std::string()) + ".";
+    } else if (found) {
+      bool other_token = false;
+      for (const auto& t : ctx.identity.easy_dkim) other_token = other_token || iequals(t.token, found->token);
+      why = other_token ? " It is the target of another token (" + found->token +
+                              "): each token needs its own record pointing to its own target."
+                        : " It is the target of a token SES did not give this identity (perhaps from an older or "
+                          "deleted identity).";
+    }
+    auto& f = ctx.add(Code::DKIM_WRONG_TARGET, e.name,
+                      name_text(e.name) + " points to " + found_text + " but SES expects " + expected_text + "." + why);
+    f.evidence = evidence;
+    return;
+  }
+  if (inconsistent) return;
+  const KeyAtTarget key = key_at_target(ctx, e.name);
+  if (key.observed && !key.found) {
+    auto& f = ctx.add(Code::DKIM_TARGET_UNRESOLVABLE, e.name,
+                      name_text(e.name) + " points to the right target, but " + key.detail +
+                          ": the token does not belong to a live SES identity.");
+    f.evidence = evidence;
+    if (it_complete) f.evidence.push_back(describe(*it->iterative));
+    return;
+  }
+  if (!beside.empty()) return;
+  auto& f = ctx.add(Code::DKIM_OK, e.name,
+                    name_text(e.name) + " is a CNAME to " + name_text(target) +
+                        (cv.from_servers ? " on " + plural(cv.present_on.size(), "server", "servers") : std::string()) +
+                        (key.found ? ", which publishes a " + key.detail + "." : "."));
+  f.evidence = evidence;
+}
+
+namespace {
+
+// A TXT value that is only a piece of a DKIM record (a key split across records instead of strings).
+bool looks_like_fragment(const std::string& v) {
+  return v.find("p=") == std::string::npos && v.find("v=DKIM1") == std::string::npos;
+}
+
+bool has_upper(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+}
+
+}  // namespace
+
+void judge_byodkim(Ctx& ctx, const ExpectedRecord& e) {
+  const Published tv = published(ctx, e.name, wire::RRType::TXT);
+  const auto* it = ctx.get(e.name, wire::RRType::TXT, Scope::iterative);
+  if (!tv.observed) {
+    ctx.incomplete.push_back(name_text(e.name) + " TXT");
+    return;
+  }
+  const bool inconsistent = ctx.is_inconsistent(e.name);
+  if (tv.records.empty()) {
+    if (inconsistent) return;
+    auto cname = records_at(tv.at_name, e.name, wire::RRType::CNAME);
+    if (!cname.empty()) {
+      auto& f = ctx.add(Code::DKIM_WRONG_TYPE, e.name,
+                        name_text(e.name) + " is a CNAME (" + cname.front().rdata.to_string() +
+                            ") where BYODKIM needs a TXT record holding the key.");
+      f.evidence = tv.evidence;
+      if (it && it->iterative) f.evidence.push_back(describe(*it->iterative));
+      return;
+    }
+    if (judge_variants(ctx, e, wire::RRType::TXT, kDkimVariantCodes, "The BYODKIM key for selector " + e.token)) return;
+    auto& f = ctx.add(Code::DKIM_TXT_MISSING, e.name,
+                      "The BYODKIM TXT record " + name_text(e.name) + " is not published" +
+                          (tv.nxdomain ? " (the name does not exist)." : " (the name exists but has no TXT record)."));
+    if (!tv.nxdomain) f.ses_error = SesError::type_not_found;
+    f.evidence = tv.evidence;
+    ctx.missing.push_back(name_text(e.name));
+    return;
+  }
+
+  std::optional<PublicKey> expected_key;
+  std::string expected_b64;
+  if (ctx.identity.public_key_pem) {
+    if (auto k = decode_public_key_pem(*ctx.identity.public_key_pem)) {
+      expected_key = *k;
+      expected_b64 = encode_base64(k->spki);
+    }
+  }
+
+  if (tv.records.size() > 1) {
+    std::vector<std::string> values;
+    bool fragments = false;
+    for (const auto& r : tv.records) {
+      values.push_back("\"" + txt_value(r) + "\"");
+      fragments = fragments || looks_like_fragment(txt_value(r));
+    }
+    auto& f = ctx.add(fragments ? Code::DKIM_TXT_SPLIT : Code::DKIM_MULTIPLE_VALUES, e.name,
+                      fragments ? name_text(e.name) + " holds the key split across " + std::to_string(values.size()) +
+                                      " separate TXT records; verifiers read each record alone, so the key is broken."
+                                : name_text(e.name) + " has " + std::to_string(values.size()) +
+                                      " TXT records; a selector must publish exactly one key.");
+    f.evidence = tv.evidence;
+    return;
+  }
+
+  const wire::Record& rec = tv.records.front();
+  const auto strings = txt_strings(rec);
+  const std::string value = txt_value(rec);
+  auto add = [&](Code code, std::string msg) -> Finding& {
+    auto& f = ctx.add(code, e.name, std::move(msg));
+    f.evidence = tv.evidence;
+    return f;
+  };
+  if (value.find('"') != std::string::npos || value.find('\\') != std::string::npos) {
+    const bool quote = value.find('"') != std::string::npos;
+    add(Code::DKIM_TXT_SPLIT, name_text(e.name) + " holds literal " + (quote ? "quote characters" : "backslashes") +
+                                  " inside its value: the provider stored the quoting you typed as part of the "
+                                  "record, which breaks the key.");
+    return;
+  }
+  auto parsed = parse_dkim_record(value);
+  if (!parsed) {
+    // A lowercased record turns "v=DKIM1" into "v=dkim1": say that plainly rather than "bad version".
+    if (parsed.error().code == DkimRecordErrc::bad_version && parsed.error().detail == "dkim1") {
+      add(Code::VALUE_CASE_CHANGED, name_text(e.name) + " reads \"v=dkim1\": the DNS provider lowercased the whole "
+                                                        "record, which also destroys the base64 key.");
+      return;
+    }
+    add(Code::DKIM_TAG_SYNTAX, name_text(e.name) + " is not a valid DKIM key record: " + to_string(parsed.error()) + ".");
+    return;
+  }
+  if (parsed->key_type != "rsa") {
+    add(Code::DKIM_KEY_INVALID, name_text(e.name) + " publishes a k=" + parsed->key_type +
+                                    " key; SES BYODKIM signs with RSA keys only.");
+    return;
+  }
+  auto key = decode_public_key(parsed->p);
+  if (!key) {
+    std::string p_compact;
+    for (char c : parsed->p)
+      if (!is_dkim_space(c)) p_compact += c;
+    bool cut = false;
+    for (std::size_t i = 0; i < strings.size(); ++i)
+      cut = cut || (strings[i].size() == 255 && i + 1 == strings.size());
+    if (key.error().code == KeyErrc::empty) {
+      add(Code::DKIM_KEY_INVALID, name_text(e.name) + " has an empty p= tag, which means the key is revoked "
+                                                      "(RFC 6376 §3.6.1).");
+    } else if (!expected_b64.empty() && p_compact != expected_b64 && iequals(p_compact, expected_b64)) {
+      add(Code::VALUE_CASE_CHANGED, "The key at " + name_text(e.name) + " matches yours except for letter case: the DNS "
+                                    "provider lowercased it, and base64 is case-sensitive.");
+    } else if (p_compact.size() > 40 && !has_upper(p_compact)) {
+      add(Code::VALUE_CASE_CHANGED, "The key at " + name_text(e.name) + " has no capital letters at all: the DNS "
+                                    "provider lowercased it, and a base64 key does not survive that.");
+    } else if (cut) {
+      add(Code::DKIM_TXT_SPLIT, "The key at " + name_text(e.name) + " stops at a 255-character string boundary: the "
+                                "provider kept only the first 255 characters of a longer value.");
+    } else {
+      add(Code::DKIM_KEY_INVALID, "The key at " + name_text(e.name) + " is not a valid public key: " +
+                                      to_string(key.error()) + ".");
+    }
+    return;
+  }
+  bool problem = false;
+  if (key->algorithm != "RSA") {
+    add(Code::DKIM_KEY_INVALID, "The key at " + name_text(e.name) + " is a " + key->algorithm +
+                                    " key; SES BYODKIM needs RSA.");
+    return;
+  }
+  if (key->bits < kSesMinKeyBits || key->bits > kSesMaxKeyBits) {
+    add(Code::DKIM_KEY_SIZE, "The key at " + name_text(e.name) + " is " + std::to_string(key->bits) +
+                                 " bits; SES accepts RSA keys of 1024 to 2048 bits.");
+    problem = true;
+  }
+  if (expected_key && expected_key->spki != key->spki) {
+    add(Code::DKIM_KEY_MISMATCH, "The key at " + name_text(e.name) + " (" + std::to_string(key->bits) +
+                                     "-bit) is not the public key you gave (" + std::to_string(expected_key->bits) +
+                                     "-bit); SES signs with the private key it was given, so signatures will fail.");
+    problem = true;
+  }
+  if (parsed->testing) {
+    add(Code::DKIM_TESTING_MODE, name_text(e.name) + " has t=y (testing mode): receivers may treat mail signed "
+                                                     "with this key as unsigned.");
+  }
+  if (!problem && !inconsistent) {
+    add(Code::DKIM_OK, name_text(e.name) + " publishes a " + std::to_string(key->bits) + "-bit RSA key" +
+                           (expected_key ? " that matches the key you gave." : ".") +
+                           (key->pkcs1 ? " (Published as a bare RSAPublicKey; most verifiers accept it.)" : ""));
+  }
+}
+
+}  // namespace dkimdoctor::diagnose::detail

@@ -1,0 +1,78 @@
+// Shared by the judge's parts (judge.cpp, judge_dkim.cpp, judge_records.cpp). Not a public header.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "diagnose/judge.hpp"
+
+namespace dkimdoctor::diagnose::detail {
+
+struct Ctx {
+  const Identity& identity;
+  const std::vector<ExpectedRecord>& expected;
+  const Observations& obs;
+  std::vector<Finding> findings;
+  std::vector<Lookup> follow_ups;
+  std::vector<std::string> incomplete;      // records that could not be observed
+  std::vector<std::string> missing;         // records found missing (for NEGATIVE_CACHE_TTL)
+  std::vector<wire::Name> inconsistent;     // names already reported as RECORD_INCONSISTENT
+
+  const LookupResult* get(const wire::Name& name, wire::RRType type, Scope scope) const {
+    return obs.find(name, type, scope);
+  }
+  // Asks for `lookup` unless it was already observed or asked for. Returns the result when observed.
+  const LookupResult* want(const Lookup& lookup);
+  Finding& add(Code code, const wire::Name& subject, std::string message);
+  Finding& add(Code code, std::string subject, std::string message);
+  bool is_inconsistent(const wire::Name& name) const;
+};
+
+// What is published at one name for one type, merged over the authoritative servers that answered
+// authoritatively (or from the iterative result when no server was probed).
+struct Published {
+  bool observed = false;                  // some server answered, or the iterative resolution completed
+  bool from_servers = false;              // false: from the iterative result
+  std::vector<wire::Record> records;      // owner == name and type == the type asked, deduplicated
+  std::vector<wire::Record> at_name;      // every record owned by the name in the answers, deduplicated
+  bool nxdomain = false;                  // the negative answers said NXDOMAIN (the name does not exist)
+  std::vector<std::string> present_on;    // servers that had records of the type
+  std::vector<std::string> missing_on;    // servers that did not
+  std::vector<std::string> evidence;      // one line per server (or the iterative result)
+};
+Published published(const Ctx& ctx, const wire::Name& name, wire::RRType type);
+
+// The CNAME chain in `answer` starting at `start` (the names after `start`, in order; at most 16 hops).
+std::vector<wire::Name> cname_chain(const std::vector<wire::Record>& answer, const wire::Name& start);
+// Records of `type` owned by `owner` in `answer`.
+std::vector<wire::Record> records_at(const std::vector<wire::Record>& answer, const wire::Name& owner,
+                                     wire::RRType type);
+// The concatenated character-strings of a TXT record (RFC 7208 §3.3, RFC 6376 §3.6.2.2); empty on bad RDATA.
+std::string txt_value(const wire::Record& txt);
+std::vector<std::string> txt_strings(const wire::Record& txt);
+
+std::string server_label(const wire::Name& ns, const std::string& address);
+std::string describe(const ServerAnswer& answer, const wire::Name& name, wire::RRType type);
+std::string describe(const IterativeResult& result);
+std::string record_text(const wire::Record& record);  // "CNAME x.dkim.amazonses.com."
+std::string name_text(const wire::Name& name);         // without the trailing dot
+std::string join(const std::vector<std::string>& items, std::string_view sep = ", ");
+std::string lower(std::string_view s);
+bool iequals(std::string_view a, std::string_view b);
+std::string plural(std::size_t n, std::string_view one, std::string_view many);
+
+void judge_delegation(Ctx& ctx);
+void judge_consistency(Ctx& ctx);
+void judge_easy_dkim(Ctx& ctx, const ExpectedRecord& e);
+void judge_byodkim(Ctx& ctx, const ExpectedRecord& e);
+void judge_verification_token(Ctx& ctx, const ExpectedRecord& e);
+void judge_mail_from(Ctx& ctx, const ExpectedRecord& mx, const ExpectedRecord* spf);
+void judge_dmarc(Ctx& ctx, const ExpectedRecord& e);
+void judge_email(Ctx& ctx, const ExpectedRecord& e);
+
+// Looks for the record at the variant names (follow-ups). Returns true when it reported a finding.
+// `kind_codes` gives the code for underscore_stripped, domain_appended, domainkey_removed.
+bool judge_variants(Ctx& ctx, const ExpectedRecord& e, wire::RRType type, const Code (&codes)[3],
+                    std::string_view what);
+
+}  // namespace dkimdoctor::diagnose::detail

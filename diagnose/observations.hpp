@@ -1,0 +1,97 @@
+// What the resolver saw, as plain data. The resolver glue (cli/check.cpp) fills these from its trace and
+// its authority probe; unit tests build them by hand. Nothing here knows about sockets or time beyond
+// numbers already measured.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "wire/message.hpp"
+#include "wire/name.hpp"
+#include "wire/types.hpp"
+
+namespace dkimdoctor::diagnose {
+
+// Where a lookup is asked: through a full iterative resolution (as SES does), or at every authoritative
+// server of the zone holding the name (each NS name, each address, RD=0).
+enum class Scope : std::uint8_t { iterative, authoritative };
+
+struct Lookup {
+  wire::Name name;
+  wire::RRType type = wire::RRType::TXT;
+  Scope scope = Scope::iterative;
+  bool operator==(const Lookup& o) const { return name == o.name && type == o.type && scope == o.scope; }
+};
+std::string to_string(const Lookup& lookup);  // "x._domainkey.example.com. CNAME (every authoritative server)"
+
+// The end of one iterative resolution.
+struct IterativeResult {
+  bool complete = false;                  // false: no usable answer (all servers failed, limits, loops)
+  wire::Rcode rcode = wire::Rcode::NoError;
+  std::vector<wire::Record> answer;       // CNAME chain records first, then the final RRset
+  std::string error;                      // why it is incomplete ("all servers timed out")
+};
+
+enum class Transport : std::uint8_t { udp, tcp };
+
+// One authoritative server address asked one question.
+struct ServerAnswer {
+  wire::Name ns_name;
+  std::string address;                    // "127.53.1.1" or "::1"
+  bool queried = true;                    // false: refused by address policy (private/unroutable)
+  bool responded = false;                 // a reply arrived (on the final transport)
+  std::string error;                      // "timeout", "connection refused", ... when !responded
+  Transport transport = Transport::udp;   // transport of the final reply
+  bool truncated_udp = false;             // the UDP reply had TC=1, so TCP was tried
+  wire::Rcode rcode = wire::Rcode::NoError;
+  bool aa = false;
+  std::vector<wire::Record> answer;
+  std::vector<wire::Record> authority;
+  std::uint32_t rtt_ms = 0;
+};
+
+struct LookupResult {
+  Lookup lookup;
+  std::optional<IterativeResult> iterative;  // set for Scope::iterative
+  std::vector<ServerAnswer> servers;         // set for Scope::authoritative
+  wire::Name zone;                           // the zone whose servers were asked (authoritative scope)
+};
+
+// One authoritative server address of the identity's zone, asked for the zone's SOA.
+struct ServerStatus {
+  wire::Name ns_name;
+  std::string address;
+  bool private_address = false;   // refused by policy: never queried
+  bool responded = false;
+  std::string error;
+  wire::Rcode rcode = wire::Rcode::NoError;
+  bool aa = false;
+  std::optional<std::uint32_t> serial;  // SOA serial this server serves
+  bool tcp_ok = true;                   // a TCP probe worked (or was not tried)
+};
+
+struct Delegation {
+  bool complete = false;           // false: the delegation could not be walked (timeouts at the parent)
+  std::string error;
+  wire::Name zone;                 // the zone holding the identity's domain
+  wire::Name parent;               // the zone that delegates it
+  bool not_delegated = false;      // the parent says NXDOMAIN for the domain (and no zone above holds it)
+  std::vector<wire::Name> parent_ns;  // NS set in the parent's referral
+  std::vector<wire::Name> zone_ns;    // NS set the zone itself serves at its apex
+  std::vector<std::string> nameservers_without_address;  // NS names that resolved to no address at all
+  std::vector<ServerStatus> servers;
+  std::optional<std::uint32_t> soa_ttl;       // TTL of the SOA record
+  std::optional<std::uint32_t> soa_minimum;   // SOA MINIMUM field
+};
+
+struct Observations {
+  Delegation delegation;
+  std::vector<LookupResult> lookups;
+
+  const LookupResult* find(const Lookup& lookup) const;
+  const LookupResult* find(const wire::Name& name, wire::RRType type, Scope scope) const;
+};
+
+}  // namespace dkimdoctor::diagnose
