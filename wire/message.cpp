@@ -1,5 +1,7 @@
 #include "wire/message.hpp"
 
+#include "wire/name_internal.hpp"
+
 namespace dkimdoctor::wire {
 
 namespace {
@@ -80,6 +82,7 @@ void Header::write(std::uint8_t* out) const noexcept {
 
 WireResult<MessageView> MessageView::parse(std::span<const std::uint8_t> bytes) noexcept {
   if (bytes.size() < kHeaderSize) return fail(Errc::truncated, bytes.size());
+  if (bytes.size() > kMaxMessageSize) return fail(Errc::message_too_large, kMaxMessageSize);
   MessageView v;
   v.msg_ = bytes;
   v.header_ = Header::read(bytes);
@@ -99,22 +102,22 @@ WireResult<MessageView> MessageView::parse(std::span<const std::uint8_t> bytes) 
   }
 
   std::size_t pos = kHeaderSize;
-  v.section_offset_[0] = pos;
+  v.section_offset_[0] = static_cast<std::uint16_t>(pos);
+  Error err{};
+  std::size_t name_len = 0, name_labels = 0;
   for (unsigned i = 0; i < v.header_.qdcount; ++i) {
-    auto n = skip_name(bytes, pos);
-    if (!n) return Unexpected<Error>{n.error()};
-    pos = *n;
+    pos = walk_name<false>(d, size, pos, nullptr, name_len, name_labels, err);
+    if (!pos) return Unexpected<Error>{err};
     if (size - pos < 4) return fail(Errc::truncated, pos);
     pos += 4;
   }
   const std::uint16_t counts[3] = {v.header_.ancount, v.header_.nscount, v.header_.arcount};
   for (unsigned s = 0; s < 3; ++s) {
-    v.section_offset_[s + 1] = pos;
+    v.section_offset_[s + 1] = static_cast<std::uint16_t>(pos);
     for (unsigned i = 0; i < counts[s]; ++i) {
       const std::size_t owner = pos;
-      auto n = skip_name(bytes, pos);
-      if (!n) return Unexpected<Error>{n.error()};
-      pos = *n;
+      pos = walk_name<false>(d, size, pos, nullptr, name_len, name_labels, err);
+      if (!pos) return Unexpected<Error>{err};
       if (size - pos < 10) return fail(Errc::truncated, pos);
       const auto type = static_cast<RRType>(get16(d + pos));
       const std::uint16_t rdlength = get16(d + pos + 8);
@@ -125,18 +128,18 @@ WireResult<MessageView> MessageView::parse(std::span<const std::uint8_t> bytes) 
         if (s != 2) return fail(Errc::opt_not_in_additional, owner);
         if (v.opt_offset_ != 0) return fail(Errc::multiple_opt, owner);
         if (d[owner] != 0) return fail(Errc::opt_bad_owner, owner);
-        v.opt_offset_ = owner;
+        v.opt_offset_ = static_cast<std::uint16_t>(owner);
       }
       if (auto r = validate_rdata(bytes, pos, rdlength, type); !r) return Unexpected<Error>{r.error()};
       pos += rdlength;
     }
   }
-  v.end_ = pos;
+  v.end_ = static_cast<std::uint16_t>(pos);
   return v;
 }
 
 Range<QuestionIterator> MessageView::questions() const noexcept {
-  return {QuestionIterator(msg_, section_offset_[0], header_.qdcount), QuestionIterator(msg_, 0, 0)};
+  return {QuestionIterator(msg_.data(), static_cast<std::uint16_t>(msg_.size()), section_offset_[0], header_.qdcount)};
 }
 
 Range<SectionIterator> MessageView::section(Section s) const noexcept {
@@ -147,13 +150,13 @@ Range<SectionIterator> MessageView::section(Section s) const noexcept {
     case Section::Authority: count = header_.nscount; break;
     case Section::Additional: count = header_.arcount; break;
   }
-  return {SectionIterator(msg_, section_offset_[static_cast<std::size_t>(s)], count, s),
-          SectionIterator(msg_, 0, 0, s)};
+  return {SectionIterator(msg_.data(), static_cast<std::uint16_t>(msg_.size()),
+                          section_offset_[static_cast<std::size_t>(s)], count, s)};
 }
 
 std::optional<RecordView> MessageView::opt_record() const noexcept {
   if (opt_offset_ == 0) return std::nullopt;
-  SectionIterator it(msg_, opt_offset_, 1, Section::Additional);
+  SectionIterator it(msg_.data(), static_cast<std::uint16_t>(msg_.size()), opt_offset_, 1, Section::Additional);
   return *it;
 }
 
@@ -190,62 +193,59 @@ Rcode MessageView::rcode() const noexcept {
   return static_cast<Rcode>(r);
 }
 
-SectionIterator::SectionIterator(std::span<const std::uint8_t> msg, std::size_t offset, std::uint16_t count,
-                                 Section s) noexcept
-    : msg_(msg), next_(offset), remaining_(count) {
-  rec_.msg_ = msg;
+SectionIterator::SectionIterator(const std::uint8_t* data, std::uint16_t size, std::uint16_t offset,
+                                 std::uint16_t count, Section s) noexcept
+    : next_(offset), remaining_(count) {
+  rec_.data_ = data;
+  rec_.size_ = size;
   rec_.section_ = s;
   if (remaining_) load();
 }
 
 void SectionIterator::load() noexcept {
-  const std::uint8_t* d = msg_.data();
+  const std::uint8_t* d = rec_.data_;
   rec_.owner_offset_ = next_;
-  std::size_t p = skip_valid_name(d, next_);
+  const std::size_t p = skip_valid_name(d, next_);
   rec_.type_ = static_cast<RRType>(get16(d + p));
   rec_.cls_ = static_cast<RRClass>(get16(d + p + 2));
   rec_.ttl_ = get32(d + p + 4);
   rec_.rdlength_ = get16(d + p + 8);
-  rec_.rdata_offset_ = p + 10;
-  next_ = p + 10 + rec_.rdlength_;
+  rec_.rdata_offset_ = static_cast<std::uint16_t>(p + 10);
+  next_ = static_cast<std::uint16_t>(p + 10 + rec_.rdlength_);
 }
 
-SectionIterator& SectionIterator::operator++() noexcept {
-  if (remaining_ && --remaining_) load();
-  return *this;
-}
-
-QuestionIterator::QuestionIterator(std::span<const std::uint8_t> msg, std::size_t offset, std::uint16_t count) noexcept
-    : msg_(msg), next_(offset), remaining_(count) {
-  q_.msg_ = msg;
+QuestionIterator::QuestionIterator(const std::uint8_t* data, std::uint16_t size, std::uint16_t offset,
+                                   std::uint16_t count) noexcept
+    : next_(offset), remaining_(count) {
+  q_.data_ = data;
+  q_.size_ = size;
   if (remaining_) load();
 }
 
 void QuestionIterator::load() noexcept {
-  const std::uint8_t* d = msg_.data();
+  const std::uint8_t* d = q_.data_;
   q_.name_offset_ = next_;
   const std::size_t p = skip_valid_name(d, next_);
   q_.type_ = static_cast<RRType>(get16(d + p));
   q_.cls_ = static_cast<RRClass>(get16(d + p + 2));
-  next_ = p + 4;
-}
-
-QuestionIterator& QuestionIterator::operator++() noexcept {
-  if (remaining_ && --remaining_) load();
-  return *this;
+  next_ = static_cast<std::uint16_t>(p + 4);
 }
 
 Name QuestionView::name() const {
-  auto n = read_name(msg_, name_offset_, nullptr);
-  return n ? *n : Name();
+  Name n;
+  Error err{};
+  if (!decode_name_into({data_, size_}, name_offset_, n, err)) return Name();  // cannot happen after parse()
+  return n;
 }
 
 Name RecordView::owner() const {
-  auto n = read_name(msg_, owner_offset_, nullptr);
-  return n ? *n : Name();
+  Name n;
+  Error err{};
+  if (!decode_name_into({data_, size_}, owner_offset_, n, err)) return Name();  // cannot happen after parse()
+  return n;
 }
 
-WireResult<Rdata> RecordView::rdata() const { return Rdata::from_wire(msg_, rdata_offset_, rdlength_, type_); }
+WireResult<Rdata> RecordView::rdata() const { return Rdata::from_wire({data_, size_}, rdata_offset_, rdlength_, type_); }
 
 Record RecordView::to_record() const {
   Record r;

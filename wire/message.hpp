@@ -81,10 +81,13 @@ class MessageView;
 class SectionIterator;
 class QuestionIterator;
 
+// Views hold 16-bit offsets: a DNS message is at most 65535 octets (parse() enforces it), and small
+// views are cheap to copy around in loops.
+
 // A question inside a validated message (offsets only).
 class QuestionView {
  public:
-  Name name() const;
+  Name name() const;  // cannot fail on a validated message
   RRType type() const noexcept { return type_; }
   RRClass cls() const noexcept { return cls_; }
   std::size_t name_offset() const noexcept { return name_offset_; }
@@ -93,8 +96,9 @@ class QuestionView {
  private:
   friend class MessageView;
   friend class QuestionIterator;
-  std::span<const std::uint8_t> msg_;
-  std::size_t name_offset_ = 0;
+  const std::uint8_t* data_ = nullptr;
+  std::uint16_t size_ = 0;
+  std::uint16_t name_offset_ = 0;
   RRType type_{};
   RRClass cls_{};
 };
@@ -109,27 +113,28 @@ class RecordView {
   std::size_t rdata_offset() const noexcept { return rdata_offset_; }
   std::uint16_t rdata_length() const noexcept { return rdlength_; }
   Section section() const noexcept { return section_; }
-  std::span<const std::uint8_t> rdata_bytes() const noexcept { return msg_.subspan(rdata_offset_, rdlength_); }
-  std::span<const std::uint8_t> message() const noexcept { return msg_; }
+  std::span<const std::uint8_t> message() const noexcept { return {data_, size_}; }
+  std::span<const std::uint8_t> rdata_bytes() const noexcept { return {data_ + rdata_offset_, rdlength_}; }
 
-  Name owner() const;  // cannot fail on a validated message
+  Name owner() const;               // cannot fail on a validated message
   WireResult<Rdata> rdata() const;  // decompressed copy (cannot fail for a validated message)
   Record to_record() const;
 
  private:
   friend class MessageView;
   friend class SectionIterator;
-  std::span<const std::uint8_t> msg_;
-  std::size_t owner_offset_ = 0;
-  std::size_t rdata_offset_ = 0;
-  std::uint32_t ttl_ = 0;
+  const std::uint8_t* data_ = nullptr;
+  std::uint16_t size_ = 0;
+  std::uint16_t owner_offset_ = 0;
+  std::uint16_t rdata_offset_ = 0;
   std::uint16_t rdlength_ = 0;
   RRType type_{};
   RRClass cls_{};
+  std::uint32_t ttl_ = 0;
   Section section_ = Section::Answer;
 };
 
-// Forward iterator over one section; yields QuestionView for Question, RecordView otherwise.
+// Forward iterator over the records of one section; the end is std::default_sentinel.
 class SectionIterator {
  public:
   using iterator_category = std::forward_iterator_tag;
@@ -141,18 +146,22 @@ class SectionIterator {
   SectionIterator() = default;
   const RecordView& operator*() const noexcept { return rec_; }
   const RecordView* operator->() const noexcept { return &rec_; }
-  SectionIterator& operator++() noexcept;
+  SectionIterator& operator++() noexcept {
+    if (remaining_ && --remaining_) load();
+    return *this;
+  }
   SectionIterator operator++(int) noexcept { auto t = *this; ++*this; return t; }
   bool operator==(const SectionIterator& o) const noexcept { return remaining_ == o.remaining_; }
+  bool operator==(std::default_sentinel_t) const noexcept { return remaining_ == 0; }
 
  private:
   friend class MessageView;
-  SectionIterator(std::span<const std::uint8_t> msg, std::size_t offset, std::uint16_t count, Section s) noexcept;
+  SectionIterator(const std::uint8_t* data, std::uint16_t size, std::uint16_t offset, std::uint16_t count,
+                  Section s) noexcept;
   void load() noexcept;
-  std::span<const std::uint8_t> msg_;
-  std::size_t next_ = 0;
-  std::uint16_t remaining_ = 0;
   RecordView rec_;
+  std::uint16_t next_ = 0;
+  std::uint16_t remaining_ = 0;
 };
 
 class QuestionIterator {
@@ -166,31 +175,36 @@ class QuestionIterator {
   QuestionIterator() = default;
   const QuestionView& operator*() const noexcept { return q_; }
   const QuestionView* operator->() const noexcept { return &q_; }
-  QuestionIterator& operator++() noexcept;
+  QuestionIterator& operator++() noexcept {
+    if (remaining_ && --remaining_) load();
+    return *this;
+  }
   QuestionIterator operator++(int) noexcept { auto t = *this; ++*this; return t; }
   bool operator==(const QuestionIterator& o) const noexcept { return remaining_ == o.remaining_; }
+  bool operator==(std::default_sentinel_t) const noexcept { return remaining_ == 0; }
 
  private:
   friend class MessageView;
-  QuestionIterator(std::span<const std::uint8_t> msg, std::size_t offset, std::uint16_t count) noexcept;
+  QuestionIterator(const std::uint8_t* data, std::uint16_t size, std::uint16_t offset, std::uint16_t count) noexcept;
   void load() noexcept;
-  std::span<const std::uint8_t> msg_;
-  std::size_t next_ = 0;
-  std::uint16_t remaining_ = 0;
   QuestionView q_;
+  std::uint16_t next_ = 0;
+  std::uint16_t remaining_ = 0;
 };
 
+// begin() iterator + std::default_sentinel end (range-for and <ranges> friendly).
 template <class It>
 struct Range {
-  It b, e;
+  It b;
   It begin() const noexcept { return b; }
-  It end() const noexcept { return e; }
-  bool empty() const noexcept { return b == e; }
+  std::default_sentinel_t end() const noexcept { return {}; }
+  bool empty() const noexcept { return b == std::default_sentinel; }
 };
 
 class MessageView {
  public:
-  // Validates everything once; zero heap allocation. The span must outlive the view.
+  // Validates everything once; zero heap allocation. The span must outlive the view. Inputs longer
+  // than 65535 octets are refused (message_too_large): no DNS message is.
   static WireResult<MessageView> parse(std::span<const std::uint8_t> bytes) noexcept;
 
   const Header& header() const noexcept { return header_; }
@@ -215,9 +229,9 @@ class MessageView {
  private:
   std::span<const std::uint8_t> msg_;
   Header header_;
-  std::array<std::size_t, 4> section_offset_{};  // Question, Answer, Authority, Additional
-  std::size_t end_ = 0;
-  std::size_t opt_offset_ = 0;  // owner offset of OPT, 0 = none (offset 0 is inside the header)
+  std::array<std::uint16_t, 4> section_offset_{};  // Question, Answer, Authority, Additional
+  std::uint16_t end_ = 0;
+  std::uint16_t opt_offset_ = 0;  // owner offset of OPT, 0 = none (offset 0 is inside the header)
 };
 
 }  // namespace dkimdoctor::wire

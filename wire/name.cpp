@@ -9,58 +9,6 @@ namespace dkimdoctor::wire {
 
 namespace {
 
-// The single decompression walk. `out` (when non-null) receives the uncompressed wire form.
-// Attacker model: every byte and every pointer is hostile. Termination is guaranteed because each
-// pointer must point strictly before the start of the label run it was found in, so positions
-// strictly decrease from run to run; the hop cap bounds the work anyway.
-WireResult<std::size_t> walk_name(std::span<const std::uint8_t> msg, std::size_t offset, std::uint8_t* out,
-                                  std::size_t* out_len, std::size_t* out_labels) noexcept {
-  const std::uint8_t* data = msg.data();
-  const std::size_t size = msg.size();
-  std::size_t pos = offset;
-  std::size_t run_start = offset;  // first byte of the current label run
-  std::size_t next = 0;            // offset after the name in the original run (0 = not yet known)
-  std::size_t len = 0;             // wire length so far, excluding the root label
-  std::size_t labels = 0;
-  std::size_t hops = 0;
-  for (;;) {
-    if (pos >= size) return fail(Errc::truncated, pos);
-    const std::uint8_t b = data[pos];
-    if (b == 0) {
-      if (len + 1 > kMaxNameLength) return fail(Errc::name_too_long, pos);
-      if (out) out[len] = 0;
-      *out_len = len + 1;
-      *out_labels = labels;
-      return next ? next : pos + 1;
-    }
-    switch (b & 0xC0) {
-      case 0x00: {
-        if (pos + 1 + b > size) return fail(Errc::truncated, pos);
-        if (len + 1 + b + 1 > kMaxNameLength) return fail(Errc::name_too_long, pos);
-        if (out) std::memcpy(out + len, data + pos, 1 + static_cast<std::size_t>(b));
-        len += 1 + b;
-        ++labels;
-        pos += 1 + b;
-        break;
-      }
-      case 0xC0: {
-        if (pos + 2 > size) return fail(Errc::truncated, pos);
-        const std::size_t target = (static_cast<std::size_t>(b & 0x3F) << 8) | data[pos + 1];
-        if (target > pos) return fail(Errc::pointer_forward, pos);
-        if (target >= run_start) return fail(Errc::pointer_loop, pos);
-        if (target < 12) return fail(Errc::pointer_into_header, pos);
-        if (++hops > kMaxPointerHops) return fail(Errc::too_many_pointers, pos);
-        if (!next) next = pos + 2;
-        run_start = pos = target;
-        break;
-      }
-      default:
-        // 0x40 (RFC 6891 §5 extended label types, deprecated) and 0x80 (reserved).
-        return fail(Errc::bad_label_type, pos);
-    }
-  }
-}
-
 inline std::uint8_t lower(std::uint8_t c) noexcept { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
 
 // Offsets of each label in a valid wire name; returns the count.
@@ -77,17 +25,19 @@ std::size_t label_offsets(std::span<const std::uint8_t> w, std::array<std::uint8
 
 WireResult<Name> read_name(std::span<const std::uint8_t> message, std::size_t offset, std::size_t* next_offset) {
   Name n;
-  std::size_t len = 0, labels = 0;
-  auto r = walk_name(message, offset, NameAccess::buffer(n), &len, &labels);
-  if (!r) return Unexpected<Error>{r.error()};
-  NameAccess::set(n, len, labels);
-  if (next_offset) *next_offset = *r;
+  Error err{};
+  const std::size_t next = decode_name_into(message, offset, n, err);
+  if (!next) return Unexpected<Error>{err};
+  if (next_offset) *next_offset = next;
   return n;
 }
 
 WireResult<std::size_t> skip_name(std::span<const std::uint8_t> message, std::size_t offset) {
+  Error err{};
   std::size_t len = 0, labels = 0;
-  return walk_name(message, offset, nullptr, &len, &labels);
+  const std::size_t next = walk_name<false>(message.data(), message.size(), offset, nullptr, len, labels, err);
+  if (!next) return Unexpected<Error>{err};
+  return next;
 }
 
 WireResult<Name> Name::from_wire(std::span<const std::uint8_t> wire) {

@@ -9,6 +9,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <string>
 #include <string_view>
@@ -24,6 +25,14 @@ class Name {
  public:
   // The root name ".".
   Name() noexcept : len_(1), labels_(0) { buf_[0] = 0; }
+  // Copies only the used octets (names are copied on hot paths; most are far shorter than 255).
+  Name(const Name& other) noexcept : len_(other.len_), labels_(other.labels_) { copy_from(other); }
+  Name& operator=(const Name& other) noexcept {
+    len_ = other.len_;
+    labels_ = other.labels_;
+    copy_from(other);
+    return *this;
+  }
 
   // Presentation format (RFC 1035 §5.1): labels separated by '.', escapes "\." and "\DDD" (decimal)
   // and "\X" for any other character X. The trailing dot is optional; the name is always absolute.
@@ -71,7 +80,12 @@ class Name {
 
  private:
   friend struct NameAccess;
-  std::array<std::uint8_t, kMaxNameLength> buf_;
+  void copy_from(const Name& other) noexcept {
+    // Whole 8-octet words: buf_ has room for the rounding.
+    for (std::size_t i = 0; i < len_; i += 8) std::memcpy(buf_.data() + i, other.buf_.data() + i, 8);
+  }
+  // 255 octets + slack so the decoder can copy whole 8-octet words.
+  std::array<std::uint8_t, kMaxNameLength + 9> buf_;
   std::uint8_t len_;     // 1..255
   std::uint8_t labels_;  // 0..127
 };

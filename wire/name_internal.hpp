@@ -1,7 +1,9 @@
-// Internal: raw access to Name's buffer for the wire code that builds names in place.
+// Internal: THE name decompression walk (inline so MessageView::parse gets it without a call), and raw
+// access to Name's buffer for the code that builds names in place.
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 
 #include "wire/name.hpp"
 
@@ -14,5 +16,91 @@ struct NameAccess {
     n.labels_ = static_cast<std::uint8_t>(labels);
   }
 };
+
+// The single decompression walk; read_name, skip_name and decode_name_into are its only callers.
+// Returns the offset after the name's bytes at `offset` (always >= 1) or 0 with `err` set.
+// When kCopy, `out` (room for kMaxNameLength + 8 octets) receives the uncompressed wire form.
+//
+// Attacker model: every byte and every pointer is hostile. Termination: a pointer must point strictly
+// before the start of the label run it was found in, so runs strictly move backwards; the hop cap
+// bounds the work anyway. Label runs are copied as whole 8-octet words where the message has the bytes
+// (labels are short; a variable-length memcpy is slower to start than the copy itself).
+template <bool kCopy>
+inline std::size_t walk_name(const std::uint8_t* data, std::size_t size, std::size_t offset, std::uint8_t* out,
+                             std::size_t& out_len, std::size_t& out_labels, Error& err) noexcept {
+  std::size_t pos = offset;
+  std::size_t run_start = offset;  // first byte of the current label run
+  std::size_t next = 0;            // offset after the name in the original run (0 = not yet known)
+  std::size_t len = 0;             // wire length so far, excluding the root label
+  std::size_t run_len = 0;         // `len` when the current run started
+  std::size_t labels = 0;
+  std::size_t hops = 0;
+  auto copy_run = [&](std::size_t upto) noexcept {
+    if constexpr (kCopy) {
+      const std::size_t n = upto - run_start;
+      std::size_t i = 0;
+      for (; i < n && run_start + i + 8 <= size; i += 8) std::memcpy(out + run_len + i, data + run_start + i, 8);
+      for (; i < n; ++i) out[run_len + i] = data[run_start + i];
+    }
+  };
+  for (;;) {
+    if (pos >= size) {
+      err = Error{Errc::truncated, pos};
+      return 0;
+    }
+    const std::uint8_t b = data[pos];
+    if (b == 0) {
+      copy_run(pos);
+      if constexpr (kCopy) out[len] = 0;
+      out_len = len + 1;
+      out_labels = labels;
+      return next ? next : pos + 1;
+    }
+    if (b < 0x40) {
+      if (pos + 1 + b > size) {
+        err = Error{Errc::truncated, pos};
+        return 0;
+      }
+      if (len + 1 + b + 1 > kMaxNameLength) {
+        err = Error{Errc::name_too_long, pos};
+        return 0;
+      }
+      len += 1u + b;
+      ++labels;
+      pos += 1u + b;
+      continue;
+    }
+    if (b < 0xC0) {
+      // 0x40 (RFC 6891 §5 extended label types, deprecated) and 0x80 (reserved).
+      err = Error{Errc::bad_label_type, pos};
+      return 0;
+    }
+    if (pos + 2 > size) {
+      err = Error{Errc::truncated, pos};
+      return 0;
+    }
+    const std::size_t target = (static_cast<std::size_t>(b & 0x3F) << 8) | data[pos + 1];
+    if (target >= run_start || target < 12 || ++hops > kMaxPointerHops) {
+      err = Error{target > pos        ? Errc::pointer_forward
+                  : target >= run_start ? Errc::pointer_loop
+                  : target < 12         ? Errc::pointer_into_header
+                                        : Errc::too_many_pointers,
+                  pos};
+      return 0;
+    }
+    copy_run(pos);
+    if (!next) next = pos + 2;
+    run_start = pos = target;
+    run_len = len;
+  }
+}
+
+// Decodes into `n` in place (no copy of the finished name). Returns as walk_name.
+inline std::size_t decode_name_into(std::span<const std::uint8_t> msg, std::size_t offset, Name& n, Error& err) noexcept {
+  std::size_t len = 0, labels = 0;
+  const std::size_t next = walk_name<true>(msg.data(), msg.size(), offset, NameAccess::buffer(n), len, labels, err);
+  if (next) NameAccess::set(n, len, labels);
+  return next;
+}
 
 }  // namespace dkimdoctor::wire

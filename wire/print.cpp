@@ -37,8 +37,9 @@ std::string print_message(const MessageView& m) {
     }
     out += "; udp: " + std::to_string(e->udp_size) + "\n";
     for (const auto& o : e->options) out += "; " + edns_option_to_string(o) + "\n";
+  } else {
+    out += "\n";  // dig separates the header from the question by a blank line unless OPT is shown
   }
-
   out += ";; QUESTION SECTION:\n";
   for (const auto& q : m.questions()) out += q.to_question().to_string() + "\n";
 

@@ -1,6 +1,6 @@
 #include "wire/rdata_layout.hpp"
 
-#include "wire/name.hpp"
+#include "wire/name_internal.hpp"
 
 namespace dkimdoctor::wire::layout {
 
@@ -48,7 +48,20 @@ WireResult<std::size_t> plain_name_end(std::span<const std::uint8_t> msg, std::s
 }
 }  // namespace
 
+// Direct index for the types below 64 (all but CAA): find() is on the parse hot path.
+constexpr std::array<std::int8_t, 64> kIndex = [] {
+  std::array<std::int8_t, 64> idx{};
+  for (auto& i : idx) i = -1;
+  for (std::size_t k = 0; k < std::size(kLayouts); ++k) {
+    const auto t = static_cast<std::size_t>(kLayouts[k].type);
+    if (t < idx.size()) idx[t] = static_cast<std::int8_t>(k);
+  }
+  return idx;
+}();
+
 const Layout* find(RRType type) noexcept {
+  const auto t = static_cast<std::size_t>(type);
+  if (t < kIndex.size()) return kIndex[t] < 0 ? nullptr : &kLayouts[static_cast<std::size_t>(kIndex[t])];
   for (const auto& l : kLayouts)
     if (l.type == type) return &l;
   return nullptr;
@@ -61,20 +74,20 @@ WireResult<std::size_t> field_end(Field field, std::span<const std::uint8_t> msg
     return pos + n;
   };
   switch (field) {
-    case F::U8: return fixed(1);
-    case F::U16: case F::Type: return fixed(2);
-    case F::U32: case F::Time: case F::Ipv4: return fixed(4);
-    case F::Ipv6: return fixed(16);
+    case F::U8: case F::U16: case F::Type: case F::U32: case F::Time: case F::Ipv4: case F::Ipv6:
+      return fixed(fixed_width(field));
     case F::Name:
     case F::CompName: {
       if (!compressed) return plain_name_end(msg, pos, end);
-      auto r = skip_name(msg.first(end), pos);
-      if (!r) {
+      Error err{};
+      std::size_t len = 0, labels = 0;
+      const std::size_t next = walk_name<false>(msg.data(), end, pos, nullptr, len, labels, err);
+      if (!next) {
         // Running off the end of the RDATA is an RDLENGTH problem, not a message truncation.
-        if (r.error().code == Errc::truncated) return fail(Errc::rdata_length_mismatch, r.error().offset);
-        return r;
+        if (err.code == Errc::truncated) err.code = Errc::rdata_length_mismatch;
+        return Unexpected<Error>{err};
       }
-      return r;
+      return next;
     }
     case F::CharString: {
       if (pos >= end) return fail(Errc::rdata_length_mismatch, pos);

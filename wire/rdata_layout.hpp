@@ -32,10 +32,31 @@ enum class Field : std::uint8_t {
   EdnsOptions,  // the rest: {u16 code, u16 length, data}* (RFC 6891 §6.1.2)
 };
 
+// Octets of a fixed-width field, 0 for variable-width ones.
+constexpr std::size_t fixed_width(Field f) noexcept {
+  switch (f) {
+    case Field::U8: return 1;
+    case Field::U16: case Field::Type: return 2;
+    case Field::U32: case Field::Time: case Field::Ipv4: return 4;
+    case Field::Ipv6: return 16;
+    default: return 0;
+  }
+}
+
 struct Layout {
   RRType type;
   std::uint8_t count;
   std::array<Field, 9> fields;
+  // Total width when every field is fixed-width (A, AAAA), else 0: such RDATA is valid exactly when
+  // RDLENGTH equals it. Derived from `fields`, never written by hand.
+  constexpr std::size_t fixed_size() const noexcept {
+    std::size_t total = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+      if (fixed_width(fields[i]) == 0) return 0;
+      total += fixed_width(fields[i]);
+    }
+    return total;
+  }
 };
 
 // The table for `type`, or nullptr for opaque (RFC 3597) types.
