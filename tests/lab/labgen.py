@@ -593,6 +593,9 @@ class Lab:
                 "  ipv4-edns-size: 1232",
                 "  ipv6-edns-size: 1232",
                 "  tcp-count: 256",
+                # Room for bursts from resolvers under benchmark load (default buffers drop datagrams).
+                "  receive-buffer-size: 4194304",
+                "  send-buffer-size: 4194304",
                 "  refuse-any: yes",
                 # Control on a unix socket in the state dir (no certificates, no network): `lab stats`
                 # and the benchmarks read per-server query counts with nsd-control stats_noreset.
@@ -680,6 +683,8 @@ server:
   outgoing-range: 8192
   so-reuseport: no
   edns-buffer-size: 1232
+  so-rcvbuf: 4m
+  so-sndbuf: 4m
   prefetch: no
   minimal-responses: yes
   extended-statistics: yes
