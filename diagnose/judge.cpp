@@ -380,10 +380,16 @@ void judge_tcp(Ctx& ctx) {
     }
   }
   if (!failed.empty()) {
-    auto& f = ctx.add(Code::TCP_FAILED, "",
-                      "Some answers are too large for UDP and the server did not answer the same question over TCP; "
-                      "SES cannot read these records from that server.");
-    f.evidence = failed;
+    const std::string msg =
+        "Some answers are too large for UDP and the server did not answer the same question over TCP; "
+        "SES cannot read these records from that server.";
+    // One TCP_FAILED finding: the delegation's TCP probe may already have reported the server.
+    auto it = std::find_if(ctx.findings.begin(), ctx.findings.end(),
+                           [](const Finding& f) { return f.code == Code::TCP_FAILED; });
+    Finding& f = it != ctx.findings.end() ? *it : ctx.add(Code::TCP_FAILED, "", msg);
+    f.severity = Severity::error;
+    f.message = msg;
+    f.evidence.insert(f.evidence.end(), failed.begin(), failed.end());
   }
   if (!needed.empty()) {
     auto& f = ctx.add(Code::TCP_REQUIRED, "",

@@ -194,7 +194,7 @@ void judge_easy_dkim(Ctx& ctx, const ExpectedRecord& e) {
     f.evidence = evidence;
     return;
   }
-  if (inconsistent) return;
+  if (inconsistent || !beside.empty()) return;  // already reported; the key lookup would see the other data
   const KeyAtTarget key = key_at_target(ctx, e.name);
   if (key.observed && !key.found) {
     auto& f = ctx.add(Code::DKIM_TARGET_UNRESOLVABLE, e.name,
@@ -204,7 +204,6 @@ void judge_easy_dkim(Ctx& ctx, const ExpectedRecord& e) {
     if (it_complete) f.evidence.push_back(describe(*it->iterative));
     return;
   }
-  if (!beside.empty()) return;
   auto& f = ctx.add(Code::DKIM_OK, e.name,
                     name_text(e.name) + " is a CNAME to " + name_text(target) +
                         (cv.from_servers ? " on " + plural(cv.present_on.size(), "server", "servers") : std::string()) +
