@@ -1,0 +1,150 @@
+#include "resolver/cache.hpp"
+
+#include <algorithm>
+
+#include "resolver/limits.hpp"
+
+namespace dkimdoctor::resolver {
+
+Cache::Cache(std::size_t capacity) : capacity_(std::max<std::size_t>(capacity, 16)) {}
+
+std::string Cache::key(char kind, const wire::Name& name, wire::RRType type) {
+  const auto lower = name.lowercased();
+  std::string k;
+  k.reserve(lower.wire_length() + 3);
+  k += kind;
+  k.append(reinterpret_cast<const char*>(lower.wire().data()), lower.wire_length());
+  const auto t = static_cast<std::uint16_t>(type);
+  k += static_cast<char>(t >> 8);
+  k += static_cast<char>(t & 0xff);
+  return k;
+}
+
+Cache::Entry* Cache::find(const std::string& k) {
+  auto it = entries_.find(k);
+  if (it == entries_.end()) {
+    ++stats_.misses;
+    return nullptr;
+  }
+  if (it->second.expires <= Clock::now()) {
+    lru_.erase(it->second.lru);
+    entries_.erase(it);
+    ++stats_.expirations;
+    ++stats_.misses;
+    return nullptr;
+  }
+  lru_.splice(lru_.begin(), lru_, it->second.lru);
+  ++stats_.hits;
+  return &it->second;
+}
+
+void Cache::insert(std::string k, Clock::time_point expires,
+                   std::variant<std::vector<wire::Record>, CachedNegative, CachedDelegation> value) {
+  if (auto it = entries_.find(k); it != entries_.end()) {
+    it->second.expires = expires;
+    it->second.value = std::move(value);
+    lru_.splice(lru_.begin(), lru_, it->second.lru);
+    return;
+  }
+  while (entries_.size() >= capacity_ && !lru_.empty()) {
+    entries_.erase(lru_.back());
+    lru_.pop_back();
+    ++stats_.evictions;
+  }
+  lru_.push_front(k);
+  entries_.emplace(std::move(k), Entry{expires, std::move(value), lru_.begin()});
+  ++stats_.inserts;
+}
+
+namespace {
+
+std::uint32_t remaining_ttl(Cache::Clock::time_point expires) {
+  const auto left = std::chrono::duration_cast<std::chrono::seconds>(expires - Cache::Clock::now()).count();
+  return left <= 0 ? 0 : static_cast<std::uint32_t>(left);
+}
+
+Cache::Clock::time_point expiry(std::uint32_t ttl, std::uint32_t max) {
+  return Cache::Clock::now() + std::chrono::seconds(std::min(ttl, max));
+}
+
+}  // namespace
+
+std::optional<std::vector<wire::Record>> Cache::rrset(const wire::Name& name, wire::RRType type) {
+  Entry* e = find(key('R', name, type));
+  if (e == nullptr) return std::nullopt;
+  auto records = std::get<std::vector<wire::Record>>(e->value);
+  const std::uint32_t ttl = remaining_ttl(e->expires);
+  for (auto& r : records) r.ttl = std::min(r.ttl, ttl);
+  return records;
+}
+
+void Cache::store_rrset(const std::vector<wire::Record>& records) {
+  if (records.empty()) return;
+  std::uint32_t ttl = UINT32_MAX;
+  for (const auto& r : records) ttl = std::min(ttl, r.ttl);
+  if (ttl == 0) return;  // TTL 0 means use once, do not cache (RFC 1035 §3.2.1)
+  std::vector<wire::Record> stored = records;
+  for (auto& r : stored) r.ttl = std::min(ttl, kMaxCacheTtl);  // RFC 2181 §5.2: one TTL per RRset
+  insert(key('R', records.front().owner, records.front().type), expiry(ttl, kMaxCacheTtl), std::move(stored));
+}
+
+void Cache::store_records(const std::vector<wire::Record>& records) {
+  std::vector<bool> done(records.size());
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (done[i]) continue;
+    std::vector<wire::Record> set;
+    for (std::size_t j = i; j < records.size(); ++j) {
+      if (!done[j] && records[j].type == records[i].type && records[j].owner == records[i].owner) {
+        done[j] = true;
+        if (std::find(set.begin(), set.end(), records[j]) == set.end()) set.push_back(records[j]);
+      }
+    }
+    store_rrset(set);
+  }
+}
+
+std::optional<CachedNegative> Cache::negative(const wire::Name& name, wire::RRType type) {
+  // NXDOMAIN is stored under type 0 (it covers every type of the name).
+  for (const wire::RRType t : {wire::RRType{0}, type}) {
+    Entry* e = find(key('N', name, t));
+    if (e == nullptr) continue;
+    auto neg = std::get<CachedNegative>(e->value);
+    if (neg.soa) neg.soa->ttl = std::min(neg.soa->ttl, remaining_ttl(e->expires));
+    return neg;
+  }
+  return std::nullopt;
+}
+
+void Cache::store_nxdomain(const wire::Name& name, const wire::Record& soa, std::uint32_t ttl) {
+  if (ttl == 0) return;
+  insert(key('N', name, wire::RRType{0}), expiry(ttl, kMaxNegativeTtl), CachedNegative{true, soa});
+}
+
+void Cache::store_nodata(const wire::Name& name, wire::RRType type, const wire::Record& soa, std::uint32_t ttl) {
+  if (ttl == 0) return;
+  insert(key('N', name, type), expiry(ttl, kMaxNegativeTtl), CachedNegative{false, soa});
+}
+
+std::optional<CachedDelegation> Cache::delegation(const wire::Name& zone) {
+  Entry* e = find(key('D', zone, wire::RRType::NS));
+  if (e == nullptr) return std::nullopt;
+  return std::get<CachedDelegation>(e->value);
+}
+
+void Cache::store_delegation(const CachedDelegation& delegation, std::uint32_t ttl) {
+  if (ttl == 0) ttl = 1;  // a delegation with TTL 0 is still needed for the rest of this resolution
+  insert(key('D', delegation.zone, wire::RRType::NS), expiry(ttl, kMaxCacheTtl), delegation);
+}
+
+void Cache::clear() {
+  entries_.clear();
+  lru_.clear();
+}
+
+CacheStats Cache::stats() const {
+  CacheStats s = stats_;
+  s.entries = entries_.size();
+  return s;
+}
+
+}  // namespace dkimdoctor::resolver

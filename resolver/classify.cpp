@@ -1,0 +1,282 @@
+#include "resolver/classify.hpp"
+
+#include <algorithm>
+
+#include "resolver/limits.hpp"
+
+namespace dkimdoctor::resolver {
+
+using wire::Name;
+using wire::Record;
+using wire::RRType;
+
+const char* to_string(Classification c) {
+  switch (c) {
+    case Classification::answer: return "answer";
+    case Classification::cname: return "cname";
+    case Classification::referral: return "referral";
+    case Classification::nodata: return "nodata";
+    case Classification::nxdomain: return "nxdomain";
+    case Classification::lame: return "lame";
+    case Classification::throwaway: return "throwaway";
+  }
+  return "unknown";
+}
+
+std::optional<Name> dname_substitute(const Name& name, const Name& owner, const Name& target) {
+  if (!name.is_subdomain_of(owner) || name.label_count() <= owner.label_count()) return std::nullopt;
+  Name out = target;
+  const std::size_t prefix = name.label_count() - owner.label_count();
+  for (std::size_t i = prefix; i-- > 0;) {
+    auto next = out.prepend(name.label(i));
+    if (!next) return std::nullopt;  // RFC 6672 §2.2: too long -> YXDOMAIN, no substitution
+    out = *next;
+  }
+  return out;
+}
+
+std::uint32_t negative_ttl(const Record& soa) {
+  auto fields = soa.rdata.as_soa();
+  const std::uint32_t minimum = fields ? fields->minimum : 0;
+  return std::min(soa.ttl, minimum);
+}
+
+namespace {
+
+bool type_matches(RRType have, RRType want) { return have == want || want == RRType::ANY; }
+
+std::optional<Name> target_of(const Record& r) {
+  auto t = r.rdata.target();
+  if (!t) return std::nullopt;
+  return *t;
+}
+
+// Follows the chain from the question name through `answer`, appending kept records to `out` in
+// chain order. Returns the name the chain ends at.
+Name keep_chain(const std::vector<Record>& answer, const wire::Question& q, const Name& zone,
+                std::vector<Record>& out, int& synthesised) {
+  Name cur = q.name;
+  std::vector<Name> visited;
+  for (int links = 0; links <= kMaxCnameChain + 1; ++links) {
+    if (!cur.is_subdomain_of(zone)) break;  // the target's data must come from its own servers
+    if (std::find(visited.begin(), visited.end(), cur) != visited.end()) break;  // loop
+    visited.push_back(cur);
+    bool final_found = false;
+    for (const Record& r : answer) {
+      if (r.owner == cur && type_matches(r.type, q.type) && r.type != RRType::RRSIG) {
+        out.push_back(r);
+        final_found = true;
+      }
+    }
+    if (final_found || q.type == RRType::CNAME) break;
+    std::optional<Name> next;
+    // DNAME at an ancestor of `cur` inside the zone (RFC 6672 §3.2: servers send the DNAME and a
+    // synthesised CNAME; we synthesise it ourselves when it is missing).
+    for (const Record& r : answer) {
+      if (r.type != RRType::DNAME || r.owner == cur || !cur.is_subdomain_of(r.owner) ||
+          !r.owner.is_subdomain_of(zone)) {
+        continue;
+      }
+      auto target = target_of(r);
+      if (!target) continue;
+      auto substituted = dname_substitute(cur, r.owner, *target);
+      if (!substituted) continue;
+      out.push_back(r);
+      next = *substituted;
+      break;
+    }
+    const Record* cname = nullptr;
+    for (const Record& r : answer) {
+      if (r.type == RRType::CNAME && r.owner == cur) {
+        cname = &r;
+        break;
+      }
+    }
+    if (cname != nullptr) {
+      auto target = target_of(*cname);
+      // A CNAME that contradicts the DNAME synthesis is ignored in favour of the DNAME (RFC 6672 §3.2).
+      if (target && (!next || *target == *next)) {
+        out.push_back(*cname);
+        next = *target;
+      }
+    } else if (next) {
+      Record synth;
+      synth.owner = cur;
+      synth.type = RRType::CNAME;
+      synth.cls = wire::RRClass::IN;
+      synth.ttl = out.back().ttl;
+      auto rd = wire::Rdata::from_bytes(RRType::CNAME, next->wire());
+      if (!rd) break;
+      synth.rdata = *rd;
+      out.push_back(std::move(synth));
+      ++synthesised;
+    }
+    if (!next) break;
+    cur = *next;
+  }
+  return cur;
+}
+
+}  // namespace
+
+ScrubbedReply scrub(const wire::MessageView& reply, const wire::Question& question, const Name& zone) {
+  ScrubbedReply s;
+  s.header = reply.header();
+  s.rcode = reply.rcode();
+
+  std::vector<Record> answer;
+  for (const auto& rv : reply.answers()) {
+    if (rv.cls() != wire::RRClass::IN) {
+      ++s.dropped;
+      continue;
+    }
+    answer.push_back(rv.to_record());
+  }
+  int synthesised = 0;
+  const Name tail = keep_chain(answer, question, zone, s.answer, synthesised);
+  s.dropped += std::max(0, static_cast<int>(answer.size()) - (static_cast<int>(s.answer.size()) - synthesised));
+
+  auto relevant = [&](const Name& owner) {
+    return question.name.is_subdomain_of(owner) || tail.is_subdomain_of(owner);
+  };
+  bool have_soa = false;
+  for (const auto& rv : reply.authority()) {
+    if (rv.cls() != wire::RRClass::IN) {
+      ++s.dropped;
+      continue;
+    }
+    const RRType t = rv.type();
+    if (t != RRType::SOA && t != RRType::NS) {
+      // DNSSEC proofs (NSEC, NSEC3, RRSIG, DS) are not validated here: not kept, not counted as hostile.
+      if (t != RRType::NSEC && t != RRType::NSEC3 && t != RRType::RRSIG && t != RRType::DS) ++s.dropped;
+      continue;
+    }
+    const Name owner = rv.owner();
+    if (!owner.is_subdomain_of(zone) || !relevant(owner) || (t == RRType::SOA && have_soa)) {
+      ++s.dropped;
+      continue;
+    }
+    if (t == RRType::SOA) have_soa = true;
+    s.authority.push_back(rv.to_record());
+  }
+
+  std::vector<Name> ns_targets;
+  // NS names from the authority section (referrals) and, for an NS question, from the answer
+  // (priming, RFC 8109 §3.3: the root servers' addresses come in the additional section).
+  for (const Record& r : s.authority) {
+    if (r.type != RRType::NS) continue;
+    if (auto t = target_of(r)) ns_targets.push_back(*t);
+  }
+  for (const Record& r : s.answer) {
+    if (r.type != RRType::NS) continue;
+    if (auto t = target_of(r)) ns_targets.push_back(*t);
+  }
+  for (const auto& rv : reply.additional()) {
+    if (rv.type() == RRType::OPT) continue;
+    if (rv.cls() != wire::RRClass::IN || (rv.type() != RRType::A && rv.type() != RRType::AAAA)) {
+      if (rv.type() != RRType::RRSIG) ++s.dropped;
+      continue;
+    }
+    const Name owner = rv.owner();
+    if (!owner.is_subdomain_of(zone) ||
+        std::find(ns_targets.begin(), ns_targets.end(), owner) == ns_targets.end()) {
+      ++s.dropped;
+      continue;
+    }
+    s.additional.push_back(rv.to_record());
+  }
+  return s;
+}
+
+Classified classify(const ScrubbedReply& reply, const wire::Question& q, const Name& zone) {
+  Classified c;
+  if (reply.rcode != wire::Rcode::NoError && reply.rcode != wire::Rcode::NXDomain) {
+    c.kind = (reply.rcode == wire::Rcode::Refused || reply.rcode == wire::Rcode::NotAuth) ? Classification::lame
+                                                                                          : Classification::throwaway;
+    c.reason = wire::to_string(reply.rcode);
+    return c;
+  }
+  // The scrubber left the answer in chain order: walk it to find where it ends.
+  Name tail = q.name;
+  bool has_final = false;
+  for (const Record& r : reply.answer) {
+    if (r.owner == tail && type_matches(r.type, q.type)) {
+      has_final = true;
+    } else if (r.type == RRType::CNAME && r.owner == tail) {
+      if (auto t = target_of(r)) {
+        tail = *t;
+        ++c.chain_links;
+      }
+    }
+  }
+  c.records = reply.answer;
+  const Record* soa = nullptr;
+  for (const Record& r : reply.authority) {
+    if (r.type == RRType::SOA) soa = &r;
+  }
+  if (soa != nullptr) c.soa = *soa;
+
+  if (has_final) {
+    c.kind = Classification::answer;
+    return c;
+  }
+  if (reply.rcode == wire::Rcode::NXDomain) {
+    // NXDOMAIN after a chain is about the chain's last name (RFC 6604 §2.1).
+    c.kind = Classification::nxdomain;
+    return c;
+  }
+  if (c.chain_links > 0) {
+    if (reply.header.aa && soa != nullptr && tail.is_subdomain_of(zone) && tail.is_subdomain_of(soa->owner)) {
+      c.kind = Classification::nodata;  // the target exists in this zone, without the type
+      return c;
+    }
+    c.kind = Classification::cname;
+    c.next_name = tail;
+    return c;
+  }
+  if (soa != nullptr) {
+    c.kind = Classification::nodata;
+    return c;
+  }
+  // A referral: NS records of a zone strictly below the one we asked, above or at the question.
+  const Record* first_ns = nullptr;
+  for (const Record& r : reply.authority) {
+    if (r.type == RRType::NS && !(r.owner == zone) && q.name.is_subdomain_of(r.owner)) {
+      if (first_ns == nullptr || r.owner.label_count() > first_ns->owner.label_count()) first_ns = &r;
+    }
+  }
+  if (first_ns != nullptr) {
+    c.kind = Classification::referral;
+    c.child_zone = first_ns->owner;
+    c.ns_ttl = first_ns->ttl;
+    for (const Record& r : reply.authority) {
+      if (r.type != RRType::NS || !(r.owner == c.child_zone)) continue;
+      auto t = target_of(r);
+      if (!t || std::find(c.ns_names.begin(), c.ns_names.end(), *t) != c.ns_names.end()) continue;
+      if (c.ns_names.size() >= kMaxNsPerDelegation) break;  // NXNSAttack: ignore the rest
+      c.ns_names.push_back(*t);
+    }
+    for (const Record& r : reply.additional) {
+      if (std::find(c.ns_names.begin(), c.ns_names.end(), r.owner) == c.ns_names.end()) continue;
+      const auto count = std::count_if(c.glue.begin(), c.glue.end(), [&](const Glue& g) { return g.name == r.owner; });
+      if (static_cast<std::size_t>(count) >= kMaxAddressesPerNs) continue;
+      if (auto a = r.rdata.as_a()) {
+        c.glue.push_back({r.owner, asio::ip::address(asio::ip::address_v4(*a))});
+      } else if (auto aaaa = r.rdata.as_aaaa()) {
+        c.glue.push_back({r.owner, asio::ip::address(asio::ip::address_v6(*aaaa))});
+      }
+    }
+    return c;
+  }
+  bool upward = std::any_of(reply.authority.begin(), reply.authority.end(),
+                            [](const Record& r) { return r.type == RRType::NS; });
+  if (reply.header.aa) {
+    c.kind = Classification::nodata;  // authoritative, empty, no SOA: NODATA we cannot cache
+    return c;
+  }
+  c.kind = Classification::lame;
+  c.reason = upward ? "upward or lateral referral" : "non-authoritative empty reply";
+  return c;
+}
+
+}  // namespace dkimdoctor::resolver

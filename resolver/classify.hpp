@@ -1,0 +1,68 @@
+// Scrub, then classify: the two pure functions at the heart of iteration (after Unbound's scrubber
+// and response-type logic). Neither does I/O, so every rule has a table test.
+//
+// scrub() turns a parsed reply from a server of zone `zone` into owned records, keeping only what
+// that server may speak for (RFC 2181 §5.4.1 ranking, "bailiwick"):
+//   answer      the chain that starts at the question name: RRsets of the asked type, CNAMEs and
+//               DNAMEs, each owned by a name in `zone`; a chain link whose target leaves `zone` ends
+//               it (the records for the target must come from the target's own servers);
+//   authority   an SOA of an ancestor of the question (negative answers) and NS RRsets of the
+//               question name or an ancestor, inside `zone`;
+//   additional  A/AAAA of the NS names just kept, inside `zone` (glue); nothing else.
+// Everything else (unrelated answers, out-of-bailiwick glue, records for other zones) is dropped and
+// counted, so no poisoning attempt ever reaches the cache.
+//
+// classify() then names what the scrubbed reply means for the question (see Classification).
+#pragma once
+
+#include <asio/ip/address.hpp>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "resolver/trace.hpp"
+#include "wire/message.hpp"
+
+namespace dkimdoctor::resolver {
+
+struct ScrubbedReply {
+  wire::Header header;
+  wire::Rcode rcode = wire::Rcode::NoError;
+  std::vector<wire::Record> answer, authority, additional;
+  int dropped = 0;  // records removed by the scrubber
+};
+
+ScrubbedReply scrub(const wire::MessageView& reply, const wire::Question& question, const wire::Name& zone);
+
+struct Glue {
+  wire::Name name;
+  asio::ip::address address;
+  bool operator==(const Glue&) const = default;
+};
+
+struct Classified {
+  Classification kind = Classification::throwaway;
+  // answer / cname / nxdomain / nodata: the chain (CNAMEs, DNAME-synthesised CNAMEs with their
+  // DNAMEs) followed by the final RRset, in order.
+  std::vector<wire::Record> records;
+  wire::Name next_name;               // cname: where the chain continues
+  int chain_links = 0;                // CNAME/DNAME links in `records`
+  wire::Name child_zone;              // referral
+  std::vector<wire::Name> ns_names;   // referral: at most kMaxNsPerDelegation, in reply order
+  std::uint32_t ns_ttl = 0;           // referral: TTL of the NS RRset
+  std::vector<Glue> glue;             // referral: in-bailiwick addresses of ns_names
+  std::optional<wire::Record> soa;    // nxdomain / nodata
+  std::string reason;                 // lame / throwaway: why
+};
+
+Classified classify(const ScrubbedReply& reply, const wire::Question& question, const wire::Name& zone);
+
+// RFC 2308 §5: the negative TTL is the smaller of the SOA's own TTL and its MINIMUM field.
+std::uint32_t negative_ttl(const wire::Record& soa);
+
+// DNAME substitution (RFC 6672 §2.2): `name` with suffix `owner` replaced by `target`. Fails when
+// the result would exceed 255 octets.
+std::optional<wire::Name> dname_substitute(const wire::Name& name, const wire::Name& owner, const wire::Name& target);
+
+}  // namespace dkimdoctor::resolver

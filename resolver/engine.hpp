@@ -1,0 +1,124 @@
+// Internal to resolver/: the state behind Resolver (its pimpl) and the pieces resolver.cpp (the
+// iteration loop) and probe.cpp (the authority probe) share. Not installed, not for other parts.
+#pragma once
+
+#include <asio/steady_timer.hpp>
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "resolver/cache.hpp"
+#include "resolver/classify.hpp"
+#include "resolver/limits.hpp"
+#include "resolver/random.hpp"
+#include "resolver/resolver.hpp"
+#include "resolver/server_stats.hpp"
+#include "resolver/transport.hpp"
+
+namespace dkimdoctor::resolver {
+
+using Clock = std::chrono::steady_clock;
+
+// Per top-level resolution: the budget every nested sub-resolution draws from.
+struct Context {
+  Clock::time_point start = Clock::now();
+  Clock::time_point deadline = start + kMaxResolutionTime;
+  int queries = 0;
+  int failed_glueless = 0;
+  int timeouts = 0;                       // drives the per-try timeout backoff
+  std::vector<wire::Question> stack;      // questions being resolved, outermost first (cycle check)
+  bool tracing = true;
+  std::vector<TraceStep> trace;
+  std::vector<RefusedAddress> refused;
+};
+
+struct Fail {
+  Failure kind = Failure::all_servers_failed;
+  std::string detail;
+};
+
+// One server address of a zone cut, with its state within this resolution.
+struct CutServer {
+  wire::Name ns_name;
+  asio::ip::address address;
+  int tries = 0;
+  bool dead = false;  // answered junk, refused, lame or unreachable: not asked again here
+};
+
+// A zone cut being iterated: its servers, and the NS names still without an address.
+struct Cut {
+  wire::Name zone;
+  wire::Name parent;
+  std::vector<wire::Name> ns_names;
+  std::vector<Glue> glue;             // as the parent gave it (for the probe)
+  std::vector<CutServer> servers;
+  std::vector<wire::Name> unresolved;  // NS names with no address yet, not yet looked up
+  int refused_by_policy = 0;
+  std::optional<Fail> lookup_limit;   // why an NS-name lookup was skipped or failed (limit, cycle)
+  std::vector<std::string> errors;    // per failed try, for the failure detail
+};
+
+// The outcome of resolving one question (used for the top level and for sub-resolutions).
+struct Internal {
+  Outcome outcome = Outcome::failed;
+  std::vector<wire::Record> answer;
+  std::optional<wire::Record> soa;
+  std::optional<Fail> fail;
+};
+
+// A usable reply from one server of a cut.
+struct CutReply {
+  Classified classified;
+  ScrubbedReply scrubbed;
+  wire::Name server_name;
+  asio::ip::address address;
+};
+
+// The end of a walk down the tree for one question.
+struct Walk {
+  std::optional<Fail> fail;   // set when no usable final reply came
+  Classified classified;      // the final (non-referral) classification
+  Cut cut;                    // the cut whose servers gave it (or that failed)
+  bool via_referral = false;  // `cut` was entered by a referral seen in this walk
+};
+
+struct Resolver::Impl {
+  Impl(asio::any_io_executor executor, Options options);
+
+  asio::any_io_executor executor;
+  Options options;
+  RandomPool random;
+  Transport transport;
+  ServerStats servers;
+  Cache cache;
+  RootHints hints;
+  bool primed = false;
+  bool priming = false;
+  asio::steady_timer priming_done;
+  ResolverStats stats;
+
+  // By value: the coroutine frame must own what it reads after its first suspension.
+  asio::awaitable<Resolution> resolve(wire::Name name, wire::RRType type);
+  asio::awaitable<ZoneProbe> probe(wire::Name name, std::vector<wire::Question> questions);
+
+  asio::awaitable<void> ensure_primed(Context& ctx);
+  asio::awaitable<Internal> resolve_in(Context& ctx, wire::Question question, int depth);
+  asio::awaitable<Walk> walk(Context& ctx, wire::Question question, int depth);
+  asio::awaitable<Result<CutReply, Fail>> query_cut(Context& ctx, Cut& cut, const wire::Question& asked, int depth);
+  asio::awaitable<void> resolve_ns_addresses(Context& ctx, Cut& cut, int depth);
+
+  Cut make_cut(Context& ctx, const CachedDelegation& d, int depth);
+  Cut closest_cut(Context& ctx, const wire::Name& name, int depth);
+  Cut root_cut(Context& ctx, int depth);
+  void add_server_addresses(Context& ctx, Cut& cut, const wire::Name& ns, const std::vector<asio::ip::address>& addrs,
+                            int depth);
+  std::vector<asio::ip::address> cached_addresses(const wire::Name& ns);
+  void trace(Context& ctx, TraceStep step) const;
+  void note(Context& ctx, int depth, const wire::Name& zone, std::string text, StepKind kind = StepKind::note) const;
+};
+
+// "ns1.example. (192.0.2.1)"
+std::string describe_server(const wire::Name& name, const asio::ip::address& address);
+
+}  // namespace dkimdoctor::resolver

@@ -1,0 +1,53 @@
+// Every bound the resolver enforces, in one place. Defaults are at least as strict as the strictest
+// peer (BIND 9, PowerDNS Recursor, Unbound, Knot Resolver). Hitting one ends the resolution with an
+// outcome that names the limit (resolver::Failure), never a hang and never unbounded work.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+
+namespace dkimdoctor::resolver {
+
+using namespace std::chrono_literals;
+
+// Upstream queries per resolution, sub-resolutions (glueless NS addresses) included. BIND's
+// max-recursion-queries and PowerDNS's max-qperq are both 50.
+inline constexpr int kMaxQueriesPerResolution = 50;
+// CNAME/DNAME links followed before giving up. 11 as in BIND/Unbound (max-restarts).
+inline constexpr int kMaxCnameChain = 11;
+// Nesting of sub-resolutions (an NS name whose address needs a lookup whose NS name needs a lookup...).
+inline constexpr int kMaxDependencyDepth = 7;
+// Glueless NS-name lookups that may fail within one resolution (NXNSAttack, CVE-2020-8616).
+inline constexpr int kMaxFailedGluelessLookups = 5;
+// NS records considered from one delegation; the rest are ignored (NXNSAttack mitigation).
+inline constexpr std::size_t kMaxNsPerDelegation = 13;
+// Addresses kept per NS name (a hostile zone may list hundreds).
+inline constexpr std::size_t kMaxAddressesPerNs = 8;
+// Referrals followed within one resolution step before we call it a loop.
+inline constexpr int kMaxReferrals = 30;
+// Times one address is tried at one zone cut within a resolution.
+inline constexpr int kMaxTriesPerAddress = 2;
+
+// Per-try timeout: starts near 400 ms and doubles on each timeout within a resolution, up to 2 s.
+inline constexpr std::chrono::milliseconds kInitialTryTimeout = 400ms;
+inline constexpr std::chrono::milliseconds kMaxTryTimeout = 2000ms;
+// The whole resolution, sub-resolutions included.
+inline constexpr std::chrono::milliseconds kMaxResolutionTime = 10000ms;
+// A TCP exchange (connect + write + read) after TC=1; a stalled stream is dropped at this point.
+inline constexpr std::chrono::milliseconds kTcpTimeout = 2000ms;
+
+// EDNS0 UDP payload size we advertise (DNS Flag Day 2020 value, avoids IP fragmentation).
+inline constexpr std::uint16_t kEdnsUdpSize = 1232;
+// Largest DNS message over TCP: the 2-octet length prefix caps it (RFC 1035 §4.2.2).
+inline constexpr std::size_t kMaxTcpMessage = 65535;
+// Datagrams that fail to match (wrong ID, question, case) tolerated per try before giving up on it.
+inline constexpr int kMaxMismatchedDatagrams = 32;
+
+// Cache capacity (entries) and TTL bounds. TTLs above a week are clamped (RFC 8767 §4 reasoning;
+// BIND max-cache-ttl); negative answers are clamped to 3 hours like BIND's max-ncache-ttl.
+inline constexpr std::size_t kDefaultCacheEntries = 100000;
+inline constexpr std::uint32_t kMaxCacheTtl = 7 * 24 * 3600;
+inline constexpr std::uint32_t kMaxNegativeTtl = 3 * 3600;
+
+}  // namespace dkimdoctor::resolver

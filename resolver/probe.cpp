@@ -1,0 +1,295 @@
+// The authority probe: the SES troubleshooting procedure ("find the name servers, then query each
+// one") done automatically. Walk to the zone that holds the name, collect its NS set as the parent
+// gives it and as the zone itself serves it, resolve every NS name to every address, then ask every
+// permitted address every question directly (RD=0), concurrently, and report each reply as it was
+// (unscrubbed: the point is to see what each server says, nothing of it is cached).
+#include <asio/co_spawn.hpp>
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/use_awaitable.hpp>
+#include <algorithm>
+#include <memory>
+
+#include "resolver/engine.hpp"
+#include "resolver/limits.hpp"
+#include "resolver/resolver.hpp"
+
+namespace dkimdoctor::resolver {
+
+using asio::use_awaitable;
+using asio::experimental::as_tuple;
+using wire::Name;
+using wire::Question;
+using wire::Record;
+using wire::RRType;
+
+const char* to_string(ProbeError e) {
+  switch (e) {
+    case ProbeError::none: return "none";
+    case ProbeError::timeout: return "timeout";
+    case ProbeError::refused: return "refused";
+    case ProbeError::network: return "network error";
+    case ProbeError::malformed: return "malformed";
+    case ProbeError::policy: return "refused by address policy";
+  }
+  return "unknown";
+}
+
+namespace {
+
+// Questions asked of each server beyond the zone's own NS and SOA.
+constexpr std::size_t kMaxProbeQuestions = 16;
+constexpr std::chrono::milliseconds kProbeTimeouts[] = {std::chrono::milliseconds(1000),
+                                                        std::chrono::milliseconds(2000)};
+
+// Runs every task concurrently on `ex` and returns their results in order. A task that throws (a
+// bug) yields a default-constructed result rather than taking the others down.
+template <class T>
+asio::awaitable<std::vector<T>> gather(asio::any_io_executor ex, std::vector<asio::awaitable<T>> tasks) {
+  struct State {
+    State(asio::any_io_executor e, std::size_t n) : results(n), remaining(n), done(e, Clock::time_point::max()) {}
+    std::vector<T> results;
+    std::size_t remaining;
+    asio::steady_timer done;
+  };
+  auto st = std::make_shared<State>(ex, tasks.size());
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    asio::co_spawn(ex, std::move(tasks[i]), [st, i](std::exception_ptr e, T value) {
+      if (!e) st->results[i] = std::move(value);
+      if (--st->remaining == 0) st->done.cancel();
+    });
+  }
+  if (st->remaining > 0) co_await st->done.async_wait(as_tuple(use_awaitable));
+  co_return std::move(st->results);
+}
+
+struct Asked {
+  ServerResponse response;
+  TraceStep step;
+  int queries = 0;
+};
+
+}  // namespace
+
+namespace {
+
+asio::awaitable<Asked> ask_server(Transport& transport, ResolverStats& stats, bool use_0x20, Name zone,
+                                  Name ns_name, asio::ip::address address, Question q) {
+  Asked a;
+  ServerResponse& r = a.response;
+  r.ns_name = ns_name;
+  r.address = address;
+  r.question = q;
+  ExchangeResult x;
+  for (const auto timeout : kProbeTimeouts) {
+    ExchangeRequest req;
+    req.server = asio::ip::udp::endpoint(address, 53);
+    req.qname = q.name;
+    req.qtype = q.type;
+    req.rd = false;
+    req.timeout = timeout;
+    req.use_0x20 = use_0x20;
+    x = co_await transport.exchange(req);
+    a.queries += x.queries_sent;
+    stats.queries_sent += static_cast<std::uint64_t>(x.queries_sent);
+    if (x.error != TransportError::timeout) break;  // one retry after a timeout (loss)
+  }
+  r.protocol = x.protocol;
+  r.tc = x.tc_seen;
+  r.rtt = x.rtt;
+  r.error_detail = x.detail;
+  TraceStep& s = a.step;
+  s.kind = StepKind::query;
+  s.zone = zone;
+  s.server_name = ns_name;
+  s.address = address;
+  s.question = q;
+  s.protocol = x.protocol;
+  s.edns = x.edns;
+  s.coalesced = x.coalesced;
+  s.error = x.error;
+  s.rtt = x.rtt;
+  s.mismatched = x.mismatched;
+  switch (x.error) {
+    case TransportError::none: break;
+    case TransportError::timeout: r.error = ProbeError::timeout; break;
+    case TransportError::malformed:
+    case TransportError::case_mismatch: r.error = ProbeError::malformed; break;
+    default: r.error = ProbeError::network; break;
+  }
+  if (x.error != TransportError::none) co_return a;
+  auto view = wire::MessageView::parse(x.reply);
+  if (!view) {
+    r.error = ProbeError::malformed;
+    r.error_detail = wire::to_string(view.error());
+    s.error = TransportError::malformed;
+    s.note = r.error_detail;
+    co_return a;
+  }
+  r.rcode = view->rcode();
+  r.aa = view->header().aa;
+  s.rcode = r.rcode;
+  s.flags = view->header().flags();
+  if (r.rcode == wire::Rcode::Refused) r.error = ProbeError::refused;
+  for (const auto& rv : view->answers()) r.answer.push_back(rv.to_record());
+  for (const auto& rv : view->authority()) r.authority.push_back(rv.to_record());
+  s.note = std::to_string(r.answer.size()) + " answer, " + std::to_string(r.authority.size()) + " authority" +
+           (r.aa ? ", AA" : "");
+  co_return a;
+}
+
+void add_unique(std::vector<Name>& v, const Name& n) {
+  if (std::find(v.begin(), v.end(), n) == v.end()) v.push_back(n);
+}
+
+}  // namespace
+
+asio::awaitable<ZoneProbe> Resolver::Impl::probe(Name name, std::vector<Question> questions) {
+  ++stats.probes;
+  Context ctx;
+  ctx.tracing = options.trace;
+  ZoneProbe p;
+  p.name = name;
+  if (questions.size() > kMaxProbeQuestions) questions.resize(kMaxProbeQuestions);
+
+  co_await ensure_primed(ctx);
+
+  // 1. The zone that holds the name: walk down asking for its SOA; the servers that answer with
+  //    authority (anything but a referral) are the zone's.
+  Walk w = co_await walk(ctx, Question{name, RRType::SOA, wire::RRClass::IN}, 0);
+  p.zone = w.cut.zone;
+  p.parent = w.cut.parent;
+  p.parent_ns = w.cut.ns_names;
+  p.zone_found = !w.fail || !w.cut.zone.is_root();
+  if (w.fail) {
+    p.failure = w.fail->kind;
+    p.failure_detail = w.fail->detail;
+  } else {
+    p.name_nxdomain = w.classified.kind == Classification::nxdomain;
+    p.walk_rcode = p.name_nxdomain ? wire::Rcode::NXDomain : wire::Rcode::NoError;
+  }
+
+  // 2..4 run in up to two rounds: the parent's NS names, then NS names only the zone itself lists.
+  std::vector<Name> to_probe = p.parent_ns;
+  for (int round = 0; round < 2 && !to_probe.empty(); ++round) {
+    // Addresses: glue from the referral, plus a full resolution of A and AAAA for every name.
+    std::vector<asio::awaitable<Resolution>> lookups;
+    for (const Name& ns : to_probe) {
+      lookups.push_back(resolve(ns, RRType::A));
+      lookups.push_back(resolve(ns, RRType::AAAA));
+    }
+    std::vector<Resolution> found = co_await gather(executor, std::move(lookups));
+    std::vector<asio::awaitable<Asked>> asks;
+    for (std::size_t i = 0; i < to_probe.size(); ++i) {
+      ProbedNameServer server;
+      server.name = to_probe[i];
+      server.at_parent = std::find(p.parent_ns.begin(), p.parent_ns.end(), server.name) != p.parent_ns.end();
+      auto add = [&](const asio::ip::address& a, bool glue) {
+        auto it = std::find_if(server.addresses.begin(), server.addresses.end(),
+                               [&](const NsAddress& n) { return n.address == a; });
+        if (it == server.addresses.end()) {
+          if (server.addresses.size() >= kMaxAddressesPerNs) return;
+          NsAddress n;
+          n.address = a;
+          n.address_class = classify_address(a);
+          n.permitted = options.policy.permits(a);
+          server.addresses.push_back(n);
+          it = server.addresses.end() - 1;
+        }
+        (glue ? it->from_glue : it->from_resolution) = true;
+      };
+      if (round == 0) {
+        for (const Glue& g : w.cut.glue) {
+          if (g.name == server.name) add(g.address, true);
+        }
+      }
+      bool any_resolved = false;
+      std::string errors;
+      for (int k = 0; k < 2; ++k) {
+        Resolution& r = found[2 * i + static_cast<std::size_t>(k)];
+        const RRType want = k == 0 ? RRType::A : RRType::AAAA;
+        for (const Record& rec : r.answer) {
+          if (rec.type != want) continue;
+          if (auto a = rec.rdata.as_a()) add(asio::ip::address_v4(*a), false), any_resolved = true;
+          if (auto a6 = rec.rdata.as_aaaa()) add(asio::ip::address_v6(*a6), false), any_resolved = true;
+        }
+        if (r.outcome == Outcome::nxdomain) errors = "NXDOMAIN";
+        if (r.outcome == Outcome::failed && errors.empty()) errors = to_string(r.failure);
+        p.queries += r.queries;
+        for (auto& step : r.trace) {
+          step.depth += 1;
+          trace(ctx, std::move(step));
+        }
+      }
+      if (!any_resolved) server.resolution_error = errors.empty() ? "NODATA" : errors;
+      for (const NsAddress& a : server.addresses) {
+        if (!a.permitted) {
+          RefusedAddress ref{p.zone, server.name, a.address, a.address_class};
+          if (std::find(p.refused_addresses.begin(), p.refused_addresses.end(), ref) == p.refused_addresses.end()) {
+            p.refused_addresses.push_back(ref);
+          }
+          continue;
+        }
+        asks.push_back(ask_server(transport, stats, options.use_0x20, p.zone, server.name, a.address,
+                                  Question{p.zone, RRType::SOA, wire::RRClass::IN}));
+        asks.push_back(ask_server(transport, stats, options.use_0x20, p.zone, server.name, a.address,
+                                  Question{p.zone, RRType::NS, wire::RRClass::IN}));
+        for (const Question& q : questions) {
+          asks.push_back(ask_server(transport, stats, options.use_0x20, p.zone, server.name, a.address, q));
+        }
+      }
+      p.servers.push_back(std::move(server));
+    }
+
+    std::vector<Asked> answers = co_await gather(executor, std::move(asks));
+    std::vector<Name> zone_ns_before = p.zone_ns;
+    for (std::size_t i = 0; i < answers.size(); i += 2 + questions.size()) {
+      Asked& soa = answers[i];
+      Asked& ns = answers[i + 1];
+      ServerSerial serial{soa.response.ns_name, soa.response.address, std::nullopt, {}};
+      for (const Record& r : soa.response.answer) {
+        if (r.type == RRType::SOA && r.owner == p.zone) {
+          if (auto f = r.rdata.as_soa()) serial.serial = f->serial;
+        }
+      }
+      if (!serial.serial) {
+        serial.error = soa.response.error != ProbeError::none ? to_string(soa.response.error)
+                       : soa.response.rcode ? "no SOA (" + wire::to_string(*soa.response.rcode) + ")"
+                                            : "no SOA";
+      }
+      p.serials.push_back(std::move(serial));
+      if (ns.response.aa) {
+        for (const Record& r : ns.response.answer) {
+          if (r.type != RRType::NS || !(r.owner == p.zone)) continue;
+          if (auto t = r.rdata.target(); t && p.zone_ns.size() < kMaxNsPerDelegation) add_unique(p.zone_ns, *t);
+        }
+      }
+    }
+    for (auto& a : answers) {
+      p.queries += a.queries;
+      trace(ctx, std::move(a.step));
+      p.responses.push_back(std::move(a.response));
+    }
+    // Next round: names the zone lists that the parent did not.
+    std::vector<Name> next;
+    for (const Name& n : p.zone_ns) {
+      const bool known = std::any_of(p.servers.begin(), p.servers.end(),
+                                     [&](const ProbedNameServer& s) { return s.name == n; });
+      if (!known) next.push_back(n);
+    }
+    to_probe = std::move(next);
+  }
+  for (auto& s : p.servers) {
+    s.at_zone = std::find(p.zone_ns.begin(), p.zone_ns.end(), s.name) != p.zone_ns.end();
+  }
+  for (const auto& ref : ctx.refused) {
+    if (std::find(p.refused_addresses.begin(), p.refused_addresses.end(), ref) == p.refused_addresses.end()) {
+      p.refused_addresses.push_back(ref);
+    }
+  }
+  p.queries += ctx.queries;
+  p.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - ctx.start);
+  p.trace = std::move(ctx.trace);
+  co_return p;
+}
+
+}  // namespace dkimdoctor::resolver

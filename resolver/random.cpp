@@ -1,0 +1,52 @@
+#include "resolver/random.hpp"
+
+#include <openssl/rand.h>
+
+#include <stdexcept>
+
+namespace dkimdoctor::resolver {
+
+void RandomPool::refill() {
+  // A failing CSPRNG is not an error to recover from: predictable IDs would make us spoofable.
+  if (RAND_bytes(buf_.data(), static_cast<int>(buf_.size())) != 1) {
+    throw std::runtime_error("RAND_bytes failed");
+  }
+  pos_ = 0;
+}
+
+std::uint8_t RandomPool::next_byte() {
+  if (pos_ >= buf_.size()) refill();
+  return buf_[pos_++];
+}
+
+std::uint16_t RandomPool::next_u16() {
+  const std::uint16_t hi = next_byte();
+  return static_cast<std::uint16_t>((hi << 8) | next_byte());
+}
+
+std::uint32_t RandomPool::next_u32() {
+  return (std::uint32_t{next_u16()} << 16) | next_u16();
+}
+
+std::uint32_t RandomPool::uniform(std::uint32_t bound) {
+  if (bound <= 1) return 0;
+  // Rejection sampling: discard the top partial range.
+  const std::uint32_t limit = UINT32_MAX - (UINT32_MAX % bound);
+  for (;;) {
+    const std::uint32_t v = next_u32();
+    if (v < limit) return v % bound;
+  }
+}
+
+bool RandomPool::next_bit() {
+  if (bits_left_ == 0) {
+    bits_ = next_byte();
+    bits_left_ = 8;
+  }
+  const bool bit = (bits_ & 1) != 0;
+  bits_ >>= 1;
+  --bits_left_;
+  return bit;
+}
+
+}  // namespace dkimdoctor::resolver

@@ -1,0 +1,638 @@
+// The iteration loop. Shape (see README.md):
+//
+//   resolve_in(question):            follow CNAME/DNAME links; cache first, else walk()
+//   walk(question):                  from the closest known cut down, one referral at a time
+//   query_cut(cut, question):        pick a server (SRTT), exchange, scrub, classify; lame -> next
+//   resolve_ns_addresses(cut):       a glueless NS name, as a nested resolve_in (depth + 1)
+//
+// Every loop is bounded by a named limit from limits.hpp and every step is appended to the trace.
+#include "resolver/resolver.hpp"
+
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/use_awaitable.hpp>
+#include <algorithm>
+#include <climits>
+
+#include "resolver/engine.hpp"
+#include "resolver/limits.hpp"
+
+namespace dkimdoctor::resolver {
+
+using asio::use_awaitable;
+using asio::experimental::as_tuple;
+using wire::Name;
+using wire::Question;
+using wire::Record;
+using wire::RRType;
+
+const char* to_string(Outcome o) {
+  switch (o) {
+    case Outcome::answer: return "answer";
+    case Outcome::nodata: return "nodata";
+    case Outcome::nxdomain: return "nxdomain";
+    case Outcome::failed: return "failed";
+  }
+  return "unknown";
+}
+
+const char* to_string(Failure f) {
+  switch (f) {
+    case Failure::none: return "none";
+    case Failure::max_queries: return "limit kMaxQueriesPerResolution (50 queries) reached";
+    case Failure::max_cname_chain: return "limit kMaxCnameChain (11 links) reached";
+    case Failure::max_dependency_depth: return "limit kMaxDependencyDepth (7 nested lookups) reached";
+    case Failure::max_failed_glueless: return "limit kMaxFailedGluelessLookups (5) reached";
+    case Failure::max_referrals: return "limit kMaxReferrals (30) reached: referral loop";
+    case Failure::resolution_timeout: return "limit kMaxResolutionTime (10 s) reached";
+    case Failure::cname_loop: return "CNAME/DNAME loop";
+    case Failure::dependency_cycle: return "cyclic NS dependency";
+    case Failure::all_servers_failed: return "all servers failed";
+    case Failure::no_permitted_servers: return "every server address is refused by the address policy";
+    case Failure::no_server_addresses: return "no NS name resolves to an address";
+    case Failure::bad_question: return "question type not resolvable";
+  }
+  return "unknown";
+}
+
+bool is_limit(Failure f) {
+  switch (f) {
+    case Failure::max_queries:
+    case Failure::max_cname_chain:
+    case Failure::max_dependency_depth:
+    case Failure::max_failed_glueless:
+    case Failure::max_referrals:
+    case Failure::resolution_timeout:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::string describe_server(const Name& name, const asio::ip::address& address) {
+  return name.to_string() + " (" + address.to_string() + ")";
+}
+
+// ---- Impl basics -----------------------------------------------------------------------------------
+
+Resolver::Impl::Impl(asio::any_io_executor ex, Options opts)
+    : executor(ex),
+      options(std::move(opts)),
+      transport(ex, random),
+      cache(options.cache_entries),
+      hints(options.root_hints ? *options.root_hints : builtin_root_hints()),
+      priming_done(ex, Clock::time_point::max()) {}
+
+void Resolver::Impl::trace(Context& ctx, TraceStep step) const {
+  if (ctx.tracing) ctx.trace.push_back(std::move(step));
+}
+
+void Resolver::Impl::note(Context& ctx, int depth, const Name& zone, std::string text, StepKind kind) const {
+  if (!ctx.tracing) return;
+  TraceStep s;
+  s.kind = kind;
+  s.depth = depth;
+  s.zone = zone;
+  s.note = std::move(text);
+  ctx.trace.push_back(std::move(s));
+}
+
+std::vector<asio::ip::address> Resolver::Impl::cached_addresses(const Name& ns) {
+  std::vector<asio::ip::address> out;
+  for (const RRType t : {RRType::A, RRType::AAAA}) {
+    auto set = cache.rrset(ns, t);
+    if (!set) continue;
+    for (const Record& r : *set) {
+      if (auto a = r.rdata.as_a()) out.emplace_back(asio::ip::address_v4(*a));
+      if (auto a6 = r.rdata.as_aaaa()) out.emplace_back(asio::ip::address_v6(*a6));
+    }
+  }
+  return out;
+}
+
+void Resolver::Impl::add_server_addresses(Context& ctx, Cut& cut, const Name& ns,
+                                          const std::vector<asio::ip::address>& addrs, int depth) {
+  std::size_t added = 0;
+  for (const auto& a : addrs) {
+    if (added >= kMaxAddressesPerNs) break;
+    const bool dup = std::any_of(cut.servers.begin(), cut.servers.end(),
+                                 [&](const CutServer& s) { return s.address == a; });
+    if (dup) continue;
+    if (!options.policy.permits(a)) {
+      ++cut.refused_by_policy;
+      RefusedAddress ref{cut.zone, ns, a, classify_address(a)};
+      if (std::find(ctx.refused.begin(), ctx.refused.end(), ref) == ctx.refused.end()) {
+        ctx.refused.push_back(ref);
+        TraceStep s;
+        s.kind = StepKind::policy;
+        s.depth = depth;
+        s.zone = cut.zone;
+        s.server_name = ns;
+        s.address = a;
+        s.note = std::string("not queried: ") + to_string(ref.address_class) + " address";
+        trace(ctx, std::move(s));
+      }
+      continue;
+    }
+    cut.servers.push_back(CutServer{ns, a});
+    ++added;
+  }
+}
+
+namespace {
+
+CachedDelegation delegation_from_hints(const RootHints& hints) {
+  CachedDelegation d;
+  for (const auto& h : hints) {
+    if (d.servers.size() >= kMaxNsPerDelegation) break;
+    d.servers.push_back({h.name, h.addresses});
+  }
+  return d;
+}
+
+}  // namespace
+
+Cut Resolver::Impl::make_cut(Context& ctx, const CachedDelegation& d, int depth) {
+  Cut cut;
+  cut.zone = d.zone;
+  cut.parent = d.parent;
+  for (const auto& s : d.servers) {
+    if (cut.ns_names.size() >= kMaxNsPerDelegation) break;
+    cut.ns_names.push_back(s.name);
+    for (const auto& a : s.glue) cut.glue.push_back({s.name, a});
+    std::vector<asio::ip::address> addrs = s.glue;
+    for (const auto& a : cached_addresses(s.name)) {
+      if (std::find(addrs.begin(), addrs.end(), a) == addrs.end()) addrs.push_back(a);
+    }
+    if (addrs.empty()) {
+      cut.unresolved.push_back(s.name);
+    } else {
+      add_server_addresses(ctx, cut, s.name, addrs, depth);
+    }
+  }
+  return cut;
+}
+
+Cut Resolver::Impl::root_cut(Context& ctx, int depth) {
+  if (auto d = cache.delegation(Name())) return make_cut(ctx, *d, depth);
+  return make_cut(ctx, delegation_from_hints(hints), depth);
+}
+
+Cut Resolver::Impl::closest_cut(Context& ctx, const Name& name, int depth) {
+  for (Name z = name; !z.is_root(); z = z.parent()) {
+    if (auto d = cache.delegation(z)) return make_cut(ctx, *d, depth);
+  }
+  return root_cut(ctx, depth);
+}
+
+// ---- Priming (RFC 8109) -----------------------------------------------------------------------------
+
+asio::awaitable<void> Resolver::Impl::ensure_primed(Context& ctx) {
+  if (!options.prime || primed) co_return;
+  if (priming) {
+    // Someone else is priming: wait for it rather than send the same question again.
+    co_await priming_done.async_wait(as_tuple(use_awaitable));
+    co_return;
+  }
+  priming = true;
+  Cut cut = make_cut(ctx, delegation_from_hints(hints), 1);
+  note(ctx, 1, Name(), "priming: asking a root server for the root NS set");
+  auto reply = co_await query_cut(ctx, cut, Question{Name(), RRType::NS, wire::RRClass::IN}, 1);
+  if (reply && reply->classified.kind == Classification::answer) {
+    CachedDelegation d;
+    std::uint32_t ttl = UINT32_MAX;
+    for (const Record& r : reply->classified.records) {
+      if (r.type != RRType::NS || !r.owner.is_root()) continue;
+      auto target = r.rdata.target();
+      if (!target || d.servers.size() >= kMaxNsPerDelegation) continue;
+      ttl = std::min(ttl, r.ttl);
+      CachedDelegation::Server s{*target, {}};
+      for (const Record& g : reply->scrubbed.additional) {
+        if (!(g.owner == *target)) continue;
+        if (auto a = g.rdata.as_a()) s.glue.emplace_back(asio::ip::address_v4(*a));
+        if (auto a6 = g.rdata.as_aaaa()) s.glue.emplace_back(asio::ip::address_v6(*a6));
+      }
+      d.servers.push_back(std::move(s));
+    }
+    // Names without addresses in the priming reply keep the hints' addresses.
+    for (auto& s : d.servers) {
+      if (!s.glue.empty()) continue;
+      for (const auto& h : hints) {
+        if (h.name == s.name) s.glue = h.addresses;
+      }
+    }
+    std::erase_if(d.servers, [](const CachedDelegation::Server& s) { return s.glue.empty(); });
+    if (!d.servers.empty()) {
+      cache.store_delegation(d, ttl);
+      note(ctx, 1, Name(), "priming: " + std::to_string(d.servers.size()) + " root servers");
+    }
+  } else {
+    note(ctx, 1, Name(), "priming failed: using the root hints as they are");
+  }
+  primed = true;
+  priming = false;
+  priming_done.cancel();
+}
+
+// ---- One question to the servers of one cut ---------------------------------------------------------
+
+namespace {
+
+std::string summarise(const Classified& c) {
+  switch (c.kind) {
+    case Classification::referral: {
+      std::string s = "referral to " + c.child_zone.to_string() + " (" + std::to_string(c.ns_names.size()) + " NS, " +
+                      std::to_string(c.glue.size()) + " glue)";
+      return s;
+    }
+    case Classification::answer: return std::to_string(c.records.size()) + " records";
+    case Classification::cname: return "chain continues at " + c.next_name.to_string();
+    case Classification::lame:
+    case Classification::throwaway: return c.reason;
+    default: return {};
+  }
+}
+
+}  // namespace
+
+asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, Cut& cut, const Question& asked,
+                                                                   int depth) {
+  for (;;) {
+    if (Clock::now() >= ctx.deadline) co_return Unexpected{Fail{Failure::resolution_timeout, cut.zone.to_string()}};
+    int min_tries = INT_MAX;
+    for (const auto& s : cut.servers) {
+      if (!s.dead && s.tries < kMaxTriesPerAddress) min_tries = std::min(min_tries, s.tries);
+    }
+    // Look up a glueless NS name when nothing is left to ask, or before asking a server a second
+    // time: a fresh server is a better retry than the same one (and lookups are lazy, so a
+    // delegation with good glue never costs extra queries: NXNSAttack).
+    if ((min_tries == INT_MAX || min_tries > 0) && !cut.unresolved.empty()) {
+      co_await resolve_ns_addresses(ctx, cut, depth);
+      if (ctx.queries >= kMaxQueriesPerResolution) {
+        co_return Unexpected{Fail{Failure::max_queries, "while looking up name server addresses for " + cut.zone.to_string()}};
+      }
+      continue;
+    }
+    if (min_tries == INT_MAX) {
+      std::string detail = cut.zone.to_string() + ": ";
+      Failure kind = Failure::all_servers_failed;
+      if (cut.servers.empty()) {
+        if (cut.lookup_limit) {
+          kind = cut.lookup_limit->kind;
+          detail += cut.lookup_limit->detail;
+        } else if (cut.refused_by_policy > 0) {
+          kind = Failure::no_permitted_servers;
+          detail += std::to_string(cut.refused_by_policy) + " addresses refused by policy";
+        } else {
+          kind = Failure::no_server_addresses;
+          detail += std::to_string(cut.ns_names.size()) + " NS names without an address";
+        }
+      } else {
+        for (std::size_t i = 0; i < cut.errors.size() && i < 6; ++i) detail += (i ? "; " : "") + cut.errors[i];
+        if (cut.lookup_limit && is_limit(cut.lookup_limit->kind)) kind = cut.lookup_limit->kind;
+      }
+      co_return Unexpected{Fail{kind, std::move(detail)}};
+    }
+    if (ctx.queries >= kMaxQueriesPerResolution) {
+      co_return Unexpected{Fail{Failure::max_queries, "at " + cut.zone.to_string()}};
+    }
+
+    std::vector<asio::ip::address> candidates;
+    std::vector<std::size_t> index;
+    for (std::size_t i = 0; i < cut.servers.size(); ++i) {
+      if (!cut.servers[i].dead && cut.servers[i].tries == min_tries) {
+        candidates.push_back(cut.servers[i].address);
+        index.push_back(i);
+      }
+    }
+    CutServer& server = cut.servers[index[servers.select(candidates, random)]];
+    ++server.tries;
+    const auto backoff = std::min<std::chrono::milliseconds>(kInitialTryTimeout * (1 << std::min(ctx.timeouts, 3)),
+                                                             kMaxTryTimeout);
+    auto timeout = servers.try_timeout(server.address, backoff);
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(ctx.deadline - Clock::now());
+    timeout = std::max(std::min(timeout, left), std::chrono::milliseconds(1));
+
+    ExchangeRequest req;
+    req.server = asio::ip::udp::endpoint(server.address, 53);
+    req.qname = asked.name;
+    req.qtype = asked.type;
+    req.rd = false;
+    req.timeout = timeout;
+    req.use_0x20 = options.use_0x20;
+    const ExchangeResult x = co_await transport.exchange(req);
+    ctx.queries += x.queries_sent;
+    stats.queries_sent += static_cast<std::uint64_t>(x.queries_sent);
+
+    TraceStep step;
+    step.kind = StepKind::query;
+    step.depth = depth;
+    step.zone = cut.zone;
+    step.server_name = server.ns_name;
+    step.address = server.address;
+    step.question = asked;
+    step.protocol = x.protocol;
+    step.edns = x.edns;
+    step.coalesced = x.coalesced;
+    step.error = x.error;
+    step.rtt = x.rtt;
+    step.mismatched = x.mismatched;
+    if (x.tc_seen) step.note = "TC=1, retried over TCP; ";
+    if (x.edns_fallback) step.note += "FORMERR/NOTIMP to EDNS, retried without; ";
+
+    if (x.error != TransportError::none) {
+      if (x.error == TransportError::timeout) {
+        servers.record_timeout(server.address);
+        ++ctx.timeouts;
+      } else {
+        servers.record_failure(server.address);
+        server.dead = true;
+      }
+      step.note += x.detail;
+      cut.errors.push_back(describe_server(server.ns_name, server.address) + " " + to_string(x.error));
+      trace(ctx, std::move(step));
+      continue;
+    }
+    auto view = wire::MessageView::parse(x.reply);
+    if (!view) {
+      servers.record_failure(server.address);
+      server.dead = true;
+      step.error = TransportError::malformed;
+      step.note += "unparsable reply: " + wire::to_string(view.error());
+      cut.errors.push_back(describe_server(server.ns_name, server.address) + " malformed reply");
+      trace(ctx, std::move(step));
+      continue;
+    }
+    if (!x.coalesced) servers.record_rtt(server.address, x.rtt);
+    ScrubbedReply scrubbed = scrub(*view, asked, cut.zone);
+    Classified classified = classify(scrubbed, asked, cut.zone);
+    step.rcode = view->rcode();
+    step.flags = view->header().flags();
+    step.classification = classified.kind;
+    step.scrubbed = scrubbed.dropped;
+    step.note += summarise(classified);
+    trace(ctx, std::move(step));
+    if (classified.kind == Classification::lame || classified.kind == Classification::throwaway) {
+      servers.record_failure(server.address);
+      server.dead = true;
+      cut.errors.push_back(describe_server(server.ns_name, server.address) + " " + classified.reason);
+      continue;
+    }
+    co_return CutReply{std::move(classified), std::move(scrubbed), server.ns_name, server.address};
+  }
+}
+
+asio::awaitable<void> Resolver::Impl::resolve_ns_addresses(Context& ctx, Cut& cut, int depth) {
+  const Name ns = cut.unresolved.front();
+  cut.unresolved.erase(cut.unresolved.begin());
+  if (depth + 1 > kMaxDependencyDepth) {
+    cut.lookup_limit = Fail{Failure::max_dependency_depth, "NS " + ns.to_string() + " needs a lookup nested too deep"};
+    note(ctx, depth, cut.zone, "not looking up " + ns.to_string() + ": " + to_string(Failure::max_dependency_depth));
+    co_return;
+  }
+  if (ctx.failed_glueless >= kMaxFailedGluelessLookups) {
+    cut.lookup_limit = Fail{Failure::max_failed_glueless, "NS " + ns.to_string() + " not looked up"};
+    note(ctx, depth, cut.zone, "not looking up " + ns.to_string() + ": " + to_string(Failure::max_failed_glueless));
+    co_return;
+  }
+  note(ctx, depth, cut.zone, "looking up the address of NS " + ns.to_string(), StepKind::subresolution);
+  std::vector<asio::ip::address> addrs;
+  std::optional<Fail> failure;
+  for (const RRType type : {RRType::A, RRType::AAAA}) {
+    Internal r = co_await resolve_in(ctx, Question{ns, type, wire::RRClass::IN}, depth + 1);
+    for (const Record& rec : r.answer) {
+      if (rec.type != type) continue;
+      if (auto a = rec.rdata.as_a()) addrs.emplace_back(asio::ip::address_v4(*a));
+      if (auto a6 = rec.rdata.as_aaaa()) addrs.emplace_back(asio::ip::address_v6(*a6));
+    }
+    if (r.fail) failure = r.fail;
+    // IPv4 first; AAAA only when there is no A (saves a query per NS name in the common case).
+    if (!addrs.empty()) break;
+    if (r.fail && (r.fail->kind == Failure::max_queries || r.fail->kind == Failure::resolution_timeout)) break;
+  }
+  if (addrs.empty()) {
+    ++ctx.failed_glueless;
+    if (failure && (failure->kind == Failure::dependency_cycle || is_limit(failure->kind))) {
+      cut.lookup_limit = Fail{failure->kind, "NS " + ns.to_string() + ": " + failure->detail};
+    }
+    cut.errors.push_back("NS " + ns.to_string() + " has no address" +
+                         (failure ? std::string(" (") + to_string(failure->kind) + ")" : std::string()));
+    co_return;
+  }
+  add_server_addresses(ctx, cut, ns, addrs, depth);
+}
+
+// ---- Walking down the tree --------------------------------------------------------------------------
+
+asio::awaitable<Walk> Resolver::Impl::walk(Context& ctx, Question q, int depth) {
+  Walk w;
+  w.cut = closest_cut(ctx, q.name, depth);
+  int referrals = 0;
+  // RFC 9156: ask the cut's servers about one more label than the cut has, as type A, until the
+  // answer is not a referral; then ask the full question.
+  std::size_t qmin_labels = w.cut.zone.label_count() + 1;
+  for (;;) {
+    Question asked = q;
+    const bool minimised = options.qname_minimisation && q.name.label_count() > qmin_labels;
+    if (minimised) asked = Question{q.name.suffix(qmin_labels), RRType::A, wire::RRClass::IN};
+    auto reply = co_await query_cut(ctx, w.cut, asked, depth);
+    if (!reply) {
+      w.fail = reply.error();
+      co_return w;
+    }
+    Classified& c = reply->classified;
+    if (c.kind == Classification::referral) {
+      if (++referrals > kMaxReferrals) {
+        w.fail = Fail{Failure::max_referrals, "at " + c.child_zone.to_string()};
+        co_return w;
+      }
+      CachedDelegation d;
+      d.zone = c.child_zone;
+      d.parent = w.cut.zone;
+      for (const Name& ns : c.ns_names) {
+        CachedDelegation::Server s{ns, {}};
+        for (const Glue& g : c.glue) {
+          if (g.name == ns) s.glue.push_back(g.address);
+        }
+        d.servers.push_back(std::move(s));
+      }
+      cache.store_delegation(d, c.ns_ttl);
+      w.cut = make_cut(ctx, d, depth);
+      w.via_referral = true;
+      qmin_labels = w.cut.zone.label_count() + 1;
+      continue;
+    }
+    if (minimised) {
+      // No zone cut at this label (or a server that answers NXDOMAIN for an empty non-terminal,
+      // RFC 9156 §2.3): NXDOMAIN sends the full question, anything else adds one label.
+      qmin_labels = c.kind == Classification::nxdomain ? q.name.label_count() : qmin_labels + 1;
+      continue;
+    }
+    w.classified = std::move(c);
+    co_return w;
+  }
+}
+
+// ---- Following the chain ----------------------------------------------------------------------------
+
+asio::awaitable<Internal> Resolver::Impl::resolve_in(Context& ctx, Question q, int depth) {
+  Internal out;
+  if (depth > kMaxDependencyDepth) {
+    out.fail = Fail{Failure::max_dependency_depth, q.name.to_string()};
+    co_return out;
+  }
+  if (std::find(ctx.stack.begin(), ctx.stack.end(), q) != ctx.stack.end()) {
+    out.fail = Fail{Failure::dependency_cycle, q.name.to_string() + " " + wire::to_string(q.type) +
+                                                   " is needed to resolve itself"};
+    note(ctx, depth, Name(), out.fail->detail);
+    co_return out;
+  }
+  ctx.stack.push_back(q);
+  struct Pop {
+    Context& c;
+    ~Pop() { c.stack.pop_back(); }
+  } pop{ctx};
+
+  Name name = q.name;
+  std::vector<Name> visited{name};
+  int links = 0;
+  for (;;) {
+    std::optional<Name> next;
+    if (auto rr = cache.rrset(name, q.type)) {
+      note(ctx, depth, name, "cache: " + name.to_string() + " " + wire::to_string(q.type), StepKind::cache);
+      out.answer.insert(out.answer.end(), rr->begin(), rr->end());
+      out.outcome = Outcome::answer;
+      co_return out;
+    }
+    if (auto neg = cache.negative(name, q.type)) {
+      note(ctx, depth, name, std::string("cache: ") + (neg->nxdomain ? "NXDOMAIN " : "NODATA ") + name.to_string(),
+           StepKind::cache);
+      out.outcome = neg->nxdomain ? Outcome::nxdomain : Outcome::nodata;
+      out.soa = neg->soa;
+      co_return out;
+    }
+    if (q.type != RRType::CNAME) {
+      if (auto cn = cache.rrset(name, RRType::CNAME); cn && !cn->empty()) {
+        note(ctx, depth, name, "cache: " + name.to_string() + " CNAME", StepKind::cache);
+        out.answer.push_back(cn->front());
+        if (auto t = cn->front().rdata.target()) next = *t;
+        ++links;
+      }
+    }
+    if (!next) {
+      Walk w = co_await walk(ctx, Question{name, q.type, q.cls}, depth);
+      if (w.fail) {
+        out.fail = std::move(w.fail);
+        co_return out;
+      }
+      Classified& c = w.classified;
+      cache.store_records(c.records);
+      out.answer.insert(out.answer.end(), c.records.begin(), c.records.end());
+      Name tail = name;
+      for (const Record& r : c.records) {
+        if (r.type == RRType::CNAME && r.owner == tail) {
+          if (auto t = r.rdata.target()) tail = *t;
+        }
+      }
+      switch (c.kind) {
+        case Classification::answer:
+          out.outcome = Outcome::answer;
+          co_return out;
+        case Classification::nxdomain:
+        case Classification::nodata:
+          out.outcome = c.kind == Classification::nxdomain ? Outcome::nxdomain : Outcome::nodata;
+          out.soa = c.soa;
+          if (c.soa) {
+            const std::uint32_t ttl = negative_ttl(*c.soa);
+            if (out.outcome == Outcome::nxdomain) {
+              cache.store_nxdomain(tail, *c.soa, ttl);
+            } else {
+              cache.store_nodata(tail, q.type, *c.soa, ttl);
+            }
+          }
+          co_return out;
+        case Classification::cname:
+          links += c.chain_links;
+          next = c.next_name;
+          break;
+        default:
+          out.fail = Fail{Failure::all_servers_failed, "unexpected classification"};
+          co_return out;
+      }
+    }
+    if (links > kMaxCnameChain) {
+      out.fail = Fail{Failure::max_cname_chain, "at " + next->to_string()};
+      co_return out;
+    }
+    if (std::find(visited.begin(), visited.end(), *next) != visited.end()) {
+      out.fail = Fail{Failure::cname_loop, next->to_string() + " seen twice"};
+      co_return out;
+    }
+    visited.push_back(*next);
+    name = *next;
+  }
+}
+
+// ---- Top level --------------------------------------------------------------------------------------
+
+asio::awaitable<Resolution> Resolver::Impl::resolve(Name name, RRType type) {
+  ++stats.resolutions;
+  Context ctx;
+  ctx.tracing = options.trace;
+  Resolution res;
+  res.question = Question{name, type, wire::RRClass::IN};
+  const auto t = static_cast<std::uint16_t>(type);
+  // OPT, and the transfer / meta types (RFC 6895 §3.1: 128-255 are QTYPEs only; ANY we do ask).
+  if (type == RRType::OPT || t == 0 || (t >= 128 && t <= 254)) {
+    res.failure = Failure::bad_question;
+    res.failure_detail = wire::to_string(type);
+    co_return res;
+  }
+  co_await ensure_primed(ctx);
+  Internal r = co_await resolve_in(ctx, res.question, 0);
+  res.outcome = r.fail ? Outcome::failed : r.outcome;
+  switch (res.outcome) {
+    case Outcome::answer:
+    case Outcome::nodata: res.rcode = wire::Rcode::NoError; break;
+    case Outcome::nxdomain: res.rcode = wire::Rcode::NXDomain; break;
+    case Outcome::failed: res.rcode = wire::Rcode::ServFail; break;
+  }
+  res.answer = std::move(r.answer);
+  res.negative_soa = std::move(r.soa);
+  if (r.fail) {
+    res.failure = r.fail->kind;
+    res.failure_detail = std::move(r.fail->detail);
+  }
+  res.refused_addresses = std::move(ctx.refused);
+  res.queries = ctx.queries;
+  res.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - ctx.start);
+  res.trace = std::move(ctx.trace);
+  co_return res;
+}
+
+// ---- Public face ------------------------------------------------------------------------------------
+
+Resolver::Resolver(asio::any_io_executor executor, Options options)
+    : impl_(std::make_unique<Impl>(std::move(executor), std::move(options))) {}
+
+Resolver::~Resolver() = default;
+
+asio::awaitable<Resolution> Resolver::resolve(const Name& name, RRType type) {
+  return impl_->resolve(name, type);
+}
+
+asio::awaitable<ZoneProbe> Resolver::probe(const Name& name, std::vector<Question> questions) {
+  return impl_->probe(name, std::move(questions));
+}
+
+ResolverStats Resolver::stats() const {
+  ResolverStats s = impl_->stats;
+  s.transport = impl_->transport.stats();
+  s.cache = impl_->cache.stats();
+  return s;
+}
+
+const Options& Resolver::options() const { return impl_->options; }
+
+Cache& Resolver::cache() { return impl_->cache; }
+
+}  // namespace dkimdoctor::resolver

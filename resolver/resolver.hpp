@@ -1,0 +1,179 @@
+// The iterative resolver: from the root (or the cache) down to the authoritative servers, over the
+// Transport, with the cache shared by every resolution in flight. See resolver/README.md for the
+// narrative: goals, non-goals, the loop, the limits.
+//
+//   asio::io_context io;
+//   resolver::Resolver r(io.get_executor(), options);
+//   co_await r.resolve(name, wire::RRType::TXT);   // -> Resolution
+//   co_await r.probe(zone_or_name, {questions});    // -> ZoneProbe (every authoritative server)
+//
+// One Resolver per io_context thread; any number of resolve()/probe() coroutines may run on it at
+// once. Nothing here throws for network input: failures are values in the result.
+#pragma once
+
+#include <asio/any_io_executor.hpp>
+#include <asio/awaitable.hpp>
+#include <asio/ip/address.hpp>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "resolver/address_policy.hpp"
+#include "resolver/cache.hpp"
+#include "resolver/root_hints.hpp"
+#include "resolver/trace.hpp"
+#include "resolver/transport.hpp"
+#include "wire/message.hpp"
+
+namespace dkimdoctor::resolver {
+
+struct Options {
+  AddressPolicy policy;                        // allow_loopback for the lab
+  std::optional<RootHints> root_hints;         // default: builtin_root_hints()
+  bool prime = true;                           // RFC 8109 priming before the first resolution
+  bool qname_minimisation = false;             // RFC 9156
+  bool use_0x20 = true;                        // case randomisation (RFC 5452 §9.3 / draft-vixie-dnsext-dns0x20)
+  std::size_t cache_entries = 100000;
+  bool trace = true;                           // record the trace (bulk users may turn it off)
+};
+
+enum class Outcome : std::uint8_t {
+  answer,    // NOERROR with the RRset (and any CNAME chain leading to it)
+  nodata,    // NOERROR, the name exists without that type
+  nxdomain,  // NXDOMAIN
+  failed,    // SERVFAIL: see `failure`
+};
+const char* to_string(Outcome o);
+
+// Why a resolution failed. Every limit in limits.hpp has its own value so that the caller can say
+// which one was hit.
+enum class Failure : std::uint8_t {
+  none,
+  max_queries,              // kMaxQueriesPerResolution
+  max_cname_chain,          // kMaxCnameChain
+  max_dependency_depth,     // kMaxDependencyDepth
+  max_failed_glueless,      // kMaxFailedGluelessLookups
+  max_referrals,            // kMaxReferrals (referral loop)
+  resolution_timeout,       // kMaxResolutionTime
+  cname_loop,               // a CNAME/DNAME chain revisits a name
+  dependency_cycle,         // an NS name needs itself to be resolved (tsuNAME shape)
+  all_servers_failed,       // every server of a zone timed out, refused or answered junk
+  no_permitted_servers,     // every address of a zone is refused by the address policy
+  no_server_addresses,      // no NS name of a zone resolves to an address
+  bad_question,             // e.g. a meta type we do not resolve
+};
+const char* to_string(Failure f);
+// "limit" for the max_* and resolution_timeout values: the CLI's `"error"` prefix.
+bool is_limit(Failure f);
+
+struct Resolution {
+  wire::Question question;
+  Outcome outcome = Outcome::failed;
+  wire::Rcode rcode = wire::Rcode::ServFail;
+  std::vector<wire::Record> answer;          // CNAME/DNAME chain then the final RRset
+  std::optional<wire::Record> negative_soa;  // nodata / nxdomain (RFC 2308)
+  Failure failure = Failure::none;
+  std::string failure_detail;                // e.g. "example.com.: 3 servers: timeout, REFUSED, timeout"
+  std::vector<RefusedAddress> refused_addresses;
+  int queries = 0;                           // upstream queries this resolution caused (sub-resolutions included)
+  std::chrono::microseconds elapsed{0};
+  std::vector<TraceStep> trace;
+};
+
+// ---- The authority probe -------------------------------------------------------------------------
+
+struct NsAddress {
+  asio::ip::address address;
+  bool from_glue = false;        // given as glue in the parent's referral
+  bool from_resolution = false;  // found by resolving the NS name
+  bool permitted = true;         // address policy allows querying it
+  AddressClass address_class = AddressClass::global;
+};
+
+struct ProbedNameServer {
+  wire::Name name;
+  bool at_parent = false;  // listed in the parent's referral
+  bool at_zone = false;    // listed in the zone's own NS RRset (as answered by any of its servers)
+  std::vector<NsAddress> addresses;
+  // Set when the NS name did not resolve: "NXDOMAIN", "NODATA", or the resolution's failure.
+  std::string resolution_error;
+};
+
+enum class ProbeError : std::uint8_t { none, timeout, refused, network, malformed, policy };
+const char* to_string(ProbeError e);
+
+struct ServerResponse {
+  wire::Name ns_name;
+  asio::ip::address address;
+  wire::Question question;
+  ProbeError error = ProbeError::none;
+  std::string error_detail;
+  Protocol protocol = Protocol::udp;       // tcp when the UDP reply had TC=1
+  std::optional<wire::Rcode> rcode;
+  bool aa = false;
+  bool tc = false;
+  std::vector<wire::Record> answer, authority;
+  std::chrono::microseconds rtt{0};
+};
+
+struct ServerSerial {
+  wire::Name ns_name;
+  asio::ip::address address;
+  std::optional<std::uint32_t> serial;  // nullopt: no SOA came back (see `error`)
+  std::string error;
+};
+
+struct ZoneProbe {
+  wire::Name name;                      // what was asked about
+  wire::Name zone;                      // the closest enclosing zone cut that holds `name`
+  wire::Name parent;                    // the zone that delegated `zone` ("." for the root)
+  bool zone_found = false;              // false: the walk failed (see failure)
+  // The zone holding the name says it does not exist: with zone != name's registrable domain this is
+  // "not delegated" (the parent answered NXDOMAIN).
+  bool name_nxdomain = false;
+  std::optional<wire::Rcode> walk_rcode;  // rcode of the authoritative reply that ended the walk
+  std::vector<wire::Name> parent_ns;    // NS set in the parent's referral
+  std::vector<wire::Name> zone_ns;      // NS set served by the zone itself (union over its servers)
+  std::vector<ProbedNameServer> servers;
+  // One per (address, question): for each address the zone's SOA, the zone's NS, then the questions.
+  std::vector<ServerResponse> responses;
+  std::vector<ServerSerial> serials;      // one per address
+  std::vector<RefusedAddress> refused_addresses;
+  Failure failure = Failure::none;
+  std::string failure_detail;
+  int queries = 0;
+  std::chrono::microseconds elapsed{0};
+  std::vector<TraceStep> trace;
+};
+
+struct ResolverStats {
+  std::uint64_t resolutions = 0;
+  std::uint64_t probes = 0;
+  std::uint64_t queries_sent = 0;  // every datagram and TCP query that left
+  TransportStats transport;
+  CacheStats cache;
+};
+
+class Resolver {
+ public:
+  Resolver(asio::any_io_executor executor, Options options = {});
+  ~Resolver();
+  Resolver(const Resolver&) = delete;
+  Resolver& operator=(const Resolver&) = delete;
+
+  asio::awaitable<Resolution> resolve(const wire::Name& name, wire::RRType type);
+  asio::awaitable<ZoneProbe> probe(const wire::Name& name, std::vector<wire::Question> questions);
+
+  ResolverStats stats() const;
+  const Options& options() const;
+  Cache& cache();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace dkimdoctor::resolver

@@ -1,0 +1,85 @@
+#include "resolver/server_stats.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <string_view>
+
+#include "resolver/limits.hpp"
+
+namespace dkimdoctor::resolver {
+
+std::size_t ServerStats::AddressHash::operator()(const asio::ip::address& a) const noexcept {
+  if (a.is_v4()) return std::hash<std::uint32_t>{}(a.to_v4().to_uint());
+  const auto bytes = a.to_v6().to_bytes();
+  return std::hash<std::string_view>{}(
+      std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+}
+
+void ServerStats::trim() {
+  // The table is keyed by attacker-influenced addresses (any zone can list any address): bound it.
+  if (entries_.size() >= kMaxEntries) entries_.clear();
+}
+
+void ServerStats::record_rtt(const asio::ip::address& address, std::chrono::microseconds rtt) {
+  trim();
+  Entry& e = entries_[address];
+  const std::int64_t sample = std::max<std::int64_t>(rtt.count(), 1);
+  if (e.srtt_us == 0 || e.consecutive_timeouts > 0) {
+    e.srtt_us = sample;  // first sample, or a recovered server: start again from the truth
+  } else {
+    e.srtt_us = (7 * e.srtt_us + 3 * sample) / 10;
+  }
+  e.consecutive_timeouts = 0;
+}
+
+void ServerStats::record_timeout(const asio::ip::address& address) {
+  trim();
+  Entry& e = entries_[address];
+  const std::int64_t base = std::max<std::int64_t>(e.srtt_us, kInitialTryTimeout.count() * 1000);
+  e.srtt_us = std::min(base * 2, kMaxSrttUs);
+  ++e.consecutive_timeouts;
+}
+
+void ServerStats::record_failure(const asio::ip::address& address) {
+  trim();
+  Entry& e = entries_[address];
+  e.srtt_us = std::min(std::max<std::int64_t>(e.srtt_us, 1000) + 200'000, kMaxSrttUs);
+}
+
+std::int64_t ServerStats::srtt_us(const asio::ip::address& address) const {
+  const auto it = entries_.find(address);
+  return it == entries_.end() ? 0 : it->second.srtt_us;
+}
+
+bool ServerStats::known(const asio::ip::address& address) const { return entries_.count(address) != 0; }
+
+std::size_t ServerStats::select(std::span<const asio::ip::address> candidates, RandomPool& random) const {
+  if (candidates.size() == 1) return 0;
+  // Exploration: one query in 20 goes to a random candidate.
+  if (random.uniform(20) == 0) return random.uniform(static_cast<std::uint32_t>(candidates.size()));
+  std::size_t best = 0;
+  std::int64_t best_score = INT64_MAX;
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    std::int64_t score = srtt_us(candidates[i]);
+    // Never measured: a small random SRTT (0..32 ms) so unknown servers are tried early and in
+    // random order (spreads load, defeats an attacker who predicts which server we ask).
+    if (score == 0) score = random.uniform(32'000);
+    if (score < best_score) {
+      best_score = score;
+      best = i;
+    }
+  }
+  return best;
+}
+
+std::chrono::milliseconds ServerStats::try_timeout(const asio::ip::address& address,
+                                                   std::chrono::milliseconds floor) const {
+  const auto it = entries_.find(address);
+  std::chrono::milliseconds t = floor;
+  if (it != entries_.end() && it->second.consecutive_timeouts == 0 && it->second.srtt_us > 0) {
+    t = std::max(t, std::chrono::milliseconds(3 * it->second.srtt_us / 1000 + 50));
+  }
+  return std::clamp(t, std::chrono::milliseconds(50), kMaxTryTimeout);
+}
+
+}  // namespace dkimdoctor::resolver

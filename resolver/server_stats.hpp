@@ -1,0 +1,62 @@
+// Smoothed round-trip time per server address, shared by all resolutions, and the choice of which
+// address of a zone cut to ask next.
+//
+// Selection follows BIND's approach: an address never measured gets a small random SRTT so that it
+// is explored early; otherwise the lowest SRTT wins, except that with a small probability a random
+// candidate is picked so that a server that was slow once gets re-measured. A timeout is a penalty
+// that doubles the SRTT (capped), so a dead server sinks to the end of the list but is not
+// forgotten; penalties decay when the server answers again.
+#pragma once
+
+#include <asio/ip/address.hpp>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <unordered_map>
+
+#include "resolver/random.hpp"
+
+namespace dkimdoctor::resolver {
+
+class ServerStats {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  // Exponential smoothing with weight 0.3 for the new sample (BIND's choice: adapts faster than
+  // RFC 6298's 1/8, which matters for servers we talk to only a few times).
+  void record_rtt(const asio::ip::address& address, std::chrono::microseconds rtt);
+  void record_timeout(const asio::ip::address& address);
+  // A server that answered with garbage/REFUSED/SERVFAIL: penalised less than a timeout.
+  void record_failure(const asio::ip::address& address);
+
+  // SRTT in microseconds; 0 when never measured.
+  std::int64_t srtt_us(const asio::ip::address& address) const;
+  bool known(const asio::ip::address& address) const;
+
+  // Index into `candidates` of the address to ask next. Precondition: !candidates.empty().
+  std::size_t select(std::span<const asio::ip::address> candidates, RandomPool& random) const;
+
+  // Per-try timeout for an address: at least `floor`, otherwise about 3x its SRTT, capped by the
+  // limits in limits.hpp.
+  std::chrono::milliseconds try_timeout(const asio::ip::address& address,
+                                        std::chrono::milliseconds floor) const;
+
+  std::size_t size() const { return entries_.size(); }
+
+ private:
+  struct Entry {
+    std::int64_t srtt_us = 0;
+    int consecutive_timeouts = 0;
+  };
+  struct AddressHash {
+    std::size_t operator()(const asio::ip::address& a) const noexcept;
+  };
+  static constexpr std::int64_t kMaxSrttUs = 5'000'000;
+  static constexpr std::size_t kMaxEntries = 100000;
+  void trim();
+
+  std::unordered_map<asio::ip::address, Entry, AddressHash> entries_;
+};
+
+}  // namespace dkimdoctor::resolver

@@ -1,0 +1,423 @@
+#include "resolver/transport.hpp"
+
+#include <asio/co_spawn.hpp>
+#include <asio/connect.hpp>
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/experimental/awaitable_operators.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/read.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/use_awaitable.hpp>
+#include <asio/write.hpp>
+#include <algorithm>
+#include <variant>
+
+#include "resolver/limits.hpp"
+#include "wire/builder.hpp"
+#include "wire/message.hpp"
+
+namespace dkimdoctor::resolver {
+
+using asio::use_awaitable;
+using asio::experimental::as_tuple;
+using namespace asio::experimental::awaitable_operators;
+using Clock = std::chrono::steady_clock;
+
+const char* to_string(Protocol p) { return p == Protocol::udp ? "udp" : "tcp"; }
+
+const char* to_string(TransportError e) {
+  switch (e) {
+    case TransportError::none: return "none";
+    case TransportError::timeout: return "timeout";
+    case TransportError::network: return "network error";
+    case TransportError::malformed: return "malformed reply";
+    case TransportError::tcp_refused: return "tcp connection refused";
+    case TransportError::tcp_reset: return "tcp connection reset";
+    case TransportError::tcp_timeout: return "tcp timeout";
+    case TransportError::case_mismatch: return "0x20 case mismatch";
+  }
+  return "unknown";
+}
+
+namespace {
+
+constexpr std::size_t kUdpBuffer = 4096;  // larger than any reply to a 1232-octet EDNS query
+
+std::uint8_t lower(std::uint8_t c) { return (c >= 'A' && c <= 'Z') ? static_cast<std::uint8_t>(c + 32) : c; }
+
+// Length of the question (name + type + class) starting at offset 12 of a query we built: the name
+// is uncompressed there, so we can walk its labels.
+std::size_t question_length(std::span<const std::uint8_t> query) {
+  std::size_t pos = wire::kHeaderSize;
+  while (pos < query.size() && query[pos] != 0) pos += query[pos] + 1;
+  return pos + 1 + 4 - wire::kHeaderSize;
+}
+
+std::chrono::microseconds since(Clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
+}
+
+// After a 0x20 reply has been accepted, the question name in it carries our random case, and so
+// does every name compressed against it. Writing the caller's spelling back over the question
+// (same length, same labels) gives the caller the names as it asked them.
+void restore_case(std::vector<std::uint8_t>& reply, const wire::Name& qname) {
+  const auto w = qname.wire();
+  const unsigned qdcount = reply.size() >= wire::kHeaderSize ? (unsigned{reply[4]} << 8) | reply[5] : 0;
+  if (qdcount != 1 || reply.size() < wire::kHeaderSize + w.size()) return;
+  std::copy(w.begin(), w.end(), reply.begin() + wire::kHeaderSize);
+}
+
+}  // namespace
+
+Match match_reply(std::span<const std::uint8_t> query, std::span<const std::uint8_t> reply, bool exact_case) {
+  if (reply.size() < wire::kHeaderSize) return Match::too_short;
+  if (reply[0] != query[0] || reply[1] != query[1]) return Match::wrong_id;
+  // QR must be set and the opcode must be QUERY (RFC 1035 §4.1.1).
+  if ((reply[2] & 0x80) == 0 || (reply[2] & 0x78) != 0) return Match::not_response;
+  const unsigned qdcount = (unsigned{reply[4]} << 8) | reply[5];
+  const unsigned rcode = reply[3] & 0x0f;
+  if (qdcount == 0 && (rcode == 1 || rcode == 4)) return Match::ok;
+  if (qdcount != 1) return Match::wrong_question;
+  // The question name at offset 12 can never be compressed (a pointer would point into the header,
+  // which we reject), so comparing octets is exact.
+  const std::size_t qlen = question_length(query);
+  if (reply.size() < wire::kHeaderSize + qlen) return Match::wrong_question;
+  bool case_differs = false;
+  for (std::size_t i = wire::kHeaderSize; i < wire::kHeaderSize + qlen; ++i) {
+    if (reply[i] == query[i]) continue;
+    if (lower(reply[i]) != lower(query[i])) return Match::wrong_question;
+    case_differs = true;
+  }
+  if (case_differs && exact_case) return Match::wrong_case;
+  return Match::ok;
+}
+
+wire::Name randomise_case(const wire::Name& name, RandomPool& random) {
+  std::array<std::uint8_t, wire::kMaxNameLength> buf{};
+  const auto w = name.wire();
+  std::copy(w.begin(), w.end(), buf.begin());
+  std::size_t pos = 0;
+  while (pos < w.size() && buf[pos] != 0) {
+    const std::size_t len = buf[pos];
+    for (std::size_t i = pos + 1; i <= pos + len; ++i) {
+      const std::uint8_t c = lower(buf[i]);
+      if (c >= 'a' && c <= 'z') buf[i] = random.next_bit() ? static_cast<std::uint8_t>(c - 32) : c;
+    }
+    pos += len + 1;
+  }
+  auto out = wire::Name::from_wire(std::span<const std::uint8_t>(buf.data(), w.size()));
+  return out ? *out : name;
+}
+
+struct Transport::Pending {
+  explicit Pending(const asio::any_io_executor& ex) : done(ex, Clock::time_point::max()) {}
+  asio::steady_timer done;  // cancelled when `result` is ready: the waiters wake up
+  ExchangeResult result;
+};
+
+Transport::Transport(asio::any_io_executor executor, RandomPool& random)
+    : executor_(std::move(executor)), random_(random) {}
+
+Transport::~Transport() = default;
+
+std::string Transport::server_key(const asio::ip::udp::endpoint& ep) const {
+  return ep.address().to_string() + "#" + std::to_string(ep.port());
+}
+
+std::vector<std::uint8_t> Transport::build_query(const ExchangeRequest& request, bool edns, bool use_0x20,
+                                                 std::uint16_t* id_out) {
+  const std::uint16_t id = random_.next_u16();
+  *id_out = id;
+  const wire::Name qname = use_0x20 ? randomise_case(request.qname, random_) : request.qname;
+  return wire::make_query(id, qname, request.qtype, request.rd, edns ? kEdnsUdpSize : 0);
+}
+
+asio::awaitable<ExchangeResult> Transport::exchange(ExchangeRequest request) {
+  std::string key = server_key(request.server);
+  key += '|';
+  const auto lower_name = request.qname.lowercased().wire();
+  key.append(reinterpret_cast<const char*>(lower_name.data()), lower_name.size());
+  key += '|' + std::to_string(static_cast<unsigned>(request.qtype)) + (request.rd ? "|rd" : "|");
+
+  if (auto it = pending_.find(key); it != pending_.end()) {
+    std::shared_ptr<Pending> pending = it->second;
+    co_await pending->done.async_wait(as_tuple(use_awaitable));
+    ++stats_.coalesced;
+    ExchangeResult r = pending->result;
+    r.coalesced = true;
+    r.queries_sent = 0;
+    co_return r;
+  }
+  auto pending = std::make_shared<Pending>(executor_);
+  pending_.emplace(key, pending);
+  ExchangeResult r;
+  try {
+    r = co_await exchange_uncoalesced(request);
+  } catch (...) {
+    pending_.erase(key);
+    pending->result.error = TransportError::network;
+    pending->result.detail = "internal error";
+    pending->done.cancel();
+    throw;
+  }
+  pending_.erase(key);
+  pending->result = r;
+  pending->done.cancel();
+  co_return r;
+}
+
+asio::awaitable<ExchangeResult> Transport::exchange_uncoalesced(const ExchangeRequest& request) {
+  const std::string key = server_key(request.server);
+  constexpr std::size_t kMaxRemembered = 10000;
+  bool edns = no_edns_.count(key) == 0;
+  bool use_0x20 = request.use_0x20 && no_0x20_.count(key) == 0;
+  int sent = 0;
+  int mismatched = 0;
+
+  ExchangeResult r = co_await udp_try(request, edns, use_0x20);
+  sent += r.queries_sent;
+  mismatched += r.mismatched;
+
+  if (r.error == TransportError::case_mismatch && use_0x20) {
+    // RFC 5452 §9.3 fallback: the server answers but does not preserve case. Ask once more without
+    // 0x20; the ID, port and question checks still hold.
+    if (no_0x20_.size() >= kMaxRemembered) no_0x20_.clear();
+    no_0x20_.insert(key);
+    ++stats_.case_fallbacks;
+    use_0x20 = false;
+    r = co_await udp_try(request, edns, false);
+    sent += r.queries_sent;
+    mismatched += r.mismatched;
+  }
+
+  if (r.error == TransportError::none && edns) {
+    const unsigned rcode = r.reply[3] & 0x0f;
+    if (rcode == 1 || rcode == 4) {
+      // RFC 6891 §7: a responder without EDNS answers FORMERR or NOTIMP, without an OPT record.
+      auto view = wire::MessageView::parse(r.reply);
+      if (!view || !view->opt_record()) {
+        if (no_edns_.size() >= kMaxRemembered) no_edns_.clear();
+        no_edns_.insert(key);
+        ++stats_.edns_fallbacks;
+        edns = false;
+        r = co_await udp_try(request, false, use_0x20);
+        sent += r.queries_sent;
+        mismatched += r.mismatched;
+        r.edns_fallback = true;
+      }
+    }
+  }
+
+  if (r.error == TransportError::none && (r.reply[2] & 0x02) != 0) {
+    // TC=1: the answer did not fit; RFC 7766 §5 says retry over TCP. The truncated reply is discarded.
+    ++stats_.tc_fallbacks;
+    const bool fell_back = r.edns_fallback;
+    r = co_await tcp_try(request, edns);
+    sent += r.queries_sent;
+    r.tc_seen = true;
+    r.edns_fallback = fell_back;
+  }
+  r.queries_sent = sent;
+  r.mismatched = mismatched;
+  if (r.error == TransportError::timeout) ++stats_.timeouts;
+  stats_.mismatched += static_cast<std::uint64_t>(mismatched);
+  co_return r;
+}
+
+namespace {
+
+struct ReceiveOutcome {
+  TransportError error = TransportError::none;
+  std::vector<std::uint8_t> reply;
+  std::string detail;
+};
+
+// Reads datagrams until one matches. Runs raced against the try's timer; never throws.
+asio::awaitable<ReceiveOutcome> receive_matching(asio::ip::udp::socket& sock, const std::vector<std::uint8_t>& query,
+                                                 bool exact_case, int& mismatched, bool& case_mismatch_seen) {
+  ReceiveOutcome out;
+  std::vector<std::uint8_t> buf(kUdpBuffer);
+  for (;;) {
+    auto [ec, n] = co_await sock.async_receive(asio::buffer(buf), as_tuple(use_awaitable));
+    if (ec == asio::error::operation_aborted) {
+      out.error = TransportError::timeout;
+      co_return out;
+    }
+    if (ec) {
+      // ICMP port/host unreachable surfaces here on a connected socket: the server is not there.
+      out.error = TransportError::network;
+      out.detail = ec.message();
+      co_return out;
+    }
+    if (n >= buf.size()) {
+      // Larger than anything a 1232-octet EDNS query allows: treat as a broken server, not as data.
+      ++mismatched;
+      if (mismatched > kMaxMismatchedDatagrams) break;
+      continue;
+    }
+    const auto reply = std::span<const std::uint8_t>(buf.data(), n);
+    const Match m = match_reply(query, reply, exact_case);
+    if (m == Match::ok) {
+      out.reply.assign(reply.begin(), reply.end());
+      co_return out;
+    }
+    ++mismatched;
+    if (m == Match::wrong_case) {
+      // Either a server that does not echo case or a spoofer who guessed ID and port. Either way
+      // this reply is never used; the caller falls back to a plain-case query.
+      case_mismatch_seen = true;
+      out.error = TransportError::case_mismatch;
+      co_return out;
+    }
+    if (mismatched > kMaxMismatchedDatagrams) break;
+  }
+  out.error = TransportError::malformed;
+  out.detail = "too many mismatched datagrams";
+  co_return out;
+}
+
+}  // namespace
+
+asio::awaitable<ExchangeResult> Transport::udp_try(const ExchangeRequest& request, bool edns, bool use_0x20) {
+  ExchangeResult r;
+  r.protocol = Protocol::udp;
+  r.edns = edns;
+  r.case_randomised = use_0x20;
+  std::uint16_t id = 0;
+  const std::vector<std::uint8_t> query = build_query(request, edns, use_0x20, &id);
+
+  asio::ip::udp::socket sock(executor_);
+  asio::error_code ec;
+  // A new socket bound to port 0 per query: the kernel picks a fresh random ephemeral port
+  // (RFC 5452 §9.2, RFC 6056).
+  sock.open(request.server.protocol(), ec);
+  if (!ec) sock.connect(request.server, ec);
+  if (ec) {
+    r.error = TransportError::network;
+    r.detail = ec.message();
+    co_return r;
+  }
+  const auto start = Clock::now();
+  auto [send_ec, sent_n] = co_await sock.async_send(asio::buffer(query), as_tuple(use_awaitable));
+  (void)sent_n;
+  ++r.queries_sent;
+  ++stats_.udp_queries;
+  if (send_ec) {
+    r.error = TransportError::network;
+    r.detail = send_ec.message();
+    co_return r;
+  }
+  asio::steady_timer timer(executor_, request.timeout);
+  int mismatched = 0;
+  bool case_mismatch = false;
+  auto raced = co_await (receive_matching(sock, query, use_0x20, mismatched, case_mismatch) ||
+                         timer.async_wait(use_awaitable));
+  r.mismatched = mismatched;
+  r.rtt = since(start);
+  if (raced.index() == 1) {
+    r.error = TransportError::timeout;
+    co_return r;
+  }
+  ReceiveOutcome& got = std::get<0>(raced);
+  r.error = got.error;
+  r.detail = std::move(got.detail);
+  r.reply = std::move(got.reply);
+  if (r.error == TransportError::none && use_0x20) restore_case(r.reply, request.qname);
+  co_return r;
+}
+
+namespace {
+
+struct TcpOutcome {
+  TransportError error = TransportError::none;
+  std::vector<std::uint8_t> reply;
+  std::string detail;
+  int mismatched = 0;
+};
+
+TransportError classify_tcp_error(const asio::error_code& ec) {
+  if (ec == asio::error::connection_refused) return TransportError::tcp_refused;
+  if (ec == asio::error::connection_reset || ec == asio::error::eof || ec == asio::error::broken_pipe) {
+    return TransportError::tcp_reset;
+  }
+  if (ec == asio::error::operation_aborted) return TransportError::tcp_timeout;
+  return TransportError::network;
+}
+
+asio::awaitable<TcpOutcome> tcp_exchange(asio::ip::tcp::socket& sock, const asio::ip::tcp::endpoint& server,
+                                         const std::vector<std::uint8_t>& framed_query) {
+  TcpOutcome out;
+  auto fail = [&out](const asio::error_code& ec) {
+    out.error = classify_tcp_error(ec);
+    out.detail = ec.message();
+    return out;
+  };
+  auto [cec] = co_await sock.async_connect(server, as_tuple(use_awaitable));
+  if (cec) co_return fail(cec);
+  auto [wec, wn] = co_await asio::async_write(sock, asio::buffer(framed_query), as_tuple(use_awaitable));
+  (void)wn;
+  if (wec) co_return fail(wec);
+  const auto query = std::span<const std::uint8_t>(framed_query).subspan(2);
+  // RFC 7766 §7: a server may send other responses first on a shared connection; ours is not shared,
+  // but we still skip (a bounded number of) non-matching messages rather than accept them.
+  for (int i = 0; i <= kMaxMismatchedDatagrams; ++i) {
+    std::array<std::uint8_t, 2> len_buf{};
+    auto [lec, ln] = co_await asio::async_read(sock, asio::buffer(len_buf), as_tuple(use_awaitable));
+    (void)ln;
+    if (lec) co_return fail(lec);
+    // The length prefix caps a message at 65535 octets (kMaxTcpMessage): never more memory than that.
+    const std::size_t len = (std::size_t{len_buf[0]} << 8) | len_buf[1];
+    std::vector<std::uint8_t> msg(len);
+    auto [rec, rn] = co_await asio::async_read(sock, asio::buffer(msg), as_tuple(use_awaitable));
+    (void)rn;
+    if (rec) co_return fail(rec);
+    // Over TCP the case cannot be spoofed off-path, but a server that does not echo case must still work.
+    const Match m = match_reply(query, msg, false);
+    if (m == Match::ok) {
+      out.reply = std::move(msg);
+      co_return out;
+    }
+    ++out.mismatched;
+  }
+  out.error = TransportError::malformed;
+  out.detail = "no matching message on the TCP stream";
+  co_return out;
+}
+
+}  // namespace
+
+asio::awaitable<ExchangeResult> Transport::tcp_try(const ExchangeRequest& request, bool edns) {
+  ExchangeResult r;
+  r.protocol = Protocol::tcp;
+  r.edns = edns;
+  r.case_randomised = false;
+  std::uint16_t id = 0;
+  // 0x20 buys nothing over TCP (the handshake already defeats off-path spoofing).
+  std::vector<std::uint8_t> query = build_query(request, edns, false, &id);
+  std::vector<std::uint8_t> framed;
+  framed.reserve(query.size() + 2);
+  framed.push_back(static_cast<std::uint8_t>(query.size() >> 8));
+  framed.push_back(static_cast<std::uint8_t>(query.size() & 0xff));
+  framed.insert(framed.end(), query.begin(), query.end());
+
+  asio::ip::tcp::socket sock(executor_);
+  const asio::ip::tcp::endpoint server(request.server.address(), request.server.port());
+  asio::steady_timer timer(executor_, kTcpTimeout);
+  const auto start = Clock::now();
+  ++r.queries_sent;
+  ++stats_.tcp_queries;
+  auto raced = co_await (tcp_exchange(sock, server, framed) || timer.async_wait(use_awaitable));
+  r.rtt = since(start);
+  if (raced.index() == 1) {
+    r.error = TransportError::tcp_timeout;
+    co_return r;
+  }
+  TcpOutcome& got = std::get<0>(raced);
+  r.error = got.error;
+  r.detail = std::move(got.detail);
+  r.reply = std::move(got.reply);
+  r.mismatched = got.mismatched;
+  co_return r;
+}
+
+}  // namespace dkimdoctor::resolver

@@ -1,0 +1,132 @@
+// Transport: one question to one server address, one validated reply back. The only place that
+// touches sockets. Everything above it sees `co_await transport.exchange(request)`.
+//
+// What it does (RFC 5452 and RFC 7766):
+// - UDP first, EDNS0 with a 1232-octet buffer; a fresh socket, hence a fresh kernel-chosen random
+//   source port, for every query; the socket is connect()ed so the kernel drops datagrams from any
+//   other address or port before we see them.
+// - The ID comes from the CSPRNG pool; the question name is sent with random letter case (0x20) and a
+//   reply must echo it byte for byte. A reply that matches except for case is never accepted; the
+//   query is re-sent once without 0x20 and the server remembered as one that does not echo case.
+// - A datagram that does not match (ID, QR, opcode, question) is discarded and we keep listening
+//   until the try's timer fires: a spoofer racing the real server gains nothing by being first.
+// - TC=1 -> the same question over TCP (RFC 7766 §5); FORMERR/NOTIMP to an EDNS query -> the same
+//   question without OPT (RFC 6891 §7), the server remembered as EDNS-less.
+// - Timeouts: every wait is raced against a steady_timer. TCP messages are capped at 65535 octets by
+//   their length prefix and the whole TCP exchange by kTcpTimeout, so a stalling stream costs a
+//   bounded amount of time and memory.
+// - Identical outstanding queries (same server, question and flags) are coalesced: the second asker
+//   waits for the first one's reply instead of sending.
+//
+// Threading: all state lives on one io_context thread.
+#pragma once
+
+#include <asio/awaitable.hpp>
+#include <asio/any_io_executor.hpp>
+#include <asio/ip/udp.hpp>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "resolver/random.hpp"
+#include "wire/name.hpp"
+#include "wire/types.hpp"
+
+namespace dkimdoctor::resolver {
+
+enum class Protocol : std::uint8_t { udp, tcp };
+const char* to_string(Protocol p);
+
+enum class TransportError : std::uint8_t {
+  none,
+  timeout,         // no acceptable reply before the timer
+  network,         // send/connect failed, ICMP unreachable, ...
+  malformed,       // reply could not be used (too short, truncated over TCP, oversized datagram)
+  tcp_refused,     // TCP connect refused
+  tcp_reset,       // TCP connection reset or closed mid-message
+  tcp_timeout,     // TCP connect or stream stalled
+  case_mismatch,   // only replies with wrong 0x20 case arrived, even after the fallback
+};
+const char* to_string(TransportError e);
+
+struct ExchangeRequest {
+  asio::ip::udp::endpoint server;
+  wire::Name qname;
+  wire::RRType qtype = wire::RRType::A;
+  bool rd = false;
+  std::chrono::milliseconds timeout{400};  // per UDP try
+  bool use_0x20 = true;
+};
+
+struct ExchangeResult {
+  TransportError error = TransportError::none;
+  std::vector<std::uint8_t> reply;  // the accepted reply's bytes (empty on error)
+  Protocol protocol = Protocol::udp;
+  bool edns = true;                 // the accepted reply answered a query that carried OPT
+  bool case_randomised = false;     // the accepted reply was checked for exact 0x20 case
+  bool coalesced = false;           // we waited on someone else's identical query
+  int queries_sent = 0;             // datagrams/TCP queries actually sent for this exchange
+  int mismatched = 0;               // datagrams ignored: wrong ID/question/case
+  bool tc_seen = false;             // a UDP reply had TC=1
+  bool edns_fallback = false;       // EDNS was dropped after FORMERR/NOTIMP
+  std::chrono::microseconds rtt{0};
+  std::string detail;               // OS error text etc.
+};
+
+struct TransportStats {
+  std::uint64_t udp_queries = 0;
+  std::uint64_t tcp_queries = 0;
+  std::uint64_t timeouts = 0;
+  std::uint64_t mismatched = 0;
+  std::uint64_t coalesced = 0;
+  std::uint64_t tc_fallbacks = 0;
+  std::uint64_t edns_fallbacks = 0;
+  std::uint64_t case_fallbacks = 0;
+};
+
+class Transport {
+ public:
+  Transport(asio::any_io_executor executor, RandomPool& random);
+  ~Transport();
+  Transport(const Transport&) = delete;
+  Transport& operator=(const Transport&) = delete;
+
+  asio::awaitable<ExchangeResult> exchange(ExchangeRequest request);
+
+  const TransportStats& stats() const { return stats_; }
+
+ private:
+  struct Pending;
+  asio::awaitable<ExchangeResult> exchange_uncoalesced(const ExchangeRequest& request);
+  asio::awaitable<ExchangeResult> udp_try(const ExchangeRequest& request, bool edns, bool use_0x20);
+  asio::awaitable<ExchangeResult> tcp_try(const ExchangeRequest& request, bool edns);
+  std::vector<std::uint8_t> build_query(const ExchangeRequest& request, bool edns, bool use_0x20,
+                                        std::uint16_t* id_out);
+  std::string server_key(const asio::ip::udp::endpoint& ep) const;
+
+  asio::any_io_executor executor_;
+  RandomPool& random_;
+  TransportStats stats_;
+  std::unordered_map<std::string, std::shared_ptr<Pending>> pending_;
+  // Servers that answered EDNS queries with FORMERR/NOTIMP, or did not echo 0x20 case. Bounded: a
+  // hostile zone can make us talk to many addresses.
+  std::unordered_set<std::string> no_edns_;
+  std::unordered_set<std::string> no_0x20_;
+};
+
+// Reply matching, exposed for the tests. `query` is what we sent. Returns true when `reply` is a
+// response (QR=1, opcode QUERY) with the same ID and the same question; `exact_case` demands the
+// question name byte for byte (0x20), otherwise ASCII case-insensitively. A FORMERR/NOTIMP reply
+// with no question section is accepted too (servers that reject EDNS often echo no question).
+enum class Match { ok, wrong_id, not_response, wrong_question, wrong_case, too_short };
+Match match_reply(std::span<const std::uint8_t> query, std::span<const std::uint8_t> reply, bool exact_case);
+
+// Applies random 0x20 case to the letters of `name`.
+wire::Name randomise_case(const wire::Name& name, RandomPool& random);
+
+}  // namespace dkimdoctor::resolver
