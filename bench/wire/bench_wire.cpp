@@ -35,6 +35,10 @@ namespace {
 std::atomic<std::uint64_t> g_allocs{0};
 }
 
+// Replacing the global allocation functions is intentional; GCC 12 mistakes the malloc/free pairing
+// inside them for a mismatch.
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
 void* operator new(std::size_t n) {
   g_allocs.fetch_add(1, std::memory_order_relaxed);
   if (void* p = std::malloc(n ? n : 1)) return p;
