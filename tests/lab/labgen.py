@@ -599,9 +599,10 @@ class Lab:
                 "  refuse-any: yes",
                 # Control on a unix socket in the state dir (no certificates, no network): `lab stats`
                 # and the benchmarks read per-server query counts with nsd-control stats_noreset.
+                # (A unix socket path must fit in sun_path, 108 bytes: deep state dirs go without stats.)
                 "remote-control:",
-                "  control-enable: yes",
-                f'  control-interface: "{d}/nsd.ctl"',
+                *(["  control-enable: yes", f'  control-interface: "{d}/nsd.ctl"']
+                  if len(f"{d}/nsd.ctl") < 100 else ["  control-enable: no"]),
             ]
             for zone, fname in s.zones.items():
                 conf += ["zone:", f"  name: {zone}", f"  zonefile: {fname}"]
@@ -691,7 +692,7 @@ server:
   statistics-cumulative: no
   statistics-interval: 0
 remote-control:
-  control-enable: yes
+  control-enable: {"yes" if len(d) < 90 else "no"}
   control-interface: "{d}/unbound.ctl"
   control-use-cert: no
 """
