@@ -1,0 +1,304 @@
+#include "cli/resolve.hpp"
+
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/io_context.hpp>
+#include <asio/use_awaitable.hpp>
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <sstream>
+
+#include "cli/common.hpp"
+#include "wire/name.hpp"
+#include "wire/types.hpp"
+
+namespace dkimdoctor::cli {
+
+using resolver::Resolution;
+using resolver::TraceStep;
+
+nlohmann::json record_to_json(const wire::Record& record) {
+  return {{"name", record.owner.to_string()},
+          {"type", wire::to_string(record.type)},
+          {"ttl", record.ttl},
+          {"data", record.rdata.to_string()}};
+}
+
+nlohmann::json trace_step_to_json(const TraceStep& s) {
+  nlohmann::json j;
+  static const char* kKinds[] = {"query", "cache", "subresolution", "policy", "note"};
+  j["kind"] = kKinds[static_cast<int>(s.kind)];
+  j["depth"] = s.depth;
+  j["zone"] = s.zone.to_string();
+  if (s.kind == resolver::StepKind::query || s.kind == resolver::StepKind::policy) {
+    j["server"] = s.server_name.to_string();
+    if (s.address) j["address"] = s.address->to_string();
+  }
+  if (s.kind == resolver::StepKind::query) {
+    j["question"] = {{"name", s.question.name.to_string()}, {"type", wire::to_string(s.question.type)}};
+    j["transport"] = resolver::to_string(s.protocol);
+    j["edns"] = s.edns;
+    if (s.coalesced) j["coalesced"] = true;
+    j["rtt_ms"] = static_cast<double>(s.rtt.count()) / 1000.0;
+    if (s.error != resolver::TransportError::none) j["error"] = resolver::to_string(s.error);
+    if (s.rcode) j["rcode"] = wire::to_string(*s.rcode);
+    if (s.rcode) j["flags"] = s.flags;
+    if (s.classification) j["classification"] = resolver::to_string(*s.classification);
+    if (s.mismatched) j["mismatched"] = s.mismatched;
+    if (s.scrubbed) j["scrubbed"] = s.scrubbed;
+  }
+  if (!s.note.empty()) j["note"] = s.note;
+  return j;
+}
+
+nlohmann::json resolution_to_json(const Resolution& r, bool with_trace) {
+  nlohmann::json j;
+  j["name"] = r.question.name.to_string();
+  j["type"] = wire::to_string(r.question.type);
+  if (r.outcome == resolver::Outcome::failed) {
+    j["error"] = std::string(resolver::is_limit(r.failure) ? "limit: " : "") + resolver::to_string(r.failure) +
+                 (r.failure_detail.empty() ? "" : ": " + r.failure_detail);
+  } else {
+    j["rcode"] = wire::to_string(r.rcode);
+  }
+  j["answer"] = nlohmann::json::array();
+  for (const auto& rec : r.answer) j["answer"].push_back(record_to_json(rec));
+  if (r.negative_soa) j["soa"] = record_to_json(*r.negative_soa);
+  if (!r.refused_addresses.empty()) {
+    auto& arr = j["refused_addresses"] = nlohmann::json::array();
+    for (const auto& ref : r.refused_addresses) {
+      arr.push_back({{"zone", ref.zone.to_string()},
+                     {"ns", ref.ns_name.to_string()},
+                     {"address", ref.address.to_string()},
+                     {"class", resolver::to_string(ref.address_class)}});
+    }
+  }
+  j["queries"] = r.queries;
+  j["ms"] = static_cast<double>(r.elapsed.count() / 100) / 10.0;
+  if (with_trace) {
+    auto& arr = j["trace"] = nlohmann::json::array();
+    for (const auto& s : r.trace) arr.push_back(trace_step_to_json(s));
+  }
+  return j;
+}
+
+std::string trace_step_to_text(const TraceStep& s) {
+  std::ostringstream o;
+  o << ";; " << std::string(2 * static_cast<std::size_t>(s.depth), ' ');
+  switch (s.kind) {
+    case resolver::StepKind::query: {
+      o << s.question.name.to_string() << ' ' << wire::to_string(s.question.type) << " @" << s.server_name.to_string();
+      if (s.address) o << " (" << s.address->to_string() << ")";
+      o << " zone " << s.zone.to_string() << ' ' << resolver::to_string(s.protocol);
+      if (s.coalesced) o << " coalesced";
+      char rtt[32];
+      std::snprintf(rtt, sizeof rtt, " %.1f ms", static_cast<double>(s.rtt.count()) / 1000.0);
+      o << rtt;
+      if (s.error != resolver::TransportError::none) o << ": " << resolver::to_string(s.error);
+      if (s.rcode) o << ": " << wire::to_string(*s.rcode) << ((s.flags & 0x0400) ? " aa" : "");
+      if (s.classification) o << ' ' << resolver::to_string(*s.classification);
+      if (s.mismatched) o << " (" << s.mismatched << " mismatched replies ignored)";
+      if (s.scrubbed) o << " (" << s.scrubbed << " records scrubbed)";
+      break;
+    }
+    case resolver::StepKind::policy:
+      o << "policy: " << s.server_name.to_string();
+      if (s.address) o << " (" << s.address->to_string() << ")";
+      break;
+    default:
+      break;
+  }
+  if (!s.note.empty()) o << (s.kind == resolver::StepKind::query || s.kind == resolver::StepKind::policy ? " — " : "")
+                         << s.note;
+  return o.str();
+}
+
+namespace {
+
+struct ResolveOptions {
+  std::string name;
+  std::string type = "A";
+  bool trace = false;
+  bool json = false;
+  std::string root_hints;
+  bool allow_loopback = false;
+  bool qname_minimisation = false;
+  std::string batch;
+  std::size_t concurrency = kDefaultResolveConcurrency;
+};
+
+void print_text(const Resolution& r, bool with_trace) {
+  if (with_trace) {
+    for (const auto& s : r.trace) std::cout << trace_step_to_text(s) << '\n';
+    std::cout << '\n';
+  }
+  std::cout << ";; QUESTION: " << r.question.name.to_string() << " IN " << wire::to_string(r.question.type) << '\n';
+  if (r.outcome == resolver::Outcome::failed) {
+    std::cout << ";; status: SERVFAIL (" << (resolver::is_limit(r.failure) ? "limit: " : "")
+              << resolver::to_string(r.failure) << (r.failure_detail.empty() ? "" : ": " + r.failure_detail) << ")\n";
+  } else {
+    std::cout << ";; status: " << wire::to_string(r.rcode) << '\n';
+  }
+  if (!r.answer.empty()) {
+    std::cout << "\n;; ANSWER SECTION:\n";
+    for (const auto& rec : r.answer) std::cout << rec.to_string() << '\n';
+  }
+  if (r.negative_soa) std::cout << "\n;; AUTHORITY SECTION:\n" << r.negative_soa->to_string() << '\n';
+  for (const auto& ref : r.refused_addresses) {
+    std::cout << ";; not queried (" << resolver::to_string(ref.address_class) << " address): " << ref.ns_name.to_string()
+              << " " << ref.address.to_string() << " for " << ref.zone.to_string() << '\n';
+  }
+  char summary[96];
+  std::snprintf(summary, sizeof summary, "\n;; %d queries, %.1f ms\n", r.queries,
+                static_cast<double>(r.elapsed.count()) / 1000.0);
+  std::cout << summary;
+}
+
+int run_single(const ResolveOptions& o, resolver::Options ro) {
+  auto name = wire::Name::parse(o.name);
+  if (!name) return usage_error("invalid name '" + o.name + "': " + wire::to_string(name.error()));
+  auto type = wire::parse_rrtype(o.type);
+  if (!type) return usage_error("unknown record type '" + o.type + "'");
+  ro.trace = o.trace || o.json;
+  asio::io_context io;
+  resolver::Resolver res(io.get_executor(), std::move(ro));
+  Resolution result;
+  asio::co_spawn(
+      io, [&]() -> asio::awaitable<void> { result = co_await res.resolve(*name, *type); },
+      [](std::exception_ptr e) {
+        if (e) std::rethrow_exception(e);
+      });
+  io.run();
+  if (o.json) {
+    std::cout << resolution_to_json(result, o.trace).dump() << '\n';
+  } else {
+    print_text(result, o.trace);
+  }
+  return result.outcome == resolver::Outcome::failed ? 1 : 0;
+}
+
+// The batch: lines are read lazily by `concurrency` workers; results are written in input order
+// (a small reorder buffer), one JSON line per input line, malformed lines included.
+class Batch {
+ public:
+  Batch(std::istream& in, resolver::Resolver& resolver) : in_(in), resolver_(resolver) {}
+
+  asio::awaitable<void> worker() {
+    for (;;) {
+      std::string line;
+      if (eof_ || !std::getline(in_, line)) {
+        eof_ = true;
+        co_return;
+      }
+      const std::size_t number = ++read_;
+      nlohmann::json out;
+      out["line"] = number;
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      std::istringstream fields(line);
+      std::string name_text, type_text, extra;
+      fields >> name_text >> type_text >> extra;
+      if (type_text.empty()) type_text = "A";
+      auto name = wire::Name::parse(name_text);
+      auto type = wire::parse_rrtype(type_text);
+      if (name_text.empty() || !extra.empty()) {
+        out["error"] = "malformed line: expected NAME [TYPE]";
+      } else if (!name) {
+        out["name"] = name_text;
+        out["error"] = "invalid name: " + wire::to_string(name.error());
+      } else if (!type) {
+        out["name"] = name_text;
+        out["error"] = "unknown record type '" + type_text + "'";
+      } else {
+        Resolution r = co_await resolver_.resolve(*name, *type);
+        nlohmann::json j = resolution_to_json(r, false);
+        for (auto it = j.begin(); it != j.end(); ++it) out[it.key()] = it.value();
+      }
+      done_.emplace(number, out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      flush();
+    }
+  }
+
+  void flush() {
+    while (!done_.empty() && done_.begin()->first == written_ + 1) {
+      std::cout << done_.begin()->second << '\n';
+      done_.erase(done_.begin());
+      ++written_;
+    }
+    std::cout.flush();
+  }
+
+ private:
+  std::istream& in_;
+  resolver::Resolver& resolver_;
+  bool eof_ = false;
+  std::size_t read_ = 0;
+  std::size_t written_ = 0;
+  std::map<std::size_t, std::string> done_;
+};
+
+int run_batch(const ResolveOptions& o, resolver::Options ro) {
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  if (o.batch != "-") {
+    if (auto readable = check_readable_file(o.batch); !readable) return usage_error(readable.error());
+    file.open(o.batch, std::ios::binary);
+    if (!file) return usage_error("cannot read " + o.batch);
+    in = &file;
+  }
+  if (o.concurrency == 0) return usage_error("--concurrency must be at least 1");
+  ro.trace = false;
+  asio::io_context io;
+  resolver::Resolver res(io.get_executor(), std::move(ro));
+  Batch batch(*in, res);
+  for (std::size_t i = 0; i < o.concurrency; ++i) {
+    asio::co_spawn(io, batch.worker(), [](std::exception_ptr e) {
+      if (e) std::rethrow_exception(e);
+    });
+  }
+  io.run();
+  batch.flush();
+  return 0;
+}
+
+}  // namespace
+
+void add_resolve_command(CLI::App& app, int& exit_status) {
+  auto o = std::make_shared<ResolveOptions>();
+  CLI::App* cmd = app.add_subcommand("resolve", "Resolve NAME iteratively from the root, like dig (+trace)");
+  cmd->add_option("name", o->name, "Domain name to resolve");
+  cmd->add_option("type", o->type, "Record type (default A)");
+  cmd->add_flag("--trace", o->trace, "Show every step: zone cut, server, question, transport, RTT, rcode");
+  cmd->add_flag("--json", o->json, "One JSON object on stdout");
+  cmd->add_flag("--qname-minimisation", o->qname_minimisation, "Send minimised questions (RFC 9156)");
+  cmd->add_option("--batch", o->batch, "Resolve every 'NAME [TYPE]' line of FILE (- for stdin), one JSON line each");
+  cmd->add_option("--concurrency", o->concurrency, "Resolutions in flight with --batch (default 100)");
+  add_resolver_flags(cmd, o->root_hints, o->allow_loopback);
+  cmd->callback([o, &exit_status] {
+    auto ro = make_resolver_options(o->root_hints, o->allow_loopback);
+    if (!ro) {
+      exit_status = usage_error(ro.error());
+      return;
+    }
+    ro->qname_minimisation = o->qname_minimisation;
+    if (!o->batch.empty()) {
+      if (!o->name.empty()) {
+        exit_status = usage_error("give either NAME or --batch, not both");
+        return;
+      }
+      exit_status = run_batch(*o, std::move(*ro));
+      return;
+    }
+    if (o->name.empty()) {
+      exit_status = usage_error("resolve needs NAME (or --batch FILE)");
+      return;
+    }
+    exit_status = run_single(*o, std::move(*ro));
+  });
+}
+
+}  // namespace dkimdoctor::cli
