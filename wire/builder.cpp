@@ -13,7 +13,6 @@ void put32(std::vector<std::uint8_t>& out, std::uint32_t v) {
   put16(out, v >> 16);
   put16(out, v & 0xFFFF);
 }
-inline std::uint8_t lower(std::uint8_t c) noexcept { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
 constexpr std::size_t kMaxPointerTarget = 0x3FFF;  // 14-bit pointer offsets (RFC 1035 §4.1.4)
 }  // namespace
 
@@ -52,8 +51,10 @@ bool MessageBuilder::find(const Name& name, std::size_t first_label, std::uint16
       const std::uint8_t a = buf_[p], b = w[q];
       if (a != b) { match = false; break; }
       if (a == 0) break;
+      // Exact octets: compressing "WWW.example" onto "www.example" would change the case the reader
+      // sees, and case must survive (RFC 4343 §4.1; resolvers check 0x20-mixed questions).
       for (std::size_t k = 1; k <= a; ++k)
-        if (lower(buf_[p + k]) != lower(w[q + k])) { match = false; break; }
+        if (buf_[p + k] != w[q + k]) { match = false; break; }
       if (!match) break;
       p += 1u + a;
       q += 1u + b;

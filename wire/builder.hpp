@@ -1,5 +1,6 @@
 // MessageBuilder: owning, writes a message section by section (question, answer, authority,
-// additional; going back is an error), compresses names through a bounded table, and never silently
+// additional; going back is an error), compresses names through a bounded table (exact-case matches
+// only, so every name reads back with the case it was given), and never silently
 // drops data: when the size limit is hit it either refuses (message_too_large) or, in truncate mode,
 // stops at a record boundary, sets TC and reports message_truncated for that and every later record.
 #pragma once

@@ -44,21 +44,24 @@ TEST(Builder, CompressesOwnersAndRfc1035RdataNames) {
                         "c0 0c 00 0f 00 01 00 00 0e 10 00 09 00 0a 04 6d 61 69 6c c0 0c"));
 }
 
-TEST(Builder, CompressionIsCaseInsensitiveAndUsesSuffixes) {
+TEST(Builder, CompressionUsesSuffixesAndPreservesCase) {
   MessageBuilder b;
   ASSERT_TRUE(b.add_question(N("www.Example.COM"), RRType::A));
-  ASSERT_TRUE(b.add_record(Section::Answer, R("WWW.example.com", RRType::CNAME, "web.example.com.")));
+  ASSERT_TRUE(b.add_record(Section::Answer, R("www.Example.COM", RRType::CNAME, "web.Example.COM.")));
+  ASSERT_TRUE(b.add_record(Section::Answer, R("WEB.example.com", RRType::A, "192.0.2.1")));
   auto bytes = b.finish();
   ASSERT_TRUE(bytes);
   auto m = MessageView::parse(*bytes);
   ASSERT_TRUE(m);
-  const RecordView r = *m->answers().begin();
-  // The owner is a single pointer to the question (case-insensitive match, RFC 4343)...
-  EXPECT_EQ((*bytes)[r.owner_offset()], 0xC0);
-  // ...so it reads back with the question's case, and the target is "web" + pointer to "example.com".
-  EXPECT_EQ(r.owner().to_string(), "www.Example.COM.");
-  EXPECT_EQ(r.rdata_length(), 6);
-  EXPECT_EQ(r.rdata()->to_string(), "web.Example.COM.");
+  auto it = m->answers().begin();
+  const RecordView cname = *it;
+  // Same case: the owner is one pointer; the target is "web" + pointer to "Example.COM".
+  EXPECT_EQ((*bytes)[cname.owner_offset()], 0xC0);
+  EXPECT_EQ(cname.rdata_length(), 6);
+  EXPECT_EQ(cname.rdata()->to_string(), "web.Example.COM.");
+  ++it;
+  // Different case is not compressed onto the earlier spelling: it reads back exactly as given.
+  EXPECT_TRUE(it->owner().equals_exact(N("WEB.example.com")));
 }
 
 TEST(Builder, NoCompressionInsideNonRfc1035Rdata) {
