@@ -23,7 +23,7 @@ TTL = 3600
 NEG_TTL = 300  # SOA MINIMUM: how long "does not exist" may be cached (RFC 2308)
 
 UNBOUND_ADDR = "127.53.255.1"
-DEAD_ADDR = "127.53.250.250"  # nothing listens here
+DEAD_ADDR = "127.53.250.250"  # a silent server (blackhole.py): queries time out
 MX_HOST_ADDR = "127.53.254.25"  # data only: mail hosts are never contacted
 WEB_ADDR = "127.53.254.80"  # data only
 PRIVATE_GLUE = ["10.53.0.1", "192.168.53.2", "172.16.53.3"]  # data only: must never be queried
@@ -144,7 +144,7 @@ SCENARIOS = [
      ["DOMAIN_NOT_DELEGATED"], []),
     ("private-ns", "delegated to ns1/ns2/ns3.<domain> with glue 10.53.0.1, 192.168.53.2, 172.16.53.3 "
      "(never to be queried)", ["NS_PRIVATE_ADDRESS"], []),
-    ("ns-unreachable", "third NS ns3.<domain> has glue 127.53.250.250 where nothing listens",
+    ("ns-unreachable", "third NS ns3.<domain> has glue 127.53.250.250, a silent server: queries time out",
      ["NS_UNREACHABLE"], []),
     ("token-missing", "no _amazonses TXT", ["VERIFICATION_TOKEN_MISSING"], ["NEGATIVE_CACHE_TTL"]),
     ("token-appended", "_amazonses TXT at _amazonses.<domain>.<domain>", ["VERIFICATION_TOKEN_DOMAIN_APPENDED"],
