@@ -1,4 +1,5 @@
 #include "diagnose/dkim_key.hpp"
+#include "diagnose/fail.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/x509.h>
@@ -27,7 +28,7 @@ struct PkeyDeleter {
 using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyDeleter>;
 
 Result<PublicKey, KeyError> from_der(const std::vector<std::uint8_t>& der) {
-  if (der.empty()) return Unexpected(KeyError{KeyErrc::empty, 0, {}});
+  if (der.empty()) return fail(KeyError{KeyErrc::empty, 0, {}});
   // DER lengths are bounded by `der.size()`; OpenSSL never reads past the length it is given.
   const long len = static_cast<long>(der.size());
   bool pkcs1 = false;
@@ -38,7 +39,7 @@ Result<PublicKey, KeyError> from_der(const std::vector<std::uint8_t>& der) {
     p = der.data();
     key.reset(d2i_PublicKey(EVP_PKEY_RSA, nullptr, &p, len));
     if (!key || p != der.data() + der.size())
-      return Unexpected(KeyError{KeyErrc::not_a_key, 0, "not a SubjectPublicKeyInfo or RSAPublicKey"});
+      return fail(KeyError{KeyErrc::not_a_key, 0, "not a SubjectPublicKeyInfo or RSAPublicKey"});
     pkcs1 = true;
   }
   PublicKey out;
@@ -78,16 +79,16 @@ Result<std::vector<std::uint8_t>, KeyError> decode_base64(std::string_view text)
     if (c == '=') {
       ++padding;
       ++count;
-      if (padding > 2) return Unexpected(KeyError{KeyErrc::bad_base64, i, "too much '=' padding"});
+      if (padding > 2) return fail(KeyError{KeyErrc::bad_base64, i, "too much '=' padding"});
       continue;
     }
     const int v = sextet(c);
     if (v < 0) {
       std::string what = "character '";
       what += (static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7F) ? std::string(1, c) : "?";
-      return Unexpected(KeyError{KeyErrc::bad_base64, i, what + "' is not base64"});
+      return fail(KeyError{KeyErrc::bad_base64, i, what + "' is not base64"});
     }
-    if (padding) return Unexpected(KeyError{KeyErrc::bad_base64, i, "data after '=' padding"});
+    if (padding) return fail(KeyError{KeyErrc::bad_base64, i, "data after '=' padding"});
     ++count;
     acc = (acc << 6) | static_cast<std::uint32_t>(v);
     if (++have == 4) {
@@ -98,14 +99,14 @@ Result<std::vector<std::uint8_t>, KeyError> decode_base64(std::string_view text)
       have = 0;
     }
   }
-  if (count % 4 != 0) return Unexpected(KeyError{KeyErrc::bad_base64, text.size(), "length is not a multiple of 4"});
+  if (count % 4 != 0) return fail(KeyError{KeyErrc::bad_base64, text.size(), "length is not a multiple of 4"});
   if (have == 2 && padding == 2) {
     out.push_back(static_cast<std::uint8_t>(acc >> 4));
   } else if (have == 3 && padding == 1) {
     out.push_back(static_cast<std::uint8_t>(acc >> 10));
     out.push_back(static_cast<std::uint8_t>(acc >> 2));
   } else if (have != 0 || padding != 0) {
-    return Unexpected(KeyError{KeyErrc::bad_base64, text.size(), "bad '=' padding"});
+    return fail(KeyError{KeyErrc::bad_base64, text.size(), "bad '=' padding"});
   }
   return out;
 }
@@ -140,30 +141,30 @@ Result<PublicKey, KeyError> decode_public_key(std::string_view base64_text) {
   bool blank = true;
   for (char c : base64_text)
     if (!is_dkim_space(c)) blank = false;
-  if (blank) return Unexpected(KeyError{KeyErrc::empty, 0, {}});
+  if (blank) return fail(KeyError{KeyErrc::empty, 0, {}});
   auto der = decode_base64(base64_text);
-  if (!der) return Unexpected(der.error());
+  if (!der) return fail(der.error());
   return from_der(*der);
 }
 
 Result<PublicKey, KeyError> decode_public_key_pem(std::string_view pem) {
   constexpr std::string_view kBegin = "-----BEGIN ";
   const auto begin = pem.find(kBegin);
-  if (begin == std::string_view::npos) return Unexpected(KeyError{KeyErrc::bad_pem, 0, "no -----BEGIN line"});
+  if (begin == std::string_view::npos) return fail(KeyError{KeyErrc::bad_pem, 0, "no -----BEGIN line"});
   const auto label_end = pem.find("-----", begin + kBegin.size());
-  if (label_end == std::string_view::npos) return Unexpected(KeyError{KeyErrc::bad_pem, begin, "unterminated BEGIN line"});
+  if (label_end == std::string_view::npos) return fail(KeyError{KeyErrc::bad_pem, begin, "unterminated BEGIN line"});
   const std::string_view label = pem.substr(begin + kBegin.size(), label_end - begin - kBegin.size());
   if (label != "PUBLIC KEY" && label != "RSA PUBLIC KEY")
-    return Unexpected(KeyError{KeyErrc::bad_pem, begin, "-----BEGIN " + std::string(label) + "----- is not a public key"});
+    return fail(KeyError{KeyErrc::bad_pem, begin, "-----BEGIN " + std::string(label) + "----- is not a public key"});
   const std::size_t body = label_end + 5;
   const std::string end_line = "-----END " + std::string(label) + "-----";
   const auto end = pem.find(end_line, body);
-  if (end == std::string_view::npos) return Unexpected(KeyError{KeyErrc::bad_pem, body, "no " + end_line + " line"});
+  if (end == std::string_view::npos) return fail(KeyError{KeyErrc::bad_pem, body, "no " + end_line + " line"});
   auto der = decode_base64(pem.substr(body, end - body));
   if (!der) {
     auto e = der.error();
     e.offset += body;
-    return Unexpected(e);
+    return fail(e);
   }
   return from_der(*der);
 }

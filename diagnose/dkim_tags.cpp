@@ -1,4 +1,5 @@
 #include "diagnose/dkim_tags.hpp"
+#include "diagnose/fail.hpp"
 
 namespace dkimdoctor::diagnose {
 namespace {
@@ -64,22 +65,22 @@ Result<std::vector<Tag>, TagError> parse_tag_list(std::string_view text) {
     if (body.empty()) {
       // Only a trailing empty spec (after the last ';', or an empty input) is allowed.
       if (last) break;
-      return Unexpected(TagError{TagErrc::empty_tag_spec, pos, {}});
+      return fail(TagError{TagErrc::empty_tag_spec, pos, {}});
     }
     const std::size_t body_at = pos + static_cast<std::size_t>(body.data() - spec.data());
     std::size_t i = 0;
     if (!is_alpha(body[0])) {
       std::size_t name_end = body.find('=');
-      return Unexpected(TagError{TagErrc::bad_tag_name, body_at,
+      return fail(TagError{TagErrc::bad_tag_name, body_at,
                                  std::string(trim(body.substr(0, name_end == std::string_view::npos ? body.size() : name_end)))});
     }
     while (i < body.size() && (is_alpha(body[i]) || is_digit(body[i]) || body[i] == '_')) ++i;
     std::string name(body.substr(0, i));
     while (i < body.size() && is_dkim_space(body[i])) ++i;
-    if (i >= body.size()) return Unexpected(TagError{TagErrc::missing_equals, body_at, name});
+    if (i >= body.size()) return fail(TagError{TagErrc::missing_equals, body_at, name});
     if (body[i] != '=') {
       // A name character outside ALNUMPUNC ("p-x=") or a second word before '=' ("p x=").
-      return Unexpected(TagError{TagErrc::bad_tag_name, body_at + i, name});
+      return fail(TagError{TagErrc::bad_tag_name, body_at + i, name});
     }
     ++i;
     const std::string_view value = trim(body.substr(i));
@@ -87,11 +88,11 @@ Result<std::vector<Tag>, TagError> parse_tag_list(std::string_view text) {
     for (std::size_t k = 0; k < value.size(); ++k) {
       if (!is_valchar(value[k]) && !is_dkim_space(value[k])) {
         const std::size_t at = body_at + static_cast<std::size_t>(value.data() - body.data()) + k;
-        return Unexpected(TagError{TagErrc::bad_value_char, at, name});
+        return fail(TagError{TagErrc::bad_value_char, at, name});
       }
     }
     for (const auto& t : tags)
-      if (t.name == name) return Unexpected(TagError{TagErrc::duplicate_tag, body_at, name});
+      if (t.name == name) return fail(TagError{TagErrc::duplicate_tag, body_at, name});
     tags.push_back(Tag{std::move(name), std::string(value), body_at});
     if (last) break;
     pos = end + 1;
@@ -103,7 +104,11 @@ std::string to_string(const DkimRecordError& error) {
   switch (error.code) {
     case DkimRecordErrc::tag_syntax: return error.detail;
     case DkimRecordErrc::version_not_first: return "v= must be the first tag (RFC 6376 §3.6.1)";
-    case DkimRecordErrc::bad_version: return "v=" + error.detail + " is not v=DKIM1";
+    case DkimRecordErrc::bad_version:
+      // "v=DKIM1 k=rsa": the ';' between two tags is missing, so the second became part of the first's value.
+      if (error.detail.find('=') != std::string::npos)
+        return "v=" + error.detail + " is not v=DKIM1 (a ';' between two tags is missing)";
+      return "v=" + error.detail + " is not v=DKIM1";
     case DkimRecordErrc::missing_p: return "no p= tag (the public key is required)";
     case DkimRecordErrc::bad_flags: return "invalid t= flags '" + error.detail + "'";
   }
@@ -112,14 +117,14 @@ std::string to_string(const DkimRecordError& error) {
 
 Result<DkimKeyRecord, DkimRecordError> parse_dkim_record(std::string_view text) {
   auto tags = parse_tag_list(text);
-  if (!tags) return Unexpected(DkimRecordError{DkimRecordErrc::tag_syntax, tags.error().offset, to_string(tags.error())});
+  if (!tags) return fail(DkimRecordError{DkimRecordErrc::tag_syntax, tags.error().offset, to_string(tags.error())});
   DkimKeyRecord rec;
   for (std::size_t i = 0; i < tags->size(); ++i) {
     const Tag& t = (*tags)[i];
     // Tag names are case-sensitive (§3.2); "P=" is an unknown tag, not the key.
     if (t.name == "v") {
-      if (i != 0) return Unexpected(DkimRecordError{DkimRecordErrc::version_not_first, t.offset, t.value});
-      if (t.value != "DKIM1") return Unexpected(DkimRecordError{DkimRecordErrc::bad_version, t.offset, t.value});
+      if (i != 0) return fail(DkimRecordError{DkimRecordErrc::version_not_first, t.offset, t.value});
+      if (t.value != "DKIM1") return fail(DkimRecordError{DkimRecordErrc::bad_version, t.offset, t.value});
       rec.version = t.value;
     } else if (t.name == "k") {
       rec.key_type = lower(t.value);
@@ -129,7 +134,7 @@ Result<DkimKeyRecord, DkimRecordError> parse_dkim_record(std::string_view text) 
     } else if (t.name == "t") {
       for (const auto& flag : split_list(t.value, ':')) {
         for (char c : flag)
-          if (!is_alpha(c) && !is_digit(c)) return Unexpected(DkimRecordError{DkimRecordErrc::bad_flags, t.offset, t.value});
+          if (!is_alpha(c) && !is_digit(c)) return fail(DkimRecordError{DkimRecordErrc::bad_flags, t.offset, t.value});
         // Unknown flags are ignored (§3.6.1).
         if (flag == "y") rec.testing = true;
         if (flag == "s") rec.strict = true;
@@ -142,7 +147,7 @@ Result<DkimKeyRecord, DkimRecordError> parse_dkim_record(std::string_view text) 
       rec.unknown_tags.push_back(t.name);
     }
   }
-  if (!rec.has_p) return Unexpected(DkimRecordError{DkimRecordErrc::missing_p, text.size(), {}});
+  if (!rec.has_p) return fail(DkimRecordError{DkimRecordErrc::missing_p, text.size(), {}});
   return rec;
 }
 

@@ -1,4 +1,5 @@
 #include "diagnose/identity.hpp"
+#include "diagnose/fail.hpp"
 
 #include <array>
 #include <nlohmann/json.hpp>
@@ -39,11 +40,11 @@ bool json_depth_ok(std::string_view text) noexcept {
 }
 
 Result<json, IdentityError> parse_json_object(std::string_view text) {
-  if (text.size() > kMaxJsonBytes) return Unexpected(IdentityError{IdentityErrc::bad_json, "input larger than 1 MiB"});
-  if (!json_depth_ok(text)) return Unexpected(IdentityError{IdentityErrc::bad_json, "JSON nested too deeply"});
+  if (text.size() > kMaxJsonBytes) return fail(IdentityError{IdentityErrc::bad_json, "input larger than 1 MiB"});
+  if (!json_depth_ok(text)) return fail(IdentityError{IdentityErrc::bad_json, "JSON nested too deeply"});
   json doc = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) return Unexpected(IdentityError{IdentityErrc::bad_json, "not valid JSON"});
-  if (!doc.is_object()) return Unexpected(IdentityError{IdentityErrc::bad_json, "expected a JSON object"});
+  if (doc.is_discarded()) return fail(IdentityError{IdentityErrc::bad_json, "not valid JSON"});
+  if (!doc.is_object()) return fail(IdentityError{IdentityErrc::bad_json, "expected a JSON object"});
   return doc;
 }
 
@@ -51,7 +52,7 @@ Result<json, IdentityError> parse_json_object(std::string_view text) {
 Result<std::optional<std::string>, IdentityError> string_field(const json& obj, const char* key) {
   const auto it = obj.find(key);
   if (it == obj.end() || it->is_null()) return std::optional<std::string>{};
-  if (!it->is_string()) return Unexpected(IdentityError{IdentityErrc::bad_field, std::string(key) + " must be a string"});
+  if (!it->is_string()) return fail(IdentityError{IdentityErrc::bad_field, std::string(key) + " must be a string"});
   return std::optional<std::string>{it->get_ref<const std::string&>()};
 }
 
@@ -60,14 +61,14 @@ bool is_label_char(char c) noexcept {
 }
 
 Result<std::string, IdentityError> check_token(std::string_view token) {
-  if (token.empty() || token.size() > 63) return Unexpected(IdentityError{IdentityErrc::bad_token, "token must be 1..63 characters"});
+  if (token.empty() || token.size() > 63) return fail(IdentityError{IdentityErrc::bad_token, "token must be 1..63 characters"});
   for (char c : token)
-    if (!is_label_char(c)) return Unexpected(IdentityError{IdentityErrc::bad_token, "token '" + std::string(token) + "' has characters a DNS label cannot carry"});
+    if (!is_label_char(c)) return fail(IdentityError{IdentityErrc::bad_token, "token '" + std::string(token) + "' has characters a DNS label cannot carry"});
   return std::string(token);
 }
 
 Result<std::string, IdentityError> check_region(std::string_view region) {
-  if (!plausible_region(region)) return Unexpected(IdentityError{IdentityErrc::bad_region, "'" + std::string(region) + "' is not a region name"});
+  if (!plausible_region(region)) return fail(IdentityError{IdentityErrc::bad_region, "'" + std::string(region) + "' is not a region name"});
   return std::string(region);
 }
 
@@ -80,7 +81,7 @@ std::string_view trim(std::string_view s) noexcept {
 Result<wire::Name, IdentityError> email_domain(std::string_view email) {
   const auto at = email.rfind('@');
   if (at == std::string_view::npos || at == 0 || at + 1 >= email.size())
-    return Unexpected(IdentityError{IdentityErrc::bad_email, "'" + std::string(email) + "' is not an email address"});
+    return fail(IdentityError{IdentityErrc::bad_email, "'" + std::string(email) + "' is not an email address"});
   return parse_domain(email.substr(at + 1));
 }
 
@@ -125,14 +126,16 @@ std::string to_string(const IdentityError& error) {
   return error.detail.empty() ? what : what + ": " + error.detail;
 }
 
+Result<std::string, IdentityError> parse_token(std::string_view text) { return check_token(text); }
+
 Result<wire::Name, IdentityError> parse_domain(std::string_view text) {
   text = trim(text);
-  if (text.empty() || text == ".") return Unexpected(IdentityError{IdentityErrc::bad_domain, "empty domain"});
+  if (text.empty() || text == ".") return fail(IdentityError{IdentityErrc::bad_domain, "empty domain"});
   for (char c : text)
     if (!is_label_char(c) && c != '.')
-      return Unexpected(IdentityError{IdentityErrc::bad_domain, "'" + std::string(text) + "' has characters a host name cannot carry"});
+      return fail(IdentityError{IdentityErrc::bad_domain, "'" + std::string(text) + "' has characters a host name cannot carry"});
   auto name = wire::Name::parse(text);
-  if (!name) return Unexpected(IdentityError{IdentityErrc::bad_domain, "'" + std::string(text) + "': " + wire::to_string(name.error())});
+  if (!name) return fail(IdentityError{IdentityErrc::bad_domain, "'" + std::string(text) + "': " + wire::to_string(name.error())});
   return *name;
 }
 
@@ -140,37 +143,37 @@ Result<wire::Name, IdentityError> mail_from_name(std::string_view text, const wi
   auto name = parse_domain(text);
   if (!name) return name;
   if (name->is_subdomain_of(domain)) {
-    if (*name == domain) return Unexpected(IdentityError{IdentityErrc::bad_domain, "the MAIL FROM domain must be a subdomain of the identity"});
+    if (*name == domain) return fail(IdentityError{IdentityErrc::bad_domain, "the MAIL FROM domain must be a subdomain of the identity"});
     return name;
   }
   auto full = name->append(domain);
-  if (!full) return Unexpected(IdentityError{IdentityErrc::bad_domain, "MAIL FROM name too long"});
+  if (!full) return fail(IdentityError{IdentityErrc::bad_domain, "MAIL FROM name too long"});
   return *full;
 }
 
 Result<void, IdentityError> apply_ses_identity_json(std::string_view text, Identity& identity) {
   try {
     auto doc = parse_json_object(text);
-    if (!doc) return Unexpected(doc.error());
+    if (!doc) return fail(doc.error());
     const json& root = *doc;
-    if (auto v = string_field(root, "IdentityType"); !v) return Unexpected(v.error());
+    if (auto v = string_field(root, "IdentityType"); !v) return fail(v.error());
     else if (*v) identity.ses_identity_type = **v;
-    if (auto v = string_field(root, "VerificationStatus"); !v) return Unexpected(v.error());
+    if (auto v = string_field(root, "VerificationStatus"); !v) return fail(v.error());
     else if (*v) identity.ses_verification_status = **v;
     if (auto info = root.find("VerificationInfo"); info != root.end() && info->is_object()) {
-      if (auto v = string_field(*info, "ErrorType"); !v) return Unexpected(v.error());
+      if (auto v = string_field(*info, "ErrorType"); !v) return fail(v.error());
       else if (*v) identity.ses_error_type = **v;
     }
     if (auto dkim = root.find("DkimAttributes"); dkim != root.end() && !dkim->is_null()) {
-      if (!dkim->is_object()) return Unexpected(IdentityError{IdentityErrc::bad_field, "DkimAttributes must be an object"});
+      if (!dkim->is_object()) return fail(IdentityError{IdentityErrc::bad_field, "DkimAttributes must be an object"});
       auto origin = string_field(*dkim, "SigningAttributesOrigin");
-      if (!origin) return Unexpected(origin.error());
+      if (!origin) return fail(origin.error());
       if (*origin) identity.ses_signing_origin = **origin;
-      if (auto v = string_field(*dkim, "Status"); !v) return Unexpected(v.error());
+      if (auto v = string_field(*dkim, "Status"); !v) return fail(v.error());
       else if (*v) identity.ses_dkim_status = **v;
       std::string region = identity.region;
       auto zone = string_field(*dkim, "SigningHostedZone");
-      if (!zone) return Unexpected(zone.error());
+      if (!zone) return fail(zone.error());
       if (*zone) {
         // "dkim.<region>.amazonses.com" names the region; "dkim.amazonses.com" is the global zone.
         std::string_view z = **zone;
@@ -184,11 +187,11 @@ Result<void, IdentityError> apply_ses_identity_json(std::string_view text, Ident
       }
       const bool external = identity.ses_signing_origin.rfind("EXTERNAL", 0) == 0;
       if (auto tokens = dkim->find("Tokens"); tokens != dkim->end() && !tokens->is_null()) {
-        if (!tokens->is_array()) return Unexpected(IdentityError{IdentityErrc::bad_field, "DkimAttributes.Tokens must be an array"});
+        if (!tokens->is_array()) return fail(IdentityError{IdentityErrc::bad_field, "DkimAttributes.Tokens must be an array"});
         for (const auto& t : *tokens) {
-          if (!t.is_string()) return Unexpected(IdentityError{IdentityErrc::bad_field, "DkimAttributes.Tokens must hold strings"});
+          if (!t.is_string()) return fail(IdentityError{IdentityErrc::bad_field, "DkimAttributes.Tokens must hold strings"});
           auto token = check_token(t.get_ref<const std::string&>());
-          if (!token) return Unexpected(token.error());
+          if (!token) return fail(token.error());
           if (external) {
             // BYODKIM: SES lists the selector the key is published under.
             if (!identity.byodkim_selector) identity.byodkim_selector = *token;
@@ -203,92 +206,118 @@ Result<void, IdentityError> apply_ses_identity_json(std::string_view text, Ident
     }
     if (auto mail = root.find("MailFromAttributes"); mail != root.end() && mail->is_object()) {
       auto from = string_field(*mail, "MailFromDomain");
-      if (!from) return Unexpected(from.error());
+      if (!from) return fail(from.error());
       if (*from && !(*from)->empty()) {
         auto name = mail_from_name(**from, identity.domain);
-        if (!name) return Unexpected(name.error());
+        if (!name) return fail(name.error());
         identity.mail_from = *name;
       }
-      if (auto v = string_field(*mail, "MailFromDomainStatus"); !v) return Unexpected(v.error());
+      if (auto v = string_field(*mail, "MailFromDomainStatus"); !v) return fail(v.error());
       else if (*v) identity.ses_mail_from_status = **v;
     }
     return {};
   } catch (const std::exception& e) {
     // nlohmann reports type errors by exception; none should reach here, but the boundary holds.
-    return Unexpected(IdentityError{IdentityErrc::bad_json, e.what()});
+    return fail(IdentityError{IdentityErrc::bad_json, e.what()});
   }
 }
 
 Result<Identity, IdentityError> parse_bulk_line(std::string_view line) {
   line = trim(line);
-  if (line.empty() || line.front() == '#') return Unexpected(IdentityError{IdentityErrc::empty_line, {}});
+  if (line.empty() || line.front() == '#') return fail(IdentityError{IdentityErrc::empty_line, {}});
   Identity id;
   if (line.front() != '{') {
     auto domain = parse_domain(line);
-    if (!domain) return Unexpected(domain.error());
+    if (!domain) return fail(domain.error());
     id.domain = *domain;
     return id;
   }
   try {
     auto doc = parse_json_object(line);
-    if (!doc) return Unexpected(doc.error());
+    if (!doc) return fail(doc.error());
     const json& obj = *doc;
     auto domain = string_field(obj, "domain");
-    if (!domain) return Unexpected(domain.error());
+    if (!domain) return fail(domain.error());
     auto email = string_field(obj, "email");
-    if (!email) return Unexpected(email.error());
+    if (!email) return fail(email.error());
     if (*email) {
       auto d = email_domain(**email);
-      if (!d) return Unexpected(d.error());
+      if (!d) return fail(d.error());
       id.email = **email;
       if (!*domain) id.domain = *d;
     }
     if (*domain) {
       auto d = parse_domain(**domain);
-      if (!d) return Unexpected(d.error());
+      if (!d) return fail(d.error());
       id.domain = *d;
     } else if (!*email) {
-      return Unexpected(IdentityError{IdentityErrc::missing_domain, "a bulk line needs \"domain\" or \"email\""});
+      return fail(IdentityError{IdentityErrc::missing_domain, "a bulk line needs \"domain\" or \"email\""});
     }
     auto region = string_field(obj, "region");
-    if (!region) return Unexpected(region.error());
+    if (!region) return fail(region.error());
     if (*region) {
       auto r = check_region(**region);
-      if (!r) return Unexpected(r.error());
+      if (!r) return fail(r.error());
       id.region = *r;
     }
     if (auto tokens = obj.find("easy_dkim_tokens"); tokens != obj.end() && !tokens->is_null()) {
-      if (!tokens->is_array()) return Unexpected(IdentityError{IdentityErrc::bad_field, "easy_dkim_tokens must be an array"});
+      if (!tokens->is_array()) return fail(IdentityError{IdentityErrc::bad_field, "easy_dkim_tokens must be an array"});
       for (const auto& t : *tokens) {
-        if (!t.is_string()) return Unexpected(IdentityError{IdentityErrc::bad_field, "easy_dkim_tokens must hold strings"});
+        if (!t.is_string()) return fail(IdentityError{IdentityErrc::bad_field, "easy_dkim_tokens must hold strings"});
         auto token = check_token(t.get_ref<const std::string&>());
-        if (!token) return Unexpected(token.error());
+        if (!token) return fail(token.error());
         id.easy_dkim.push_back(EasyDkimToken{*token, id.region});
       }
     }
+    if (auto extra = obj.find("additional_regions"); extra != obj.end() && !extra->is_null()) {
+      if (!extra->is_array()) return fail(IdentityError{IdentityErrc::bad_field, "additional_regions must be an array"});
+      for (const auto& block : *extra) {
+        if (!block.is_object()) return fail(IdentityError{IdentityErrc::bad_field, "additional_regions must hold objects"});
+        auto r = string_field(block, "region");
+        if (!r) return fail(r.error());
+        std::string region;
+        if (*r) {
+          auto checked = check_region(**r);
+          if (!checked) return fail(checked.error());
+          region = *checked;
+        }
+        auto tokens = block.find("easy_dkim_tokens");
+        if (tokens == block.end() || tokens->is_null()) continue;
+        if (!tokens->is_array()) return fail(IdentityError{IdentityErrc::bad_field, "easy_dkim_tokens must be an array"});
+        for (const auto& t : *tokens) {
+          if (!t.is_string()) return fail(IdentityError{IdentityErrc::bad_field, "easy_dkim_tokens must hold strings"});
+          auto token = check_token(t.get_ref<const std::string&>());
+          if (!token) return fail(token.error());
+          id.easy_dkim.push_back(EasyDkimToken{*token, region});
+        }
+      }
+    }
     auto selector = string_field(obj, "byodkim_selector");
-    if (!selector) return Unexpected(selector.error());
+    if (!selector) return fail(selector.error());
     if (*selector) {
       auto s = check_token(**selector);
-      if (!s) return Unexpected(s.error());
+      if (!s) return fail(s.error());
       id.byodkim_selector = *s;
     }
     auto key = string_field(obj, "public_key");
-    if (!key) return Unexpected(key.error());
+    if (!key) return fail(key.error());
     if (*key) id.public_key_pem = **key;
+    auto key_file = string_field(obj, "byodkim_public_key_pem");
+    if (!key_file) return fail(key_file.error());
+    if (*key_file) id.public_key_file = **key_file;
     auto token = string_field(obj, "verification_token");
-    if (!token) return Unexpected(token.error());
+    if (!token) return fail(token.error());
     if (*token) id.verification_token = **token;
     auto mail_from = string_field(obj, "mail_from");
-    if (!mail_from) return Unexpected(mail_from.error());
+    if (!mail_from) return fail(mail_from.error());
     if (*mail_from) {
       auto m = mail_from_name(**mail_from, id.domain);
-      if (!m) return Unexpected(m.error());
+      if (!m) return fail(m.error());
       id.mail_from = *m;
     }
     return id;
   } catch (const std::exception& e) {
-    return Unexpected(IdentityError{IdentityErrc::bad_json, e.what()});
+    return fail(IdentityError{IdentityErrc::bad_json, e.what()});
   }
 }
 

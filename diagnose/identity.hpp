@@ -35,6 +35,7 @@ struct Identity {
   std::vector<EasyDkimToken> easy_dkim;       // several regions' tokens at once are allowed
   std::optional<std::string> byodkim_selector;
   std::optional<std::string> public_key_pem;  // expected BYODKIM public key, PEM text
+  std::optional<std::string> public_key_file; // ... or the path of a PEM file (read by the CLI, not here)
   std::optional<std::string> verification_token;
   std::optional<wire::Name> mail_from;        // full MAIL FROM domain
   std::string region;                         // default region (MAIL FROM feedback host, tokens without one)
@@ -61,6 +62,9 @@ struct IdentityError {
 };
 std::string to_string(const IdentityError& error);
 
+// An Easy DKIM token or BYODKIM selector: 1..63 characters a DNS label can carry (letters, digits, '-', '_').
+[[nodiscard]] Result<std::string, IdentityError> parse_token(std::string_view text);
+
 // A domain from user input: trailing dot optional, must have at least one label, labels 1..63 octets,
 // LDH or underscore characters only (internationalised names must be given as A-labels).
 [[nodiscard]] Result<wire::Name, IdentityError> parse_domain(std::string_view text);
@@ -75,7 +79,8 @@ std::string to_string(const IdentityError& error);
 [[nodiscard]] Result<void, IdentityError> apply_ses_identity_json(std::string_view json, Identity& identity);
 
 // One bulk input line: a JSON object {"domain", "easy_dkim_tokens", "region", "byodkim_selector",
-// "public_key", "verification_token", "mail_from", "email"} or a plain domain name. Blank lines and lines
+// "public_key" (PEM text) or "byodkim_public_key_pem" (a PEM file path), "verification_token", "mail_from",
+// "email", "additional_regions": [{"region", "easy_dkim_tokens"}]} or a plain domain name. Blank lines and lines
 // starting with '#' are empty_line errors, which callers skip.
 [[nodiscard]] Result<Identity, IdentityError> parse_bulk_line(std::string_view line);
 

@@ -203,7 +203,9 @@ std::string seconds_text(std::uint32_t s) {
   return plural(s, "second", "seconds");
 }
 
-void judge_delegation(Ctx& ctx) {
+// Returns false when the records cannot be judged at all (no public server of the zone answered): one root
+// cause, one finding.
+bool judge_delegation(Ctx& ctx) {
   const Delegation& d = ctx.obs.delegation;
   const std::string domain = name_text(ctx.identity.domain);
   if (d.not_delegated) {
@@ -215,11 +217,11 @@ void judge_delegation(Ctx& ctx) {
     for (const auto& s : d.servers)
       if (s.responded) f.evidence.push_back(server_label(s.ns_name, s.address) + ": NXDOMAIN");
     if (f.evidence.empty()) f.evidence.push_back("parent zone " + name_text(d.parent) + ": NXDOMAIN for " + domain);
-    return;
+    return false;
   }
   if (!d.complete) {
     ctx.incomplete.push_back("delegation of " + domain + (d.error.empty() ? "" : " (" + d.error + ")"));
-    return;
+    return true;
   }
   const std::string zone = name_text(d.zone);
   bool problem = false;
@@ -333,6 +335,7 @@ void judge_delegation(Ctx& ctx) {
                                                : "."));
     f.evidence = serial_ev;
   }
+  return responded > 0 || (public_count == 0 && priv.empty());
 }
 
 void judge_consistency(Ctx& ctx) {
@@ -525,9 +528,7 @@ bool judge_variants(Ctx& ctx, const ExpectedRecord& e, wire::RRType type, const 
 Judgement judge(const Identity& identity, const std::vector<ExpectedRecord>& expected,
                 const Observations& observations) {
   detail::Ctx ctx{identity, expected, observations, {}, {}, {}, {}, {}};
-  detail::judge_delegation(ctx);
-  const bool not_delegated = observations.delegation.not_delegated;
-  if (!not_delegated) {
+  if (detail::judge_delegation(ctx)) {
     detail::judge_consistency(ctx);
     detail::judge_tcp(ctx);
     const ExpectedRecord* spf = nullptr;

@@ -61,7 +61,7 @@ std::string lower(std::string_view s);
 bool iequals(std::string_view a, std::string_view b);
 std::string plural(std::size_t n, std::string_view one, std::string_view many);
 
-void judge_delegation(Ctx& ctx);
+bool judge_delegation(Ctx& ctx);
 void judge_consistency(Ctx& ctx);
 void judge_easy_dkim(Ctx& ctx, const ExpectedRecord& e);
 void judge_byodkim(Ctx& ctx, const ExpectedRecord& e);
