@@ -130,6 +130,9 @@ WireResult<std::size_t> field_end(Field field, std::span<const std::uint8_t> msg
         const std::size_t len = msg[pos + 1];
         if (window <= last_window || len == 0 || len > 32) return fail(Errc::bad_rdata, pos);
         if (end - pos - 2 < len) return fail(Errc::rdata_length_mismatch, pos);
+        // "Trailing zero octets in the bitmap MUST be omitted" (which also rules out empty windows):
+        // otherwise two encodings of one type list would exist and text could not round-trip.
+        if (msg[pos + 1 + len] == 0) return fail(Errc::bad_rdata, pos + 1 + len);
         last_window = window;
         pos += 2 + len;
       }
