@@ -359,6 +359,12 @@ void judge_consistency(Ctx& ctx) {
     for (const auto& v : views) sigs.insert(v.second);
     if (sigs.size() <= 1) continue;
     ctx.inconsistent.push_back(l.lookup.name);
+    std::vector<std::string> lacking;
+    for (const auto& a : l.servers)
+      if (usable(a) && owned_by(a.answer, l.lookup.name).empty()) lacking.push_back(name_text(a.ns_name));
+    std::sort(lacking.begin(), lacking.end());
+    lacking.erase(std::unique(lacking.begin(), lacking.end()), lacking.end());
+    ctx.lacking.push_back(std::move(lacking));
     const std::string name = name_text(l.lookup.name);
     std::string msg;
     if (!present.empty() && !absent.empty())
@@ -436,6 +442,43 @@ void judge_negative_ttl(Ctx& ctx) {
                         "to them only after that.");
   f.evidence.push_back(source);
   f.evidence.push_back("missing: " + join(ctx.missing));
+}
+
+}  // namespace detail
+
+namespace detail {
+
+// The verdict line's reason: counts for DKIM records ("1 of 3 DKIM records is missing on ns2.example.net"),
+// else the most severe finding's message.
+std::string headline_reason(const Ctx& ctx, const std::vector<Finding>& sorted) {
+  std::vector<wire::Name> dkim;
+  for (const auto& e : ctx.expected)
+    if (e.purpose == Purpose::easy_dkim) dkim.push_back(e.name);
+  const Finding& first = sorted.front();
+  if (!dkim.empty() && (first.code == Code::RECORD_INCONSISTENT || first.code == Code::DKIM_RECORD_MISSING)) {
+    std::size_t missing = 0;
+    std::vector<std::string> where;
+    for (const auto& f : sorted) {
+      if (f.code != first.code) continue;
+      auto it = std::find_if(dkim.begin(), dkim.end(), [&](const wire::Name& n) { return name_text(n) == f.subject; });
+      if (it == dkim.end()) continue;
+      ++missing;
+      if (f.code == Code::RECORD_INCONSISTENT) {
+        for (std::size_t i = 0; i < ctx.inconsistent.size(); ++i) {
+          if (!(ctx.inconsistent[i] == *it)) continue;
+          for (const auto& s : ctx.lacking[i])
+            if (std::find(where.begin(), where.end(), s) == where.end()) where.push_back(s);
+        }
+      }
+    }
+    if (missing > 0) {
+      std::string out = std::to_string(missing) + " of " + std::to_string(dkim.size()) + " DKIM records " +
+                        (missing == 1 ? "is" : "are") + " missing";
+      if (!where.empty()) out += " on " + join(where);
+      return out + (first.code == Code::RECORD_INCONSISTENT ? " (the other servers have them)." : ".");
+    }
+  }
+  return first.message;
 }
 
 }  // namespace detail
@@ -527,7 +570,7 @@ bool judge_variants(Ctx& ctx, const ExpectedRecord& e, wire::RRType type, const 
 
 Judgement judge(const Identity& identity, const std::vector<ExpectedRecord>& expected,
                 const Observations& observations) {
-  detail::Ctx ctx{identity, expected, observations, {}, {}, {}, {}, {}};
+  detail::Ctx ctx{identity, expected, observations, {}, {}, {}, {}, {}, {}};
   if (detail::judge_delegation(ctx)) {
     detail::judge_consistency(ctx);
     detail::judge_tcp(ctx);
@@ -578,7 +621,7 @@ Judgement judge(const Identity& identity, const std::vector<ExpectedRecord>& exp
       const Finding& first = j.findings.front();
       j.headline = (first.severity == Severity::error ? "SES will not verify " + domain + ": "
                                                        : "SES may have trouble with " + domain + ": ") +
-                   first.message;
+                   detail::headline_reason(ctx, j.findings);
       break;
     }
     case Verdict::incomplete:

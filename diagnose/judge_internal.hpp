@@ -17,6 +17,7 @@ struct Ctx {
   std::vector<std::string> incomplete;      // records that could not be observed
   std::vector<std::string> missing;         // records found missing (for NEGATIVE_CACHE_TTL)
   std::vector<wire::Name> inconsistent;     // names already reported as RECORD_INCONSISTENT
+  std::vector<std::vector<std::string>> lacking;  // per inconsistent name: the servers without it
 
   const LookupResult* get(const wire::Name& name, wire::RRType type, Scope scope) const {
     return obs.find(name, type, scope);
@@ -61,6 +62,7 @@ std::string lower(std::string_view s);
 bool iequals(std::string_view a, std::string_view b);
 std::string plural(std::size_t n, std::string_view one, std::string_view many);
 
+std::string headline_reason(const Ctx& ctx, const std::vector<Finding>& sorted);
 bool judge_delegation(Ctx& ctx);
 void judge_consistency(Ctx& ctx);
 void judge_easy_dkim(Ctx& ctx, const ExpectedRecord& e);

@@ -1,0 +1,480 @@
+#include "cli/check.hpp"
+
+#include <CLI/CLI.hpp>
+#include <asio/co_spawn.hpp>
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/io_context.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/use_awaitable.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <sstream>
+
+#include "cli/common.hpp"
+#include "cli/report.hpp"
+#include "diagnose/dkim_key.hpp"
+
+namespace dkimdoctor::cli {
+namespace {
+
+using diagnose::Lookup;
+using diagnose::Scope;
+
+// Rounds of follow-up lookups (variant names, A records, MX host addresses): each round only asks what the
+// previous judgement asked for, and the judge never asks twice, so this bound is never the reason to stop
+// in practice.
+constexpr int kMaxFollowUpRounds = 3;
+// Questions per authority probe (the resolver asks at most 16 besides the zone's SOA and NS).
+constexpr std::size_t kProbeQuestions = 16;
+
+// Runs every task concurrently on `ex`; results in order. A task that throws yields a default result.
+template <class T>
+asio::awaitable<std::vector<T>> gather(asio::any_io_executor ex, std::vector<asio::awaitable<T>> tasks) {
+  struct State {
+    State(asio::any_io_executor e, std::size_t n)
+        : results(n), remaining(n), done(e, asio::steady_timer::time_point::max()) {}
+    std::vector<T> results;
+    std::size_t remaining;
+    asio::steady_timer done;
+  };
+  auto st = std::make_shared<State>(ex, tasks.size());
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    asio::co_spawn(ex, std::move(tasks[i]), [st, i](std::exception_ptr e, T value) {
+      if (!e) st->results[i] = std::move(value);
+      if (--st->remaining == 0) st->done.cancel();
+    });
+  }
+  if (st->remaining > 0) co_await st->done.async_wait(asio::experimental::as_tuple(asio::use_awaitable));
+  co_return std::move(st->results);
+}
+
+std::string address_text(const asio::ip::address& a) { return a.to_string(); }
+
+bool same_question(const wire::Question& q, const Lookup& l) { return q.name == l.name && q.type == l.type; }
+
+std::string probe_error_text(const resolver::ServerResponse& r) {
+  std::string s = resolver::to_string(r.error);
+  if (!r.error_detail.empty()) s += " (" + r.error_detail + ")";
+  return s;
+}
+
+// Reads the BYODKIM public key file named by a bulk line, if any.
+void load_public_key(diagnose::Identity& identity, std::vector<std::string>& notes) {
+  if (identity.public_key_pem || !identity.public_key_file) return;
+  std::ifstream in(*identity.public_key_file, std::ios::binary);
+  if (!in) {
+    notes.push_back("cannot read public key file " + *identity.public_key_file);
+    return;
+  }
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  identity.public_key_pem = std::move(text);
+}
+
+asio::awaitable<resolver::Resolution> resolve_task(resolver::Resolver& r, wire::Name name, wire::RRType type) {
+  co_return co_await r.resolve(name, type);
+}
+
+asio::awaitable<resolver::Resolution> probe_into(resolver::Resolver& r, wire::Name name,
+                                                 std::vector<wire::Question> questions, resolver::ZoneProbe& slot) {
+  slot = co_await r.probe(name, std::move(questions));
+  co_return resolver::Resolution{};
+}
+
+// Observes `lookups`: one authority probe for the authoritative ones (plus, when `with_delegation`, the
+// delegation facts), one resolution per iterative one, all at once.
+asio::awaitable<void> observe(resolver::Resolver& r, const wire::Name& domain, const std::vector<Lookup>& lookups,
+                              bool with_delegation, CheckResult& out) {
+  std::vector<wire::Question> questions;
+  std::vector<Lookup> iterative, authoritative;
+  for (const auto& l : lookups) {
+    if (l.scope == Scope::iterative) {
+      iterative.push_back(l);
+    } else {
+      authoritative.push_back(l);
+      questions.push_back(wire::Question{l.name, l.type, wire::RRClass::IN});
+    }
+  }
+  auto ex = co_await asio::this_coro::executor;
+  std::vector<asio::awaitable<resolver::Resolution>> tasks;
+  for (const auto& l : iterative) tasks.push_back(resolve_task(r, l.name, l.type));
+  // The probes run beside the resolutions as more tasks; their results land in `probed` (sized first, so
+  // the slots stay put). The probe takes at most kProbeQuestions questions at a time.
+  std::vector<std::vector<wire::Question>> chunks;
+  for (std::size_t i = 0; i < questions.size(); i += kProbeQuestions)
+    chunks.emplace_back(questions.begin() + static_cast<std::ptrdiff_t>(i),
+                        questions.begin() + static_cast<std::ptrdiff_t>(std::min(questions.size(), i + kProbeQuestions)));
+  if (chunks.empty() && with_delegation) chunks.emplace_back();
+  std::vector<resolver::ZoneProbe> probed(chunks.size());
+  for (std::size_t i = 0; i < chunks.size(); ++i) tasks.push_back(probe_into(r, domain, chunks[i], probed[i]));
+  const std::vector<resolver::Resolution> resolved = co_await gather(ex, std::move(tasks));
+  for (std::size_t i = 0; i < iterative.size(); ++i) {
+    out.queries += resolved[i].queries;
+    out.observations.lookups.push_back(lookup_from(resolved[i], iterative[i]));
+  }
+  for (std::size_t c = 0; c < probed.size(); ++c) {
+    const auto& p = probed[c];
+    out.queries += p.queries;
+    if (with_delegation && c == 0) out.observations.delegation = delegation_from(p);
+    for (std::size_t k = c * kProbeQuestions; k < std::min(authoritative.size(), (c + 1) * kProbeQuestions); ++k)
+      out.observations.lookups.push_back(lookup_from(p, authoritative[k]));
+  }
+}
+
+}  // namespace
+
+diagnose::Delegation delegation_from(const resolver::ZoneProbe& p) {
+  diagnose::Delegation d;
+  d.zone = p.zone;
+  d.parent = p.parent;
+  d.parent_ns = p.parent_ns;
+  d.zone_ns = p.zone_ns;
+  d.not_delegated = p.name_nxdomain;
+  d.complete = p.zone_found || p.name_nxdomain;
+  if (p.failure != resolver::Failure::none) {
+    d.error = resolver::to_string(p.failure);
+    if (!p.failure_detail.empty()) d.error += ": " + p.failure_detail;
+  }
+  for (const auto& ns : p.servers) {
+    if (ns.addresses.empty()) {
+      d.nameservers_without_address.push_back(ns.name.to_string() +
+                                              (ns.resolution_error.empty() ? "" : " (" + ns.resolution_error + ")"));
+    }
+    for (const auto& a : ns.addresses) {
+      diagnose::ServerStatus s;
+      s.ns_name = ns.name;
+      s.address = address_text(a.address);
+      if (!a.permitted) {
+        s.private_address = true;
+        s.error = std::string("not queried: ") + resolver::to_string(a.address_class) + " address";
+        d.servers.push_back(std::move(s));
+        continue;
+      }
+      for (const auto& r : p.responses) {
+        if (!(r.ns_name == ns.name) || r.address != a.address) continue;
+        if (r.question.type != wire::RRType::SOA || !(r.question.name == p.zone)) continue;
+        // A REFUSED reply is a reply (ProbeError::refused with an rcode): lame, not unreachable.
+        s.responded = r.rcode.has_value();
+        if (!s.responded) s.error = probe_error_text(r);
+        if (r.rcode) s.rcode = *r.rcode;
+        s.aa = r.aa;
+        for (const auto& rec : r.answer) {
+          if (rec.type != wire::RRType::SOA || !(rec.owner == p.zone)) continue;
+          if (auto soa = rec.rdata.as_soa()) {
+            s.serial = soa->serial;
+            if (!d.soa_ttl) {
+              d.soa_ttl = rec.ttl;
+              d.soa_minimum = soa->minimum;
+            }
+          }
+        }
+        break;
+      }
+      d.servers.push_back(std::move(s));
+    }
+  }
+  return d;
+}
+
+diagnose::LookupResult lookup_from(const resolver::ZoneProbe& p, const Lookup& lookup) {
+  diagnose::LookupResult out;
+  out.lookup = lookup;
+  out.zone = p.zone;
+  for (const auto& ns : p.servers) {
+    for (const auto& a : ns.addresses) {
+      if (!a.permitted) {
+        diagnose::ServerAnswer s;
+        s.ns_name = ns.name;
+        s.address = address_text(a.address);
+        s.queried = false;
+        s.error = "refused by address policy";
+        out.servers.push_back(std::move(s));
+      }
+    }
+  }
+  for (const auto& r : p.responses) {
+    if (!same_question(r.question, lookup)) continue;
+    diagnose::ServerAnswer s;
+    s.ns_name = r.ns_name;
+    s.address = address_text(r.address);
+    s.responded = r.rcode.has_value();
+    if (!s.responded) s.error = probe_error_text(r);
+    s.transport = r.protocol == resolver::Protocol::tcp ? diagnose::Transport::tcp : diagnose::Transport::udp;
+    s.truncated_udp = r.protocol == resolver::Protocol::tcp;
+    if (r.rcode) s.rcode = *r.rcode;
+    s.aa = r.aa;
+    s.answer = r.answer;
+    s.authority = r.authority;
+    s.rtt_ms = static_cast<std::uint32_t>(r.rtt.count() / 1000);
+    out.servers.push_back(std::move(s));
+  }
+  return out;
+}
+
+diagnose::LookupResult lookup_from(const resolver::Resolution& r, const Lookup& lookup) {
+  diagnose::LookupResult out;
+  out.lookup = lookup;
+  diagnose::IterativeResult it;
+  it.complete = r.outcome != resolver::Outcome::failed;
+  it.rcode = it.complete ? r.rcode : wire::Rcode::ServFail;
+  it.answer = r.answer;
+  if (!it.complete) {
+    it.error = resolver::to_string(r.failure);
+    if (!r.failure_detail.empty()) it.error += ": " + r.failure_detail;
+  }
+  out.iterative = std::move(it);
+  return out;
+}
+
+asio::awaitable<CheckResult> run_check(resolver::Resolver& resolver, const diagnose::Identity& identity) {
+  const auto start = std::chrono::steady_clock::now();
+  CheckResult out;
+  out.identity = identity;
+  load_public_key(out.identity, out.notes);
+  out.expected = diagnose::expectations(out.identity);
+  co_await observe(resolver, out.identity.domain, diagnose::plan(out.expected), true, out);
+  out.judgement = diagnose::judge(out.identity, out.expected, out.observations);
+  for (int round = 0; round < kMaxFollowUpRounds && !out.judgement.follow_ups.empty(); ++round) {
+    co_await observe(resolver, out.identity.domain, out.judgement.follow_ups, false, out);
+    out.judgement = diagnose::judge(out.identity, out.expected, out.observations);
+  }
+  out.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
+  co_return out;
+}
+
+int exit_status_of(const CheckResult& result) {
+  switch (result.judgement.verdict) {
+    case diagnose::Verdict::ok: return 0;
+    case diagnose::Verdict::problems: return 1;
+    case diagnose::Verdict::incomplete: return 3;
+  }
+  return 3;
+}
+
+namespace {
+
+nlohmann::json finding_json(const diagnose::Finding& f) {
+  nlohmann::json j;
+  j["code"] = std::string(diagnose::to_string(f.code));
+  j["severity"] = std::string(diagnose::to_string(f.severity));
+  if (f.ses_error == diagnose::SesError::none) j["ses_error"] = nullptr;
+  else j["ses_error"] = std::string(diagnose::to_string(f.ses_error));
+  j["message"] = f.message;
+  j["fix"] = f.fix;
+  j["evidence"] = f.evidence;
+  j["subject"] = f.subject;
+  return j;
+}
+
+std::string record_data(const wire::Record& r) { return wire::to_string(r.type) + " " + r.rdata.to_string(); }
+
+}  // namespace
+
+nlohmann::json to_json(const CheckResult& result) {
+  nlohmann::json j;
+  std::string domain = result.identity.domain.to_string();
+  if (domain.size() > 1 && domain.back() == '.') domain.pop_back();
+  j["domain"] = domain;
+  j["verdict"] = std::string(diagnose::to_string(result.judgement.verdict));
+  j["headline"] = result.judgement.headline;
+  nlohmann::json findings = nlohmann::json::array();
+  for (const auto& f : result.judgement.findings) findings.push_back(finding_json(f));
+  j["findings"] = std::move(findings);
+  // One entry per authoritative server address: its zone facts and its answer to every question.
+  nlohmann::json servers = nlohmann::json::array();
+  const auto& d = result.observations.delegation;
+  for (const auto& s : d.servers) {
+    nlohmann::json sj;
+    sj["name"] = s.ns_name.to_string();
+    sj["address"] = s.address;
+    sj["queried"] = !s.private_address;
+    sj["responded"] = s.responded;
+    sj["authoritative"] = s.aa;
+    sj["rcode"] = s.responded ? nlohmann::json(wire::to_string(s.rcode)) : nlohmann::json(nullptr);
+    sj["serial"] = s.serial ? nlohmann::json(*s.serial) : nlohmann::json(nullptr);
+    sj["error"] = s.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.error);
+    sj["in_parent"] = std::find(d.parent_ns.begin(), d.parent_ns.end(), s.ns_name) != d.parent_ns.end();
+    sj["in_zone"] = std::find(d.zone_ns.begin(), d.zone_ns.end(), s.ns_name) != d.zone_ns.end();
+    nlohmann::json answers = nlohmann::json::array();
+    for (const auto& l : result.observations.lookups) {
+      if (l.lookup.scope != Scope::authoritative) continue;
+      for (const auto& a : l.servers) {
+        if (!(a.ns_name == s.ns_name) || a.address != s.address || !a.queried) continue;
+        nlohmann::json aj;
+        aj["name"] = l.lookup.name.to_string();
+        aj["type"] = wire::to_string(l.lookup.type);
+        aj["rcode"] = a.responded ? nlohmann::json(wire::to_string(a.rcode)) : nlohmann::json(nullptr);
+        aj["aa"] = a.aa;
+        aj["transport"] = a.transport == diagnose::Transport::tcp ? "tcp" : "udp";
+        aj["rtt_ms"] = a.rtt_ms;
+        nlohmann::json recs = nlohmann::json::array();
+        for (const auto& r : a.answer) recs.push_back({{"name", r.owner.to_string()}, {"ttl", r.ttl}, {"data", record_data(r)}});
+        aj["answer"] = std::move(recs);
+        aj["error"] = a.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(a.error);
+        answers.push_back(std::move(aj));
+      }
+    }
+    sj["answers"] = std::move(answers);
+    servers.push_back(std::move(sj));
+  }
+  j["servers"] = std::move(servers);
+  j["zone"] = d.zone.to_string();
+  if (!result.notes.empty()) j["notes"] = result.notes;
+  j["queries"] = result.queries;
+  j["elapsed_ms"] = static_cast<double>(result.elapsed.count()) / 1000.0;
+  return j;
+}
+
+namespace {
+
+struct CheckOptions {
+  std::string domain;
+  std::vector<std::string> easy_dkim;
+  std::vector<std::string> regions;
+  std::string byodkim;
+  std::string public_key;
+  std::string verification_token;
+  std::string mail_from;
+  std::string ses_identity;
+  std::string email;
+  bool json = false;
+  std::string root_hints;
+  bool allow_loopback = false;
+  std::string color = "auto";
+};
+
+Result<std::string, std::string> read_all(const std::string& path) {
+  if (path == "-") {
+    std::ostringstream ss;
+    ss << std::cin.rdbuf();
+    return ss.str();
+  }
+  if (auto readable = check_readable_file(path); !readable) return Unexpected{readable.error()};
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Unexpected{"cannot read " + path};
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// Builds the identity from the options; a message on a usage error.
+Result<diagnose::Identity, std::string> identity_from(const CheckOptions& o) {
+  diagnose::Identity id;
+  std::string domain_text = o.domain;
+  if (!o.email.empty()) {
+    const auto at = o.email.rfind('@');
+    if (at == std::string::npos || at == 0 || at + 1 >= o.email.size())
+      return Unexpected{"--email: '" + o.email + "' is not an email address"};
+    if (domain_text.empty()) domain_text = o.email.substr(at + 1);
+    if (auto d = diagnose::parse_domain(o.email.substr(at + 1)); !d)
+      return Unexpected{"--email: " + diagnose::to_string(d.error())};
+    id.email = o.email;
+  }
+  if (domain_text.empty()) return Unexpected{std::string("a DOMAIN (or --email ADDRESS) is required")};
+  auto domain = diagnose::parse_domain(domain_text);
+  if (!domain) return Unexpected{diagnose::to_string(domain.error())};
+  id.domain = *domain;
+  for (const auto& r : o.regions)
+    if (!diagnose::plausible_region(r)) return Unexpected{"--region: '" + r + "' is not a region name"};
+  if (o.regions.size() > 1 && !o.easy_dkim.empty())
+    return Unexpected{std::string("several --region values: give each token its region as TOKEN:REGION")};
+  id.region = o.regions.empty() ? "" : o.regions.front();
+  for (const auto& item : o.easy_dkim) {
+    // TOKEN or TOKEN:REGION (tokens of several regions in one check).
+    std::string token = item, region = id.region;
+    if (auto colon = item.find(':'); colon != std::string::npos) {
+      token = item.substr(0, colon);
+      region = item.substr(colon + 1);
+      if (!diagnose::plausible_region(region)) return Unexpected{"--easy-dkim: '" + region + "' is not a region name"};
+    }
+    auto t = diagnose::parse_token(token);
+    if (!t) return Unexpected{"--easy-dkim: " + diagnose::to_string(t.error())};
+    id.easy_dkim.push_back({*t, region});
+  }
+  if (!o.byodkim.empty()) {
+    auto s = diagnose::parse_token(o.byodkim);
+    if (!s) return Unexpected{"--byodkim: " + diagnose::to_string(s.error())};
+    id.byodkim_selector = *s;
+  }
+  if (!o.public_key.empty()) {
+    if (o.byodkim.empty()) return Unexpected{std::string("--public-key needs --byodkim SELECTOR")};
+    auto text = read_all(o.public_key);
+    if (!text) return Unexpected{"--public-key: " + text.error()};
+    auto key = diagnose::decode_public_key_pem(*text);
+    if (!key) return Unexpected{"--public-key " + o.public_key + ": " + diagnose::to_string(key.error())};
+    id.public_key_pem = *text;
+  }
+  if (!o.verification_token.empty()) id.verification_token = o.verification_token;
+  if (!o.mail_from.empty()) {
+    auto m = diagnose::mail_from_name(o.mail_from, id.domain);
+    if (!m) return Unexpected{"--mail-from: " + diagnose::to_string(m.error())};
+    id.mail_from = *m;
+  }
+  if (!o.ses_identity.empty()) {
+    auto text = read_all(o.ses_identity);
+    if (!text) return Unexpected{"--ses-identity: " + text.error()};
+    auto applied = diagnose::apply_ses_identity_json(*text, id);
+    if (!applied) return Unexpected{"--ses-identity: " + diagnose::to_string(applied.error())};
+  }
+  return id;
+}
+
+int run_command(const CheckOptions& o) {
+  auto identity = identity_from(o);
+  if (!identity) return usage_error(identity.error());
+  auto ro = make_resolver_options(o.root_hints, o.allow_loopback);
+  if (!ro) return usage_error(ro.error());
+  ro->trace = false;
+  asio::io_context io;
+  resolver::Resolver res(io.get_executor(), std::move(*ro));
+  CheckResult result;
+  bool done = false;
+  asio::co_spawn(
+      io, [&]() -> asio::awaitable<void> {
+        result = co_await run_check(res, *identity);
+        done = true;
+      },
+      [](std::exception_ptr e) {
+        if (e) std::rethrow_exception(e);
+      });
+  io.run();
+  if (!done) {
+    std::fprintf(stderr, "dkimdoctor: error: the check did not complete\n");
+    return 3;
+  }
+  if (o.json) {
+    std::cout << to_json(result).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+  } else {
+    ReportOptions ropt;
+    ropt.color = use_color(o.color, 1);
+    std::cout << render_report(result, ropt);
+  }
+  std::cout.flush();
+  return exit_status_of(result);
+}
+
+}  // namespace
+
+void add_check_command(CLI::App& app, int& exit_status) {
+  auto o = std::make_shared<CheckOptions>();
+  CLI::App* cmd = app.add_subcommand("check", "Diagnose why Amazon SES cannot verify a domain (DKIM, token, MAIL FROM)");
+  cmd->add_option("domain", o->domain, "The identity's domain (optional with --email)");
+  cmd->add_option("--easy-dkim", o->easy_dkim, "Easy DKIM tokens, comma-separated (TOKEN or TOKEN:REGION)")
+      ->delimiter(',');
+  cmd->add_option("--region", o->regions, "AWS region of the identity (regional DKIM targets, MAIL FROM host)");
+  cmd->add_option("--byodkim", o->byodkim, "BYODKIM selector");
+  cmd->add_option("--public-key", o->public_key, "BYODKIM public key (PEM file) to compare with the published one");
+  cmd->add_option("--verification-token", o->verification_token, "Legacy _amazonses verification token");
+  cmd->add_option("--mail-from", o->mail_from, "Custom MAIL FROM subdomain (label or full name)");
+  cmd->add_option("--ses-identity", o->ses_identity, "JSON of `aws sesv2 get-email-identity` (FILE or - for stdin)");
+  cmd->add_option("--email", o->email, "Email-address identity: check that its domain can receive mail");
+  cmd->add_flag("--json", o->json, "Print one JSON object");
+  add_resolver_flags(cmd, o->root_hints, o->allow_loopback);
+  cmd->add_option("--color", o->color, "Colour: auto, always or never (NO_COLOR is respected)")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  cmd->callback([o, &exit_status]() { exit_status = run_command(*o); });
+}
+
+}  // namespace dkimdoctor::cli
