@@ -1,0 +1,85 @@
+// The cache: RRsets with TTLs, negative answers, delegations, TTL 0, capacity eviction.
+#include <gtest/gtest.h>
+
+#include "resolver/cache.hpp"
+#include "resolver/limits.hpp"
+#include "tests/support/fault_server.hpp"
+
+namespace dkimdoctor::resolver {
+namespace {
+
+using testsupport::rr;
+using wire::Name;
+using wire::RRType;
+
+Name N(const char* s) { return *Name::parse(s); }
+
+TEST(Cache, StoresRRsetsCaseInsensitivelyWithOneTtl) {
+  Cache c(100);
+  c.store_records({rr("www.example. 300 IN A 192.0.2.1"), rr("WWW.example. 100 IN A 192.0.2.2"),
+                   rr("www.example. 300 IN TXT \"x\"")});
+  auto a = c.rrset(N("www.EXAMPLE."), RRType::A);
+  ASSERT_TRUE(a.has_value());
+  ASSERT_EQ(a->size(), 2u);
+  for (const auto& r : *a) EXPECT_LE(r.ttl, 100u);  // RFC 2181 §5.2: the RRset's TTL is the smallest
+  EXPECT_TRUE(c.rrset(N("www.example."), RRType::TXT).has_value());
+  EXPECT_FALSE(c.rrset(N("www.example."), RRType::AAAA).has_value());
+}
+
+TEST(Cache, TtlZeroIsNotCached) {
+  Cache c(100);
+  c.store_records({rr("www.example. 0 IN A 192.0.2.1")});
+  EXPECT_FALSE(c.rrset(N("www.example."), RRType::A).has_value());
+}
+
+TEST(Cache, HugeTtlsAreClamped) {
+  Cache c(100);
+  c.store_records({rr("www.example. 2147483647 IN A 192.0.2.1")});
+  auto a = c.rrset(N("www.example."), RRType::A);
+  ASSERT_TRUE(a.has_value());
+  EXPECT_LE(a->front().ttl, kMaxCacheTtl);
+}
+
+TEST(Cache, NegativeAnswers) {
+  Cache c(100);
+  const auto soa = rr("example. 300 IN SOA ns.example. host.example. 1 3600 600 86400 60");
+  c.store_nxdomain(N("gone.example."), soa, 60);
+  c.store_nodata(N("www.example."), RRType::TXT, soa, 60);
+  auto nx = c.negative(N("gone.example."), RRType::MX);  // NXDOMAIN covers every type
+  ASSERT_TRUE(nx.has_value());
+  EXPECT_TRUE(nx->nxdomain);
+  auto nodata = c.negative(N("www.example."), RRType::TXT);
+  ASSERT_TRUE(nodata.has_value());
+  EXPECT_FALSE(nodata->nxdomain);
+  EXPECT_FALSE(c.negative(N("www.example."), RRType::A).has_value());
+}
+
+TEST(Cache, Delegations) {
+  Cache c(100);
+  CachedDelegation d;
+  d.zone = N("example.");
+  d.parent = N(".");
+  d.servers.push_back({N("ns1.example."), {asio::ip::make_address("192.0.2.53")}});
+  c.store_delegation(d, 3600);
+  auto got = c.delegation(N("EXAMPLE."));
+  ASSERT_TRUE(got.has_value());
+  ASSERT_EQ(got->servers.size(), 1u);
+  EXPECT_EQ(got->servers[0].glue.size(), 1u);
+  EXPECT_FALSE(c.delegation(N("www.example.")).has_value());
+}
+
+TEST(Cache, CapacityEvictsLeastRecentlyUsed) {
+  Cache c(16);
+  for (int i = 0; i < 16; ++i) {
+    c.store_records({rr(("n" + std::to_string(i) + ".example. 300 IN A 192.0.2.1").c_str())});
+  }
+  ASSERT_TRUE(c.rrset(N("n0.example."), RRType::A).has_value());  // n0 is now the most recent
+  c.store_records({rr("new.example. 300 IN A 192.0.2.1")});
+  EXPECT_TRUE(c.rrset(N("n0.example."), RRType::A).has_value());
+  EXPECT_FALSE(c.rrset(N("n1.example."), RRType::A).has_value());  // the least recently used went
+  EXPECT_EQ(c.stats().entries, 16u);
+  EXPECT_EQ(c.stats().evictions, 1u);
+}
+
+}  // namespace
+}  // namespace dkimdoctor::resolver

@@ -1,0 +1,194 @@
+// scrub() and classify(): spec tables of replies from a server of a given zone, and what survives
+// the scrubber and what the reply means. No I/O.
+#include <gtest/gtest.h>
+
+#include "resolver/classify.hpp"
+#include "resolver/limits.hpp"
+#include "tests/support/fault_server.hpp"
+
+namespace dkimdoctor::resolver {
+namespace {
+
+using testsupport::make_reply;
+using testsupport::Query;
+using testsupport::rr;
+using wire::Name;
+using wire::Record;
+using wire::RRType;
+
+Name N(const char* s) { return *Name::parse(s); }
+
+struct Built {
+  std::vector<std::uint8_t> bytes;
+  ScrubbedReply scrubbed;
+  Classified classified;
+};
+
+Built run(const char* qname, RRType qtype, const char* zone, wire::Rcode rcode, bool aa, std::vector<Record> answer,
+          std::vector<Record> authority = {}, std::vector<Record> additional = {}) {
+  Query q;
+  q.header.id = 7;
+  q.question = wire::Question{N(qname), qtype, wire::RRClass::IN};
+  Built b;
+  b.bytes = make_reply(q, rcode, aa, answer, authority, additional);
+  auto view = wire::MessageView::parse(b.bytes);
+  if (!view) {
+    ADD_FAILURE() << wire::to_string(view.error());
+    return b;
+  }
+  b.scrubbed = scrub(*view, q.question, N(zone));
+  b.classified = classify(b.scrubbed, q.question, N(zone));
+  return b;
+}
+
+const wire::Rcode kOk = wire::Rcode::NoError;
+
+TEST(Classify, Answer) {
+  auto b = run("www.example.", RRType::A, "example.", kOk, true, {rr("www.example. 300 IN A 192.0.2.1")});
+  EXPECT_EQ(b.classified.kind, Classification::answer);
+  ASSERT_EQ(b.classified.records.size(), 1u);
+  EXPECT_EQ(b.scrubbed.dropped, 0);
+}
+
+TEST(Classify, CnameChainInsideTheZoneEndsInAnswer) {
+  auto b = run("a.example.", RRType::A, "example.", kOk, true,
+               {rr("a.example. 300 IN CNAME b.example."), rr("b.example. 300 IN A 192.0.2.2")});
+  EXPECT_EQ(b.classified.kind, Classification::answer);
+  EXPECT_EQ(b.classified.records.size(), 2u);
+  EXPECT_EQ(b.classified.chain_links, 1);
+}
+
+TEST(Classify, CnameLeavingTheZoneContinuesAndDropsTheTargetsData) {
+  // A server of example. has no say over other.test.: its A record for the target is dropped.
+  auto b = run("a.example.", RRType::A, "example.", kOk, true,
+               {rr("a.example. 300 IN CNAME x.other.test."), rr("x.other.test. 300 IN A 192.0.2.66")});
+  EXPECT_EQ(b.classified.kind, Classification::cname);
+  EXPECT_EQ(b.classified.next_name, N("x.other.test."));
+  EXPECT_EQ(b.classified.records.size(), 1u);
+  EXPECT_EQ(b.scrubbed.dropped, 1);
+}
+
+TEST(Classify, DnameIsFollowedAndCnameSynthesisedWhenMissing) {
+  auto b = run("www.old.example.", RRType::A, "example.", kOk, true, {rr("old.example. 300 IN DNAME new.example."),
+                                                                      rr("www.new.example. 300 IN A 192.0.2.3")});
+  EXPECT_EQ(b.classified.kind, Classification::answer);
+  ASSERT_EQ(b.classified.records.size(), 3u);  // DNAME, synthesised CNAME, A
+  EXPECT_EQ(b.classified.records[1].type, RRType::CNAME);
+  EXPECT_EQ(b.classified.records[1].owner, N("www.old.example."));
+}
+
+TEST(Classify, UnrelatedAnswerRecordsAreScrubbed) {
+  auto b = run("www.example.", RRType::A, "example.", kOk, true,
+               {rr("www.example. 300 IN A 192.0.2.1"), rr("mail.example. 300 IN A 192.0.2.99"),
+                rr("www.bank.test. 300 IN A 192.0.2.66")});
+  EXPECT_EQ(b.classified.kind, Classification::answer);
+  EXPECT_EQ(b.scrubbed.answer.size(), 1u);
+  EXPECT_EQ(b.scrubbed.dropped, 2);
+}
+
+TEST(Classify, ReferralWithInBailiwickGlueOnly) {
+  auto b = run("www.example.test.", RRType::A, "test.", kOk, false,
+               {},
+               {rr("example.test. 3600 IN NS ns1.example.test."), rr("example.test. 3600 IN NS ns.other.test."),
+                rr("example.test. 3600 IN NS ns.elsewhere.")},
+               {rr("ns1.example.test. 3600 IN A 192.0.2.10"), rr("ns.other.test. 3600 IN A 192.0.2.11"),
+                rr("ns.elsewhere. 3600 IN A 192.0.2.66"), rr("unrelated.test. 3600 IN A 192.0.2.67")});
+  ASSERT_EQ(b.classified.kind, Classification::referral);
+  EXPECT_EQ(b.classified.child_zone, N("example.test."));
+  EXPECT_EQ(b.classified.ns_names.size(), 3u);
+  ASSERT_EQ(b.classified.glue.size(), 2u);  // ns.elsewhere. is out of bailiwick of test.; unrelated.test. is no NS
+  for (const auto& g : b.classified.glue) EXPECT_NE(g.address.to_string(), "192.0.2.66");
+  EXPECT_EQ(b.scrubbed.dropped, 2);
+}
+
+TEST(Classify, ReferralForASiblingIsScrubbedToLame) {
+  // A server of example.test. claims bank.test. (not below it, and not above the question).
+  auto b = run("www.example.test.", RRType::A, "example.test.", kOk, false, {},
+               {rr("bank.test. 3600 IN NS ns.evil.test.")});
+  EXPECT_EQ(b.classified.kind, Classification::lame);
+  EXPECT_EQ(b.scrubbed.dropped, 1);
+}
+
+TEST(Classify, UpwardReferralIsLame) {
+  auto b = run("www.example.test.", RRType::A, "example.test.", kOk, false, {},
+               {rr("test. 3600 IN NS ns1.nic.test.")});
+  EXPECT_EQ(b.classified.kind, Classification::lame);  // test. is outside example.test.: scrubbed
+  auto same = run("www.example.test.", RRType::A, "example.test.", kOk, false, {},
+                  {rr("example.test. 3600 IN NS ns1.example.test.")});
+  EXPECT_EQ(same.classified.kind, Classification::lame);  // referral to itself
+  EXPECT_EQ(same.classified.reason, "upward or lateral referral");
+}
+
+TEST(Classify, NxdomainWithSoa) {
+  auto b = run("nope.example.", RRType::A, "example.", wire::Rcode::NXDomain, true, {},
+               {rr("example. 300 IN SOA ns.example. host.example. 1 3600 600 86400 60")});
+  EXPECT_EQ(b.classified.kind, Classification::nxdomain);
+  ASSERT_TRUE(b.classified.soa.has_value());
+  EXPECT_EQ(negative_ttl(*b.classified.soa), 60u);  // RFC 2308 §5: min(TTL, MINIMUM)
+}
+
+TEST(Classify, NodataWithSoa) {
+  auto b = run("www.example.", RRType::TXT, "example.", kOk, true, {},
+               {rr("example. 30 IN SOA ns.example. host.example. 1 3600 600 86400 600")});
+  EXPECT_EQ(b.classified.kind, Classification::nodata);
+  EXPECT_EQ(negative_ttl(*b.classified.soa), 30u);
+}
+
+TEST(Classify, SoaOfAnotherZoneIsScrubbed) {
+  auto b = run("www.example.", RRType::TXT, "example.", kOk, false, {},
+               {rr("other.test. 30 IN SOA ns.other.test. host. 1 3600 600 86400 600")});
+  EXPECT_EQ(b.classified.kind, Classification::lame);
+  EXPECT_EQ(b.scrubbed.dropped, 1);
+}
+
+TEST(Classify, RcodesToNextServer) {
+  EXPECT_EQ(run("a.example.", RRType::A, "example.", wire::Rcode::Refused, false, {}).classified.kind,
+            Classification::lame);
+  EXPECT_EQ(run("a.example.", RRType::A, "example.", wire::Rcode::ServFail, false, {}).classified.kind,
+            Classification::throwaway);
+  EXPECT_EQ(run("a.example.", RRType::A, "example.", wire::Rcode::FormErr, false, {}).classified.kind,
+            Classification::throwaway);
+}
+
+TEST(Classify, NonAuthoritativeEmptyReplyIsLame) {
+  auto b = run("a.example.", RRType::A, "example.", kOk, false, {});
+  EXPECT_EQ(b.classified.kind, Classification::lame);
+}
+
+TEST(Classify, CnameLoopInsideOneReplyStops) {
+  auto b = run("a.example.", RRType::A, "example.", kOk, true,
+               {rr("a.example. 300 IN CNAME b.example."), rr("b.example. 300 IN CNAME a.example.")});
+  EXPECT_EQ(b.classified.kind, Classification::cname);
+  EXPECT_EQ(b.classified.next_name, N("a.example."));  // back where it started: the caller sees the loop
+}
+
+TEST(Classify, NxdomainAfterCnameIsAboutTheTarget) {
+  auto b = run("a.example.", RRType::A, "example.", wire::Rcode::NXDomain, true,
+               {rr("a.example. 300 IN CNAME gone.example.")},
+               {rr("example. 300 IN SOA ns.example. host.example. 1 3600 600 86400 60")});
+  EXPECT_EQ(b.classified.kind, Classification::nxdomain);
+  EXPECT_EQ(b.classified.records.size(), 1u);
+}
+
+TEST(Classify, TooManyNsNamesAreCut) {
+  std::vector<Record> ns;
+  for (int i = 0; i < 100; ++i) {
+    ns.push_back(rr(("victim.test. 3600 IN NS ns" + std::to_string(i) + ".nx" + std::to_string(i) + ".test.").c_str()));
+  }
+  auto b = run("www.victim.test.", RRType::A, "test.", kOk, false, {}, ns);
+  ASSERT_EQ(b.classified.kind, Classification::referral);
+  EXPECT_EQ(b.classified.ns_names.size(), kMaxNsPerDelegation);
+}
+
+TEST(Classify, DnameSubstitution) {
+  EXPECT_EQ(*dname_substitute(N("a.b.old.example."), N("old.example."), N("new.test.")), N("a.b.new.test."));
+  EXPECT_FALSE(dname_substitute(N("old.example."), N("old.example."), N("new.test.")).has_value());
+  // Substitution that would exceed 255 octets fails (RFC 6672 §2.2, YXDOMAIN).
+  std::string longtarget;
+  for (int i = 0; i < 4; ++i) longtarget += std::string(60, 'x') + ".";
+  std::string prefix = std::string(20, 'p') + ".";
+  EXPECT_FALSE(dname_substitute(*Name::parse(prefix + "d.example."), N("d.example."), *Name::parse(longtarget)).has_value());
+}
+
+}  // namespace
+}  // namespace dkimdoctor::resolver

@@ -1,0 +1,121 @@
+// The scripted fault server: an in-process authoritative DNS server on Asio (UDP and TCP) whose every
+// reply comes from a script, so that a test can make it drop, delay, truncate, lie, spoof, loop or
+// stall exactly when it wants. It is for faults only: the real hierarchy lives in the lab (NSD).
+//
+// A script is a function from the received query to a Reply. Zone gives scripts an honest
+// authoritative answer to start from (referral with glue, answer, CNAME/DNAME, NODATA, NXDOMAIN,
+// TC=1 when too big for UDP, as NSD answers), which the script may then corrupt.
+//
+// Servers bind port 53 on 127.53.x.y. Unit tests run inside a private network namespace (CI), or
+// locally under `unshare -n bash -c 'ip link set lo up; ctest ...'`.
+#pragma once
+
+#include <asio/io_context.hpp>
+#include <asio/ip/address.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/ip/udp.hpp>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "resolver/root_hints.hpp"
+#include "wire/message.hpp"
+
+namespace dkimdoctor::testsupport {
+
+struct Query {
+  std::vector<std::uint8_t> bytes;
+  wire::Header header;
+  wire::Question question;  // as received: the 0x20 case is preserved
+  bool edns = false;
+  std::uint16_t edns_size = 0;
+  bool tcp = false;
+  asio::ip::address server;  // which of our servers got it
+  std::uint16_t from_port = 0;  // the client's source port
+};
+
+enum class TcpMode : std::uint8_t {
+  normal,
+  reset,       // accept, read the query, then reset the connection (SO_LINGER 0)
+  stall,       // send the length prefix and half of the message, then nothing (until the test ends)
+  close_early, // send the length prefix only, then close
+};
+
+struct Reply {
+  bool drop = false;                          // send nothing
+  std::vector<std::uint8_t> message{};        // the reply
+  std::chrono::milliseconds delay{0};         // wait before sending `message`
+  std::vector<std::vector<std::uint8_t>> before{};  // datagrams sent first from the same socket (spoofs)
+  bool from_other_port = false;               // send `message` from another source port (UDP)
+  TcpMode tcp = TcpMode::normal;
+};
+
+using Script = std::function<Reply(const Query&)>;
+
+// Zone data and NSD-like authoritative answers from it.
+class Zone {
+ public:
+  // `text` in master-file format relative to `origin`. Aborts the test program on a parse error.
+  Zone(std::string_view origin, std::string_view text);
+
+  const wire::Name& origin() const { return origin_; }
+  const std::vector<wire::Record>& records() const { return records_; }
+
+  // An authoritative server's reply to `q`. Too large for the query's UDP size -> TC=1.
+  std::vector<std::uint8_t> answer(const Query& q) const;
+
+ private:
+  wire::Name origin_;
+  std::vector<wire::Record> records_;
+};
+
+// Builds a reply to `q` (same ID, question echoed as received, OPT when the query had one).
+std::vector<std::uint8_t> make_reply(const Query& q, wire::Rcode rcode, bool aa,
+                                     const std::vector<wire::Record>& answer,
+                                     const std::vector<wire::Record>& authority = {},
+                                     const std::vector<wire::Record>& additional = {}, bool tc = false);
+
+// One record from presentation text ("name TTL IN TYPE RDATA"), absolute names. Aborts on error.
+wire::Record rr(std::string_view text);
+
+class FaultServer {
+ public:
+  FaultServer(asio::io_context& io, asio::ip::address address, Script script);
+  ~FaultServer();
+  FaultServer(const FaultServer&) = delete;
+  FaultServer& operator=(const FaultServer&) = delete;
+
+  void set_script(Script script);
+  // Closes the TCP listener: connection attempts are refused.
+  void refuse_tcp();
+
+  const asio::ip::address& address() const;
+  std::size_t udp_queries() const;
+  std::size_t tcp_queries() const;
+  const std::vector<Query>& log() const;
+  void clear_log();
+
+ private:
+  struct State;
+  std::shared_ptr<State> state_;
+};
+
+// An address block for one test process: 127.53.B.1..254 with B in 200..249 chosen from the process
+// ID, so that tests running in parallel (ctest -j) in one namespace do not collide.
+class AddressBlock {
+ public:
+  AddressBlock();
+  asio::ip::address at(int host) const;  // 127.53.B.host
+
+ private:
+  int block_;
+};
+
+// Root hints naming `servers` as a.root-servers.test., b.root-servers.test., ...
+resolver::RootHints hints_for(const std::vector<asio::ip::address>& servers);
+
+}  // namespace dkimdoctor::testsupport
