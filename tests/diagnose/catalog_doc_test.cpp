@@ -1,0 +1,62 @@
+// docs/findings.md is generated from the catalog (diagnose/findings.cpp) and must match it.
+// DKIMDOCTOR_UPDATE_GOLDEN=1 rewrites it.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "diagnose/findings.hpp"
+
+namespace dkimdoctor::diagnose {
+namespace {
+
+// A table cell: '|' would end it.
+std::string cell(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+std::string markdown() {
+  std::string out =
+      "# Finding codes\n\n"
+      "Generated from the catalog in `diagnose/findings.cpp` (the test `CatalogDoc.MatchesTheCatalog` keeps it\n"
+      "true; `DKIMDOCTOR_UPDATE_GOLDEN=1` rewrites it). Codes are part of the JSON contract of `dkimdoctor check`\n"
+      "and `bulk`. The severity is the usual one: a finding may be raised or lowered when the evidence says so\n"
+      "(one unreachable name server of three is a warning, all of them an error). `ses_error` is the\n"
+      "`VerificationInfo.ErrorType` SES reports for that cause. The fix column is the template; each finding's\n"
+      "own fix names the record and the values.\n\n"
+      "Verdict: `ok` when every finding is ok or info; `problems` when any is a warning or an error; `incomplete`\n"
+      "when some observations could not be gathered (`LOOKUP_INCOMPLETE`). Exit status of `check`: 0, 1, 3\n"
+      "respectively (2 for a usage error).\n\n";
+  std::string_view area;
+  for (const auto& row : catalog()) {
+    if (row.area != area) {
+      area = row.area;
+      out += "\n## " + std::string(area) + "\n\n| code | severity | ses_error | fix |\n|---|---|---|---|\n";
+    }
+    const auto ses = to_string(row.ses_error);
+    out += "| `" + std::string(row.name) + "` | " + std::string(to_string(row.severity)) + " | " +
+           (ses.empty() ? std::string("—") : "`" + std::string(ses) + "`") + " | " +
+           (row.fix.empty() ? std::string("—") : cell(row.fix)) + " |\n";
+  }
+  return out;
+}
+
+TEST(CatalogDoc, MatchesTheCatalog) {
+  const std::string path = std::string(DKIMDOCTOR_SOURCE_DIR) + "/docs/findings.md";
+  const std::string want = markdown();
+  if (std::getenv("DKIMDOCTOR_UPDATE_GOLDEN") != nullptr) std::ofstream(path) << want;
+  std::ifstream in(path);
+  ASSERT_TRUE(in.good()) << path << " is missing (DKIMDOCTOR_UPDATE_GOLDEN=1 writes it)";
+  std::stringstream got;
+  got << in.rdbuf();
+  EXPECT_EQ(got.str(), want) << "docs/findings.md is out of date: run with DKIMDOCTOR_UPDATE_GOLDEN=1";
+}
+
+}  // namespace
+}  // namespace dkimdoctor::diagnose
