@@ -27,6 +27,16 @@ bool Ctx::is_inconsistent(const wire::Name& name) const {
   return std::find(inconsistent.begin(), inconsistent.end(), name) != inconsistent.end();
 }
 
+std::string Ctx::delegated_to() const {
+  const Delegation& d = obs.delegation;
+  const auto& set = d.parent_ns.empty() ? d.zone_ns : d.parent_ns;
+  if (set.empty() || d.zone.is_root()) return {};
+  std::vector<std::string> names;
+  for (const auto& n : set) names.push_back(name_text(n));
+  return " The registrar delegates " + name_text(d.zone) + " to " + join(names) +
+         ": the record must be in the zone those servers serve.";
+}
+
 std::string name_text(const wire::Name& name) {
   std::string s = name.to_string();
   if (s.size() > 1 && s.back() == '.') s.pop_back();

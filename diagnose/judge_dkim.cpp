@@ -128,6 +128,7 @@ void judge_easy_dkim(Ctx& ctx, const ExpectedRecord& e) {
     f.evidence = evidence;
     f.evidence.push_back("expected: " + name_text(e.name) + " CNAME " + e.value);
     ctx.missing.push_back(name_text(e.name));
+    f.fix += ctx.delegated_to();
     return;
   }
 
@@ -206,7 +207,7 @@ void judge_easy_dkim(Ctx& ctx, const ExpectedRecord& e) {
   }
   auto& f = ctx.add(Code::DKIM_OK, e.name,
                     name_text(e.name) + " is a CNAME to " + name_text(target) +
-                        (cv.from_servers ? " on " + plural(cv.present_on.size(), "server", "servers") : std::string()) +
+                        (cv.from_servers ? " on every authoritative server" : std::string()) +
                         (key.found ? ", which publishes a " + key.detail + "." : "."));
   f.evidence = evidence;
 }
@@ -250,6 +251,7 @@ void judge_byodkim(Ctx& ctx, const ExpectedRecord& e) {
     if (!tv.nxdomain) f.ses_error = SesError::type_not_found;
     f.evidence = tv.evidence;
     ctx.missing.push_back(name_text(e.name));
+    f.fix += ctx.delegated_to();
     return;
   }
 
@@ -351,6 +353,36 @@ void judge_byodkim(Ctx& ctx, const ExpectedRecord& e) {
                                      "-bit) is not the public key you gave (" + std::to_string(expected_key->bits) +
                                      "-bit); SES signs with the private key it was given, so signatures will fail.");
     problem = true;
+  }
+  // RFC 6376 §3.6.2.2 concatenates the strings without spaces, so a split anywhere is valid; but a boundary
+  // inside a tag name or a short value ("v=DK" "IM1") breaks the many tools that join strings with a space.
+  if (strings.size() > 1) {
+    auto tags = parse_tag_list(value);
+    std::size_t boundary = 0;
+    std::string odd;
+    for (std::size_t i = 0; i + 1 < strings.size() && tags && odd.empty(); ++i) {
+      boundary += strings[i].size();
+      if (boundary == 0 || boundary >= value.size()) continue;
+      const char before = value[boundary - 1], after = value[boundary];
+      if (before == ';' || after == ';' || is_dkim_space(before) || is_dkim_space(after)) continue;
+      for (std::size_t k = 0; k < tags->size(); ++k) {
+        const Tag& t = (*tags)[k];
+        const std::size_t end = k + 1 < tags->size() ? (*tags)[k + 1].offset : value.size();
+        if (boundary <= t.offset || boundary >= end) continue;
+        const std::size_t value_at = value.find('=', t.offset) + 1;
+        if (t.name == "p" && boundary > value_at) break;  // inside the base64: whitespace is allowed there
+        odd = "string " + std::to_string(i + 1) + " ends inside "" + value.substr(t.offset, std::min<std::size_t>(end - t.offset, 24)) + """;
+        break;
+      }
+    }
+    if (!odd.empty()) {
+      auto& f = add(Code::DKIM_TXT_SPLIT, name_text(e.name) + " is split into strings at an odd place (" + odd +
+                                              "): valid for DKIM verifiers, but tools that join the strings with a "
+                                              "space see a broken tag.");
+      f.severity = Severity::warning;
+      f.fix = "Split long values only inside the p= key (e.g. after 255 characters), never inside a tag name or a "
+              "short value.";
+    }
   }
   if (parsed->testing) {
     add(Code::DKIM_TESTING_MODE, name_text(e.name) + " has t=y (testing mode): receivers may treat mail signed "

@@ -27,6 +27,8 @@ struct Ctx {
   Finding& add(Code code, const wire::Name& subject, std::string message);
   Finding& add(Code code, std::string subject, std::string message);
   bool is_inconsistent(const wire::Name& name) const;
+  // " The registrar delegates <zone> to ns1, ns2." for missing-record fixes (records added elsewhere).
+  std::string delegated_to() const;
 };
 
 // What is published at one name for one type, merged over the authoritative servers that answered

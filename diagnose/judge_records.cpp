@@ -43,6 +43,7 @@ void judge_verification_token(Ctx& ctx, const ExpectedRecord& e) {
     f.evidence = tv.evidence;
     f.evidence.push_back("expected: " + name_text(e.name) + " TXT \"" + e.value + "\"");
     ctx.missing.push_back(name_text(e.name));
+    f.fix += ctx.delegated_to();
     return;
   }
   // Several values are fine (one per region or account): SES needs one exact match.

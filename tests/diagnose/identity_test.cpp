@@ -125,6 +125,26 @@ TEST(BulkLine, FullObject) {
   EXPECT_EQ(r->email, "x@example.com");
 }
 
+TEST(BulkLine, LabShapeWithAdditionalRegionsAndKeyFile) {
+  auto r = parse_bulk_line(
+      R"({"domain":"two-regions-3.com","easy_dkim_tokens":["aa","bb"],"region":"us-east-1","byodkim_selector":null,)"
+      R"("byodkim_public_key_pem":"/lab/keys/rsa2048-a.pub.pem","verification_token":"t=","mail_from":null,)"
+      R"("email":null,"additional_regions":[{"region":"eu-central-2","easy_dkim_tokens":["cc"]}]})");
+  ASSERT_TRUE(r.ok()) << to_string(r.error());
+  ASSERT_EQ(r->easy_dkim.size(), 3u);
+  EXPECT_EQ(r->easy_dkim[0], (EasyDkimToken{"aa", "us-east-1"}));
+  EXPECT_EQ(r->easy_dkim[2], (EasyDkimToken{"cc", "eu-central-2"}));
+  EXPECT_EQ(r->public_key_file, "/lab/keys/rsa2048-a.pub.pem");
+  EXPECT_FALSE(r->public_key_pem);
+  EXPECT_FALSE(r->byodkim_selector);
+  auto bad = parse_bulk_line(R"({"domain":"a.com","additional_regions":[{"region":"x y","easy_dkim_tokens":["cc"]}]})");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, IdentityErrc::bad_region);
+  auto bad2 = parse_bulk_line(R"({"domain":"a.com","additional_regions":[3]})");
+  ASSERT_FALSE(bad2.ok());
+  EXPECT_EQ(bad2.error().code, IdentityErrc::bad_field);
+}
+
 TEST(BulkLine, PlainDomainAndEmailOnly) {
   auto d = parse_bulk_line("  example.org\r\n");
   ASSERT_TRUE(d.ok());

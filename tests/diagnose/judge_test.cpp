@@ -314,6 +314,18 @@ const std::vector<Case>& cases() {
       {"dkim_testing_mode",
        [](World& w) { set_byodkim(w, chunks("v=DKIM1; k=rsa; t=y; p=" + std::string(testkeys::k2048_spki))); },
        {"DKIM_TESTING_MODE"}, {"DKIM_OK"}},
+      {"dkim_txt_split_inside_a_tag",
+       [](World& w) {
+         const std::string k = testkeys::k2048_spki;
+         set_byodkim(w, {"v=DK", "IM1; k=rsa; p=" + k.substr(0, 200), k.substr(200)});
+       },
+       {"DKIM_TXT_SPLIT"}, {"DKIM_OK"}},
+      {"dkim_txt_split_inside_the_key_is_fine",
+       [](World& w) {
+         std::string k = testkeys::k2048_spki;
+         set_byodkim(w, {"v=DKIM1; k=rsa; p=" + k.substr(0, 100), k.substr(100, 100), k.substr(200)});
+       },
+       {}, {"DKIM_OK"}},
       {"dkim_key_with_whitespace_is_fine",
        [](World& w) {
          std::string k = testkeys::k2048_spki;
@@ -439,6 +451,30 @@ TEST(Judge, EveryCatalogCodeIsProducedBySomeCase) {
   produced.insert("LOOKUP_INCOMPLETE");
   produced.insert("SES_IDENTITY_STATUS");
   for (const auto& row : catalog()) EXPECT_TRUE(produced.count(std::string(row.name))) << row.name;
+}
+
+TEST(Judge, AZoneNobodyCanQueryYieldsOnlyTheDelegationFinding) {
+  World w = healthy();
+  w.delegation = w.default_delegation();
+  for (auto& s : w.delegation.servers) {
+    s.private_address = true;
+    s.responded = false;
+    s.serial.reset();
+  }
+  w.delegation_set = true;
+  const Judgement j = w.run();
+  ASSERT_EQ(j.findings.size(), 1u) << dump(j);
+  EXPECT_EQ(j.findings[0].code, Code::NS_PRIVATE_ADDRESS);
+  EXPECT_EQ(j.findings[0].severity, Severity::error);
+  EXPECT_EQ(j.verdict, Verdict::problems);
+}
+
+TEST(Judge, MissingRecordFixNamesTheDelegatedServers) {
+  World w = healthy();
+  remove(w, dkim_name(kT1), RRType::CNAME);
+  const Finding* f = find_code(w.run(), Code::DKIM_RECORD_MISSING);
+  ASSERT_NE(f, nullptr);
+  EXPECT_NE(f->fix.find("ns1.provider.test, ns2.provider.test"), std::string::npos) << f->fix;
 }
 
 TEST(Judge, AllServersDownIsIncomplete) {
