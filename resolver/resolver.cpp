@@ -256,6 +256,8 @@ std::string summarise(const Classified& c) {
 
 asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, Cut& cut, const Question& asked,
                                                                    int depth) {
+  // Tries count per question; `dead` (lame, refused, unreachable) stays for the whole cut.
+  for (auto& s : cut.servers) s.tries = 0;
   for (;;) {
     if (Clock::now() >= ctx.deadline) co_return Unexpected{Fail{Failure::resolution_timeout, cut.zone.to_string()}};
     int min_tries = INT_MAX;

@@ -74,3 +74,33 @@ class Net {
 };
 
 }  // namespace dkimdoctor::testsupport
+
+namespace dkimdoctor::testsupport {
+
+// Replaces every "{hN}" in `text` with the address of host N of `net` (zone texts for tests).
+inline std::string expand(const Net& net, std::string text) {
+  for (std::size_t pos = text.find("{h"); pos != std::string::npos; pos = text.find("{h", pos)) {
+    const std::size_t end = text.find('}', pos);
+    const int host = std::stoi(text.substr(pos + 2, end - pos - 2));
+    text.replace(pos, end - pos + 1, net.ip(host));
+  }
+  return text;
+}
+
+// The usual top of a test hierarchy: host 1 serves the root (delegating test. to host 2) and host 2
+// serves test. with `test_zone_body` appended (delegations of the test's own zones).
+inline void serve_root_and_test(Net& net, const std::string& test_zone_body) {
+  net.serve_zone(1, ".", expand(net, R"(
+. 86400 IN SOA a.root-servers.test. host.test. 1 3600 600 86400 3600
+. 86400 IN NS a.root-servers.test.
+test. 86400 IN NS ns1.nic.test.
+ns1.nic.test. 86400 IN A {h2}
+)"));
+  net.serve_zone(2, "test.", expand(net, R"(
+test. 86400 IN SOA ns1.nic.test. host.test. 1 3600 600 86400 3600
+test. 86400 IN NS ns1.nic.test.
+ns1.nic.test. 86400 IN A {h2}
+)" + test_zone_body));
+}
+
+}  // namespace dkimdoctor::testsupport

@@ -1,0 +1,380 @@
+// Iteration rules against scripted hierarchies: referrals, glue, glueless NS, CNAME/DNAME chains,
+// negative answers and their caching, lame/refused/dead servers, address policy, poisoning attempts,
+// QNAME minimisation, priming, TCP and EDNS fallback inside a resolution.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "resolver/limits.hpp"
+#include "resolver/resolver.hpp"
+#include "tests/resolver/harness.hpp"
+
+namespace dkimdoctor::resolver {
+namespace {
+
+using testsupport::expand;
+using testsupport::make_reply;
+using testsupport::Net;
+using testsupport::Query;
+using testsupport::Reply;
+using testsupport::serve_root_and_test;
+using testsupport::Zone;
+using wire::Name;
+using wire::RRType;
+
+Name N(const std::string& s) { return *Name::parse(s); }
+
+const char* kExampleZone = R"(
+example.test. 3600 IN SOA ns1.example.test. host.example.test. 1 3600 600 86400 120
+example.test. 3600 IN NS ns1.example.test.
+ns1.example.test. 3600 IN A {h3}
+www.example.test. 300 IN A 192.0.2.80
+www.example.test. 300 IN A 192.0.2.81
+alias.example.test. 300 IN CNAME www.example.test.
+out.example.test. 300 IN CNAME www.other.test.
+old.example.test. 300 IN DNAME example.test.
+empty.sub.example.test. 300 IN TXT "below an empty non-terminal"
+)";
+
+const char* kOtherZone = R"(
+other.test. 3600 IN SOA ns1.other.test. host.other.test. 1 3600 600 86400 300
+other.test. 3600 IN NS ns1.other.test.
+ns1.other.test. 3600 IN A {h4}
+www.other.test. 300 IN A 192.0.2.90
+)";
+
+class Iteration : public ::testing::Test {
+ protected:
+  void world(const std::string& test_body = "example.test. 86400 IN NS ns1.example.test.\n"
+                                             "ns1.example.test. 86400 IN A {h3}\n"
+                                             "other.test. 86400 IN NS ns1.other.test.\n"
+                                             "ns1.other.test. 86400 IN A {h4}\n") {
+    serve_root_and_test(net_, test_body);
+    example_ = &net_.serve_zone(3, "example.test.", expand(net_, kExampleZone));
+    other_ = &net_.serve_zone(4, "other.test.", expand(net_, kOtherZone));
+  }
+  Resolver& resolver(Options o) {
+    resolver_ = std::make_unique<Resolver>(net_.io.get_executor(), std::move(o));
+    return *resolver_;
+  }
+  Resolver& resolver() {
+    if (!resolver_) resolver(net_.options({1}));
+    return *resolver_;
+  }
+  Resolution resolve(const std::string& name, RRType type) { return net_.run(resolver().resolve(N(name), type)); }
+
+  static int count(const Resolution& r, StepKind kind) {
+    return static_cast<int>(std::count_if(r.trace.begin(), r.trace.end(), [&](const TraceStep& s) { return s.kind == kind; }));
+  }
+
+  Net net_;
+  testsupport::FaultServer* example_ = nullptr;
+  testsupport::FaultServer* other_ = nullptr;
+  std::unique_ptr<Resolver> resolver_;
+};
+
+TEST_F(Iteration, ReferralsFromTheRootToTheAnswer) {
+  world();
+  auto r = resolve("www.example.test.", RRType::A);
+  ASSERT_EQ(r.outcome, Outcome::answer) << to_string(r.failure) << " " << r.failure_detail;
+  EXPECT_EQ(r.rcode, wire::Rcode::NoError);
+  EXPECT_EQ(r.answer.size(), 2u);
+  EXPECT_EQ(r.queries, 3);
+  ASSERT_EQ(count(r, StepKind::query), 3);
+  EXPECT_EQ(r.trace[0].classification, Classification::referral);
+  EXPECT_EQ(r.trace[0].zone, N("."));
+  EXPECT_EQ(r.trace[1].zone, N("test."));
+  EXPECT_EQ(r.trace[2].zone, N("example.test."));
+  EXPECT_EQ(r.trace[2].classification, Classification::answer);
+  EXPECT_EQ(*r.trace[2].address, net_.addr(3));
+}
+
+TEST_F(Iteration, TheCacheAnswersTheSecondTime) {
+  world();
+  ASSERT_EQ(resolve("www.example.test.", RRType::A).outcome, Outcome::answer);
+  auto again = resolve("www.example.test.", RRType::A);
+  EXPECT_EQ(again.outcome, Outcome::answer);
+  EXPECT_EQ(again.queries, 0);
+  EXPECT_EQ(count(again, StepKind::cache), 1);
+  // A sibling name needs only the last server: the delegation is cached.
+  auto sibling = resolve("alias.example.test.", RRType::A);
+  EXPECT_EQ(sibling.outcome, Outcome::answer);
+  EXPECT_EQ(sibling.queries, 1);
+}
+
+TEST_F(Iteration, NxdomainWithNegativeTtlAndNegativeCaching) {
+  world();
+  auto r = resolve("nope.example.test.", RRType::TXT);
+  EXPECT_EQ(r.outcome, Outcome::nxdomain);
+  EXPECT_EQ(r.rcode, wire::Rcode::NXDomain);
+  ASSERT_TRUE(r.negative_soa.has_value());
+  EXPECT_EQ(r.negative_soa->owner, N("example.test."));
+  auto again = resolve("nope.example.test.", RRType::A);  // NXDOMAIN covers every type
+  EXPECT_EQ(again.outcome, Outcome::nxdomain);
+  EXPECT_EQ(again.queries, 0);
+  ASSERT_TRUE(again.negative_soa.has_value());
+  EXPECT_LE(again.negative_soa->ttl, 120u);  // RFC 2308: min(SOA TTL 3600, MINIMUM 120)
+}
+
+TEST_F(Iteration, NodataAndEmptyNonTerminal) {
+  world();
+  auto r = resolve("www.example.test.", RRType::TXT);
+  EXPECT_EQ(r.outcome, Outcome::nodata);
+  EXPECT_EQ(r.rcode, wire::Rcode::NoError);
+  EXPECT_TRUE(r.negative_soa.has_value());
+  EXPECT_EQ(resolve("www.example.test.", RRType::TXT).queries, 0);
+  EXPECT_EQ(resolve("sub.example.test.", RRType::A).outcome, Outcome::nodata);
+}
+
+TEST_F(Iteration, CnameInsideTheZone) {
+  world();
+  auto r = resolve("alias.example.test.", RRType::A);
+  ASSERT_EQ(r.outcome, Outcome::answer);
+  ASSERT_EQ(r.answer.size(), 3u);
+  EXPECT_EQ(r.answer[0].type, RRType::CNAME);
+}
+
+TEST_F(Iteration, CnameToAnotherZoneIsFollowedFromItsOwnServers) {
+  world();
+  auto r = resolve("out.example.test.", RRType::A);
+  ASSERT_EQ(r.outcome, Outcome::answer) << to_string(r.failure);
+  ASSERT_EQ(r.answer.size(), 2u);
+  EXPECT_EQ(r.answer[1].owner, N("www.other.test."));
+  EXPECT_EQ(other_->udp_queries(), 1u);
+}
+
+TEST_F(Iteration, DnameIsFollowed) {
+  world();
+  auto r = resolve("www.old.example.test.", RRType::A);
+  ASSERT_EQ(r.outcome, Outcome::answer) << to_string(r.failure);
+  EXPECT_EQ(r.answer.back().owner, N("www.example.test."));
+  EXPECT_TRUE(std::any_of(r.answer.begin(), r.answer.end(), [](const wire::Record& x) { return x.type == RRType::DNAME; }));
+}
+
+TEST_F(Iteration, GluelessNsIsResolvedBySubResolution) {
+  // test. knows other.test's server as ns.other.test; example.test's NS ns1.other.test has no glue.
+  world("example.test. 86400 IN NS ns1.other.test.\n"
+        "other.test. 86400 IN NS ns.other.test.\n"
+        "ns.other.test. 86400 IN A {h4}\n");
+  // other.test's server also serves example.test (the usual "hosted at a provider" shape).
+  other_->set_script([z1 = std::make_shared<Zone>("other.test.", expand(net_, kOtherZone)),
+                      z2 = std::make_shared<Zone>("example.test.", expand(net_, std::string(kExampleZone) +
+                                                                                    "example.test. 3600 IN NS ns1.other.test.\n"))](
+                         const Query& q) {
+    return Reply{.message = q.question.name.is_subdomain_of(z2->origin()) ? z2->answer(q) : z1->answer(q)};
+  });
+  auto r = resolve("www.example.test.", RRType::A);
+  ASSERT_EQ(r.outcome, Outcome::answer) << to_string(r.failure) << " " << r.failure_detail;
+  EXPECT_EQ(count(r, StepKind::subresolution), 1);
+  EXPECT_TRUE(std::any_of(r.trace.begin(), r.trace.end(), [](const TraceStep& s) {
+    return s.depth == 1 && s.kind == StepKind::query && s.question.name == N("ns1.other.test.");
+  }));
+}
+
+TEST_F(Iteration, OutOfBailiwickGlueIsNeverUsedOrCached) {
+  world();
+  // Host 66 is the attacker's server; example.test's server tries to plant it as the address of
+  // ns1.other.test. (not its zone) in a referral for a child zone it does delegate.
+  auto& evil = net_.serve(66, [](const Query& q) {
+    return Reply{.message = make_reply(q, wire::Rcode::NoError, true, {testsupport::rr("www.other.test. 300 IN A 6.6.6.6")})};
+  });
+  example_->set_script([this, z = std::make_shared<Zone>("example.test.", expand(net_, kExampleZone))](const Query& q) {
+    if (q.question.name.is_subdomain_of(N("child.example.test."))) {
+      return Reply{.message = make_reply(q, wire::Rcode::NoError, false, {},
+                                         {testsupport::rr("child.example.test. 3600 IN NS ns1.other.test.")},
+                                         {testsupport::rr(("ns1.other.test. 3600 IN A " + net_.ip(66)).c_str())})};
+    }
+    return Reply{.message = z->answer(q)};
+  });
+  auto r = resolve("x.child.example.test.", RRType::A);
+  (void)r;
+  auto www = resolve("www.other.test.", RRType::A);
+  ASSERT_EQ(www.outcome, Outcome::answer);
+  EXPECT_EQ(www.answer[0].rdata.to_string(), "192.0.2.90");
+  EXPECT_EQ(evil.udp_queries(), 0u);
+}
+
+TEST_F(Iteration, UnrelatedAnswerRecordsAreNotCached) {
+  world();
+  example_->set_script([z = std::make_shared<Zone>("example.test.", expand(net_, kExampleZone))](const Query& q) {
+    auto real = z->answer(q);
+    auto view = wire::MessageView::parse(real);
+    std::vector<wire::Record> answer;
+    for (const auto& rv : view->answers()) answer.push_back(rv.to_record());
+    answer.push_back(testsupport::rr("www.other.test. 300 IN A 6.6.6.6"));          // another zone
+    answer.push_back(testsupport::rr("mail.example.test. 300 IN A 6.6.6.7"));       // not asked for
+    return Reply{.message = make_reply(q, wire::Rcode::NoError, true, answer)};
+  });
+  ASSERT_EQ(resolve("www.example.test.", RRType::A).outcome, Outcome::answer);
+  auto www = resolve("www.other.test.", RRType::A);
+  ASSERT_EQ(www.outcome, Outcome::answer);
+  EXPECT_EQ(www.answer[0].rdata.to_string(), "192.0.2.90");
+  EXPECT_EQ(www.queries, 2);  // it had to be asked (test. delegation cached): nothing came from the poison
+  auto mail = resolve("mail.example.test.", RRType::A);
+  EXPECT_EQ(mail.queries, 1);  // asked, not taken from the cache
+}
+
+TEST_F(Iteration, RefusingLameAndServfailServersAreSkipped) {
+  // example.test has three servers: REFUSED, SERVFAIL, and a good one. Fresh resolvers choose in
+  // random order; every resolution must succeed, and the bad ones must have been tried.
+  world("example.test. 86400 IN NS ns1.example.test.\n"
+        "example.test. 86400 IN NS ns2.example.test.\n"
+        "example.test. 86400 IN NS ns3.example.test.\n"
+        "ns1.example.test. 86400 IN A {h3}\n"
+        "ns2.example.test. 86400 IN A {h5}\n"
+        "ns3.example.test. 86400 IN A {h6}\n");
+  auto& refused = net_.serve(5, [](const Query& q) { return Reply{.message = make_reply(q, wire::Rcode::Refused, false, {})}; });
+  auto& servfail = net_.serve(6, [](const Query& q) { return Reply{.message = make_reply(q, wire::Rcode::ServFail, false, {})}; });
+  for (int i = 0; i < 20; ++i) {
+    resolver(net_.options({1}));
+    auto r = resolve("www.example.test.", RRType::A);
+    ASSERT_EQ(r.outcome, Outcome::answer) << to_string(r.failure) << " " << r.failure_detail;
+    EXPECT_LE(r.queries, 5);
+  }
+  EXPECT_GT(refused.udp_queries(), 0u);
+  EXPECT_GT(servfail.udp_queries(), 0u);
+}
+
+TEST_F(Iteration, SilentServerTimesOutAndTheNextOneAnswers) {
+  world("example.test. 86400 IN NS ns1.example.test.\n"
+        "example.test. 86400 IN NS ns2.example.test.\n"
+        "ns1.example.test. 86400 IN A {h3}\n"
+        "ns2.example.test. 86400 IN A {h5}\n");
+  auto& silent = net_.serve(5, [](const Query&) { return Reply{.drop = true}; });
+  for (int i = 0; i < 6; ++i) {
+    resolver(net_.options({1}));
+    auto r = resolve("www.example.test.", RRType::A);
+    ASSERT_EQ(r.outcome, Outcome::answer) << to_string(r.failure) << " " << r.failure_detail;
+  }
+  EXPECT_GT(silent.udp_queries(), 0u);
+}
+
+TEST_F(Iteration, UpwardReferralIsLame) {
+  world();
+  example_->set_script([this](const Query& q) {
+    return Reply{.message = make_reply(q, wire::Rcode::NoError, false, {}, {testsupport::rr("test. 86400 IN NS ns1.nic.test.")},
+                                       {testsupport::rr(("ns1.nic.test. 86400 IN A " + net_.ip(2)).c_str())})};
+  });
+  auto r = resolve("www.example.test.", RRType::A);
+  EXPECT_EQ(r.outcome, Outcome::failed);
+  EXPECT_EQ(r.failure, Failure::all_servers_failed);
+  EXPECT_LE(r.queries, 6);
+}
+
+TEST_F(Iteration, AllServersDeadEndsWithAClearFailure) {
+  world();
+  example_->set_script([](const Query&) { return Reply{.drop = true}; });
+  auto r = resolve("www.example.test.", RRType::A);
+  EXPECT_EQ(r.outcome, Outcome::failed);
+  EXPECT_EQ(r.rcode, wire::Rcode::ServFail);
+  EXPECT_EQ(r.failure, Failure::all_servers_failed);
+  EXPECT_EQ(example_->udp_queries(), static_cast<std::size_t>(kMaxTriesPerAddress));
+  EXPECT_NE(r.failure_detail.find("timeout"), std::string::npos) << r.failure_detail;
+}
+
+TEST_F(Iteration, PrivateAddressesAreNeverQueriedAndAreReported) {
+  world("example.test. 86400 IN NS ns1.example.test.\n"
+        "example.test. 86400 IN NS ns2.example.test.\n"
+        "ns1.example.test. 86400 IN A 10.0.0.53\n"
+        "ns2.example.test. 86400 IN A 192.168.1.53\n");
+  auto r = resolve("www.example.test.", RRType::A);
+  EXPECT_EQ(r.outcome, Outcome::failed);
+  EXPECT_EQ(r.failure, Failure::no_permitted_servers);
+  ASSERT_EQ(r.refused_addresses.size(), 2u);
+  EXPECT_EQ(r.refused_addresses[0].zone, N("example.test."));
+  EXPECT_EQ(r.refused_addresses[0].address_class, AddressClass::private_net);
+  EXPECT_EQ(count(r, StepKind::policy), 2);
+}
+
+TEST_F(Iteration, LoopbackIsRefusedWithoutAllowLoopback) {
+  world();
+  Options o = net_.options({1});
+  o.policy.allow_loopback = false;
+  resolver(o);
+  auto r = resolve("www.example.test.", RRType::A);
+  EXPECT_EQ(r.failure, Failure::no_permitted_servers);
+  EXPECT_EQ(net_.total_queries(), 0u);
+}
+
+TEST_F(Iteration, TruncatedAnswerIsFetchedOverTcp) {
+  std::string big = kExampleZone;
+  for (int i = 0; i < 30; ++i) big += "big.example.test. 300 IN TXT \"" + std::string(60, 'a' + i % 26) + "\"\n";
+  serve_root_and_test(net_, "example.test. 86400 IN NS ns1.example.test.\nns1.example.test. 86400 IN A {h3}\n");
+  auto& ex = net_.serve_zone(3, "example.test.", expand(net_, big));
+  auto r = resolve("big.example.test.", RRType::TXT);
+  ASSERT_EQ(r.outcome, Outcome::answer) << to_string(r.failure);
+  EXPECT_EQ(r.answer.size(), 30u);
+  EXPECT_EQ(ex.tcp_queries(), 1u);
+  EXPECT_EQ(r.trace.back().protocol, Protocol::tcp);
+}
+
+TEST_F(Iteration, EdnsLessServerIsAskedWithoutOpt) {
+  world();
+  example_->set_script([z = std::make_shared<Zone>("example.test.", expand(net_, kExampleZone))](const Query& q) {
+    if (q.edns) {
+      Query plain = q;
+      plain.edns = false;
+      return Reply{.message = make_reply(plain, wire::Rcode::FormErr, false, {})};
+    }
+    return Reply{.message = z->answer(q)};
+  });
+  auto r = resolve("www.example.test.", RRType::A);
+  ASSERT_EQ(r.outcome, Outcome::answer);
+  EXPECT_FALSE(r.trace.back().edns);
+}
+
+TEST_F(Iteration, QnameMinimisationSendsOneMoreLabelAtATime) {
+  world();
+  Options o = net_.options({1});
+  o.qname_minimisation = true;
+  resolver(o);
+  auto r = resolve("a.b.www.example.test.", RRType::TXT);
+  EXPECT_EQ(r.outcome, Outcome::nxdomain) << to_string(r.failure) << " " << r.failure_detail;
+  // The root only ever saw "test.", the TLD only "example.test.".
+  const auto& root_log = *std::find_if(r.trace.begin(), r.trace.end(), [](const TraceStep& s) { return s.kind == StepKind::query; });
+  EXPECT_EQ(root_log.question.name, N("test."));
+  EXPECT_EQ(root_log.question.type, RRType::A);
+  bool tld_minimised = false;
+  for (const auto& s : r.trace) {
+    if (s.kind == StepKind::query && s.zone == N("test.")) tld_minimised = s.question.name == N("example.test.");
+  }
+  EXPECT_TRUE(tld_minimised);
+  // And a positive answer still comes out right.
+  auto www = resolve("www.example.test.", RRType::A);
+  EXPECT_EQ(www.outcome, Outcome::answer);
+}
+
+TEST_F(Iteration, PrimingAsksForTheRootNsSetFirst) {
+  world();
+  Options o = net_.options({1});
+  o.prime = true;
+  resolver(o);
+  auto r = resolve("www.example.test.", RRType::A);
+  ASSERT_EQ(r.outcome, Outcome::answer);
+  const auto first = std::find_if(r.trace.begin(), r.trace.end(), [](const TraceStep& s) { return s.kind == StepKind::query; });
+  EXPECT_EQ(first->question.name, N("."));
+  EXPECT_EQ(first->question.type, RRType::NS);
+}
+
+TEST_F(Iteration, ConcurrentResolutionsShareOneUpstreamQuery) {
+  world();
+  std::vector<Resolution> results;
+  for (int i = 0; i < 10; ++i) {
+    asio::co_spawn(net_.io, resolver().resolve(N("www.example.test."), RRType::A),
+                   [&](std::exception_ptr, Resolution r) { results.push_back(std::move(r)); });
+  }
+  while (results.size() < 10) net_.io.run_one();
+  for (const auto& r : results) EXPECT_EQ(r.outcome, Outcome::answer);
+  EXPECT_EQ(example_->udp_queries(), 1u);
+  EXPECT_EQ(resolver().stats().transport.coalesced, 27u);  // 9 waiters at each of the 3 levels
+}
+
+TEST_F(Iteration, MetaTypesAreRefused) {
+  world();
+  auto r = resolve("www.example.test.", static_cast<RRType>(252));  // AXFR
+  EXPECT_EQ(r.failure, Failure::bad_question);
+  EXPECT_EQ(net_.total_queries(), 0u);
+}
+
+}  // namespace
+}  // namespace dkimdoctor::resolver
