@@ -1,6 +1,9 @@
 #include "wire/message.hpp"
 
+#include <algorithm>
+
 #include "wire/name_internal.hpp"
+#include "wire/rdata_layout.hpp"
 
 namespace dkimdoctor::wire {
 
@@ -22,16 +25,6 @@ inline std::uint32_t get32(const std::uint8_t* p) noexcept {
 inline void put16(std::uint8_t* p, std::uint16_t v) noexcept {
   p[0] = static_cast<std::uint8_t>(v >> 8);
   p[1] = static_cast<std::uint8_t>(v);
-}
-
-// Skips a name that parse() already validated: no checks needed, it cannot run off the message.
-inline std::size_t skip_valid_name(const std::uint8_t* d, std::size_t pos) noexcept {
-  for (;;) {
-    const std::uint8_t b = d[pos];
-    if (b == 0) return pos + 1;
-    if (b >= 0xC0) return pos + 2;
-    pos += 1u + b;
-  }
 }
 
 }  // namespace
@@ -81,77 +74,77 @@ void Header::write(std::uint8_t* out) const noexcept {
 }
 
 WireResult<MessageView> MessageView::parse(std::span<const std::uint8_t> bytes) noexcept {
-  if (bytes.size() < kHeaderSize) return fail(Errc::truncated, bytes.size());
-  if (bytes.size() > kMaxMessageSize) return fail(Errc::message_too_large, kMaxMessageSize);
-  MessageView v;
-  v.msg_ = bytes;
-  v.header_ = Header::read(bytes);
+  // One named result, filled in place and returned by every path: the view is not copied on return
+  // (a copy right after the field-by-field writes costs more than the rest of a small parse).
+  WireResult<MessageView> result{MessageView{}};
+  if (const auto err = result->validate(bytes)) result = Unexpected<Error>{*err};
+  return result;
+}
+
+std::optional<Error> MessageView::validate(std::span<const std::uint8_t> bytes) noexcept {
+  if (bytes.size() < kHeaderSize) return Error{Errc::truncated, bytes.size()};
+  if (bytes.size() > kMaxMessageSize) return Error{Errc::message_too_large, kMaxMessageSize};
+  msg_ = bytes;
+  header_ = Header::read(bytes);
   const std::size_t size = bytes.size();
   const std::uint8_t* d = bytes.data();
   // The counts are attacker-controlled: before reading anything else, reject counts whose minimal
-  // encodings cannot fit in the bytes we have.
+  // encodings cannot fit in the bytes we have (each question >= 5 octets, each record >= 11).
   const std::size_t room = size - kHeaderSize;
-  const std::size_t records = std::size_t{v.header_.ancount} + v.header_.nscount + v.header_.arcount;
-  if (v.header_.qdcount > room / kMinQuestion) return fail(Errc::count_too_large, kOffQd);
-  if (records > room / kMinRecord ||
-      std::size_t{v.header_.qdcount} * kMinQuestion + records * kMinRecord > room) {
-    const std::size_t off = v.header_.ancount > room / kMinRecord   ? kOffAn
-                            : v.header_.nscount > room / kMinRecord ? kOffNs
-                                                                    : kOffAr;
-    return fail(Errc::count_too_large, off);
+  const std::size_t need_q = std::size_t{header_.qdcount} * kMinQuestion;
+  const std::size_t need_an = need_q + std::size_t{header_.ancount} * kMinRecord;
+  const std::size_t need_ns = need_an + std::size_t{header_.nscount} * kMinRecord;
+  const std::size_t need_ar = need_ns + std::size_t{header_.arcount} * kMinRecord;
+  if (need_ar > room) {
+    const std::size_t off = need_q > room ? kOffQd : need_an > room ? kOffAn : need_ns > room ? kOffNs : kOffAr;
+    return Error{Errc::count_too_large, off};
   }
 
   std::size_t pos = kHeaderSize;
-  v.section_offset_[0] = static_cast<std::uint16_t>(pos);
+  section_offset_[0] = static_cast<std::uint16_t>(pos);
   Error err{};
   std::size_t name_len = 0, name_labels = 0;
-  for (unsigned i = 0; i < v.header_.qdcount; ++i) {
+  for (unsigned i = 0; i < header_.qdcount; ++i) {
     pos = walk_name<false>(d, size, pos, nullptr, name_len, name_labels, err);
-    if (!pos) return Unexpected<Error>{err};
-    if (size - pos < 4) return fail(Errc::truncated, pos);
+    if (!pos) return err;
+    if (size - pos < 4) return Error{Errc::truncated, pos};
     pos += 4;
   }
-  const std::uint16_t counts[3] = {v.header_.ancount, v.header_.nscount, v.header_.arcount};
+  const std::uint16_t counts[3] = {header_.ancount, header_.nscount, header_.arcount};
   for (unsigned s = 0; s < 3; ++s) {
-    v.section_offset_[s + 1] = static_cast<std::uint16_t>(pos);
+    section_offset_[s + 1] = static_cast<std::uint16_t>(pos);
     for (unsigned i = 0; i < counts[s]; ++i) {
       const std::size_t owner = pos;
       pos = walk_name<false>(d, size, pos, nullptr, name_len, name_labels, err);
-      if (!pos) return Unexpected<Error>{err};
-      if (size - pos < 10) return fail(Errc::truncated, pos);
+      if (!pos) return err;
+      if (size - pos < 10) return Error{Errc::truncated, pos};
       const auto type = static_cast<RRType>(get16(d + pos));
       const std::uint16_t rdlength = get16(d + pos + 8);
       pos += 10;
-      if (size - pos < rdlength) return fail(Errc::truncated, pos - 2);
+      if (size - pos < rdlength) return Error{Errc::truncated, pos - 2};
       if (type == RRType::OPT) {
         // RFC 6891 §6.1.1: at most one OPT, in the additional section, owned by the root.
-        if (s != 2) return fail(Errc::opt_not_in_additional, owner);
-        if (v.opt_offset_ != 0) return fail(Errc::multiple_opt, owner);
-        if (d[owner] != 0) return fail(Errc::opt_bad_owner, owner);
-        v.opt_offset_ = static_cast<std::uint16_t>(owner);
+        if (s != 2) return Error{Errc::opt_not_in_additional, owner};
+        if (opt_offset_ != 0) return Error{Errc::multiple_opt, owner};
+        if (d[owner] != 0) return Error{Errc::opt_bad_owner, owner};
+        opt_offset_ = static_cast<std::uint16_t>(owner);
       }
-      if (auto r = validate_rdata(bytes, pos, rdlength, type); !r) return Unexpected<Error>{r.error()};
+      // Opaque types only need to fit; fixed-size layouts (A, AAAA) need RDLENGTH to match; the rest
+      // walk their field table.
+      if (const layout::Layout* l = layout::find(type)) {
+        if (const std::size_t fixed = l->fixed_size()) {
+          if (rdlength != fixed) return Error{Errc::rdata_length_mismatch, pos + std::min<std::size_t>(rdlength, fixed)};
+        } else {
+          const std::size_t rd_end = layout::walk_fields(*l, bytes, pos, pos + rdlength, err);
+          if (rd_end == layout::kFieldError) return err;
+          if (rd_end != pos + rdlength) return Error{Errc::rdata_length_mismatch, rd_end};
+        }
+      }
       pos += rdlength;
     }
   }
-  v.end_ = static_cast<std::uint16_t>(pos);
-  return v;
-}
-
-Range<QuestionIterator> MessageView::questions() const noexcept {
-  return {QuestionIterator(msg_.data(), static_cast<std::uint16_t>(msg_.size()), section_offset_[0], header_.qdcount)};
-}
-
-Range<SectionIterator> MessageView::section(Section s) const noexcept {
-  std::uint16_t count = 0;
-  switch (s) {
-    case Section::Question: count = 0; break;
-    case Section::Answer: count = header_.ancount; break;
-    case Section::Authority: count = header_.nscount; break;
-    case Section::Additional: count = header_.arcount; break;
-  }
-  return {SectionIterator(msg_.data(), static_cast<std::uint16_t>(msg_.size()),
-                          section_offset_[static_cast<std::size_t>(s)], count, s)};
+  end_ = static_cast<std::uint16_t>(pos);
+  return std::nullopt;
 }
 
 std::optional<RecordView> MessageView::opt_record() const noexcept {
@@ -191,44 +184,6 @@ Rcode MessageView::rcode() const noexcept {
     r |= static_cast<unsigned>(msg_[ttl_at]) << 4;
   }
   return static_cast<Rcode>(r);
-}
-
-SectionIterator::SectionIterator(const std::uint8_t* data, std::uint16_t size, std::uint16_t offset,
-                                 std::uint16_t count, Section s) noexcept
-    : next_(offset), remaining_(count) {
-  rec_.data_ = data;
-  rec_.size_ = size;
-  rec_.section_ = s;
-  if (remaining_) load();
-}
-
-void SectionIterator::load() noexcept {
-  const std::uint8_t* d = rec_.data_;
-  rec_.owner_offset_ = next_;
-  const std::size_t p = skip_valid_name(d, next_);
-  rec_.type_ = static_cast<RRType>(get16(d + p));
-  rec_.cls_ = static_cast<RRClass>(get16(d + p + 2));
-  rec_.ttl_ = get32(d + p + 4);
-  rec_.rdlength_ = get16(d + p + 8);
-  rec_.rdata_offset_ = static_cast<std::uint16_t>(p + 10);
-  next_ = static_cast<std::uint16_t>(p + 10 + rec_.rdlength_);
-}
-
-QuestionIterator::QuestionIterator(const std::uint8_t* data, std::uint16_t size, std::uint16_t offset,
-                                   std::uint16_t count) noexcept
-    : next_(offset), remaining_(count) {
-  q_.data_ = data;
-  q_.size_ = size;
-  if (remaining_) load();
-}
-
-void QuestionIterator::load() noexcept {
-  const std::uint8_t* d = q_.data_;
-  q_.name_offset_ = next_;
-  const std::size_t p = skip_valid_name(d, next_);
-  q_.type_ = static_cast<RRType>(get16(d + p));
-  q_.cls_ = static_cast<RRClass>(get16(d + p + 2));
-  next_ = static_cast<std::uint16_t>(p + 4);
 }
 
 Name QuestionView::name() const {

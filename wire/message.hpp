@@ -81,6 +81,23 @@ class MessageView;
 class SectionIterator;
 class QuestionIterator;
 
+namespace detail {
+inline std::uint16_t get16(const std::uint8_t* p) noexcept { return static_cast<std::uint16_t>((p[0] << 8) | p[1]); }
+inline std::uint32_t get32(const std::uint8_t* p) noexcept {
+  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
+}
+// Skips a name that MessageView::parse() already validated: no checks needed, it cannot run off the
+// message. Only the iterators use it.
+inline std::size_t skip_valid_name(const std::uint8_t* d, std::size_t pos) noexcept {
+  for (;;) {
+    const std::uint8_t b = d[pos];
+    if (b == 0) return pos + 1;
+    if (b >= 0xC0) return pos + 2;
+    pos += 1u + b;
+  }
+}
+}  // namespace detail
+
 // Views hold 16-bit offsets: a DNS message is at most 65535 octets (parse() enforces it), and small
 // views are cheap to copy around in loops.
 
@@ -157,8 +174,24 @@ class SectionIterator {
  private:
   friend class MessageView;
   SectionIterator(const std::uint8_t* data, std::uint16_t size, std::uint16_t offset, std::uint16_t count,
-                  Section s) noexcept;
-  void load() noexcept;
+                  Section s) noexcept
+      : next_(offset), remaining_(count) {
+    rec_.data_ = data;
+    rec_.size_ = size;
+    rec_.section_ = s;
+    if (remaining_) load();
+  }
+  void load() noexcept {
+    const std::uint8_t* d = rec_.data_;
+    rec_.owner_offset_ = next_;
+    const std::size_t p = detail::skip_valid_name(d, next_);
+    rec_.type_ = static_cast<RRType>(detail::get16(d + p));
+    rec_.cls_ = static_cast<RRClass>(detail::get16(d + p + 2));
+    rec_.ttl_ = detail::get32(d + p + 4);
+    rec_.rdlength_ = detail::get16(d + p + 8);
+    rec_.rdata_offset_ = static_cast<std::uint16_t>(p + 10);
+    next_ = static_cast<std::uint16_t>(p + 10 + rec_.rdlength_);
+  }
   RecordView rec_;
   std::uint16_t next_ = 0;
   std::uint16_t remaining_ = 0;
@@ -185,8 +218,20 @@ class QuestionIterator {
 
  private:
   friend class MessageView;
-  QuestionIterator(const std::uint8_t* data, std::uint16_t size, std::uint16_t offset, std::uint16_t count) noexcept;
-  void load() noexcept;
+  QuestionIterator(const std::uint8_t* data, std::uint16_t size, std::uint16_t offset, std::uint16_t count) noexcept
+      : next_(offset), remaining_(count) {
+    q_.data_ = data;
+    q_.size_ = size;
+    if (remaining_) load();
+  }
+  void load() noexcept {
+    const std::uint8_t* d = q_.data_;
+    q_.name_offset_ = next_;
+    const std::size_t p = detail::skip_valid_name(d, next_);
+    q_.type_ = static_cast<RRType>(detail::get16(d + p));
+    q_.cls_ = static_cast<RRClass>(detail::get16(d + p + 2));
+    next_ = static_cast<std::uint16_t>(p + 4);
+  }
   QuestionView q_;
   std::uint16_t next_ = 0;
   std::uint16_t remaining_ = 0;
@@ -213,9 +258,15 @@ class MessageView {
   std::size_t trailing_bytes() const noexcept { return msg_.size() - end_; }
   std::size_t message_size() const noexcept { return end_; }
 
-  Range<QuestionIterator> questions() const noexcept;
+  Range<QuestionIterator> questions() const noexcept {
+    return {QuestionIterator(msg_.data(), static_cast<std::uint16_t>(msg_.size()), section_offset_[0], header_.qdcount)};
+  }
   // Records of one section (Answer, Authority or Additional; Question gives an empty range).
-  Range<SectionIterator> section(Section s) const noexcept;
+  Range<SectionIterator> section(Section s) const noexcept {
+    const std::uint16_t counts[4] = {0, header_.ancount, header_.nscount, header_.arcount};
+    const auto i = static_cast<std::size_t>(s) & 3;
+    return {SectionIterator(msg_.data(), static_cast<std::uint16_t>(msg_.size()), section_offset_[i], counts[i], s)};
+  }
   Range<SectionIterator> answers() const noexcept { return section(Section::Answer); }
   Range<SectionIterator> authority() const noexcept { return section(Section::Authority); }
   Range<SectionIterator> additional() const noexcept { return section(Section::Additional); }
@@ -227,6 +278,8 @@ class MessageView {
   Rcode rcode() const noexcept;
 
  private:
+  std::optional<Error> validate(std::span<const std::uint8_t> bytes) noexcept;
+
   std::span<const std::uint8_t> msg_;
   Header header_;
   std::array<std::uint16_t, 4> section_offset_{};  // Question, Answer, Authority, Additional

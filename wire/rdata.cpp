@@ -312,19 +312,10 @@ WireResult<void> validate_rdata(std::span<const std::uint8_t> message, std::size
     if (rdlength != fixed) return fail(Errc::rdata_length_mismatch, offset + std::min<std::size_t>(rdlength, fixed));
     return {};
   }
-  // The generic walk, with fixed-width fields stepped over inline (this runs for every record parsed).
   const std::size_t end = offset + rdlength;
-  std::size_t pos = offset;
-  for (std::size_t i = 0; i < l->count; ++i) {
-    if (const std::size_t w = layout::fixed_width(l->fields[i])) {
-      if (end - pos < w) return fail(Errc::rdata_length_mismatch, pos);
-      pos += w;
-      continue;
-    }
-    auto e = layout::field_end(l->fields[i], message, pos, end, true);
-    if (!e) return Unexpected<Error>{e.error()};
-    pos = *e;
-  }
+  Error err{};
+  const std::size_t pos = layout::walk_fields(*l, message, offset, end, err);
+  if (pos == layout::kFieldError) return Unexpected<Error>{err};
   if (pos != end) return fail(Errc::rdata_length_mismatch, pos);
   return {};
 }

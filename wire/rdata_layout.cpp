@@ -6,28 +6,6 @@ namespace dkimdoctor::wire::layout {
 
 namespace {
 using F = Field;
-// One row per known type. Order is the wire order.
-constexpr Layout kLayouts[] = {
-    {RRType::A, 1, {F::Ipv4}},
-    {RRType::NS, 1, {F::CompName}},
-    {RRType::CNAME, 1, {F::CompName}},
-    {RRType::SOA, 7, {F::CompName, F::CompName, F::U32, F::U32, F::U32, F::U32, F::U32}},
-    {RRType::PTR, 1, {F::CompName}},
-    {RRType::MX, 2, {F::U16, F::CompName}},
-    {RRType::TXT, 1, {F::CharStrings}},
-    {RRType::AAAA, 1, {F::Ipv6}},
-    {RRType::SRV, 4, {F::U16, F::U16, F::U16, F::Name}},                 // RFC 2782
-    {RRType::DNAME, 1, {F::Name}},                                       // RFC 6672
-    {RRType::OPT, 1, {F::EdnsOptions}},                                  // RFC 6891
-    {RRType::DS, 4, {F::U16, F::U8, F::U8, F::HexRest}},                 // RFC 4034 §5
-    {RRType::RRSIG, 9, {F::Type, F::U8, F::U8, F::U32, F::Time, F::Time, F::U16, F::Name, F::Base64Rest}},
-    {RRType::NSEC, 2, {F::Name, F::TypeBitmap}},                         // RFC 4034 §4
-    {RRType::DNSKEY, 4, {F::U16, F::U8, F::U8, F::Base64Rest}},          // RFC 4034 §2
-    {RRType::NSEC3, 6, {F::U8, F::U8, F::U16, F::SaltHex, F::Base32Hex, F::TypeBitmap}},  // RFC 5155 §3
-    {RRType::NSEC3PARAM, 4, {F::U8, F::U8, F::U16, F::SaltHex}},         // RFC 5155 §4
-    {RRType::CAA, 3, {F::U8, F::CaaTag, F::StringRest}},                 // RFC 8659
-};
-
 bool is_alnum(std::uint8_t c) noexcept {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
@@ -47,25 +25,6 @@ WireResult<std::size_t> plain_name_end(std::span<const std::uint8_t> msg, std::s
   }
 }
 }  // namespace
-
-// Direct index for the types below 64 (all but CAA): find() is on the parse hot path.
-constexpr std::array<std::int8_t, 64> kIndex = [] {
-  std::array<std::int8_t, 64> idx{};
-  for (auto& i : idx) i = -1;
-  for (std::size_t k = 0; k < std::size(kLayouts); ++k) {
-    const auto t = static_cast<std::size_t>(kLayouts[k].type);
-    if (t < idx.size()) idx[t] = static_cast<std::int8_t>(k);
-  }
-  return idx;
-}();
-
-const Layout* find(RRType type) noexcept {
-  const auto t = static_cast<std::size_t>(type);
-  if (t < kIndex.size()) return kIndex[t] < 0 ? nullptr : &kLayouts[static_cast<std::size_t>(kIndex[t])];
-  for (const auto& l : kLayouts)
-    if (l.type == type) return &l;
-  return nullptr;
-}
 
 WireResult<std::size_t> field_end(Field field, std::span<const std::uint8_t> msg, std::size_t pos,
                                   std::size_t end, bool compressed) noexcept {

@@ -5,9 +5,11 @@
 
 #include <array>
 #include <cstdint>
+#include <iterator>
 #include <span>
 
 #include "wire/error.hpp"
+#include "wire/name_internal.hpp"
 #include "wire/types.hpp"
 
 namespace dkimdoctor::wire::layout {
@@ -48,19 +50,69 @@ struct Layout {
   std::uint8_t count;
   std::array<Field, 9> fields;
   // Total width when every field is fixed-width (A, AAAA), else 0: such RDATA is valid exactly when
-  // RDLENGTH equals it. Derived from `fields`, never written by hand.
-  constexpr std::size_t fixed_size() const noexcept {
+  // RDLENGTH equals it. Derived from `fields` when the table is built, never written by hand.
+  std::uint8_t fixed = 0;
+  constexpr std::size_t fixed_size() const noexcept { return fixed; }
+  constexpr std::uint8_t compute_fixed() const noexcept {
     std::size_t total = 0;
     for (std::size_t i = 0; i < count; ++i) {
       if (fixed_width(fields[i]) == 0) return 0;
       total += fixed_width(fields[i]);
     }
-    return total;
+    return static_cast<std::uint8_t>(total);
   }
 };
 
+namespace detail {
+using F = Field;
+// One row per known type. Order is the wire order.
+inline constexpr auto kLayouts = [] {
+  std::array<Layout, 18> t{{
+    {RRType::A, 1, {F::Ipv4}},
+    {RRType::NS, 1, {F::CompName}},
+    {RRType::CNAME, 1, {F::CompName}},
+    {RRType::SOA, 7, {F::CompName, F::CompName, F::U32, F::U32, F::U32, F::U32, F::U32}},
+    {RRType::PTR, 1, {F::CompName}},
+    {RRType::MX, 2, {F::U16, F::CompName}},
+    {RRType::TXT, 1, {F::CharStrings}},
+    {RRType::AAAA, 1, {F::Ipv6}},
+    {RRType::SRV, 4, {F::U16, F::U16, F::U16, F::Name}},                 // RFC 2782
+    {RRType::DNAME, 1, {F::Name}},                                       // RFC 6672
+    {RRType::OPT, 1, {F::EdnsOptions}},                                  // RFC 6891
+    {RRType::DS, 4, {F::U16, F::U8, F::U8, F::HexRest}},                 // RFC 4034 §5
+    {RRType::RRSIG, 9, {F::Type, F::U8, F::U8, F::U32, F::Time, F::Time, F::U16, F::Name, F::Base64Rest}},
+    {RRType::NSEC, 2, {F::Name, F::TypeBitmap}},                         // RFC 4034 §4
+    {RRType::DNSKEY, 4, {F::U16, F::U8, F::U8, F::Base64Rest}},          // RFC 4034 §2
+    {RRType::NSEC3, 6, {F::U8, F::U8, F::U16, F::SaltHex, F::Base32Hex, F::TypeBitmap}},  // RFC 5155 §3
+    {RRType::NSEC3PARAM, 4, {F::U8, F::U8, F::U16, F::SaltHex}},         // RFC 5155 §4
+    {RRType::CAA, 3, {F::U8, F::CaaTag, F::StringRest}},                 // RFC 8659
+}};
+  for (auto& l : t) l.fixed = l.compute_fixed();
+  return t;
+}();
+
+
+// Direct index for the types below 64 (all but CAA): find() runs for every record parsed.
+inline constexpr std::array<std::int8_t, 64> kIndex = [] {
+  std::array<std::int8_t, 64> idx{};
+  for (auto& i : idx) i = -1;
+  for (std::size_t k = 0; k < std::size(kLayouts); ++k) {
+    const auto t = static_cast<std::size_t>(kLayouts[k].type);
+    if (t < idx.size()) idx[t] = static_cast<std::int8_t>(k);
+  }
+  return idx;
+}();
+}  // namespace detail
+
 // The table for `type`, or nullptr for opaque (RFC 3597) types.
-const Layout* find(RRType type) noexcept;
+inline const Layout* find(RRType type) noexcept {
+  const auto t = static_cast<std::size_t>(type);
+  if (t < detail::kIndex.size())
+    return detail::kIndex[t] < 0 ? nullptr : &detail::kLayouts[static_cast<std::size_t>(detail::kIndex[t])];
+  for (const auto& l : detail::kLayouts)
+    if (l.type == type) return &l;
+  return nullptr;
+}
 
 // Measures and validates the field starting at `pos`, which must end at or before `end`. Names may
 // use compression pointers into `msg` when `compressed` is true; otherwise pointers are an error.
@@ -69,5 +121,40 @@ WireResult<std::size_t> field_end(Field field, std::span<const std::uint8_t> msg
                                   std::size_t end, bool compressed) noexcept;
 
 inline bool is_name(Field f) noexcept { return f == Field::Name || f == Field::CompName; }
+
+// Validates the fields of `l` over RDATA at msg[pos, end) inside a message: fixed-width fields and
+// names inline, the rest through field_end. Returns the offset after the last field (the caller
+// compares it with `end`), or kFieldError with `err` set. Hot: runs for every record parsed.
+inline constexpr std::size_t kFieldError = static_cast<std::size_t>(-1);
+inline std::size_t walk_fields(const Layout& l, std::span<const std::uint8_t> msg, std::size_t pos, std::size_t end,
+                               Error& err) noexcept {
+  for (std::size_t i = 0; i < l.count; ++i) {
+    const Field f = l.fields[i];
+    if (const std::size_t w = fixed_width(f)) {
+      if (end - pos < w) {
+        err = Error{Errc::rdata_length_mismatch, pos};
+        return kFieldError;
+      }
+      pos += w;
+    } else if (is_name(f)) {
+      std::size_t len = 0, labels = 0;
+      const std::size_t next = walk_name<false>(msg.data(), end, pos, nullptr, len, labels, err);
+      if (!next) {
+        // Running off the end of the RDATA is an RDLENGTH problem, not a message truncation.
+        if (err.code == Errc::truncated) err.code = Errc::rdata_length_mismatch;
+        return kFieldError;
+      }
+      pos = next;
+    } else {
+      auto e = field_end(f, msg, pos, end, true);
+      if (!e) {
+        err = e.error();
+        return kFieldError;
+      }
+      pos = *e;
+    }
+  }
+  return pos;
+}
 
 }  // namespace dkimdoctor::wire::layout
