@@ -407,9 +407,10 @@ asio::awaitable<void> Resolver::Impl::resolve_ns_addresses(Context& ctx, Cut& cu
       if (auto a6 = rec.rdata.as_aaaa()) addrs.emplace_back(asio::ip::address_v6(*a6));
     }
     if (r.fail) failure = r.fail;
-    // IPv4 first; AAAA only when there is no A (saves a query per NS name in the common case).
+    // IPv4 first; AAAA only when there is no A (saves a query per NS name in the common case), and
+    // not after a cycle or a limit: the AAAA lookup would meet the same wall.
     if (!addrs.empty()) break;
-    if (r.fail && (r.fail->kind == Failure::max_queries || r.fail->kind == Failure::resolution_timeout)) break;
+    if (r.fail && (r.fail->kind == Failure::dependency_cycle || is_limit(r.fail->kind))) break;
   }
   if (addrs.empty()) {
     ++ctx.failed_glueless;
@@ -535,6 +536,11 @@ asio::awaitable<Internal> Resolver::Impl::resolve_in(Context& ctx, Question q, i
           if (auto t = r.rdata.target()) tail = *t;
         }
       }
+      links += c.chain_links;
+      if (links > kMaxCnameChain) {
+        out.fail = Fail{Failure::max_cname_chain, "at " + name.to_string()};
+        co_return out;
+      }
       switch (c.kind) {
         case Classification::answer:
           out.outcome = Outcome::answer;
@@ -553,7 +559,6 @@ asio::awaitable<Internal> Resolver::Impl::resolve_in(Context& ctx, Question q, i
           }
           co_return out;
         case Classification::cname:
-          links += c.chain_links;
           next = c.next_name;
           break;
         default:
