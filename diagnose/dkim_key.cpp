@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "diagnose/dkim_tags.hpp"
@@ -54,7 +55,62 @@ Result<PublicKey, KeyError> from_der(const std::vector<std::uint8_t>& der) {
   return out;
 }
 
+// One DER TLV at `pos` (X.690 §8.1): tag, definite length (short or long form, at most 4 length octets).
+struct Tlv {
+  std::uint8_t tag = 0;
+  std::size_t body = 0, length = 0;
+};
+bool read_tlv(const std::vector<std::uint8_t>& d, std::size_t pos, std::size_t end, Tlv& out) noexcept {
+  if (pos + 2 > end) return false;
+  out.tag = d[pos];
+  std::size_t len = d[pos + 1];
+  std::size_t at = pos + 2;
+  if (len & 0x80) {
+    const std::size_t n = len & 0x7F;
+    if (n == 0 || n > 4 || at + n > end) return false;
+    len = 0;
+    for (std::size_t i = 0; i < n; ++i) len = (len << 8) | d[at + i];
+    at += n;
+  }
+  if (len > end - at) return false;
+  out.body = at;
+  out.length = len;
+  return true;
+}
+
+// RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } (RFC 8017 §A.1.1).
+int pkcs1_bits(const std::vector<std::uint8_t>& d, std::size_t pos, std::size_t end) noexcept {
+  Tlv seq, n, e;
+  if (!read_tlv(d, pos, end, seq) || seq.tag != 0x30 || seq.body + seq.length != end) return 0;
+  if (!read_tlv(d, seq.body, end, n) || n.tag != 0x02 || n.length == 0) return 0;
+  if (!read_tlv(d, n.body + n.length, end, e) || e.tag != 0x02 || e.body + e.length != end) return 0;
+  std::size_t i = n.body, last = n.body + n.length;
+  while (i < last && d[i] == 0) ++i;  // the sign octet of a positive INTEGER
+  if (i == last) return 0;
+  int bits = static_cast<int>((last - i - 1) * 8);
+  for (std::uint8_t top = d[i]; top; top >>= 1) ++bits;
+  return bits;
+}
+
 }  // namespace
+
+int rsa_modulus_bits(const std::vector<std::uint8_t>& d) noexcept {
+  // rsaEncryption, 1.2.840.113549.1.1.1 (RFC 8017 §A.1).
+  static constexpr std::uint8_t kRsaOid[] = {0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x01};
+  Tlv spki, alg, oid, bits;
+  if (!read_tlv(d, 0, d.size(), spki) || spki.tag != 0x30 || spki.body + spki.length != d.size()) return 0;
+  const std::size_t end = d.size();
+  if (!read_tlv(d, spki.body, end, alg)) return 0;
+  if (alg.tag == 0x02) return pkcs1_bits(d, 0, end);  // a bare RSAPublicKey starts with the modulus
+  if (alg.tag != 0x30) return 0;
+  if (!read_tlv(d, alg.body, alg.body + alg.length, oid) || oid.tag != 0x06 || oid.length != sizeof kRsaOid) return 0;
+  if (!std::equal(kRsaOid, kRsaOid + sizeof kRsaOid, d.begin() + static_cast<std::ptrdiff_t>(oid.body))) return 0;
+  if (!read_tlv(d, alg.body + alg.length, end, bits) || bits.tag != 0x03 || bits.length < 2) return 0;
+  // The unused-bits octet should be 0, but OpenSSL accepts 1..7 too and so must we (fuzz find): a key
+  // OpenSSL takes is a key.
+  if (d[bits.body] > 7 || bits.body + bits.length != end) return 0;
+  return pkcs1_bits(d, bits.body + 1, end);
+}
 
 std::string to_string(const KeyError& error) {
   switch (error.code) {

@@ -43,6 +43,11 @@ struct PublicKey {
 // A p= value: base64 of SubjectPublicKeyInfo DER (or PKCS#1 RSAPublicKey DER).
 [[nodiscard]] Result<PublicKey, KeyError> decode_public_key(std::string_view base64_text);
 
+// The RSA modulus size of a SubjectPublicKeyInfo (rsaEncryption) or PKCS#1 RSAPublicKey, read with a small
+// bounds-checked DER walk instead of OpenSSL: 0 when the bytes are not such a key. For the Easy DKIM
+// targets, where only "is there an RSA key, how big" matters; OpenSSL's decoder costs ~0.2 ms per key.
+int rsa_modulus_bits(const std::vector<std::uint8_t>& der) noexcept;
+
 // "-----BEGIN PUBLIC KEY-----" (SPKI) or "-----BEGIN RSA PUBLIC KEY-----" (PKCS#1) text.
 [[nodiscard]] Result<PublicKey, KeyError> decode_public_key_pem(std::string_view pem);
 

@@ -17,6 +17,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!again || *again != *bytes) std::abort();
   }
   auto key = decode_public_key(text);
+  // The DER walk must agree with OpenSSL on every RSA key OpenSSL accepts, and never read out of bounds.
+  if (bytes) {
+    const int fast = rsa_modulus_bits(*bytes);
+    if (key && key->algorithm == "RSA" && fast != key->bits) std::abort();
+  }
   if (key) {
     if (key->spki.empty()) std::abort();
     auto again = decode_public_key(encode_base64(key->spki));

@@ -95,6 +95,41 @@ TEST_P(PublicKeys, Decode) {
 INSTANTIATE_TEST_SUITE_P(Keys, PublicKeys, ::testing::ValuesIn(kKeys),
                          [](const auto& info) { return std::string(info.param.name); });
 
+TEST(RsaModulusBits, AgreesWithOpenSsl) {
+  for (const char* k : {testkeys::k512_spki, testkeys::k1024_spki, testkeys::k2048_spki, testkeys::k2048b_spki,
+                        testkeys::k4096_spki, testkeys::k1024_pkcs1}) {
+    auto der = decode_base64(k);
+    auto key = decode_public_key(k);
+    ASSERT_TRUE(der.ok() && key.ok());
+    EXPECT_EQ(rsa_modulus_bits(*der), key->bits) << k;
+  }
+  auto ed = decode_base64(testkeys::ed25519_spki);
+  ASSERT_TRUE(ed.ok());
+  EXPECT_EQ(rsa_modulus_bits(*ed), 0);
+  auto der = *decode_base64(testkeys::k2048_spki);
+  for (std::size_t cut = 0; cut < der.size(); ++cut) {
+    std::vector<std::uint8_t> truncated(der.begin(), der.begin() + static_cast<std::ptrdiff_t>(cut));
+    EXPECT_EQ(rsa_modulus_bits(truncated), 0) << cut;
+  }
+  der.push_back(0);
+  EXPECT_EQ(rsa_modulus_bits(der), 0) << "trailing garbage";
+}
+
+// Fuzz find (fuzz_dkim_key, crash-6e1786006fbc): an SPKI whose BIT STRING says 4 unused bits. OpenSSL takes
+// it as a 2048-bit key; the DER walk once said "not an RSA key".
+TEST(RsaModulusBits, FuzzBitStringWithUnusedBits) {
+  auto der = *decode_base64(testkeys::k2048_spki);
+  ASSERT_EQ(der[0x17], 0x00);
+  der[0x17] = 0x04;
+  const std::string text = encode_base64(der);
+  auto key = decode_public_key(text);
+  ASSERT_TRUE(key.ok());
+  EXPECT_EQ(key->bits, 2048);
+  EXPECT_EQ(rsa_modulus_bits(der), 2048);
+  der[0x17] = 0x08;
+  EXPECT_EQ(rsa_modulus_bits(der), 0);
+}
+
 TEST(PublicKeyCompare, Pkcs1AndSpkiOfTheSameKeyAreEqual) {
   auto spki = decode_public_key(testkeys::k1024_spki);
   auto pkcs1 = decode_public_key(testkeys::k1024_pkcs1);
