@@ -1,4 +1,5 @@
 #include "cli/decode.hpp"
+#include "cli/common.hpp"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -168,10 +169,13 @@ void add_decode_command(CLI::App& app, int& exit_status) {
       exit_status = run_decode(std::cin, "<stdin>", *options, std::cout, std::cerr);
       return;
     }
+    if (auto readable = check_readable_file(*path); !readable) {
+      exit_status = usage_error(readable.error());
+      return;
+    }
     std::ifstream in(*path, std::ios::binary);
     if (!in) {
-      std::cerr << "dkimdoctor: error: cannot read " << *path << "\n";
-      exit_status = 2;
+      exit_status = usage_error("cannot read " + *path);
       return;
     }
     exit_status = run_decode(in, *path, *options, std::cout, std::cerr);
