@@ -188,16 +188,17 @@ WireResult<void> MessageBuilder::add_edns(std::uint16_t udp_size, bool do_bit, s
                                           std::uint8_t version, std::uint16_t extra_flags) {
   if (finished_) return fail(Errc::builder_finished, buf_.size());
   if (opt_written_) return fail(Errc::multiple_opt, buf_.size());
+  std::size_t rdlength = 0;
+  for (const auto& o : options) rdlength += 4 + o.data.size();
+  if (rdlength > 0xFFFF) return fail(Errc::message_too_large, buf_.size());
   std::vector<std::uint8_t> rr;
+  rr.reserve(11 + rdlength);
   rr.push_back(0);  // root owner
   put16(rr, static_cast<std::uint16_t>(RRType::OPT));
   put16(rr, udp_size);
   rr.push_back(0);  // extended RCODE, filled in by finish()
   rr.push_back(version);
   put16(rr, static_cast<std::uint16_t>(extra_flags | (do_bit ? 0x8000 : 0)));
-  std::size_t rdlength = 0;
-  for (const auto& o : options) rdlength += 4 + o.data.size();
-  if (rdlength > 0xFFFF) return fail(Errc::message_too_large, buf_.size());
   put16(rr, static_cast<std::uint32_t>(rdlength));
   for (const auto& o : options) {
     put16(rr, o.code);
