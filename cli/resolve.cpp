@@ -22,15 +22,15 @@ namespace dkimdoctor::cli {
 using resolver::Resolution;
 using resolver::TraceStep;
 
-nlohmann::json record_to_json(const wire::Record& record) {
+nlohmann::ordered_json record_to_json(const wire::Record& record) {
   return {{"name", record.owner.to_string()},
           {"type", wire::to_string(record.type)},
           {"ttl", record.ttl},
           {"data", record.rdata.to_string()}};
 }
 
-nlohmann::json trace_step_to_json(const TraceStep& s) {
-  nlohmann::json j;
+nlohmann::ordered_json trace_step_to_json(const TraceStep& s) {
+  nlohmann::ordered_json j;
   static const char* kKinds[] = {"query", "cache", "subresolution", "policy", "note"};
   j["kind"] = kKinds[static_cast<int>(s.kind)];
   j["depth"] = s.depth;
@@ -56,8 +56,8 @@ nlohmann::json trace_step_to_json(const TraceStep& s) {
   return j;
 }
 
-nlohmann::json resolution_to_json(const Resolution& r, bool with_trace) {
-  nlohmann::json j;
+nlohmann::ordered_json resolution_to_json(const Resolution& r, bool with_trace) {
+  nlohmann::ordered_json j;
   j["name"] = r.question.name.to_string();
   j["type"] = wire::to_string(r.question.type);
   if (r.outcome == resolver::Outcome::failed) {
@@ -66,11 +66,11 @@ nlohmann::json resolution_to_json(const Resolution& r, bool with_trace) {
   } else {
     j["rcode"] = wire::to_string(r.rcode);
   }
-  j["answer"] = nlohmann::json::array();
+  j["answer"] = nlohmann::ordered_json::array();
   for (const auto& rec : r.answer) j["answer"].push_back(record_to_json(rec));
   if (r.negative_soa) j["soa"] = record_to_json(*r.negative_soa);
   if (!r.refused_addresses.empty()) {
-    auto& arr = j["refused_addresses"] = nlohmann::json::array();
+    auto& arr = j["refused_addresses"] = nlohmann::ordered_json::array();
     for (const auto& ref : r.refused_addresses) {
       arr.push_back({{"zone", ref.zone.to_string()},
                      {"ns", ref.ns_name.to_string()},
@@ -81,7 +81,7 @@ nlohmann::json resolution_to_json(const Resolution& r, bool with_trace) {
   j["queries"] = r.queries;
   j["ms"] = static_cast<double>(r.elapsed.count() / 100) / 10.0;
   if (with_trace) {
-    auto& arr = j["trace"] = nlohmann::json::array();
+    auto& arr = j["trace"] = nlohmann::ordered_json::array();
     for (const auto& s : r.trace) arr.push_back(trace_step_to_json(s));
   }
   return j;
@@ -196,7 +196,7 @@ class Batch {
         co_return;
       }
       const std::size_t number = ++read_;
-      nlohmann::json out;
+      nlohmann::ordered_json out;
       out["line"] = number;
       if (!line.empty() && line.back() == '\r') line.pop_back();
       std::istringstream fields(line);
@@ -215,10 +215,10 @@ class Batch {
         out["error"] = "unknown record type '" + type_text + "'";
       } else {
         Resolution r = co_await resolver_.resolve(*name, *type);
-        nlohmann::json j = resolution_to_json(r, false);
+        nlohmann::ordered_json j = resolution_to_json(r, false);
         for (auto it = j.begin(); it != j.end(); ++it) out[it.key()] = it.value();
       }
-      done_.emplace(number, out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      done_.emplace(number, out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
       flush();
     }
   }
@@ -278,6 +278,13 @@ void add_resolve_command(CLI::App& app, int& exit_status) {
   cmd->add_option("--batch", o->batch, "Resolve every 'NAME [TYPE]' line of FILE (- for stdin), one JSON line each");
   cmd->add_option("--concurrency", o->concurrency, "Resolutions in flight with --batch (default 100)");
   add_resolver_flags(cmd, o->root_hints, o->allow_loopback);
+  cmd->footer(
+      "Examples:\n"
+      "  dkimdoctor resolve abc._domainkey.example.com CNAME --trace\n"
+      "  dkimdoctor resolve _amazonses.example.com TXT --json\n"
+      "  printf 'example.com MX\\nexample.org TXT\\n' | dkimdoctor resolve --batch - --concurrency 50\n"
+      "Exit status: 0 when the resolution completed (NOERROR, NODATA or NXDOMAIN), 1 when it failed\n"
+      "(SERVFAIL: a limit or every server failed), 2 for usage errors.");
   cmd->callback([o, &exit_status] {
     auto ro = make_resolver_options(o->root_hints, o->allow_loopback);
     if (!ro) {

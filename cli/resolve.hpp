@@ -20,12 +20,12 @@ inline constexpr std::size_t kDefaultResolveConcurrency = 100;
 void add_resolve_command(CLI::App& app, int& exit_status);
 
 // JSON of one record: {"name", "type", "ttl", "data"} (data in presentation format).
-nlohmann::json record_to_json(const wire::Record& record);
+nlohmann::ordered_json record_to_json(const wire::Record& record);
 // JSON of one trace step.
-nlohmann::json trace_step_to_json(const resolver::TraceStep& step);
+nlohmann::ordered_json trace_step_to_json(const resolver::TraceStep& step);
 // The whole resolution (rcode or error, answer, negative SOA, refused addresses, queries, ms, and
 // the trace when `with_trace`).
-nlohmann::json resolution_to_json(const resolver::Resolution& resolution, bool with_trace);
+nlohmann::ordered_json resolution_to_json(const resolver::Resolution& resolution, bool with_trace);
 // One trace step as a text line, indented by depth (like `dig +trace`, but every step).
 std::string trace_step_to_text(const resolver::TraceStep& step);
 
