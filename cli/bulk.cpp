@@ -156,9 +156,10 @@ class BulkRun {
       ++tally_.check_errors;
     }
     if (!stopping_) {
-      nlohmann::json ordered = {{"line", line.number}};
-      ordered.update(result);
-      out_.write_line(ordered.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      // "line" first, so a person (or `sort -n`) reads the file by input order.
+      std::string text = result.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      std::string prefix = "{\"line\":" + std::to_string(line.number);
+      out_.write_line(text.size() > 2 ? prefix + "," + text.substr(1) : prefix + "}");
       ++tally_.written;
       if (out_.error()) stop();
     }

@@ -32,7 +32,7 @@ hostile = [
     b'{"easy_dkim_tokens": ["x"]}',       # no domain
     b"a" * 300 + b".com",                 # label too long
     b"exa mple.com",
-    bytes(range(1, 256)),                  # binary garbage (no newline inside)
+    bytes(b for b in range(1, 256) if b != 10),  # binary garbage (no newline inside)
     b'{"domain": "x.com", "easy_dkim_tokens": "not-a-list"}',
     b"x" * 70000,                         # longer than the line cap
 ]
