@@ -221,12 +221,12 @@ bool judge_delegation(Ctx& ctx) {
   if (d.not_delegated) {
     auto& f = ctx.add(Code::DOMAIN_NOT_DELEGATED, domain,
                       domain + " does not exist in public DNS: " +
-                          (d.parent.is_root() && d.parent_ns.empty() ? std::string("its parent zone")
-                                                                      : name_text(d.parent)) +
-                          " answers NXDOMAIN, so SES cannot see any record of it (a private or unregistered domain).");
+                          (d.zone.is_root() ? std::string("the root zone") : "the " + name_text(d.zone) + " zone") +
+                          " answers NXDOMAIN for it, so SES cannot see any record of it (a private or unregistered "
+                          "domain, or one its registry does not delegate).");
     for (const auto& s : d.servers)
       if (s.responded) f.evidence.push_back(server_label(s.ns_name, s.address) + ": NXDOMAIN");
-    if (f.evidence.empty()) f.evidence.push_back("parent zone " + name_text(d.parent) + ": NXDOMAIN for " + domain);
+    if (f.evidence.empty()) f.evidence.push_back("zone " + name_text(d.zone) + ": NXDOMAIN for " + domain);
     return false;
   }
   if (!d.complete) {

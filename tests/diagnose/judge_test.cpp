@@ -101,7 +101,7 @@ const std::vector<Case>& cases() {
          w.delegation = Delegation{};
          w.delegation.complete = true;
          w.delegation.not_delegated = true;
-         w.delegation.parent = N("com");
+         w.delegation.zone = N("com");
          w.delegation_set = true;
        },
        {"DOMAIN_NOT_DELEGATED"}},
