@@ -472,7 +472,8 @@ TEST(Judge, AZoneNobodyCanQueryYieldsOnlyTheDelegationFinding) {
 TEST(Judge, MissingRecordFixNamesTheDelegatedServers) {
   World w = healthy();
   remove(w, dkim_name(kT1), RRType::CNAME);
-  const Finding* f = find_code(w.run(), Code::DKIM_RECORD_MISSING);
+  const Judgement j = w.run();
+  const Finding* f = find_code(j, Code::DKIM_RECORD_MISSING);
   ASSERT_NE(f, nullptr);
   EXPECT_NE(f->fix.find("ns1.provider.test, ns2.provider.test"), std::string::npos) << f->fix;
 }
