@@ -208,8 +208,21 @@ struct FaultServer::State : std::enable_shared_from_this<FaultServer::State> {
       co_await t.async_wait(as_tuple(use_awaitable));
       if (self->stopped) co_return;
     }
+    for (const auto& f : r.forged) {
+      if (!f.address) {
+        co_await self->other.async_send_to(asio::buffer(f.bytes), to, as_tuple(use_awaitable));
+        continue;
+      }
+      asio::ip::udp::socket forger(self->io);
+      asio::error_code ec;
+      forger.open(to.protocol(), ec);
+      if (!ec) forger.bind(asio::ip::udp::endpoint(*f.address, 53), ec);
+      if (ec) die("cannot bind a forger on " + f.address->to_string() + ":53 (" + ec.message() + ")");
+      co_await forger.async_send_to(asio::buffer(f.bytes), to, as_tuple(use_awaitable));
+    }
     auto& sock = r.from_other_port ? self->other : self->udp;
     co_await sock.async_send_to(asio::buffer(r.message), to, as_tuple(use_awaitable));
+    for (const auto& d : r.after) co_await self->udp.async_send_to(asio::buffer(d), to, as_tuple(use_awaitable));
   }
 
   asio::awaitable<void> accept_loop() {
@@ -261,6 +274,19 @@ struct FaultServer::State : std::enable_shared_from_this<FaultServer::State> {
           framed.insert(framed.end(), r.message.begin(), r.message.begin() + static_cast<std::ptrdiff_t>(r.message.size() / 2));
           co_await asio::async_write(*conn, asio::buffer(framed), as_tuple(use_awaitable));
           co_return;  // the socket stays open (held in `connections`) and silent
+        case TcpMode::endless: {
+          // A message the client cannot match (ID flipped), then filler, as long as anyone reads.
+          std::vector<std::uint8_t> junk(2 + 65535, 0xee);
+          junk[0] = junk[1] = 0xff;
+          junk[2] = static_cast<std::uint8_t>(~q.header.id >> 8);
+          junk[3] = static_cast<std::uint8_t>(~q.header.id & 0xff);
+          while (!self->stopped) {
+            auto [wec, wn] = co_await asio::async_write(*conn, asio::buffer(junk), as_tuple(use_awaitable));
+            (void)wn;
+            if (wec) co_return;
+          }
+          co_return;
+        }
         case TcpMode::normal:
           framed.insert(framed.end(), r.message.begin(), r.message.end());
           co_await asio::async_write(*conn, asio::buffer(framed), as_tuple(use_awaitable));

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,6 +44,14 @@ enum class TcpMode : std::uint8_t {
   reset,       // accept, read the query, then reset the connection (SO_LINGER 0)
   stall,       // send the length prefix and half of the message, then nothing (until the test ends)
   close_early, // send the length prefix only, then close
+  endless,     // never answer: keep sending 65535-octet non-matching messages until the peer goes away
+};
+
+// A datagram sent (before `message`) from another source than this server's port-53 socket.
+struct Forged {
+  std::vector<std::uint8_t> bytes;
+  std::optional<asio::ip::address> address{};  // unset: this server's address, another port;
+                                                // set: that address, port 53 (nothing may be bound there)
 };
 
 struct Reply {
@@ -52,6 +61,8 @@ struct Reply {
   std::vector<std::vector<std::uint8_t>> before{};  // datagrams sent first from the same socket (spoofs)
   bool from_other_port = false;               // send `message` from another source port (UDP)
   TcpMode tcp = TcpMode::normal;
+  std::vector<Forged> forged{};                     // spoofs from another address or port, sent first
+  std::vector<std::vector<std::uint8_t>> after{};   // datagrams sent after `message`, same socket
 };
 
 using Script = std::function<Reply(const Query&)>;
