@@ -5,7 +5,9 @@
 #include <asio/steady_timer.hpp>
 #include <chrono>
 #include <optional>
+#include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "resolver/cache.hpp"
@@ -97,6 +99,14 @@ struct Resolver::Impl {
   bool priming = false;
   asio::steady_timer priming_done;
   ResolverStats stats;
+  // Walks in flight, keyed by the child zone candidate they are asking about (cut + one label of the
+  // name): a walk that would ask the same cut about a name under the same candidate waits for the
+  // first one's referral instead (a cold cache and a thousand names under one TLD ask the root once).
+  struct InflightStep {
+    explicit InflightStep(const asio::any_io_executor& ex) : done(ex, Clock::time_point::max()) {}
+    asio::steady_timer done;
+  };
+  std::unordered_map<std::string, std::shared_ptr<InflightStep>> inflight_steps;
 
   // By value: the coroutine frame must own what it reads after its first suspension.
   asio::awaitable<Resolution> resolve(wire::Name name, wire::RRType type);

@@ -437,6 +437,42 @@ asio::awaitable<Walk> Resolver::Impl::walk(Context& ctx, Question q, int depth) 
     Question asked = q;
     const bool minimised = options.qname_minimisation && q.name.label_count() > qmin_labels;
     if (minimised) asked = Question{q.name.suffix(qmin_labels), RRType::A, wire::RRClass::IN};
+    // Step coalescing: when the name lies strictly below the child candidate, this step can only be a
+    // referral to it (or a negative answer); if another walk is asking this cut about the same child,
+    // wait for it and continue from the cache. Only top-level walks (depth 0) wait or own a step, and
+    // an owner releases its step before it could wait again: nobody waits while holding, so no
+    // deadlock, whatever cycles the NS graph has.
+    std::string step_key;
+    std::shared_ptr<InflightStep> step_owner;
+    if (depth == 0 && q.name.label_count() > w.cut.zone.label_count() + 1) {
+      const Name candidate = q.name.suffix(w.cut.zone.label_count() + 1).lowercased();
+      step_key.assign(reinterpret_cast<const char*>(candidate.wire().data()), candidate.wire_length());
+      if (auto it = inflight_steps.find(step_key); it != inflight_steps.end()) {
+        std::shared_ptr<InflightStep> other = it->second;
+        co_await other->done.async_wait(as_tuple(use_awaitable));
+        Cut closer = closest_cut(ctx, q.name, depth);
+        if (closer.zone.label_count() > w.cut.zone.label_count()) {
+          w.cut = std::move(closer);
+          w.via_referral = true;
+          qmin_labels = w.cut.zone.label_count() + 1;
+          continue;
+        }
+      } else {
+        step_owner = std::make_shared<InflightStep>(executor);
+        inflight_steps.emplace(step_key, step_owner);
+      }
+    }
+    // Releases the waiters however query_cut ends (a waiter left behind would wait forever).
+    struct Release {
+      Impl& impl;
+      const std::string& key;
+      std::shared_ptr<InflightStep>& owner;
+      ~Release() {
+        if (!owner) return;
+        impl.inflight_steps.erase(key);
+        owner->done.cancel();
+      }
+    } release{*this, step_key, step_owner};
     auto reply = co_await query_cut(ctx, w.cut, asked, depth);
     if (!reply) {
       w.fail = reply.error();

@@ -365,8 +365,23 @@ TEST_F(Iteration, ConcurrentResolutionsShareOneUpstreamQuery) {
   }
   while (results.size() < 10) net_.io.run_one();
   for (const auto& r : results) EXPECT_EQ(r.outcome, Outcome::answer);
+  // One query per level: the root and test. steps are shared by waiting for the first walk's
+  // referral, the last one by transport coalescing.
+  EXPECT_EQ(net_.total_queries(), 3u);
   EXPECT_EQ(example_->udp_queries(), 1u);
-  EXPECT_EQ(resolver().stats().transport.coalesced, 27u);  // 9 waiters at each of the 3 levels
+  EXPECT_EQ(resolver().stats().transport.coalesced, 9u);
+}
+
+TEST_F(Iteration, ConcurrentResolutionsOfDifferentNamesShareTheReferrals) {
+  world();
+  std::vector<Resolution> results;
+  for (int i = 0; i < 10; ++i) {
+    asio::co_spawn(net_.io, resolver().resolve(N("n" + std::to_string(i) + ".example.test."), RRType::A),
+                   [&](std::exception_ptr, Resolution r) { results.push_back(std::move(r)); });
+  }
+  while (results.size() < 10) net_.io.run_one();
+  for (const auto& r : results) EXPECT_EQ(r.outcome, Outcome::nxdomain);
+  EXPECT_EQ(net_.total_queries(), 2u + 10u);  // root and test. once, example.test. once per name
 }
 
 TEST_F(Iteration, MetaTypesAreRefused) {
