@@ -1,0 +1,150 @@
+// `check` (cli/check.cpp: probe + resolutions -> observations -> judge) against scripted servers, for the
+// faults no real server in the lab produces: a CNAME with other data beside it (NSD refuses such a zone)
+// and an answer that needs TCP from a server that refuses TCP. Binds 127.53.x.y:53, so it runs in a
+// network namespace like the resolver's unit tests.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "cli/check.hpp"
+#include "tests/resolver/harness.hpp"
+
+namespace dkimdoctor::cli {
+namespace {
+
+using testsupport::expand;
+using testsupport::make_reply;
+using testsupport::Net;
+using testsupport::Query;
+using testsupport::Reply;
+using testsupport::rr;
+using testsupport::serve_root_and_test;
+using testsupport::Zone;
+
+const std::string kToken = "t1aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+const std::string kVerification = "fmxqxT/icOYx4aA/bEUrDPMeax9/s3frblS+niixmqk=";
+
+std::string zone_text() {
+  std::string z =
+      "example.test. 3600 IN SOA ns1.example.test. h. 2026112600 3600 600 86400 60\n"
+      "example.test. 3600 IN NS ns1.example.test.\n"
+      "example.test. 3600 IN NS ns2.example.test.\n"
+      "ns1.example.test. 3600 IN A {h3}\n"
+      "ns2.example.test. 3600 IN A {h4}\n"
+      "_dmarc.example.test. 300 IN TXT \"v=DMARC1; p=none\"\n"
+      "_amazonses.example.test. 300 IN TXT \"" + kVerification + "\"\n";
+  // 40 more values: the RRset is larger than the 1232-octet EDNS size, so it needs TCP.
+  for (int i = 0; i < 40; ++i)
+    z += "_amazonses.example.test. 300 IN TXT \"" + std::string(40, static_cast<char>('a' + i % 26)) + "\"\n";
+  return z;
+}
+
+class CheckFaults : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    serve_root_and_test(net_,
+                        "example.test. 86400 IN NS ns1.example.test.\n"
+                        "example.test. 86400 IN NS ns2.example.test.\n"
+                        "ns1.example.test. 86400 IN A {h3}\n"
+                        "ns2.example.test. 86400 IN A {h4}\n");
+    zone_ = std::make_shared<Zone>("example.test.", expand(net_, zone_text()));
+  }
+
+  // Both servers answer from the zone, except that the DKIM name holds a CNAME and a TXT at once.
+  testsupport::Script with_cname_and_txt() {
+    auto zone = zone_;
+    return [zone](const Query& q) {
+      Reply r;
+      const auto dkim = *wire::Name::parse(kToken + "._domainkey.example.test.");
+      if (q.question.name == dkim) {
+        std::vector<wire::Record> answer;
+        if (q.question.type == wire::RRType::TXT)
+          answer.push_back(rr(kToken + "._domainkey.example.test. 300 IN TXT \"v=spf1 -all\""));
+        else
+          answer.push_back(rr(kToken + "._domainkey.example.test. 300 IN CNAME " + kToken + ".dkim.amazonses.com."));
+        r.message = make_reply(q, wire::Rcode::NoError, true, answer);
+      } else {
+        r.message = zone->answer(q);
+      }
+      return r;
+    };
+  }
+
+  CheckResult check(diagnose::Identity id) {
+    resolver::Resolver res(net_.io.get_executor(), net_.options({1}));
+    return net_.run(run_check(res, id));
+  }
+
+  static std::set<std::string> problems(const CheckResult& r) {
+    std::set<std::string> out;
+    for (const auto& f : r.judgement.findings)
+      if (f.severity == diagnose::Severity::error || f.severity == diagnose::Severity::warning)
+        out.insert(std::string(diagnose::to_string(f.code)));
+    return out;
+  }
+  static std::set<std::string> codes(const CheckResult& r) {
+    std::set<std::string> out;
+    for (const auto& f : r.judgement.findings) out.insert(std::string(diagnose::to_string(f.code)));
+    return out;
+  }
+
+  Net net_;
+  std::shared_ptr<Zone> zone_;
+};
+
+diagnose::Identity identity(bool with_dkim, bool with_token) {
+  diagnose::Identity id;
+  id.domain = *wire::Name::parse("example.test");
+  if (with_dkim) id.easy_dkim.push_back({kToken, ""});
+  if (with_token) id.verification_token = kVerification;
+  return id;
+}
+
+TEST_F(CheckFaults, CnameWithOtherData) {
+  net_.serve(3, with_cname_and_txt());
+  net_.serve(4, with_cname_and_txt());
+  const auto r = check(identity(true, false));
+  EXPECT_EQ(problems(r), (std::set<std::string>{"CNAME_WITH_OTHER_DATA"})) << to_json(r).dump(2);
+  EXPECT_EQ(exit_status_of(r), 1);
+}
+
+TEST_F(CheckFaults, LargeAnswerOverTcpIsInformation) {
+  net_.serve_zone(3, zone_);
+  net_.serve_zone(4, zone_);
+  const auto r = check(identity(false, true));
+  EXPECT_TRUE(problems(r).empty()) << to_json(r).dump(2);
+  EXPECT_TRUE(codes(r).count("TCP_REQUIRED")) << to_json(r).dump(2);
+  EXPECT_TRUE(codes(r).count("VERIFICATION_TOKEN_OK")) << to_json(r).dump(2);
+  EXPECT_EQ(exit_status_of(r), 0);
+}
+
+TEST_F(CheckFaults, ServerRefusingTcpFailsTheLargeAnswer) {
+  net_.serve_zone(3, zone_);
+  net_.serve_zone(4, zone_).refuse_tcp();
+  const auto r = check(identity(false, true));
+  EXPECT_EQ(problems(r), (std::set<std::string>{"TCP_FAILED"})) << to_json(r).dump(2);
+  const auto j = to_json(r);
+  bool names_server = false;
+  for (const auto& f : j["findings"])
+    if (f["code"] == "TCP_FAILED")
+      for (const auto& e : f["evidence"]) names_server = names_server || e.get<std::string>().find(net_.ip(4)) != std::string::npos;
+  EXPECT_TRUE(names_server) << j.dump(2);
+}
+
+TEST_F(CheckFaults, EveryServerSilentIsIncomplete) {
+  auto silent = [](const Query&) {
+    Reply r;
+    r.drop = true;
+    return r;
+  };
+  net_.serve(3, silent);
+  net_.serve(4, silent);
+  const auto r = check(identity(true, true));
+  EXPECT_EQ(r.judgement.verdict, diagnose::Verdict::incomplete) << to_json(r).dump(2);
+  EXPECT_EQ(exit_status_of(r), 3);
+  EXPECT_TRUE(codes(r).count("NS_UNREACHABLE"));
+  EXPECT_FALSE(codes(r).count("DKIM_RECORD_MISSING")) << "nothing can be called missing";
+}
+
+}  // namespace
+}  // namespace dkimdoctor::cli
