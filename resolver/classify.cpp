@@ -220,8 +220,9 @@ Classified classify(const ScrubbedReply& reply, const wire::Question& q, const N
     c.kind = Classification::answer;
     return c;
   }
-  if (reply.rcode == wire::Rcode::NXDomain) {
-    // NXDOMAIN after a chain is about the chain's last name (RFC 6604 §2.1).
+  if (reply.rcode == wire::Rcode::NXDomain && (c.chain_links == 0 || tail.is_subdomain_of(zone))) {
+    // NXDOMAIN after a chain is about the chain's last name (RFC 6604 §2.1), which this server can
+    // only speak for inside its zone; a chain leaving the zone is followed instead (as Unbound does).
     c.kind = Classification::nxdomain;
     return c;
   }
