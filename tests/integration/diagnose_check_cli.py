@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""`dkimdoctor check` end to end against the lab: the options every scenario needs are built from the
+manifest's identity, and the binary's exit status, --json object and human report agree with the scenario:
+  - exit status 0 for verdict ok, 1 for problems; --json has domain, verdict, findings (code, severity,
+    ses_error, message, fix, evidence) and servers; its error/warning codes are exactly the scenario's;
+  - the human report starts with the verdict line, has no colour when not on a terminal and with
+    NO_COLOR, and colour with --color=always;
+  - --ses-identity - (the `aws sesv2 get-email-identity` JSON on stdin) gives the same findings as --easy-dkim;
+  - usage errors are one line on stderr and exit status 2.
+Usage: diagnose_check_cli.py PATH/TO/dkimdoctor   (inside the lab namespace, DKIMDOCTOR_LAB set)"""
+import json
+import os
+import subprocess
+import sys
+
+BIN = sys.argv[1]
+LAB = os.environ.get("DKIMDOCTOR_LAB")
+if not LAB or not os.path.exists(os.path.join(LAB, "manifest.json")):
+    print("DKIMDOCTOR_LAB is not set or the lab is not up (tests/lab/lab up)")
+    sys.exit(1)
+COMMON = ["--root-hints", os.path.join(LAB, "root.hints"), "--allow-loopback"]
+with open(os.path.join(LAB, "manifest.json")) as f:
+    MANIFEST = json.load(f)
+
+failures = []
+passed = 0
+
+
+def expect(cond, what):
+    global passed
+    if cond:
+        passed += 1
+    else:
+        failures.append(what)
+        print("FAIL:", what)
+
+
+def args_for(identity):
+    a = [identity["domain"]]
+    tokens = [t + (":" + identity["region"] if identity["region"] else "") for t in identity["easy_dkim_tokens"]]
+    for extra in identity.get("additional_regions", []):
+        tokens += [t + ":" + extra["region"] for t in extra["easy_dkim_tokens"]]
+    if tokens:
+        a += ["--easy-dkim", ",".join(tokens)]
+    if identity["region"] and identity["mail_from"]:
+        a += ["--region", identity["region"]]  # the MAIL FROM feedback host's region
+    if identity["byodkim_selector"]:
+        a += ["--byodkim", identity["byodkim_selector"]]
+    if identity["byodkim_public_key_pem"]:
+        a += ["--public-key", identity["byodkim_public_key_pem"]]
+    if identity["verification_token"]:
+        a += ["--verification-token", identity["verification_token"]]
+    if identity["mail_from"]:
+        a += ["--mail-from", identity["mail_from"]]
+    if identity["email"]:
+        a += ["--email", identity["email"]]
+    return a
+
+
+def run(args, stdin=None, env=None):
+    return subprocess.run([BIN, "check"] + args, input=stdin, capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, **(env or {})))
+
+
+def problem_codes(j):
+    return sorted({f["code"] for f in j["findings"] if f["severity"] in ("error", "warning")})
+
+
+seen = set()
+for d in MANIFEST["domains"]:
+    if d["scenario"] in seen:
+        continue
+    seen.add(d["scenario"])
+    ident, exp = d["identity"], d["expect"]
+    name = f'{d["domain"]} ({d["scenario"]})'
+    args = args_for(ident)
+    r = run(args + COMMON + ["--json"])
+    want_status = 0 if exp["verdict"] == "ok" else 1
+    expect(r.returncode == want_status, f"{name}: exit status {r.returncode}, want {want_status}: {r.stderr.strip()}")
+    try:
+        j = json.loads(r.stdout)
+    except ValueError:
+        expect(False, f"{name}: --json output is not JSON: {r.stdout[:200]}")
+        continue
+    expect(set(j) >= {"domain", "verdict", "findings", "servers"}, f"{name}: JSON keys {sorted(j)}")
+    expect(j["domain"] == d["domain"], f"{name}: domain {j['domain']}")
+    expect(j["verdict"] == exp["verdict"], f"{name}: verdict {j['verdict']}, want {exp['verdict']}")
+    expect(problem_codes(j) == sorted(set(exp["codes"])), f"{name}: codes {problem_codes(j)}, want {exp['codes']}")
+    for f in j["findings"]:
+        ok = set(f) >= {"code", "severity", "ses_error", "message", "fix", "evidence"} and \
+            f["severity"] in ("error", "warning", "info", "ok") and \
+            (f["ses_error"] is None or f["ses_error"] in ("HOST_NOT_FOUND", "TYPE_NOT_FOUND", "INVALID_VALUE",
+                                                        "DNS_SERVER_ERROR"))
+        expect(ok, f"{name}: finding shape {f}")
+
+# The human report, colour rules, and the SES identity JSON, on one healthy and one broken domain.
+by_scenario = {d["scenario"]: d for d in MANIFEST["domains"]}
+ok_dom = by_scenario["easy-dkim-ok"]
+bad_dom = by_scenario["dkim-one-missing"]
+for d in (ok_dom, bad_dom):
+    r = run(args_for(d["identity"]) + COMMON)
+    first = r.stdout.splitlines()[0] if r.stdout else ""
+    if d is ok_dom:
+        expect(first.startswith("OK  No problems found for " + d["domain"]), f"verdict line: {first}")
+    else:
+        expect(first.startswith("FAIL  SES will not verify " + d["domain"] + ": 1 of 3 DKIM records is missing"),
+               f"verdict line: {first}")
+    expect("\x1b[" not in r.stdout, "no colour when stdout is not a terminal")
+    r = run(args_for(d["identity"]) + COMMON + ["--color=always"])
+    expect("\x1b[" in r.stdout, "--color=always colours")
+    r = run(args_for(d["identity"]) + COMMON + ["--color=auto"], env={"NO_COLOR": "1"})
+    expect("\x1b[" not in r.stdout, "NO_COLOR respected")
+
+ses_json = json.dumps({"IdentityType": "DOMAIN", "VerificationStatus": "PENDING",
+                       "DkimAttributes": {"SigningAttributesOrigin": "AWS_SES", "Status": "PENDING",
+                                          "Tokens": bad_dom["identity"]["easy_dkim_tokens"]}})
+r = run([bad_dom["domain"], "--ses-identity", "-", "--json"] + COMMON, stdin=ses_json)
+j = json.loads(r.stdout) if r.stdout.startswith("{") else {"findings": []}
+expect(r.returncode == 1 and "DKIM_RECORD_MISSING" in problem_codes(j), f"--ses-identity -: {r.returncode} {problem_codes(j)}")
+expect(any(f["code"] == "SES_IDENTITY_STATUS" for f in j["findings"]), "SES status reported as information")
+
+for bad in (["--easy-dkim", "a.b", ok_dom["domain"]], [], ["not a domain!"], [ok_dom["domain"], "--color=sometimes"],
+            [ok_dom["domain"], "--public-key", "/nonexistent.pem", "--byodkim", "s"],
+            [ok_dom["domain"], "--ses-identity", "-"]):
+    r = run(bad + COMMON, stdin="{broken")
+    expect(r.returncode == 2 and r.stdout == "" and len(r.stderr.strip().splitlines()) == 1,
+           f"usage error {bad}: status {r.returncode}, stderr {r.stderr!r}")
+
+print(f"{passed} passed, {len(failures)} failed")
+sys.exit(1 if failures else 0)
