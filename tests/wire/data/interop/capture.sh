@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Regenerates the interop fixtures: serves interop.test (signed, NSEC) and nsec3.test (signed, NSEC3)
-# with NSD inside a private network namespace (only 127.0.0.1 exists there), asks each question with
-# ldns's drill, and keeps per query the response octets (<name>.bin) and the text drill printed
-# (<name>.drill.txt). tests/wire/interop_test.cpp decodes the octets and compares with that text.
+# with NSD inside a private network namespace (only loopback exists there) and asks each question twice:
+#  - with ldns's drill: the response octets (<name>.bin, from drill -w) and the text drill printed
+#    (<name>.drill.txt);
+#  - with Knot's kdig through udp_tap.py, which saves the reply octets kdig received (<name>.kdig.bin)
+#    next to the text kdig printed (<name>.kdig.txt).
+# tests/wire/interop_test.cpp decodes the octets and compares with the text each tool printed.
 #   tests/wire/data/interop/capture.sh        (needs root for unshare; nsd, ldnsutils)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -10,6 +13,7 @@ if [ "${1:-}" != "--inside" ]; then
   exec unshare -n "$0" --inside
 fi
 ip link set lo up
+ip addr add 127.0.0.2/8 dev lo 2>/dev/null || true
 work=$(mktemp -d)
 trap 'kill $(cat "$work/nsd.pid" 2>/dev/null) 2>/dev/null || true; rm -rf "$work"' EXIT
 cd "$work"
@@ -47,6 +51,10 @@ zone:
 CONF
 nsd -c nsd.conf
 for _ in $(seq 50); do drill @127.0.0.1 interop.test SOA >/dev/null 2>&1 && break; sleep 0.1; done
+python3 "$here/udp_tap.py" "$work/tap.bin" &
+tap=$!
+trap 'kill $tap 2>/dev/null || true; kill $(cat "$work/nsd.pid" 2>/dev/null) 2>/dev/null || true; rm -rf "$work"' EXIT
+sleep 0.5
 
 # name  qname  qtype  [drill flags]
 while read -r name qname qtype flags; do
@@ -55,6 +63,11 @@ while read -r name qname qtype flags; do
   drill $flags -w "$work/$name.hex" @127.0.0.1 "$qname" "$qtype" | grep -v -E '^;; (Query time|SERVER|WHEN):' > "$here/$name.drill.txt"
   # drill -w writes a hex dump with ';' comments (column ruler, byte ranges): keep the hex octets.
   sed 's/;.*//' "$work/$name.hex" | tr -cd '0-9a-fA-F' | xxd -r -p > "$here/$name.bin"
+  kflags=()
+  [ "$flags" = "-D" ] && kflags=(+dnssec)
+  rm -f "$work/tap.bin"
+  kdig "${kflags[@]}" @127.0.0.2 "$qname" "$qtype" | grep -v -E '^;; (Time|From|Received) ' > "$here/$name.kdig.txt"
+  cp "$work/tap.bin" "$here/$name.kdig.bin"
 done <<'QUERIES'
 soa_dnssec          interop.test                   SOA        -D
 ns                  interop.test                   NS
