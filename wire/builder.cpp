@@ -97,12 +97,17 @@ WireResult<void> MessageBuilder::write_name(const Name& name, bool compress) {
   return {};
 }
 
+// Back to a record boundary, forgetting compression targets inside the removed bytes (a stale target
+// could later match bytes written over it and yield a pointer our own parser rejects).
+void MessageBuilder::rollback(std::size_t start) noexcept {
+  buf_.resize(start);
+  while (table_size_ > 0 && table_[table_size_ - 1].offset >= start) --table_size_;
+}
+
 WireResult<void> MessageBuilder::check_room(std::size_t start) {
   const std::size_t reserved = opt_rr_ ? opt_rr_->size() : 0;
   if (buf_.size() + reserved <= max_size_) return {};
-  // Roll back to the record boundary, forgetting compression targets inside the removed bytes.
-  buf_.resize(start);
-  while (table_size_ > 0 && table_[table_size_ - 1].offset >= start) --table_size_;
+  rollback(start);
   if (overflow_ == Overflow::Refuse) return fail(Errc::message_too_large, start);
   truncated_ = true;
   header_.tc = true;
@@ -157,13 +162,13 @@ WireResult<void> MessageBuilder::add_record(Section section, const Record& recor
     for (std::size_t i = 0; i < l->count; ++i) {
       auto e = layout::field_end(l->fields[i], rd, pos, rd.size(), false);
       if (!e) {  // Rdata objects are validated on construction; refuse rather than write garbage
-        buf_.resize(start);
+        rollback(start);
         return fail(Errc::bad_rdata, start);
       }
       if (l->fields[i] == layout::Field::CompName) {
         auto n = read_name(rd, pos, nullptr);
         if (!n) {
-          buf_.resize(start);
+          rollback(start);
           return fail(Errc::bad_rdata, start);
         }
         if (auto r = write_name(*n, true); !r) return r;

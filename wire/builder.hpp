@@ -63,6 +63,7 @@ class MessageBuilder {
  private:
   WireResult<void> write_name(const Name& name, bool compress);
   WireResult<void> check_room(std::size_t start);
+  void rollback(std::size_t start) noexcept;
   void remember(std::size_t offset, const Name& name, std::size_t label_index);
   bool find(const Name& name, std::size_t first_label, std::uint16_t* pointer) const;
 

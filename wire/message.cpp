@@ -28,6 +28,7 @@ inline void put16(std::uint8_t* p, std::uint16_t v) noexcept {
 
 Header Header::read(std::span<const std::uint8_t> b) noexcept {
   Header h;
+  if (b.size() < kHeaderSize) return h;  // documented precondition; a short span reads as all zero
   const std::uint8_t* p = b.data();
   h.id = get16(p + kOffId);
   const std::uint16_t f = get16(p + kOffFlags);

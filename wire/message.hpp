@@ -36,7 +36,7 @@ struct Header {
   std::uint8_t rcode = 0;  // low 4 bits only; see MessageView::rcode() for the extended value
   std::uint16_t qdcount = 0, ancount = 0, nscount = 0, arcount = 0;
 
-  // Precondition: bytes.size() >= kHeaderSize.
+  // Reads the first kHeaderSize octets (a shorter span gives an all-zero header).
   static Header read(std::span<const std::uint8_t> bytes) noexcept;
   void write(std::uint8_t* out) const noexcept;  // writes kHeaderSize bytes
   std::uint16_t flags() const noexcept;          // the 16-bit flags word

@@ -134,6 +134,25 @@ TEST(Builder, RefusesWhenFull) {
   EXPECT_FALSE(m->header().tc);
 }
 
+TEST(Builder, RefusedRecordLeavesNoCompressionTargets) {
+  // The refused record's owner was remembered while it was written; after the rollback a later
+  // record with the same owner must not point into the removed bytes.
+  MessageBuilder b(120, Overflow::Refuse);
+  ASSERT_TRUE(b.add_question(N("a.example"), RRType::A));
+  auto big = b.add_record(Section::Answer, R("somewhat-long-owner.example", RRType::TXT, "\"" + std::string(120, 'x') + "\""));
+  ASSERT_FALSE(big);
+  EXPECT_EQ(big.error().code, Errc::message_too_large);
+  ASSERT_TRUE(b.add_record(Section::Answer, R("pad.example", RRType::A, "192.0.2.9")));
+  ASSERT_TRUE(b.add_record(Section::Answer, R("somewhat-long-owner.example", RRType::A, "192.0.2.1")));
+  auto bytes = b.finish();
+  ASSERT_TRUE(bytes);
+  auto m = MessageView::parse(*bytes);
+  ASSERT_TRUE(m) << to_string(m.error());
+  auto it = m->answers().begin();
+  ++it;
+  EXPECT_EQ(it->owner().to_string(), "somewhat-long-owner.example.");
+}
+
 TEST(Builder, TruncatesAtRecordBoundaryWithTcAndKeepsOpt) {
   MessageBuilder b(200, Overflow::Truncate);
   b.set_qr(true);
