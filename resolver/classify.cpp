@@ -227,7 +227,11 @@ Classified classify(const ScrubbedReply& reply, const wire::Question& q, const N
     return c;
   }
   if (c.chain_links > 0) {
-    if (reply.header.aa && soa != nullptr && tail.is_subdomain_of(zone) && tail.is_subdomain_of(soa->owner)) {
+    // A chain whose last name still owns a CNAME here went round in a loop: not NODATA; the caller
+    // follows it to the name it has seen and reports the loop.
+    const bool loops = std::any_of(reply.answer.begin(), reply.answer.end(),
+                                   [&](const Record& r) { return r.type == RRType::CNAME && r.owner == tail; });
+    if (!loops && reply.header.aa && soa != nullptr && tail.is_subdomain_of(zone) && tail.is_subdomain_of(soa->owner)) {
       c.kind = Classification::nodata;  // the target exists in this zone, without the type
       return c;
     }

@@ -256,8 +256,10 @@ std::string summarise(const Classified& c) {
 
 asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, Cut& cut, const Question& asked,
                                                                    int depth) {
-  // Tries count per question; `dead` (lame, refused, unreachable) stays for the whole cut.
+  // Tries count per question; `dead` (lame, refused, unreachable) stays for the whole cut. The
+  // timeout backoff is per question too: an earlier step's losses say nothing about this cut.
   for (auto& s : cut.servers) s.tries = 0;
+  ctx.timeouts = 0;
   for (;;) {
     if (Clock::now() >= ctx.deadline) co_return Unexpected{Fail{Failure::resolution_timeout, cut.zone.to_string()}};
     int min_tries = INT_MAX;

@@ -193,6 +193,7 @@ struct FaultServer::State : std::enable_shared_from_this<FaultServer::State> {
       Query q;
       if (!parse(std::vector<std::uint8_t>(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n)), false, q)) continue;
       q.from_port = from.port();
+      q.from_address = from.address();
       ++udp_count;
       log.push_back(q);
       Reply r = script(q);
@@ -200,7 +201,22 @@ struct FaultServer::State : std::enable_shared_from_this<FaultServer::State> {
     }
   }
 
+  static asio::awaitable<void> send_from(std::shared_ptr<State> self, asio::ip::address from,
+                                         asio::ip::udp::endpoint to, const std::vector<std::uint8_t>& bytes) {
+    // Another address's port 53: a fresh socket (SO_REUSEADDR, the address may serve DNS too).
+    asio::ip::udp::socket spoof(self->io);
+    asio::error_code ec;
+    spoof.open(from.is_v4() ? asio::ip::udp::v4() : asio::ip::udp::v6(), ec);
+    if (!ec) spoof.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) spoof.bind(asio::ip::udp::endpoint(from, 53), ec);
+    if (!ec) co_await spoof.async_send_to(asio::buffer(bytes), to, as_tuple(use_awaitable));
+  }
+
   static asio::awaitable<void> send_udp(std::shared_ptr<State> self, asio::ip::udp::endpoint to, Reply r) {
+    for (const auto& d : r.before_other_port) co_await self->other.async_send_to(asio::buffer(d), to, as_tuple(use_awaitable));
+    if (r.spoof_address) {
+      for (const auto& d : r.before_other_address) co_await send_from(self, *r.spoof_address, to, d);
+    }
     for (const auto& d : r.before) co_await self->udp.async_send_to(asio::buffer(d), to, as_tuple(use_awaitable));
     if (r.drop) co_return;
     if (r.delay.count() > 0) {
@@ -219,6 +235,10 @@ struct FaultServer::State : std::enable_shared_from_this<FaultServer::State> {
       if (!ec) forger.bind(asio::ip::udp::endpoint(*f.address, 53), ec);
       if (ec) die("cannot bind a forger on " + f.address->to_string() + ":53 (" + ec.message() + ")");
       co_await forger.async_send_to(asio::buffer(f.bytes), to, as_tuple(use_awaitable));
+    }
+    if (r.from_address) {
+      co_await send_from(self, *r.from_address, to, r.message);
+      co_return;
     }
     auto& sock = r.from_other_port ? self->other : self->udp;
     co_await sock.async_send_to(asio::buffer(r.message), to, as_tuple(use_awaitable));

@@ -19,6 +19,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,7 @@ struct Query {
   bool tcp = false;
   asio::ip::address server;  // which of our servers got it
   std::uint16_t from_port = 0;  // the client's source port
+  asio::ip::address from_address;  // the client's source address
 };
 
 enum class TcpMode : std::uint8_t {
@@ -60,6 +62,10 @@ struct Reply {
   std::chrono::milliseconds delay{0};         // wait before sending `message`
   std::vector<std::vector<std::uint8_t>> before{};  // datagrams sent first from the same socket (spoofs)
   bool from_other_port = false;               // send `message` from another source port (UDP)
+  std::optional<asio::ip::address> from_address{};  // send `message` from another address, port 53 (UDP)
+  std::vector<std::vector<std::uint8_t>> before_other_port{};  // forgeries sent first from another port
+  std::vector<std::vector<std::uint8_t>> before_other_address{};  // ... from `spoof_address`:53
+  std::optional<asio::ip::address> spoof_address{};
   TcpMode tcp = TcpMode::normal;
   std::vector<Forged> forged{};                     // spoofs from another address or port, sent first
   std::vector<std::vector<std::uint8_t>> after{};   // datagrams sent after `message`, same socket
