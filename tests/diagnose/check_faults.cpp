@@ -146,5 +146,73 @@ TEST_F(CheckFaults, EveryServerSilentIsIncomplete) {
   EXPECT_FALSE(codes(r).count("DKIM_RECORD_MISSING")) << "nothing can be called missing";
 }
 
+// The conversion from the probe's results: a REFUSED reply is a reply (the server is lame), a timeout is
+// not (unreachable), an address the policy refused was never queried; serials and the SOA TTL carry over.
+TEST(CheckObservations, ProbeToDelegationAndServerAnswers) {
+  resolver::ZoneProbe p;
+  p.zone = *wire::Name::parse("example.test");
+  p.parent = *wire::Name::parse("test");
+  p.zone_found = true;
+  const auto ns1 = *wire::Name::parse("ns1.example.test"), ns2 = *wire::Name::parse("ns2.example.test"),
+             ns3 = *wire::Name::parse("ns3.example.test"), ns4 = *wire::Name::parse("ns4.example.test");
+  p.parent_ns = {ns1, ns2, ns3, ns4};
+  p.zone_ns = {ns1, ns2};
+  auto server = [](wire::Name n, const char* a, bool permitted) {
+    resolver::ProbedNameServer s;
+    s.name = n;
+    resolver::NsAddress addr;
+    addr.address = asio::ip::make_address(a);
+    addr.permitted = permitted;
+    s.addresses.push_back(addr);
+    return s;
+  };
+  p.servers = {server(ns1, "127.53.200.3", true), server(ns2, "127.53.200.4", true), server(ns3, "127.53.200.5", true),
+               server(ns4, "10.0.0.1", false)};
+  const wire::Question soa{p.zone, wire::RRType::SOA, wire::RRClass::IN};
+  const wire::Question txt{*wire::Name::parse("_amazonses.example.test"), wire::RRType::TXT, wire::RRClass::IN};
+  auto response = [&](wire::Name n, const char* a, wire::Question q) {
+    resolver::ServerResponse r;
+    r.ns_name = n;
+    r.address = asio::ip::make_address(a);
+    r.question = q;
+    return r;
+  };
+  auto good = response(ns1, "127.53.200.3", soa);
+  good.rcode = wire::Rcode::NoError;
+  good.aa = true;
+  good.answer.push_back(rr("example.test. 3600 IN SOA ns1.example.test. h. 7 3600 600 86400 60"));
+  auto refused = response(ns2, "127.53.200.4", soa);
+  refused.rcode = wire::Rcode::Refused;
+  refused.error = resolver::ProbeError::refused;
+  auto silent = response(ns3, "127.53.200.5", soa);
+  silent.error = resolver::ProbeError::timeout;
+  auto big = response(ns1, "127.53.200.3", txt);
+  big.rcode = wire::Rcode::NoError;
+  big.aa = true;
+  big.protocol = resolver::Protocol::tcp;
+  big.answer.push_back(rr("_amazonses.example.test. 300 IN TXT \"x\""));
+  p.responses = {good, refused, silent, big};
+
+  const auto d = delegation_from(p);
+  EXPECT_TRUE(d.complete);
+  ASSERT_EQ(d.servers.size(), 4u);
+  EXPECT_TRUE(d.servers[0].responded && d.servers[0].aa);
+  EXPECT_EQ(d.servers[0].serial, 7u);
+  EXPECT_TRUE(d.servers[1].responded);
+  EXPECT_EQ(d.servers[1].rcode, wire::Rcode::Refused);
+  EXPECT_FALSE(d.servers[2].responded);
+  EXPECT_EQ(d.servers[2].error, "timeout");
+  EXPECT_TRUE(d.servers[3].private_address);
+  EXPECT_EQ(d.soa_ttl, 3600u);
+  EXPECT_EQ(d.soa_minimum, 60u);
+
+  const auto l = lookup_from(p, diagnose::Lookup{txt.name, wire::RRType::TXT, diagnose::Scope::authoritative});
+  ASSERT_EQ(l.servers.size(), 2u);  // the refused address (never queried) and ns1's answer
+  EXPECT_FALSE(l.servers[0].queried);
+  EXPECT_TRUE(l.servers[1].truncated_udp);
+  EXPECT_EQ(l.servers[1].transport, diagnose::Transport::tcp);
+  EXPECT_EQ(l.servers[1].answer.size(), 1u);
+}
+
 }  // namespace
 }  // namespace dkimdoctor::cli
