@@ -135,8 +135,8 @@ std::vector<std::uint8_t> Transport::build_query(const ExchangeRequest& request,
 asio::awaitable<ExchangeResult> Transport::exchange(ExchangeRequest request) {
   std::string key = server_key(request.server);
   key += '|';
-  const auto lower_name = request.qname.lowercased().wire();
-  key.append(reinterpret_cast<const char*>(lower_name.data()), lower_name.size());
+  const wire::Name lower_name = request.qname.lowercased();  // the key's bytes must outlive this line
+  key.append(reinterpret_cast<const char*>(lower_name.wire().data()), lower_name.wire().size());
   key += '|' + std::to_string(static_cast<unsigned>(request.qtype)) + (request.rd ? "|rd" : "|");
 
   if (auto it = pending_.find(key); it != pending_.end()) {
