@@ -316,6 +316,36 @@ TEST_F(ResolverScenario, PrivateAddressDelegationIsRefusedAndReported) {
   }));
 }
 
+TEST_F(ResolverScenario, Ipv6ServerAnswersOverUdpAndTcp) {
+  // The lab's ns1.sixdns.net also listens on ::1: the same transport over IPv6.
+  RandomPool random;
+  Transport transport(io_.get_executor(), random);
+  ExchangeRequest req;
+  req.server = asio::ip::udp::endpoint(asio::ip::make_address("::1"), 53);
+  req.qname = *Name::parse("sixdns.net.");
+  req.qtype = RRType::NS;
+  req.timeout = std::chrono::milliseconds(2000);
+  auto x = run(io_, transport.exchange(req));
+  ASSERT_EQ(x.error, TransportError::none) << to_string(x.error) << " " << x.detail;
+  auto view = wire::MessageView::parse(x.reply);
+  ASSERT_TRUE(view.ok());
+  EXPECT_TRUE(view->header().aa);
+  EXPECT_EQ(view->rcode(), wire::Rcode::NoError);
+  // And in iteration: net. gives ::1 as glue for ns1.sixdns.net, so fresh resolvers (random order for
+  // unmeasured servers) must sometimes ask it, and get their answer from it.
+  const auto d = domain("ipv6-ok");
+  bool saw_v6 = false;
+  for (int i = 0; i < 30 && !saw_v6; ++i) {
+    resolver_ = std::make_unique<Resolver>(io_.get_executor(), lab_options(dir_));
+    auto r = resolve("_amazonses." + d, RRType::TXT);
+    ASSERT_EQ(r.outcome, Outcome::answer) << to_string(r.failure) << " " << r.failure_detail;
+    saw_v6 = any_step(r, [](const TraceStep& s) {
+      return s.kind == StepKind::query && s.address && s.address->is_v6() && s.error == TransportError::none;
+    });
+  }
+  EXPECT_TRUE(saw_v6) << "no resolution used the IPv6 server in 30 fresh tries";
+}
+
 TEST_F(ResolverScenario, ProbeAsksEveryServerAndSeesTheLameOne) {
   const auto d = domain("lame-server");
   auto p = probe(d, {wire::Question{*Name::parse("_amazonses." + d), RRType::TXT, wire::RRClass::IN}});
