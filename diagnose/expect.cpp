@@ -71,6 +71,17 @@ std::vector<ExpectedRecord> expectations(const Identity& identity) {
                                  "Custom MAIL FROM: receivers check SPF for the envelope sender domain.", "",
                                  identity.region});
   }
+  if (!identity.verification_token) {
+    if (auto name = under(d, "_amazonses")) {
+      out.push_back(ExpectedRecord{Purpose::token_present, *name, wire::RRType::TXT, "",
+                                   "Legacy domain verification (no token given: only reported).", "", ""});
+    }
+  }
+  if (!identity.email) {
+    out.push_back(ExpectedRecord{Purpose::domain_mx, d, wire::RRType::MX, "",
+                                 "Where mail to the domain goes (replies, bounces); not needed for verification.", "",
+                                 ""});
+  }
   if (auto name = under(d, "_dmarc")) {
     out.push_back(ExpectedRecord{Purpose::dmarc, *name, wire::RRType::TXT, "",
                                  "DMARC tells receivers what to do with mail that fails DKIM and SPF alignment.", "", ""});
@@ -114,7 +125,12 @@ std::vector<Lookup> plan(const std::vector<ExpectedRecord>& expected) {
         add(out, {e.name, wire::RRType::MX, Scope::authoritative});
         add(out, {e.name, wire::RRType::MX, Scope::iterative});
         break;
+      case Purpose::token_present:
+        add(out, {e.name, wire::RRType::TXT, Scope::authoritative});
+        add(out, {e.name, wire::RRType::TXT, Scope::iterative});
+        break;
       case Purpose::email_mx:
+      case Purpose::domain_mx:
         add(out, {e.name, wire::RRType::MX, Scope::iterative});
         break;
     }

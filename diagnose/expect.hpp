@@ -20,6 +20,8 @@ enum class Purpose : std::uint8_t {
   mail_from_spf,       // TXT v=spf1 include:amazonses.com ~all at the MAIL FROM domain
   dmarc,               // TXT v=DMARC1; ... at _dmarc.<domain>
   email_mx,            // MX at the email address's domain (any working exchange)
+  domain_mx,           // MX of a domain identity (context: where replies and bounces go), no expectation
+  token_present,       // TXT at _amazonses.<domain> when no token was given: report what is there
 };
 
 struct ExpectedRecord {

@@ -107,6 +107,8 @@ constexpr std::array kCatalog = {
     ROW(VERIFICATION_TOKEN_DOMAIN_APPENDED, error, kHost, "verification-token",
         "The provider appended the domain to the record name; enter only _amazonses, or the full name with "
         "a trailing dot."),
+    ROW(VERIFICATION_TOKEN_FOUND, info, kNone, "verification-token",
+        "Give the token SES shows (--verification-token) to have it compared exactly."),
     ROW(MAIL_FROM_OK, ok, kNone, "mail-from", ""),
     ROW(MAIL_FROM_MX, error, kNone, "mail-from",
         "Publish MX 10 feedback-smtp.<region>.amazonses.com at the MAIL FROM domain."),
@@ -129,6 +131,7 @@ constexpr std::array kCatalog = {
     ROW(EMAIL_A_FALLBACK, info, kNone, "email",
         "Mail is delivered to the domain's own address (RFC 5321 §5.1 implicit MX); publish an MX record to "
         "make that explicit."),
+    ROW(DOMAIN_MX, info, kNone, "email", ""),
     ROW(SES_IDENTITY_STATUS, info, kNone, "ses", ""),
 };
 #undef ROW

@@ -596,6 +596,8 @@ Judgement judge(const Identity& identity, const std::vector<ExpectedRecord>& exp
         case Purpose::mail_from_spf: break;  // judged with the MX
         case Purpose::dmarc: detail::judge_dmarc(ctx, e); break;
         case Purpose::email_mx: detail::judge_email(ctx, e); break;
+        case Purpose::domain_mx: detail::judge_domain_mx(ctx, e); break;
+        case Purpose::token_present: detail::judge_token_present(ctx, e); break;
       }
     }
     detail::judge_negative_ttl(ctx);

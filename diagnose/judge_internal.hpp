@@ -73,6 +73,8 @@ void judge_verification_token(Ctx& ctx, const ExpectedRecord& e);
 void judge_mail_from(Ctx& ctx, const ExpectedRecord& mx, const ExpectedRecord* spf);
 void judge_dmarc(Ctx& ctx, const ExpectedRecord& e);
 void judge_email(Ctx& ctx, const ExpectedRecord& e);
+void judge_domain_mx(Ctx& ctx, const ExpectedRecord& e);
+void judge_token_present(Ctx& ctx, const ExpectedRecord& e);
 
 // Looks for the record at the variant names (follow-ups). Returns true when it reported a finding.
 // `kind_codes` gives the code for underscore_stripped, domain_appended, domainkey_removed.

@@ -313,4 +313,37 @@ void judge_email(Ctx& ctx, const ExpectedRecord& e) {
   f.evidence = evidence;
 }
 
+void judge_token_present(Ctx& ctx, const ExpectedRecord& e) {
+  const Published tv = published(ctx, e.name, wire::RRType::TXT);
+  if (!tv.observed || tv.records.empty()) return;  // nothing to say: the legacy token is optional
+  std::vector<std::string> values;
+  for (const auto& r : tv.records) values.push_back("\"" + txt_value(r) + "\"");
+  auto& f = ctx.add(Code::VERIFICATION_TOKEN_FOUND, e.name,
+                    name_text(e.name) + " holds " + plural(values.size(), "legacy verification value", "legacy verification values") +
+                        " (" + join(values) + "); without the token SES gave, they cannot be compared.");
+  f.evidence = tv.evidence;
+}
+
+void judge_domain_mx(Ctx& ctx, const ExpectedRecord& e) {
+  const auto* mx = ctx.get(e.name, wire::RRType::MX, Scope::iterative);
+  if (!mx || !mx->iterative || !mx->iterative->complete) return;  // context only: never makes a check incomplete
+  const IterativeResult& r = *mx->iterative;
+  auto chain = cname_chain(r.answer, e.name);
+  std::vector<std::string> hosts;
+  bool null_mx = false;
+  for (const auto& rec : records_at(r.answer, chain.empty() ? e.name : chain.back(), wire::RRType::MX)) {
+    auto m = rec.rdata.as_mx();
+    if (!m) continue;
+    if (m->exchange.is_root()) null_mx = true;
+    else hosts.push_back(std::to_string(m->preference) + " " + name_text(m->exchange));
+  }
+  std::string msg;
+  if (null_mx) msg = name_text(e.name) + " publishes a null MX (RFC 7505): it receives no mail, so replies and bounces to its addresses are lost.";
+  else if (hosts.empty()) msg = name_text(e.name) + " has no MX record: mail to its addresses goes to its A/AAAA address, if any.";
+  else msg = name_text(e.name) + " receives mail at " + join(hosts) + ".";
+  auto& f = ctx.add(Code::DOMAIN_MX, e.name, msg);
+  f.fix.clear();
+  f.evidence.push_back(describe(r));
+}
+
 }  // namespace dkimdoctor::diagnose::detail

@@ -86,7 +86,7 @@ const std::vector<Case>& cases() {
          id.domain = N(kDomain);
          w.identity = id;
        },
-       {}, {"DELEGATION_OK", "DMARC_OK"}},
+       {}, {"DELEGATION_OK", "DMARC_OK", "VERIFICATION_TOKEN_FOUND", "DOMAIN_MX"}},
       {"healthy_regional_token",
        [](World& w) {
          const std::string t4 = "t4dddddddddddddddddddddddddddddd";
