@@ -7,6 +7,9 @@
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -360,7 +363,32 @@ std::size_t FaultServer::tcp_queries() const { return state_->tcp_count; }
 const std::vector<Query>& FaultServer::log() const { return state_->log; }
 void FaultServer::clear_log() { state_->log.clear(); }
 
-AddressBlock::AddressBlock() : block_(200 + static_cast<int>(::getpid() % 50)) {}
+namespace {
+
+// Reserves a block for this process: a UDP socket bound to 127.53.B.255:53 (a host no test uses),
+// held open until the process exits, so that concurrent test processes (ctest -j) never share a
+// block. The search starts at a PID-derived block to keep the common case to one bind().
+int reserve_block() {
+  for (int i = 0; i < 50; ++i) {
+    const int block = 200 + static_cast<int>((::getpid() + i) % 50);
+    const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) break;
+    sockaddr_in sa{};
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons(53);
+    sa.sin_addr.s_addr = htonl((127u << 24) | (53u << 16) | (static_cast<unsigned>(block) << 8) | 255u);
+    if (::bind(fd, reinterpret_cast<const sockaddr*>(&sa), sizeof sa) == 0) return block;  // fd stays open
+    ::close(fd);
+  }
+  die("no free 127.53.B.x block (or no permission to bind port 53): run as root in a network namespace");
+}
+
+}  // namespace
+
+AddressBlock::AddressBlock() {
+  static const int block = reserve_block();
+  block_ = block;
+}
 
 asio::ip::address AddressBlock::at(int host) const {
   return asio::ip::make_address("127.53." + std::to_string(block_) + "." + std::to_string(host));

@@ -121,8 +121,9 @@ class FaultServer {
   std::shared_ptr<State> state_;
 };
 
-// An address block for one test process: 127.53.B.1..254 with B in 200..249 chosen from the process
-// ID, so that tests running in parallel (ctest -j) in one namespace do not collide.
+// An address block for one test process: 127.53.B.1..254 with B in 200..249, reserved for the
+// process (a socket on 127.53.B.255:53 held open), so tests running in parallel (ctest -j) in one
+// namespace never collide.
 class AddressBlock {
  public:
   AddressBlock();
