@@ -1,0 +1,91 @@
+// Server selection: SRTT smoothing, preference for the fastest, exploration of unknown servers,
+// timeout penalties and their recovery, per-try timeouts within the limits.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "resolver/limits.hpp"
+#include "resolver/server_stats.hpp"
+
+namespace dkimdoctor::resolver {
+namespace {
+
+using namespace std::chrono_literals;
+
+const auto kA = asio::ip::make_address("192.0.2.1");
+const auto kB = asio::ip::make_address("192.0.2.2");
+const auto kC = asio::ip::make_address("2001:db8::3");
+
+std::map<std::size_t, int> choose(const ServerStats& s, const std::vector<asio::ip::address>& c, int n) {
+  RandomPool random;
+  std::map<std::size_t, int> picks;
+  for (int i = 0; i < n; ++i) ++picks[s.select(c, random)];
+  return picks;
+}
+
+TEST(ServerStats, SmoothsRtt) {
+  ServerStats s;
+  EXPECT_FALSE(s.known(kA));
+  s.record_rtt(kA, 10ms);
+  EXPECT_EQ(s.srtt_us(kA), 10000);
+  s.record_rtt(kA, 20ms);
+  EXPECT_EQ(s.srtt_us(kA), 13000);  // 0.7 * 10 + 0.3 * 20
+}
+
+TEST(ServerStats, PrefersTheFastestButStillExplores) {
+  ServerStats s;
+  s.record_rtt(kA, 10ms);
+  s.record_rtt(kB, 80ms);
+  auto picks = choose(s, {kA, kB}, 2000);
+  EXPECT_GT(picks[0], 1800);
+  EXPECT_GT(picks[1], 10);  // one in 20 goes to a random candidate: about 50 here
+}
+
+TEST(ServerStats, UnknownServersAreTriedBeforeSlowOnes) {
+  ServerStats s;
+  s.record_rtt(kA, 100ms);
+  auto picks = choose(s, {kA, kB, kC}, 1000);
+  EXPECT_LT(picks[0], 100);
+  EXPECT_GT(picks[1], 300);  // B and C (never measured) share the rest at random
+  EXPECT_GT(picks[2], 300);
+}
+
+TEST(ServerStats, TimeoutsPenaliseAndAnAnswerRecovers) {
+  ServerStats s;
+  s.record_rtt(kA, 5ms);
+  s.record_rtt(kB, 30ms);
+  s.record_timeout(kA);
+  EXPECT_GE(s.srtt_us(kA), 2 * kInitialTryTimeout.count() * 1000);
+  EXPECT_GT(choose(s, {kA, kB}, 1000)[1], 900);
+  for (int i = 0; i < 10; ++i) s.record_timeout(kA);
+  EXPECT_LE(s.srtt_us(kA), 5'000'000);  // capped
+  s.record_rtt(kA, 5ms);
+  EXPECT_EQ(s.srtt_us(kA), 5000);  // back to the truth at once
+}
+
+TEST(ServerStats, TryTimeoutStaysWithinLimits) {
+  ServerStats s;
+  EXPECT_EQ(s.try_timeout(kA, kInitialTryTimeout), kInitialTryTimeout);
+  s.record_rtt(kA, 300ms);
+  EXPECT_EQ(s.try_timeout(kA, kInitialTryTimeout), 950ms);  // 3 x SRTT + 50 ms
+  s.record_rtt(kB, 1500ms);
+  EXPECT_EQ(s.try_timeout(kB, kInitialTryTimeout), kMaxTryTimeout);
+  EXPECT_EQ(s.try_timeout(kC, 10s), kMaxTryTimeout);
+}
+
+TEST(RandomPool, UniformStaysInRangeAndCoversIt) {
+  RandomPool r;
+  std::map<std::uint32_t, int> seen;
+  for (int i = 0; i < 7000; ++i) {
+    const auto v = r.uniform(7);
+    ASSERT_LT(v, 7u);
+    ++seen[v];
+  }
+  EXPECT_EQ(seen.size(), 7u);
+  for (const auto& [v, n] : seen) EXPECT_GT(n, 700) << v;
+  EXPECT_EQ(r.uniform(1), 0u);
+  EXPECT_EQ(r.uniform(0), 0u);
+}
+
+}  // namespace
+}  // namespace dkimdoctor::resolver
