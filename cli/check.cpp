@@ -125,6 +125,36 @@ asio::awaitable<void> observe(resolver::Resolver& r, const wire::Name& domain, c
   }
 }
 
+// A TCP exchange that failed once may be a passing overload of the server (a busy NSD resets connections
+// beyond its TCP limit): ask those questions once more before calling it TCP_FAILED, and keep each server's
+// better answer.
+asio::awaitable<void> retry_tcp_failures(resolver::Resolver& r, CheckResult& out) {
+  std::vector<Lookup> again;
+  for (const auto& l : out.observations.lookups) {
+    if (l.lookup.scope != Scope::authoritative) continue;
+    for (const auto& a : l.servers) {
+      if (a.truncated_udp && !a.responded) {
+        again.push_back(l.lookup);
+        break;
+      }
+    }
+  }
+  if (again.empty()) co_return;
+  CheckResult second;
+  co_await observe(r, out.identity.domain, again, false, second);
+  out.queries += second.queries;
+  for (const auto& retried : second.observations.lookups) {
+    for (auto& l : out.observations.lookups) {
+      if (!(l.lookup == retried.lookup)) continue;
+      for (auto& a : l.servers) {
+        if (a.responded) continue;
+        for (const auto& b : retried.servers)
+          if (b.responded && b.ns_name == a.ns_name && b.address == a.address) a = b;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 diagnose::Delegation delegation_from(const resolver::ZoneProbe& p) {
@@ -237,6 +267,7 @@ asio::awaitable<CheckResult> run_check(resolver::Resolver& resolver, const diagn
   load_public_key(out.identity, out.notes);
   out.expected = diagnose::expectations(out.identity);
   co_await observe(resolver, out.identity.domain, diagnose::plan(out.expected), true, out);
+  co_await retry_tcp_failures(resolver, out);
   out.judgement = diagnose::judge(out.identity, out.expected, out.observations);
   for (int round = 0; round < kMaxFollowUpRounds && !out.judgement.follow_ups.empty(); ++round) {
     co_await observe(resolver, out.identity.domain, out.judgement.follow_ups, false, out);
