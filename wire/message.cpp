@@ -9,12 +9,7 @@ namespace dkimdoctor::wire {
 
 namespace {
 
-// Header field offsets (RFC 1035 §4.1.1).
-constexpr std::size_t kOffId = 0, kOffFlags = 2, kOffQd = 4, kOffAn = 6, kOffNs = 8, kOffAr = 10;
-// Bits of the flags word.
-constexpr std::uint16_t kQr = 0x8000, kAa = 0x0400, kTc = 0x0200, kRd = 0x0100, kRa = 0x0080, kZ = 0x0040,
-                        kAd = 0x0020, kCd = 0x0010;
-constexpr unsigned kOpcodeShift = 11;
+using namespace hdr;
 // Smallest question (root name + type + class) and smallest record (root owner + 10 octets).
 constexpr std::size_t kMinQuestion = 5, kMinRecord = 11;
 
@@ -25,29 +20,6 @@ inline void put16(std::uint8_t* p, std::uint16_t v) noexcept {
 }
 
 }  // namespace
-
-Header Header::read(std::span<const std::uint8_t> b) noexcept {
-  Header h;
-  if (b.size() < kHeaderSize) return h;  // documented precondition; a short span reads as all zero
-  const std::uint8_t* p = b.data();
-  h.id = get16(p + kOffId);
-  const std::uint16_t f = get16(p + kOffFlags);
-  h.qr = f & kQr;
-  h.opcode = static_cast<Opcode>((f >> kOpcodeShift) & 0xF);
-  h.aa = f & kAa;
-  h.tc = f & kTc;
-  h.rd = f & kRd;
-  h.ra = f & kRa;
-  h.z = f & kZ;
-  h.ad = f & kAd;
-  h.cd = f & kCd;
-  h.rcode = static_cast<std::uint8_t>(f & 0xF);
-  h.qdcount = get16(p + kOffQd);
-  h.ancount = get16(p + kOffAn);
-  h.nscount = get16(p + kOffNs);
-  h.arcount = get16(p + kOffAr);
-  return h;
-}
 
 std::uint16_t Header::flags() const noexcept {
   std::uint16_t f = static_cast<std::uint16_t>((static_cast<unsigned>(opcode) & 0xF) << kOpcodeShift);
@@ -63,12 +35,12 @@ std::uint16_t Header::flags() const noexcept {
 }
 
 void Header::write(std::uint8_t* out) const noexcept {
-  put16(out + kOffId, id);
-  put16(out + kOffFlags, flags());
-  put16(out + kOffQd, qdcount);
-  put16(out + kOffAn, ancount);
-  put16(out + kOffNs, nscount);
-  put16(out + kOffAr, arcount);
+  put16(out + kId, id);
+  put16(out + kFlags, flags());
+  put16(out + kQdcount, qdcount);
+  put16(out + kAncount, ancount);
+  put16(out + kNscount, nscount);
+  put16(out + kArcount, arcount);
 }
 
 WireResult<MessageView> MessageView::parse(std::span<const std::uint8_t> bytes) noexcept {
@@ -86,15 +58,18 @@ std::optional<Error> MessageView::validate(std::span<const std::uint8_t> bytes) 
   header_ = Header::read(bytes);
   const std::size_t size = bytes.size();
   const std::uint8_t* d = bytes.data();
+  // Counts straight from the octets (not read back from header_ just written: cheaper on the hot path).
+  const std::uint16_t qdcount = get16(d + kQdcount), ancount = get16(d + kAncount), nscount = get16(d + kNscount),
+                      arcount = get16(d + kArcount);
   // The counts are attacker-controlled: before reading anything else, reject counts whose minimal
   // encodings cannot fit in the bytes we have (each question >= 5 octets, each record >= 11).
   const std::size_t room = size - kHeaderSize;
-  const std::size_t need_q = std::size_t{header_.qdcount} * kMinQuestion;
-  const std::size_t need_an = need_q + std::size_t{header_.ancount} * kMinRecord;
-  const std::size_t need_ns = need_an + std::size_t{header_.nscount} * kMinRecord;
-  const std::size_t need_ar = need_ns + std::size_t{header_.arcount} * kMinRecord;
+  const std::size_t need_q = std::size_t{qdcount} * kMinQuestion;
+  const std::size_t need_an = need_q + std::size_t{ancount} * kMinRecord;
+  const std::size_t need_ns = need_an + std::size_t{nscount} * kMinRecord;
+  const std::size_t need_ar = need_ns + std::size_t{arcount} * kMinRecord;
   if (need_ar > room) {
-    const std::size_t off = need_q > room ? kOffQd : need_an > room ? kOffAn : need_ns > room ? kOffNs : kOffAr;
+    const std::size_t off = need_q > room ? kQdcount : need_an > room ? kAncount : need_ns > room ? kNscount : kArcount;
     return Error{Errc::count_too_large, off};
   }
 
@@ -102,13 +77,13 @@ std::optional<Error> MessageView::validate(std::span<const std::uint8_t> bytes) 
   section_offset_[0] = static_cast<std::uint16_t>(pos);
   Error err{};
   std::size_t name_len = 0, name_labels = 0;
-  for (unsigned i = 0; i < header_.qdcount; ++i) {
+  for (unsigned i = 0; i < qdcount; ++i) {
     pos = walk_name<false>(d, size, pos, nullptr, name_len, name_labels, err);
     if (!pos) return err;
     if (size - pos < 4) return Error{Errc::truncated, pos};
     pos += 4;
   }
-  const std::uint16_t counts[3] = {header_.ancount, header_.nscount, header_.arcount};
+  const std::uint16_t counts[3] = {ancount, nscount, arcount};
   for (unsigned s = 0; s < 3; ++s) {
     section_offset_[s + 1] = static_cast<std::uint16_t>(pos);
     for (unsigned i = 0; i < counts[s]; ++i) {

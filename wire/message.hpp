@@ -25,6 +25,14 @@ namespace dkimdoctor::wire {
 inline constexpr std::size_t kHeaderSize = 12;
 inline constexpr std::size_t kMaxMessageSize = 65535;
 
+// RFC 1035 §4.1.1 header layout: octet offsets, and the bits of the 16-bit flags word.
+namespace hdr {
+inline constexpr std::size_t kId = 0, kFlags = 2, kQdcount = 4, kAncount = 6, kNscount = 8, kArcount = 10;
+inline constexpr std::uint16_t kQr = 0x8000, kAa = 0x0400, kTc = 0x0200, kRd = 0x0100, kRa = 0x0080, kZ = 0x0040,
+                               kAd = 0x0020, kCd = 0x0010, kRcodeMask = 0x000F;
+inline constexpr unsigned kOpcodeShift = 11;
+}  // namespace hdr
+
 // The 12-byte header (RFC 1035 §4.1.1), read and written by named offsets, never bit-fields.
 struct Header {
   std::uint16_t id = 0;
@@ -37,7 +45,7 @@ struct Header {
   std::uint16_t qdcount = 0, ancount = 0, nscount = 0, arcount = 0;
 
   // Reads the first kHeaderSize octets (a shorter span gives an all-zero header).
-  static Header read(std::span<const std::uint8_t> bytes) noexcept;
+  static Header read(std::span<const std::uint8_t> bytes) noexcept;  // inline, below
   void write(std::uint8_t* out) const noexcept;  // writes kHeaderSize bytes
   std::uint16_t flags() const noexcept;          // the 16-bit flags word
   bool operator==(const Header&) const = default;
@@ -97,6 +105,30 @@ inline std::size_t skip_valid_name(const std::uint8_t* d, std::size_t pos) noexc
   }
 }
 }  // namespace detail
+
+// Inline: parse() runs it for every message, and an out-of-line copy-out costs more than the reads.
+inline Header Header::read(std::span<const std::uint8_t> b) noexcept {
+  Header h;
+  if (b.size() < kHeaderSize) return h;
+  const std::uint8_t* p = b.data();
+  h.id = detail::get16(p + hdr::kId);
+  const std::uint16_t f = detail::get16(p + hdr::kFlags);
+  h.qr = f & hdr::kQr;
+  h.opcode = static_cast<Opcode>((f >> hdr::kOpcodeShift) & 0xF);
+  h.aa = f & hdr::kAa;
+  h.tc = f & hdr::kTc;
+  h.rd = f & hdr::kRd;
+  h.ra = f & hdr::kRa;
+  h.z = f & hdr::kZ;
+  h.ad = f & hdr::kAd;
+  h.cd = f & hdr::kCd;
+  h.rcode = static_cast<std::uint8_t>(f & hdr::kRcodeMask);
+  h.qdcount = detail::get16(p + hdr::kQdcount);
+  h.ancount = detail::get16(p + hdr::kAncount);
+  h.nscount = detail::get16(p + hdr::kNscount);
+  h.arcount = detail::get16(p + hdr::kArcount);
+  return h;
+}
 
 // Views hold 16-bit offsets: a DNS message is at most 65535 octets (parse() enforces it), and small
 // views are cheap to copy around in loops.
