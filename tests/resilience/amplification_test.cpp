@@ -314,5 +314,30 @@ TEST_F(AmplificationAndLoops, DependencyChainDeeperThanTheLimit) {
   expect_bounded(r);
 }
 
+TEST_F(AmplificationAndLoops, NxnsFanOutWithQnameMinimisation) {
+  // Minimised lookups of the NS names ask more questions each: the budget must still hold.
+  std::string body;
+  for (int i = 0; i < 100; ++i) body += "victim.test. 86400 IN NS a.b.c.ns.nx" + std::to_string(i) + ".test.\n";
+  world(body);
+  auto o = net_.options({1});
+  o.qname_minimisation = true;
+  fresh(o);
+  auto r = resolve("a.b.c.www.victim.test.");
+  EXPECT_EQ(r.outcome, Outcome::failed);
+  EXPECT_TRUE(r.failure == Failure::max_failed_glueless || r.failure == Failure::max_queries) << why(r);
+  expect_bounded(r);
+}
+
+TEST_F(AmplificationAndLoops, CyclicNsDependencyWithQnameMinimisation) {
+  world("a.test. 86400 IN NS ns.b.test.\nb.test. 86400 IN NS ns.a.test.\n");
+  auto o = net_.options({1});
+  o.qname_minimisation = true;
+  fresh(o);
+  auto r = resolve("x.y.www.a.test.");
+  EXPECT_EQ(r.outcome, Outcome::failed);
+  EXPECT_EQ(r.failure, Failure::dependency_cycle) << why(r);
+  expect_bounded(r);
+}
+
 }  // namespace
 }  // namespace dkimdoctor::resilience

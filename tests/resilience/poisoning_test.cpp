@@ -241,5 +241,41 @@ TEST_F(Poisoning, InZoneGlueForAnotherZonesDelegation) {
   EXPECT_EQ(evil.udp_queries(), 0u);
 }
 
+// The same attempts with QNAME minimisation on (RFC 9156): the questions asked differ, the scrubbing
+// and caching rules must not.
+TEST_F(Poisoning, OutOfBailiwickAnswerRecordsWithQnameMinimisation) {
+  poison([](const Query& q, auto& an, auto&, auto& ad, bool&, wire::Rcode&) {
+    an.push_back(rr("www.other.test. 300 IN A 6.6.6.6"));
+    ad.push_back(rr("ns1.bank.test. 300 IN A 6.6.6.8"));
+    (void)q;
+  });
+  auto o = net_.options({1});
+  o.qname_minimisation = true;
+  fresh(o);
+  auto r = resolve("www.example.test.");
+  ASSERT_EQ(r.outcome, Outcome::answer) << why(r);
+  EXPECT_EQ(rdata(r), "192.0.2.80");
+  expect_clean_cache();
+  expect_real_servers_asked();
+}
+
+TEST_F(Poisoning, NxdomainThroughACnameLeavingTheZoneWithQnameMinimisation) {
+  world("evil.test. 86400 IN NS ns.evil.test.\nns.evil.test. 86400 IN A {h66}\n");
+  net_.serve(66, [](const Query& q) {
+    return Reply{.message = make_reply(q, wire::Rcode::NXDomain, true,
+                                       {rr(q.question.name.to_string() + " 300 IN CNAME www.bank.test.")},
+                                       {rr("evil.test. 3600 IN SOA ns.evil.test. h.evil.test. 1 3600 600 86400 3600")})};
+  });
+  auto o = net_.options({1});
+  o.qname_minimisation = true;
+  fresh(o);
+  auto x = resolve("a.b.x.evil.test.");
+  EXPECT_FALSE(resolver().cache().negative(N("www.bank.test."), RRType::A).has_value()) << why(x);
+  EXPECT_FALSE(resolver().cache().negative(N("bank.test."), RRType::A).has_value());
+  auto b = resolve("www.bank.test.");
+  ASSERT_EQ(b.outcome, Outcome::answer) << why(b);
+  EXPECT_EQ(rdata(b), "192.0.2.100");
+}
+
 }  // namespace
 }  // namespace dkimdoctor::resilience
