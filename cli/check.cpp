@@ -18,6 +18,7 @@
 #include "cli/common.hpp"
 #include "cli/report.hpp"
 #include "diagnose/dkim_key.hpp"
+#include "resolver/gather.hpp"
 
 namespace dkimdoctor::cli {
 namespace {
@@ -31,27 +32,6 @@ using diagnose::Scope;
 constexpr int kMaxFollowUpRounds = 3;
 // Questions per authority probe (the resolver asks at most 16 besides the zone's SOA and NS).
 constexpr std::size_t kProbeQuestions = 16;
-
-// Runs every task concurrently on `ex`; results in order. A task that throws yields a default result.
-template <class T>
-asio::awaitable<std::vector<T>> gather(asio::any_io_executor ex, std::vector<asio::awaitable<T>> tasks) {
-  struct State {
-    State(asio::any_io_executor e, std::size_t n)
-        : results(n), remaining(n), done(e, asio::steady_timer::time_point::max()) {}
-    std::vector<T> results;
-    std::size_t remaining;
-    asio::steady_timer done;
-  };
-  auto st = std::make_shared<State>(ex, tasks.size());
-  for (std::size_t i = 0; i < tasks.size(); ++i) {
-    asio::co_spawn(ex, std::move(tasks[i]), [st, i](std::exception_ptr e, T value) {
-      if (!e) st->results[i] = std::move(value);
-      if (--st->remaining == 0) st->done.cancel();
-    });
-  }
-  if (st->remaining > 0) co_await st->done.async_wait(asio::experimental::as_tuple(asio::use_awaitable));
-  co_return std::move(st->results);
-}
 
 std::string address_text(const asio::ip::address& a) { return a.to_string(); }
 
@@ -111,7 +91,7 @@ asio::awaitable<void> observe(resolver::Resolver& r, const wire::Name& domain, c
   if (chunks.empty() && with_delegation) chunks.emplace_back();
   std::vector<resolver::ZoneProbe> probed(chunks.size());
   for (std::size_t i = 0; i < chunks.size(); ++i) tasks.push_back(probe_into(r, domain, chunks[i], probed[i]));
-  const std::vector<resolver::Resolution> resolved = co_await gather(ex, std::move(tasks));
+  const std::vector<resolver::Resolution> resolved = co_await resolver::gather(ex, std::move(tasks));
   for (std::size_t i = 0; i < iterative.size(); ++i) {
     out.queries += resolved[i].queries;
     out.observations.lookups.push_back(lookup_from(resolved[i], iterative[i]));

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "resolver/gather.hpp"
 #include "resolver/engine.hpp"
 #include "resolver/limits.hpp"
 #include "resolver/resolver.hpp"
@@ -40,27 +41,6 @@ namespace {
 constexpr std::size_t kMaxProbeQuestions = 16;
 constexpr std::chrono::milliseconds kProbeTimeouts[] = {std::chrono::milliseconds(1000),
                                                         std::chrono::milliseconds(2000)};
-
-// Runs every task concurrently on `ex` and returns their results in order. A task that throws (a
-// bug) yields a default-constructed result rather than taking the others down.
-template <class T>
-asio::awaitable<std::vector<T>> gather(asio::any_io_executor ex, std::vector<asio::awaitable<T>> tasks) {
-  struct State {
-    State(asio::any_io_executor e, std::size_t n) : results(n), remaining(n), done(e, Clock::time_point::max()) {}
-    std::vector<T> results;
-    std::size_t remaining;
-    asio::steady_timer done;
-  };
-  auto st = std::make_shared<State>(ex, tasks.size());
-  for (std::size_t i = 0; i < tasks.size(); ++i) {
-    asio::co_spawn(ex, std::move(tasks[i]), [st, i](std::exception_ptr e, T value) {
-      if (!e) st->results[i] = std::move(value);
-      if (--st->remaining == 0) st->done.cancel();
-    });
-  }
-  if (st->remaining > 0) co_await st->done.async_wait(as_tuple(use_awaitable));
-  co_return std::move(st->results);
-}
 
 struct Asked {
   ServerResponse response;
