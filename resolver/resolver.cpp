@@ -323,6 +323,7 @@ asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, 
     req.rd = false;
     req.timeout = timeout;
     req.use_0x20 = options.use_0x20;
+    req.max_queries = kMaxQueriesPerResolution - ctx.queries;
     const ExchangeResult x = co_await transport.exchange(req);
     ctx.queries += x.queries_sent;
     stats.queries_sent += static_cast<std::uint64_t>(x.queries_sent);
@@ -343,6 +344,12 @@ asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, 
     if (x.tc_seen) step.note = "TC=1, retried over TCP; ";
     if (x.edns_fallback) step.note += "FORMERR/NOTIMP to EDNS, retried without; ";
 
+    if (x.error == TransportError::budget) {
+      // A fallback inside the exchange (0x20, EDNS, TC->TCP) would have gone over the budget.
+      step.note += x.detail;
+      trace(ctx, std::move(step));
+      co_return Unexpected{Fail{Failure::max_queries, "at " + cut.zone.to_string() + " (" + x.detail + ")"}};
+    }
     if (x.error != TransportError::none) {
       if (x.error == TransportError::timeout) {
         servers.record_timeout(server.address);

@@ -35,6 +35,7 @@ const char* to_string(TransportError e) {
     case TransportError::tcp_reset: return "tcp connection reset";
     case TransportError::tcp_timeout: return "tcp timeout";
     case TransportError::case_mismatch: return "0x20 case mismatch";
+    case TransportError::budget: return "query budget exhausted";
   }
   return "unknown";
 }
@@ -139,9 +140,12 @@ asio::awaitable<ExchangeResult> Transport::exchange(ExchangeRequest request) {
   key.append(reinterpret_cast<const char*>(lower_name.wire().data()), lower_name.wire().size());
   key += '|' + std::to_string(static_cast<unsigned>(request.qtype)) + (request.rd ? "|rd" : "|");
 
-  if (auto it = pending_.find(key); it != pending_.end()) {
-    std::shared_ptr<Pending> pending = it->second;
+  // A waiter whose owner ran out of *its* budget asks for itself (with its own budget): at most once
+  // per owner, and every owner sends at least one query or ends at once.
+  while (pending_.count(key) != 0) {
+    std::shared_ptr<Pending> pending = pending_.find(key)->second;
     co_await pending->done.async_wait(as_tuple(use_awaitable));
+    if (pending->result.error == TransportError::budget) continue;
     ++stats_.coalesced;
     ExchangeResult r = pending->result;
     r.coalesced = true;
@@ -173,14 +177,38 @@ asio::awaitable<ExchangeResult> Transport::exchange_uncoalesced(const ExchangeRe
   bool use_0x20 = request.use_0x20 && no_0x20_.count(key) == 0;
   int sent = 0;
   int mismatched = 0;
+  // Every query sent (the first, the 0x20 and EDNS fallbacks, the TCP retry) is checked against the
+  // caller's allowance first: one exchange can never overshoot the per-resolution budget.
+  auto out_of_budget = [&](ExchangeResult& r, const char* what) {
+    if (sent < request.max_queries) return false;
+    r = ExchangeResult{};
+    r.error = TransportError::budget;
+    r.detail = std::string("no query left for ") + what;
+    return true;
+  };
+  auto finish = [&](ExchangeResult& r) {
+    r.queries_sent = sent;
+    r.mismatched = mismatched;
+    if (r.error == TransportError::timeout) ++stats_.timeouts;
+    stats_.mismatched += static_cast<std::uint64_t>(mismatched);
+  };
 
-  ExchangeResult r = co_await udp_try(request, edns, use_0x20);
+  ExchangeResult r;
+  if (out_of_budget(r, "the query")) {
+    finish(r);
+    co_return r;
+  }
+  r = co_await udp_try(request, edns, use_0x20);
   sent += r.queries_sent;
   mismatched += r.mismatched;
 
   if (r.error == TransportError::case_mismatch && use_0x20) {
     // RFC 5452 §9.3 fallback: the server answers but does not preserve case. Ask once more without
     // 0x20; the ID, port and question checks still hold.
+    if (out_of_budget(r, "the plain-case retry")) {
+      finish(r);
+      co_return r;
+    }
     if (no_0x20_.size() >= kMaxRemembered) no_0x20_.clear();
     no_0x20_.insert(key);
     ++stats_.case_fallbacks;
@@ -198,6 +226,10 @@ asio::awaitable<ExchangeResult> Transport::exchange_uncoalesced(const ExchangeRe
       if (!view || !view->opt_record()) {
         if (no_edns_.size() >= kMaxRemembered) no_edns_.clear();
         no_edns_.insert(key);
+        if (out_of_budget(r, "the retry without EDNS")) {
+          finish(r);
+          co_return r;
+        }
         ++stats_.edns_fallbacks;
         edns = false;
         r = co_await udp_try(request, false, use_0x20);
@@ -210,17 +242,20 @@ asio::awaitable<ExchangeResult> Transport::exchange_uncoalesced(const ExchangeRe
 
   if (r.error == TransportError::none && (r.reply[2] & 0x02) != 0) {
     // TC=1: the answer did not fit; RFC 7766 §5 says retry over TCP. The truncated reply is discarded.
-    ++stats_.tc_fallbacks;
     const bool fell_back = r.edns_fallback;
+    if (out_of_budget(r, "the TCP retry after TC=1")) {
+      r.tc_seen = true;
+      r.edns_fallback = fell_back;
+      finish(r);
+      co_return r;
+    }
+    ++stats_.tc_fallbacks;
     r = co_await tcp_try(request, edns);
     sent += r.queries_sent;
     r.tc_seen = true;
     r.edns_fallback = fell_back;
   }
-  r.queries_sent = sent;
-  r.mismatched = mismatched;
-  if (r.error == TransportError::timeout) ++stats_.timeouts;
-  stats_.mismatched += static_cast<std::uint64_t>(mismatched);
+  finish(r);
   co_return r;
 }
 

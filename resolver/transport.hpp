@@ -51,6 +51,7 @@ enum class TransportError : std::uint8_t {
   tcp_reset,       // TCP connection reset or closed mid-message
   tcp_timeout,     // TCP connect or stream stalled
   case_mismatch,   // only replies with wrong 0x20 case arrived, even after the fallback
+  budget,          // the next query (a fallback or retry) would exceed ExchangeRequest::max_queries
 };
 const char* to_string(TransportError e);
 
@@ -61,6 +62,9 @@ struct ExchangeRequest {
   bool rd = false;
   std::chrono::milliseconds timeout{400};  // per UDP try
   bool use_0x20 = true;
+  // Queries this exchange may send (the caller's remaining per-resolution budget). Checked before
+  // every datagram/TCP query, fallbacks and TC->TCP included; 0 sends nothing.
+  int max_queries = 4;
 };
 
 struct ExchangeResult {

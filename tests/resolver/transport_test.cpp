@@ -29,8 +29,9 @@ class TransportTest : public ::testing::Test {
  protected:
   TransportTest() : transport_(net_.io.get_executor(), random_) {}
 
-  ExchangeResult exchange(std::chrono::milliseconds timeout = 300ms, RRType type = RRType::A) {
+  ExchangeResult exchange(std::chrono::milliseconds timeout = 300ms, RRType type = RRType::A, int max_queries = 4) {
     ExchangeRequest req;
+    req.max_queries = max_queries;
     req.server = asio::ip::udp::endpoint(net_.addr(1), 53);
     req.qname = *Name::parse(kName);
     req.qtype = type;
@@ -210,6 +211,34 @@ TEST_F(TransportTest, TruncatedGoesToTcp) {
   EXPECT_EQ(answer_of(x), "192.0.2.1");
   EXPECT_EQ(s.tcp_queries(), 1u);
   EXPECT_EQ(x.queries_sent, 2);
+}
+
+TEST_F(TransportTest, FallbacksStayWithinTheQueryAllowance) {
+  // TC=1 by UDP: the TCP retry is a second query. With an allowance of one it is not sent, and the
+  // exchange ends with the budget error instead.
+  auto& s = net_.serve(1, [](const Query& q) {
+    return Reply{.message = q.tcp ? good(q) : make_reply(q, wire::Rcode::NoError, true, {}, {}, {}, true)};
+  });
+  auto x = exchange(300ms, RRType::A, 1);
+  EXPECT_EQ(x.error, TransportError::budget);
+  EXPECT_EQ(x.queries_sent, 1);
+  EXPECT_EQ(s.tcp_queries(), 0u);
+  // Nothing at all with no allowance left.
+  auto none = exchange(300ms, RRType::A, 0);
+  EXPECT_EQ(none.error, TransportError::budget);
+  EXPECT_EQ(none.queries_sent, 0);
+  EXPECT_EQ(s.udp_queries(), 1u);
+}
+
+TEST_F(TransportTest, PlainCaseRetryStaysWithinTheQueryAllowance) {
+  auto& c = net_.serve(1, [](const Query& q) {
+    Query lower = q;
+    lower.question.name = q.question.name.lowercased();
+    return Reply{.message = good(lower)};
+  });
+  auto y = exchange(300ms, RRType::A, 1);
+  EXPECT_EQ(y.error, TransportError::budget);
+  EXPECT_EQ(c.udp_queries(), 1u);
 }
 
 struct TcpFaultCase {
