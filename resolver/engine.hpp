@@ -28,7 +28,6 @@ struct Context {
   Clock::time_point deadline = start + kMaxResolutionTime;
   int queries = 0;
   int failed_glueless = 0;
-  int timeouts = 0;                       // timeouts in the current step: drives the per-try backoff
   std::vector<wire::Question> stack;      // questions being resolved, outermost first (cycle check)
   bool tracing = true;
   std::vector<TraceStep> trace;

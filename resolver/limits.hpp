@@ -26,11 +26,22 @@ inline constexpr std::size_t kMaxNsPerDelegation = 13;
 inline constexpr std::size_t kMaxAddressesPerNs = 8;
 // Referrals followed within one resolution step before we call it a loop.
 inline constexpr int kMaxReferrals = 30;
-// Times one address is tried at one zone cut within a resolution.
-inline constexpr int kMaxTriesPerAddress = 2;
+// Tries of one question at one zone cut, alternating among the cut's addresses (fewest tries
+// first): each address gets ceil(kTriesPerZoneCut / live addresses) tries, at least
+// kMinTriesPerAddress and at most kMaxTriesPerAddress. Unbound's outbound-msg-retry is 5 per server;
+// 10 per cut makes a 2-server zone survive 30% loss (0.3^10 ~ 6e-6 per step). The query budget and
+// the resolution deadline bound the total whatever the cut looks like.
+inline constexpr int kTriesPerZoneCut = 10;
+inline constexpr int kMinTriesPerAddress = 2;
+inline constexpr int kMaxTriesPerAddress = 5;
 
-// Per-try timeout: starts near 400 ms and doubles on each timeout within a resolution, up to 2 s.
-inline constexpr std::chrono::milliseconds kInitialTryTimeout = 400ms;
+// Per-try timeout (retransmission timeout, RTO), per server address, as Unbound's infra cache and
+// RFC 6298 compute it: srtt + 4 * rttvar from measured RTTs, at least kMinTryTimeout (Unbound
+// RTT_MIN_TIMEOUT 50 ms) and at most kMaxTryTimeout; a server never measured starts at
+// kUnknownServerTimeout (Unbound UNKNOWN_SERVER_NICENESS 376 ms); each timeout doubles the server's
+// RTO up to kMaxTryTimeout (RFC 6298 §5.5 back-off; Unbound's ceiling is higher, ours is 2 s).
+inline constexpr std::chrono::milliseconds kUnknownServerTimeout = 376ms;
+inline constexpr std::chrono::milliseconds kMinTryTimeout = 50ms;
 inline constexpr std::chrono::milliseconds kMaxTryTimeout = 2000ms;
 // The whole resolution, sub-resolutions included.
 inline constexpr std::chrono::milliseconds kMaxResolutionTime = 10000ms;

@@ -259,12 +259,18 @@ asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, 
   // Tries count per question; `dead` (lame, refused, unreachable) stays for the whole cut. The
   // timeout backoff is per question too: an earlier step's losses say nothing about this cut.
   for (auto& s : cut.servers) s.tries = 0;
-  ctx.timeouts = 0;
   for (;;) {
     if (Clock::now() >= ctx.deadline) co_return Unexpected{Fail{Failure::resolution_timeout, cut.zone.to_string()}};
+    // Tries per address: kTriesPerZoneCut spread over the live addresses (a zone with few servers
+    // gets more tries each, so loss is survivable), within [kMinTriesPerAddress, kMaxTriesPerAddress].
+    int live = 0;
+    for (const auto& s : cut.servers) live += s.dead ? 0 : 1;
+    const int per_address = live == 0 ? kMinTriesPerAddress
+                                      : std::clamp((kTriesPerZoneCut + live - 1) / live, kMinTriesPerAddress,
+                                                   kMaxTriesPerAddress);
     int min_tries = INT_MAX;
     for (const auto& s : cut.servers) {
-      if (!s.dead && s.tries < kMaxTriesPerAddress) min_tries = std::min(min_tries, s.tries);
+      if (!s.dead && s.tries < per_address) min_tries = std::min(min_tries, s.tries);
     }
     // Look up a glueless NS name when nothing is left to ask, or before asking a server a second
     // time: a fresh server is a better retry than the same one (and lookups are lazy, so a
@@ -310,9 +316,7 @@ asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, 
     }
     CutServer& server = cut.servers[index[servers.select(candidates, random)]];
     ++server.tries;
-    const auto backoff = std::min<std::chrono::milliseconds>(kInitialTryTimeout * (1 << std::min(ctx.timeouts, 3)),
-                                                             kMaxTryTimeout);
-    auto timeout = servers.try_timeout(server.address, backoff);
+    auto timeout = servers.try_timeout(server.address);
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(ctx.deadline - Clock::now());
     timeout = std::max(std::min(timeout, left), std::chrono::milliseconds(1));
 
@@ -352,8 +356,7 @@ asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, 
     }
     if (x.error != TransportError::none) {
       if (x.error == TransportError::timeout) {
-        servers.record_timeout(server.address);
-        ++ctx.timeouts;
+        if (!x.coalesced) servers.record_timeout(server.address);  // one loss, one back-off
       } else {
         servers.record_failure(server.address);
         server.dead = true;

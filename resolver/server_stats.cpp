@@ -1,6 +1,7 @@
 #include "resolver/server_stats.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <functional>
 #include <string_view>
 
@@ -20,23 +21,39 @@ void ServerStats::trim() {
   if (entries_.size() >= kMaxEntries) entries_.clear();
 }
 
+namespace {
+
+std::int64_t clamp_rto(std::int64_t us) {
+  return std::clamp<std::int64_t>(us, kMinTryTimeout.count() * 1000, kMaxTryTimeout.count() * 1000);
+}
+
+}  // namespace
+
 void ServerStats::record_rtt(const asio::ip::address& address, std::chrono::microseconds rtt) {
   trim();
   Entry& e = entries_[address];
   const std::int64_t sample = std::max<std::int64_t>(rtt.count(), 1);
-  if (e.srtt_us == 0 || e.consecutive_timeouts > 0) {
-    e.srtt_us = sample;  // first sample, or a recovered server: start again from the truth
+  if (e.srtt_us == 0 || e.consecutive_timeouts > 0 || e.rto_us == 0) {
+    // First sample, or a recovered server: start again from the truth (RFC 6298 §2.2).
+    e.srtt_us = sample;
+    e.rttvar_us = sample / 2;
   } else {
+    // RFC 6298 §2.3 for the variance; the SRTT keeps BIND's faster weight (it drives selection).
+    e.rttvar_us = (3 * e.rttvar_us + std::abs(e.srtt_us - sample)) / 4;
     e.srtt_us = (7 * e.srtt_us + 3 * sample) / 10;
   }
+  e.rto_us = clamp_rto(e.srtt_us + 4 * e.rttvar_us);
   e.consecutive_timeouts = 0;
 }
 
 void ServerStats::record_timeout(const asio::ip::address& address) {
   trim();
   Entry& e = entries_[address];
-  const std::int64_t base = std::max<std::int64_t>(e.srtt_us, kInitialTryTimeout.count() * 1000);
+  const std::int64_t base = std::max<std::int64_t>(e.srtt_us, kUnknownServerTimeout.count() * 1000);
   e.srtt_us = std::min(base * 2, kMaxSrttUs);
+  // RFC 6298 §5.5: back off the RTO (the one the lost try used) by doubling it.
+  const std::int64_t rto = e.rto_us > 0 ? e.rto_us : kUnknownServerTimeout.count() * 1000;
+  e.rto_us = clamp_rto(rto * 2);
   ++e.consecutive_timeouts;
 }
 
@@ -72,14 +89,10 @@ std::size_t ServerStats::select(std::span<const asio::ip::address> candidates, R
   return best;
 }
 
-std::chrono::milliseconds ServerStats::try_timeout(const asio::ip::address& address,
-                                                   std::chrono::milliseconds floor) const {
+std::chrono::milliseconds ServerStats::try_timeout(const asio::ip::address& address) const {
   const auto it = entries_.find(address);
-  std::chrono::milliseconds t = floor;
-  if (it != entries_.end() && it->second.consecutive_timeouts == 0 && it->second.srtt_us > 0) {
-    t = std::max(t, std::chrono::milliseconds(3 * it->second.srtt_us / 1000 + 50));
-  }
-  return std::clamp(t, std::chrono::milliseconds(50), kMaxTryTimeout);
+  if (it == entries_.end() || it->second.rto_us == 0) return kUnknownServerTimeout;
+  return std::chrono::milliseconds(clamp_rto(it->second.rto_us) / 1000);
 }
 
 }  // namespace dkimdoctor::resolver

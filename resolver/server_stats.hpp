@@ -37,16 +37,18 @@ class ServerStats {
   // Index into `candidates` of the address to ask next. Precondition: !candidates.empty().
   std::size_t select(std::span<const asio::ip::address> candidates, RandomPool& random) const;
 
-  // Per-try timeout for an address: at least `floor`, otherwise about 3x its SRTT, capped by the
-  // limits in limits.hpp.
-  std::chrono::milliseconds try_timeout(const asio::ip::address& address,
-                                        std::chrono::milliseconds floor) const;
+  // Per-try timeout (RTO) for an address: srtt + 4 * rttvar of its measured RTTs (RFC 6298), doubled
+  // by each timeout since its last answer; kUnknownServerTimeout when never measured; always within
+  // [kMinTryTimeout, kMaxTryTimeout] (limits.hpp).
+  std::chrono::milliseconds try_timeout(const asio::ip::address& address) const;
 
   std::size_t size() const { return entries_.size(); }
 
  private:
   struct Entry {
     std::int64_t srtt_us = 0;
+    std::int64_t rttvar_us = 0;
+    std::int64_t rto_us = 0;  // 0: no RTT measured yet
     int consecutive_timeouts = 0;
   };
   struct AddressHash {

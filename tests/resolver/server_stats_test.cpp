@@ -55,7 +55,7 @@ TEST(ServerStats, TimeoutsPenaliseAndAnAnswerRecovers) {
   s.record_rtt(kA, 5ms);
   s.record_rtt(kB, 30ms);
   s.record_timeout(kA);
-  EXPECT_GE(s.srtt_us(kA), 2 * kInitialTryTimeout.count() * 1000);
+  EXPECT_GE(s.srtt_us(kA), 2 * kUnknownServerTimeout.count() * 1000);
   EXPECT_GT(choose(s, {kA, kB}, 1000)[1], 900);
   for (int i = 0; i < 10; ++i) s.record_timeout(kA);
   EXPECT_LE(s.srtt_us(kA), 5'000'000);  // capped
@@ -65,12 +65,31 @@ TEST(ServerStats, TimeoutsPenaliseAndAnAnswerRecovers) {
 
 TEST(ServerStats, TryTimeoutStaysWithinLimits) {
   ServerStats s;
-  EXPECT_EQ(s.try_timeout(kA, kInitialTryTimeout), kInitialTryTimeout);
-  s.record_rtt(kA, 300ms);
-  EXPECT_EQ(s.try_timeout(kA, kInitialTryTimeout), 950ms);  // 3 x SRTT + 50 ms
+  EXPECT_EQ(s.try_timeout(kA), kUnknownServerTimeout);  // never measured
+  s.record_rtt(kA, 100ms);
+  EXPECT_EQ(s.try_timeout(kA), 300ms);  // RFC 6298 first sample: srtt + 4 * (srtt / 2)
   s.record_rtt(kB, 1500ms);
-  EXPECT_EQ(s.try_timeout(kB, kInitialTryTimeout), kMaxTryTimeout);
-  EXPECT_EQ(s.try_timeout(kC, 10s), kMaxTryTimeout);
+  EXPECT_EQ(s.try_timeout(kB), kMaxTryTimeout);
+  s.record_rtt(kC, 1ms);
+  EXPECT_EQ(s.try_timeout(kC), kMinTryTimeout);  // a fast server: the floor, not 400 ms
+}
+
+TEST(ServerStats, RtoFollowsVarianceAndDoublesOnTimeouts) {
+  ServerStats s;
+  for (int i = 0; i < 20; ++i) s.record_rtt(kA, 60ms);
+  EXPECT_LT(s.try_timeout(kA), 100ms);  // steady RTT: rttvar shrinks towards 0, RTO towards the SRTT
+  EXPECT_GE(s.try_timeout(kA), 60ms);
+  const auto before = s.try_timeout(kA);
+  s.record_timeout(kA);
+  EXPECT_NEAR(s.try_timeout(kA).count(), 2 * before.count(), 2);
+  s.record_timeout(kA);
+  EXPECT_NEAR(s.try_timeout(kA).count(), 4 * before.count(), 4);
+  for (int i = 0; i < 10; ++i) s.record_timeout(kA);
+  EXPECT_EQ(s.try_timeout(kA), kMaxTryTimeout);
+  s.record_rtt(kA, 60ms);  // an answer: back to the measured RTO at once
+  EXPECT_EQ(s.try_timeout(kA), 180ms);
+  s.record_timeout(kB);  // never measured: backs off from the unknown-server timeout
+  EXPECT_EQ(s.try_timeout(kB), 2 * kUnknownServerTimeout);
 }
 
 TEST(RandomPool, UniformStaysInRangeAndCoversIt) {
