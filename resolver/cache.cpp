@@ -7,7 +7,28 @@
 
 namespace dkimdoctor::resolver {
 
-Cache::Cache(std::size_t capacity) : capacity_(std::max<std::size_t>(capacity, 16)) {}
+Cache::Cache(std::size_t capacity, std::size_t byte_capacity)
+    : capacity_(std::max<std::size_t>(capacity, 16)), byte_capacity_(std::max<std::size_t>(byte_capacity, 64 * 1024)) {}
+
+std::size_t Cache::approximate_bytes(const std::string& k, const Value& value) {
+  // Map node, LRU node and two copies of the key (map and list), roughly.
+  std::size_t n = sizeof(Entry) + 2 * (k.size() + sizeof(std::string)) + 64;
+  auto record = [](const wire::Record& r) { return sizeof(wire::Record) + r.rdata.bytes().capacity(); };
+  if (const auto* records = std::get_if<std::vector<wire::Record>>(&value)) {
+    for (const auto& r : *records) n += record(r);
+  } else if (const auto* neg = std::get_if<CachedNegative>(&value)) {
+    if (neg->soa) n += record(*neg->soa);
+  } else if (const auto* d = std::get_if<CachedDelegation>(&value)) {
+    for (const auto& server : d->servers) n += sizeof(server) + server.glue.size() * sizeof(asio::ip::address);
+  }
+  return n;
+}
+
+void Cache::erase(std::unordered_map<std::string, Entry>::iterator it) {
+  bytes_ -= it->second.bytes;
+  lru_.erase(it->second.lru);
+  entries_.erase(it);
+}
 
 std::string Cache::key(char kind, const wire::Name& name, wire::RRType type) {
   const auto lower = name.lowercased();
@@ -28,8 +49,7 @@ Cache::Entry* Cache::find(const std::string& k) {
     return nullptr;
   }
   if (it->second.expires <= Clock::now()) {
-    lru_.erase(it->second.lru);
-    entries_.erase(it);
+    erase(it);
     ++stats_.expirations;
     ++stats_.misses;
     return nullptr;
@@ -39,21 +59,20 @@ Cache::Entry* Cache::find(const std::string& k) {
   return &it->second;
 }
 
-void Cache::insert(std::string k, Clock::time_point expires,
-                   std::variant<std::vector<wire::Record>, CachedNegative, CachedDelegation> value) {
-  if (auto it = entries_.find(k); it != entries_.end()) {
-    it->second.expires = expires;
-    it->second.value = std::move(value);
-    lru_.splice(lru_.begin(), lru_, it->second.lru);
+void Cache::insert(std::string k, Clock::time_point expires, Value value) {
+  const std::size_t bytes = approximate_bytes(k, value);
+  if (auto it = entries_.find(k); it != entries_.end()) erase(it);  // replaced: re-inserted below
+  if (bytes > byte_capacity_) {
+    ++stats_.too_large;
     return;
   }
-  while (entries_.size() >= capacity_ && !lru_.empty()) {
-    entries_.erase(lru_.back());
-    lru_.pop_back();
+  while ((entries_.size() >= capacity_ || bytes_ + bytes > byte_capacity_) && !lru_.empty()) {
+    erase(entries_.find(lru_.back()));
     ++stats_.evictions;
   }
   lru_.push_front(k);
-  entries_.emplace(std::move(k), Entry{expires, std::move(value), lru_.begin()});
+  entries_.emplace(std::move(k), Entry{expires, std::move(value), lru_.begin(), bytes});
+  bytes_ += bytes;
   ++stats_.inserts;
 }
 
@@ -142,11 +161,13 @@ void Cache::store_delegation(const CachedDelegation& delegation, std::uint32_t t
 void Cache::clear() {
   entries_.clear();
   lru_.clear();
+  bytes_ = 0;
 }
 
 CacheStats Cache::stats() const {
   CacheStats s = stats_;
   s.entries = entries_.size();
+  s.bytes = bytes_;
   return s;
 }
 

@@ -17,6 +17,7 @@
 #include <variant>
 #include <vector>
 
+#include "resolver/limits.hpp"
 #include "wire/message.hpp"
 
 namespace dkimdoctor::resolver {
@@ -38,14 +39,18 @@ struct CachedNegative {
 
 struct CacheStats {
   std::uint64_t hits = 0, misses = 0, inserts = 0, evictions = 0, expirations = 0;
+  std::uint64_t too_large = 0;  // entries not cached because they alone exceed the byte capacity
   std::size_t entries = 0;
+  std::size_t bytes = 0;        // approximate bytes held (see approximate_bytes)
 };
 
 class Cache {
  public:
   using Clock = std::chrono::steady_clock;
 
-  explicit Cache(std::size_t capacity);
+  // `capacity` bounds the entries, `byte_capacity` the approximate bytes they hold; the least
+  // recently used entries are evicted when either would be exceeded.
+  explicit Cache(std::size_t capacity, std::size_t byte_capacity = kDefaultCacheBytes);
 
   // RRset of (name, type); TTLs in the returned records are the remaining ones.
   std::optional<std::vector<wire::Record>> rrset(const wire::Name& name, wire::RRType type);
@@ -67,17 +72,23 @@ class Cache {
   CacheStats stats() const;
 
  private:
+  using Value = std::variant<std::vector<wire::Record>, CachedNegative, CachedDelegation>;
   struct Entry {
     Clock::time_point expires;
-    std::variant<std::vector<wire::Record>, CachedNegative, CachedDelegation> value;
+    Value value;
     std::list<std::string>::iterator lru;
+    std::size_t bytes = 0;
   };
+  // What an entry holds, approximately: the stored objects and their heap parts, key and overhead.
+  static std::size_t approximate_bytes(const std::string& key, const Value& value);
+  void erase(std::unordered_map<std::string, Entry>::iterator it);
   static std::string key(char kind, const wire::Name& name, wire::RRType type);
   Entry* find(const std::string& key);
-  void insert(std::string key, Clock::time_point expires,
-              std::variant<std::vector<wire::Record>, CachedNegative, CachedDelegation> value);
+  void insert(std::string key, Clock::time_point expires, Value value);
 
   std::size_t capacity_;
+  std::size_t byte_capacity_;
+  std::size_t bytes_ = 0;
   std::unordered_map<std::string, Entry> entries_;
   std::list<std::string> lru_;  // front = most recently used
   CacheStats stats_;

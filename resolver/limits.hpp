@@ -58,6 +58,12 @@ inline constexpr int kMaxMismatchedDatagrams = 32;
 // Cache capacity (entries) and TTL bounds. TTLs above a week are clamped (RFC 8767 §4 reasoning;
 // BIND max-cache-ttl); negative answers are clamped to 3 hours like BIND's max-ncache-ttl.
 inline constexpr std::size_t kDefaultCacheEntries = 100000;
+// Cache capacity in (approximate) bytes held: records as stored (wire::Record with its fixed-size
+// owner name) plus their RDATA and a per-entry overhead; least recently used entries go first when
+// over. Entries alone do not bound memory: one entry may be a 4000-record RRset from a 64 KiB answer
+// (~1.2 MB). Unbound bounds its caches in bytes too (rrset-cache-size + msg-cache-size, 4 MB each by
+// default); BIND has max-cache-size. An entry larger than the whole budget is not cached.
+inline constexpr std::size_t kDefaultCacheBytes = 32 * 1024 * 1024;
 inline constexpr std::uint32_t kMaxCacheTtl = 7 * 24 * 3600;
 inline constexpr std::uint32_t kMaxNegativeTtl = 3 * 3600;
 

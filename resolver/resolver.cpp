@@ -78,7 +78,7 @@ Resolver::Impl::Impl(asio::any_io_executor ex, Options opts)
     : executor(ex),
       options(std::move(opts)),
       transport(ex, random),
-      cache(options.cache_entries),
+      cache(options.cache_entries, options.cache_bytes),
       hints(options.root_hints ? *options.root_hints : builtin_root_hints()),
       priming_done(ex, Clock::time_point::max()) {}
 

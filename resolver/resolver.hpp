@@ -36,7 +36,8 @@ struct Options {
   bool prime = true;                           // RFC 8109 priming before the first resolution
   bool qname_minimisation = false;             // RFC 9156
   bool use_0x20 = true;                        // case randomisation (RFC 5452 §9.3 / draft-vixie-dnsext-dns0x20)
-  std::size_t cache_entries = 100000;
+  std::size_t cache_entries = 100000;          // kDefaultCacheEntries
+  std::size_t cache_bytes = 32 * 1024 * 1024;  // kDefaultCacheBytes: approximate bytes held, LRU-evicted
   bool trace = true;                           // record the trace (bulk users may turn it off)
 };
 

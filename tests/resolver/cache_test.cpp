@@ -1,4 +1,4 @@
-// The cache: RRsets with TTLs, negative answers, delegations, TTL 0, capacity eviction.
+// The cache: RRsets with TTLs, negative answers, delegations, TTL 0, capacity eviction (entries and bytes).
 #include <gtest/gtest.h>
 
 #include "resolver/cache.hpp"
@@ -79,6 +79,49 @@ TEST(Cache, CapacityEvictsLeastRecentlyUsed) {
   EXPECT_FALSE(c.rrset(N("n1.example."), RRType::A).has_value());  // the least recently used went
   EXPECT_EQ(c.stats().entries, 16u);
   EXPECT_EQ(c.stats().evictions, 1u);
+}
+
+std::vector<wire::Record> big_rrset(const std::string& owner, int n) {
+  std::vector<wire::Record> out;
+  for (int i = 0; i < n; ++i) {
+    out.push_back(rr((owner + " 300 IN A 10." + std::to_string(i / 65536 % 256) + "." + std::to_string(i / 256 % 256) +
+                      "." + std::to_string(i % 256)).c_str()));
+  }
+  return out;
+}
+
+TEST(Cache, BytesAreBoundedAndLeastRecentlyUsedGoFirst) {
+  // 1 MiB of bytes, plenty of entries: 1000-record RRsets (~0.3 MB each as stored) fit about three at
+  // a time.
+  Cache c(100000, 1024 * 1024);
+  const auto one = big_rrset("r0.example.", 1000);
+  c.store_rrset(one);
+  const std::size_t per_set = c.stats().bytes;
+  EXPECT_GE(per_set, 1000 * sizeof(wire::Record));
+  for (int i = 1; i < 20; ++i) {
+    c.store_rrset(big_rrset("r" + std::to_string(i) + ".example.", 1000));
+    EXPECT_TRUE(c.rrset(N("r1.example."), RRType::A).has_value());  // r1 kept: used at every step
+    EXPECT_LE(c.stats().bytes, 1024u * 1024u);
+  }
+  EXPECT_LE(c.stats().entries, 1024 * 1024 / per_set);
+  EXPECT_GT(c.stats().evictions, 10u);
+  EXPECT_FALSE(c.rrset(N("r0.example."), RRType::A).has_value());  // least recently used: gone
+  EXPECT_TRUE(c.rrset(N("r1.example."), RRType::A).has_value());   // used at every step: kept
+  EXPECT_TRUE(c.rrset(N("r19.example."), RRType::A).has_value());  // newest: kept
+  // Small entries still fit alongside; clear() gives every byte back.
+  c.store_records({rr("www.example. 300 IN A 192.0.2.1")});
+  EXPECT_TRUE(c.rrset(N("www.example."), RRType::A).has_value());
+  c.clear();
+  EXPECT_EQ(c.stats().bytes, 0u);
+}
+
+TEST(Cache, AnEntryLargerThanTheByteCapacityIsNotCached) {
+  Cache c(100000, 64 * 1024);
+  c.store_records({rr("www.example. 300 IN A 192.0.2.1")});
+  c.store_rrset(big_rrset("huge.example.", 1000));
+  EXPECT_FALSE(c.rrset(N("huge.example."), RRType::A).has_value());
+  EXPECT_TRUE(c.rrset(N("www.example."), RRType::A).has_value());  // and it evicted nothing
+  EXPECT_EQ(c.stats().too_large, 1u);
 }
 
 }  // namespace
