@@ -52,6 +52,9 @@ inline constexpr std::chrono::milliseconds kTcpTimeout = 2000ms;
 inline constexpr std::uint16_t kEdnsUdpSize = 1232;
 // Largest DNS message over TCP: the 2-octet length prefix caps it (RFC 1035 §4.2.2).
 inline constexpr std::size_t kMaxTcpMessage = 65535;
+// How long a server is remembered as one that rejects EDNS or does not echo 0x20 case: Unbound keeps
+// such per-host facts for infra-host-ttl (900 s).
+inline constexpr std::chrono::seconds kServerQuirkMemory{900};
 // Datagrams that fail to match (wrong ID, question, case) tolerated per try before giving up on it.
 inline constexpr int kMaxMismatchedDatagrams = 32;
 

@@ -117,7 +117,27 @@ struct Transport::Pending {
 };
 
 Transport::Transport(asio::any_io_executor executor, RandomPool& random)
-    : executor_(std::move(executor)), random_(random) {}
+    : executor_(std::move(executor)), random_(random), quirk_memory_(kServerQuirkMemory) {}
+
+namespace {
+
+using Marks = std::unordered_map<std::string, Clock::time_point>;
+
+bool marked(Marks& marks, const std::string& key) {
+  const auto it = marks.find(key);
+  if (it == marks.end()) return false;
+  if (it->second > Clock::now()) return true;
+  marks.erase(it);  // expired: try the server the normal way again
+  return false;
+}
+
+void mark(Marks& marks, const std::string& key, Clock::duration memory) {
+  constexpr std::size_t kMaxRemembered = 10000;
+  if (marks.size() >= kMaxRemembered) marks.clear();
+  marks[key] = Clock::now() + memory;
+}
+
+}  // namespace
 
 Transport::~Transport() = default;
 
@@ -172,9 +192,8 @@ asio::awaitable<ExchangeResult> Transport::exchange(ExchangeRequest request) {
 
 asio::awaitable<ExchangeResult> Transport::exchange_uncoalesced(const ExchangeRequest& request) {
   const std::string key = server_key(request.server);
-  constexpr std::size_t kMaxRemembered = 10000;
-  bool edns = no_edns_.count(key) == 0;
-  bool use_0x20 = request.use_0x20 && no_0x20_.count(key) == 0;
+  bool edns = !marked(no_edns_, key);
+  bool use_0x20 = request.use_0x20 && !marked(no_0x20_, key);
   int sent = 0;
   int mismatched = 0;
   // Every query sent (the first, the 0x20 and EDNS fallbacks, the TCP retry) is checked against the
@@ -209,8 +228,7 @@ asio::awaitable<ExchangeResult> Transport::exchange_uncoalesced(const ExchangeRe
       finish(r);
       co_return r;
     }
-    if (no_0x20_.size() >= kMaxRemembered) no_0x20_.clear();
-    no_0x20_.insert(key);
+    mark(no_0x20_, key, quirk_memory_);
     ++stats_.case_fallbacks;
     use_0x20 = false;
     r = co_await udp_try(request, edns, false);
@@ -224,8 +242,7 @@ asio::awaitable<ExchangeResult> Transport::exchange_uncoalesced(const ExchangeRe
       // RFC 6891 §7: a responder without EDNS answers FORMERR or NOTIMP, without an OPT record.
       auto view = wire::MessageView::parse(r.reply);
       if (!view || !view->opt_record()) {
-        if (no_edns_.size() >= kMaxRemembered) no_edns_.clear();
-        no_edns_.insert(key);
+        mark(no_edns_, key, quirk_memory_);
         if (out_of_budget(r, "the retry without EDNS")) {
           finish(r);
           co_return r;

@@ -104,6 +104,10 @@ class Transport {
 
   const TransportStats& stats() const { return stats_; }
 
+  // How long a server is remembered as EDNS-less or as not echoing 0x20 case (kServerQuirkMemory by
+  // default; tests shorten it).
+  void set_quirk_memory(std::chrono::steady_clock::duration d) { quirk_memory_ = d; }
+
  private:
   struct Pending;
   asio::awaitable<ExchangeResult> exchange_uncoalesced(const ExchangeRequest& request);
@@ -117,10 +121,13 @@ class Transport {
   RandomPool& random_;
   TransportStats stats_;
   std::unordered_map<std::string, std::shared_ptr<Pending>> pending_;
-  // Servers that answered EDNS queries with FORMERR/NOTIMP, or did not echo 0x20 case. Bounded: a
-  // hostile zone can make us talk to many addresses.
-  std::unordered_set<std::string> no_edns_;
-  std::unordered_set<std::string> no_0x20_;
+  // Servers that answered EDNS queries with FORMERR/NOTIMP, or did not echo 0x20 case, and until
+  // when that is remembered. Bounded: a hostile zone can make us talk to many addresses. The marks
+  // expire (kServerQuirkMemory): a spoofer who once got a wrong-case or FORMERR datagram accepted
+  // past the ID and port checks must not switch 0x20 or EDNS off for a server for good.
+  std::unordered_map<std::string, std::chrono::steady_clock::time_point> no_edns_;
+  std::unordered_map<std::string, std::chrono::steady_clock::time_point> no_0x20_;
+  std::chrono::steady_clock::duration quirk_memory_;
 };
 
 // Reply matching, exposed for the tests. `query` is what we sent. Returns true when `reply` is a

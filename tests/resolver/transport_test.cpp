@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <thread>
 
 #include "resolver/limits.hpp"
 #include "resolver/transport.hpp"
@@ -156,6 +157,26 @@ TEST_F(TransportTest, ServerThatDoesNotEchoCaseGetsThePlainCaseFallback) {
   // Remembered: the next query to this server goes without 0x20 at once.
   ASSERT_EQ(exchange().error, TransportError::none);
   EXPECT_EQ(s.udp_queries(), 3u);
+}
+
+TEST_F(TransportTest, NoCaseMarkExpires) {
+  // One wrong-case datagram (a server that does not echo case, or a spoofer who guessed ID and port)
+  // switches 0x20 off for the server only for a while, not for good.
+  transport_.set_quirk_memory(100ms);
+  auto& s = net_.serve(1, [](const Query& q) {
+    Query lower = q;
+    lower.question.name = q.question.name.lowercased();
+    return Reply{.message = good(lower)};
+  });
+  ASSERT_EQ(exchange().error, TransportError::none);
+  EXPECT_EQ(s.udp_queries(), 2u);  // 0x20, then plain case
+  ASSERT_EQ(exchange().error, TransportError::none);
+  EXPECT_EQ(s.udp_queries(), 3u);  // remembered: plain case at once
+  std::this_thread::sleep_for(150ms);
+  auto x = exchange();
+  ASSERT_EQ(x.error, TransportError::none);
+  EXPECT_EQ(s.udp_queries(), 5u);  // forgotten: 0x20 again, then the fallback
+  EXPECT_EQ(transport_.stats().case_fallbacks, 2u);
 }
 
 TEST_F(TransportTest, SpoofWithWrongCaseIsNeverAccepted) {
