@@ -21,6 +21,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <map>
@@ -114,6 +115,7 @@ class BulkRun {
   std::uint64_t queries() const { return resolver_.stats().queries_sent; }
   std::uint64_t skipped() const { return reader_.lines_skipped(); }
   int signal() const { return signal_; }
+  bool stopped_early() const { return stopping_; }
 
  private:
   static bool use_progress(const std::string& mode) {
@@ -286,19 +288,26 @@ int run_bulk(const BulkOptions& options) {
   auto out = OutputWriter::open(options.output.empty() ? nullptr : &options.output, options.resume);
   if (!out) return usage_error(out.error());
 
-  int status;
-  {
-    BulkRun run(options, std::move(*resolver_options), **out, done, in, total);
-    status = run.run();
-    print_summary(run);
-    if (run.read_error()) std::fprintf(stderr, "dkimdoctor: error: %s\n", run.read_error()->c_str());
-  }
+  auto run = std::make_unique<BulkRun>(options, std::move(*resolver_options), **out, done, in, total);
+  int status = run->run();
+  print_summary(*run);
+  if (run->read_error()) std::fprintf(stderr, "dkimdoctor: error: %s\n", run->read_error()->c_str());
+  const bool stopped_early = run->stopped_early();
+  if (!stopped_early) run.reset();
   if (!(*out)->flush() || (*out)->error()) {
     std::fprintf(stderr, "dkimdoctor: error: %s\n", (*out)->error()->c_str());
     status = 3;
   }
-  // The reader thread may still be blocked on a pipe: leave without waiting for it.
+  (*out).reset();  // closes the output file
+  std::fflush(stdout);
   std::fflush(stderr);
+  if (stopped_early) {
+    // A signal or a write error abandoned checks mid-resolution: their coroutine frames still point into
+    // the resolver, so the run is not torn down (destroying the io_context would resume nothing but
+    // would run their destructors against a destroyed resolver). Every whole line is written and the
+    // output closed; the process ends here. The reader thread may be blocked on a pipe too.
+    std::_Exit(status);
+  }
   if (in != stdin) std::fclose(in);
   return status;
 }
