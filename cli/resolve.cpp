@@ -250,7 +250,6 @@ int run_batch(const ResolveOptions& o, resolver::Options ro) {
     if (!file) return usage_error("cannot read " + o.batch);
     in = &file;
   }
-  if (o.concurrency == 0) return usage_error("--concurrency must be at least 1");
   ro.trace = false;
   asio::io_context io;
   resolver::Resolver res(io.get_executor(), std::move(ro));
@@ -276,7 +275,8 @@ void add_resolve_command(CLI::App& app, int& exit_status) {
   cmd->add_flag("--json", o->json, "One JSON object on stdout");
   cmd->add_flag("--qname-minimisation", o->qname_minimisation, "Send minimised questions (RFC 9156)");
   cmd->add_option("--batch", o->batch, "Resolve every 'NAME [TYPE]' line of FILE (- for stdin), one JSON line each");
-  cmd->add_option("--concurrency", o->concurrency, "Resolutions in flight with --batch (default 100)");
+  cmd->add_option("--concurrency", o->concurrency, "Resolutions in flight with --batch (default 100)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));  // each worker is a coroutine: bounded
   add_resolver_flags(cmd, o->root_hints, o->allow_loopback);
   cmd->footer(
       "Examples:\n"

@@ -38,6 +38,7 @@ CASES = [
     ("resolve_300_char_label", ["resolve", LONG_LABEL + ".example"], b"", 2),
     ("resolve_bad_type", ["resolve", "example.com", "NOTATYPE"], b"", 2),
     ("resolve_root_hints_garbage", ["resolve", "example.com", "--root-hints", "/dev/null"], b"", 2),
+    ("resolve_batch_huge_concurrency", ["resolve", "--batch", "-", "--concurrency", "10000000"], b"", 2),
     ("resolve_batch_missing_file", ["resolve", "--batch", "/nonexistent/names.txt"], b"", 2),
     ("bulk_missing_file", ["bulk", "/nonexistent/identities.jsonl"], b"", 2),
     ("bulk_bad_concurrency", ["bulk", "-", "--concurrency", "0"], b"", 2),
