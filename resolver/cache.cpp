@@ -1,18 +1,87 @@
 #include "resolver/cache.hpp"
 
 #include <algorithm>
+#include <cstring>
+#include <random>
 #include <set>
 
 #include "resolver/limits.hpp"
 
 namespace dkimdoctor::resolver {
 
-Cache::Cache(std::size_t capacity, std::size_t byte_capacity)
-    : capacity_(std::max<std::size_t>(capacity, 16)), byte_capacity_(std::max<std::size_t>(byte_capacity, 64 * 1024)) {}
+namespace {
 
-std::size_t Cache::approximate_bytes(const std::string& k, const Value& value) {
-  // Map node, LRU node and two copies of the key (map and list), roughly.
-  std::size_t n = sizeof(Entry) + 2 * (k.size() + sizeof(std::string)) + 64;
+// Eight octets at once, ASCII letters lowercased (SWAR): a byte gets 0x20 when it is 'A'..'Z'.
+inline std::uint64_t lower8(std::uint64_t x) noexcept {
+  constexpr std::uint64_t k7f = 0x7f7f7f7f7f7f7f7fULL, k80 = 0x8080808080808080ULL;
+  const std::uint64_t low7 = x & k7f;
+  const std::uint64_t above_z = low7 + 0x2525252525252525ULL;  // high bit: byte > 'Z'
+  const std::uint64_t from_a = low7 + 0x3f3f3f3f3f3f3f3fULL;   // high bit: byte >= 'A'
+  const std::uint64_t upper = (from_a ^ above_z) & ~x & k80;
+  return x | (upper >> 2);
+}
+
+inline std::uint64_t mix(std::uint64_t h, std::uint64_t v) noexcept {
+  h = (h ^ v) * 0x9e3779b97f4a7c15ULL;
+  return h ^ (h >> 29);
+}
+
+// The hash of (kind, name octets lowercased, type); both key forms go through here.
+std::uint64_t hash_key(std::uint64_t seed, char kind, const std::uint8_t* name, std::size_t len,
+                       std::uint16_t type) noexcept {
+  std::uint64_t h = mix(seed, (std::uint64_t{static_cast<unsigned char>(kind)} << 16) | type | (std::uint64_t{len} << 24));
+  std::size_t i = 0;
+  for (; i + 8 <= len; i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, name + i, 8);
+    h = mix(h, lower8(w));
+  }
+  if (i < len) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, name + i, len - i);
+    h = mix(h, lower8(w));
+  }
+  return h;
+}
+
+std::uint8_t lower(std::uint8_t c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<std::uint8_t>(c + 32) : c; }
+
+std::uint64_t random_seed() {
+  std::random_device rd;
+  return (std::uint64_t{rd()} << 32) ^ rd();
+}
+
+}  // namespace
+
+std::size_t Cache::KeyHash::operator()(const std::string& key) const noexcept {
+  const auto* p = reinterpret_cast<const std::uint8_t*>(key.data());
+  const std::size_t n = key.size() - 3;
+  return hash_key(seed, key[0], p + 1, n, static_cast<std::uint16_t>((p[n + 1] << 8) | p[n + 2]));
+}
+
+std::size_t Cache::KeyHash::operator()(const KeyRef& key) const noexcept {
+  return hash_key(seed, key.kind, key.name->wire().data(), key.name->wire_length(), key.type);
+}
+
+bool Cache::KeyEq::operator()(const KeyRef& a, const std::string& b) const noexcept {
+  const auto w = a.name->wire();
+  if (b.size() != w.size() + 3 || b[0] != a.kind) return false;
+  const auto* p = reinterpret_cast<const std::uint8_t*>(b.data());
+  if (static_cast<std::uint16_t>((p[w.size() + 1] << 8) | p[w.size() + 2]) != a.type) return false;
+  for (std::size_t i = 0; i < w.size(); ++i) {
+    if (lower(w[i]) != p[i + 1]) return false;  // stored keys are lowercase already
+  }
+  return true;
+}
+
+Cache::Cache(std::size_t capacity, std::size_t byte_capacity)
+    : capacity_(std::max<std::size_t>(capacity, 16)),
+      byte_capacity_(std::max<std::size_t>(byte_capacity, 64 * 1024)),
+      entries_(0, KeyHash{random_seed()}, KeyEq{}) {}
+
+std::size_t Cache::approximate_bytes(std::size_t key_size, const Value& value) {
+  // Map node with its key, roughly.
+  std::size_t n = sizeof(Slot) + key_size + 64;
   auto record = [](const wire::Record& r) { return sizeof(wire::Record) + r.rdata.bytes().capacity(); };
   if (const auto* records = std::get_if<std::vector<wire::Record>>(&value)) {
     for (const auto& r : *records) n += record(r);
@@ -24,25 +93,40 @@ std::size_t Cache::approximate_bytes(const std::string& k, const Value& value) {
   return n;
 }
 
-void Cache::erase(std::unordered_map<std::string, Entry>::iterator it) {
+void Cache::lru_unlink(Slot& slot) {
+  Entry& e = slot.second;
+  (e.newer ? e.newer->second.older : newest_) = e.older;
+  (e.older ? e.older->second.newer : oldest_) = e.newer;
+  e.newer = e.older = nullptr;
+}
+
+void Cache::lru_push_front(Slot& slot) {
+  Entry& e = slot.second;
+  e.newer = nullptr;
+  e.older = newest_;
+  (newest_ ? newest_->second.newer : oldest_) = &slot;
+  newest_ = &slot;
+}
+
+void Cache::erase(Map::iterator it) {
   bytes_ -= it->second.bytes;
-  lru_.erase(it->second.lru);
+  lru_unlink(*it);
   entries_.erase(it);
 }
 
-std::string Cache::key(char kind, const wire::Name& name, wire::RRType type) {
-  const auto lower = name.lowercased();
+std::string Cache::make_key(char kind, const wire::Name& name, wire::RRType type) {
+  const auto lower_name = name.lowercased();
   std::string k;
-  k.reserve(lower.wire_length() + 3);
+  k.reserve(lower_name.wire_length() + 3);
   k += kind;
-  k.append(reinterpret_cast<const char*>(lower.wire().data()), lower.wire_length());
+  k.append(reinterpret_cast<const char*>(lower_name.wire().data()), lower_name.wire_length());
   const auto t = static_cast<std::uint16_t>(type);
   k += static_cast<char>(t >> 8);
   k += static_cast<char>(t & 0xff);
   return k;
 }
 
-Cache::Entry* Cache::find(const std::string& k) {
+Cache::Entry* Cache::find(const KeyRef& k) {
   auto it = entries_.find(k);
   if (it == entries_.end()) {
     ++stats_.misses;
@@ -54,24 +138,28 @@ Cache::Entry* Cache::find(const std::string& k) {
     ++stats_.misses;
     return nullptr;
   }
-  lru_.splice(lru_.begin(), lru_, it->second.lru);
+  if (newest_ != &*it) {
+    lru_unlink(*it);
+    lru_push_front(*it);
+  }
   ++stats_.hits;
   return &it->second;
 }
 
 void Cache::insert(std::string k, Clock::time_point expires, Value value) {
-  const std::size_t bytes = approximate_bytes(k, value);
+  const std::size_t bytes = approximate_bytes(k.size(), value);
   if (auto it = entries_.find(k); it != entries_.end()) erase(it);  // replaced: re-inserted below
   if (bytes > byte_capacity_) {
     ++stats_.too_large;
     return;
   }
-  while ((entries_.size() >= capacity_ || bytes_ + bytes > byte_capacity_) && !lru_.empty()) {
-    erase(entries_.find(lru_.back()));
+  while ((entries_.size() >= capacity_ || bytes_ + bytes > byte_capacity_) && oldest_ != nullptr) {
+    erase(entries_.find(oldest_->first));
     ++stats_.evictions;
   }
-  lru_.push_front(k);
-  entries_.emplace(std::move(k), Entry{expires, std::move(value), lru_.begin(), bytes});
+  auto [it, added] = entries_.emplace(std::move(k), Entry{expires, std::move(value), bytes});
+  (void)added;
+  lru_push_front(*it);
   bytes_ += bytes;
   ++stats_.inserts;
 }
@@ -90,12 +178,19 @@ Cache::Clock::time_point expiry(std::uint32_t ttl, std::uint32_t max) {
 }  // namespace
 
 std::optional<std::vector<wire::Record>> Cache::rrset(const wire::Name& name, wire::RRType type) {
-  Entry* e = find(key('R', name, type));
-  if (e == nullptr) return std::nullopt;
-  auto records = std::get<std::vector<wire::Record>>(e->value);
-  const std::uint32_t ttl = remaining_ttl(e->expires);
+  std::uint32_t ttl = 0;
+  const auto* stored = peek_rrset(name, type, &ttl);
+  if (stored == nullptr) return std::nullopt;
+  auto records = *stored;
   for (auto& r : records) r.ttl = std::min(r.ttl, ttl);
   return records;
+}
+
+const std::vector<wire::Record>* Cache::peek_rrset(const wire::Name& name, wire::RRType type, std::uint32_t* ttl_left) {
+  Entry* e = find(KeyRef{'R', &name, static_cast<std::uint16_t>(type)});
+  if (e == nullptr) return nullptr;
+  if (ttl_left != nullptr) *ttl_left = remaining_ttl(e->expires);
+  return &std::get<std::vector<wire::Record>>(e->value);
 }
 
 void Cache::store_rrset(const std::vector<wire::Record>& records) {
@@ -105,22 +200,36 @@ void Cache::store_rrset(const std::vector<wire::Record>& records) {
   if (ttl == 0) return;  // TTL 0 means use once, do not cache (RFC 1035 §3.2.1)
   std::vector<wire::Record> stored = records;
   for (auto& r : stored) r.ttl = std::min(ttl, kMaxCacheTtl);  // RFC 2181 §5.2: one TTL per RRset
-  insert(key('R', records.front().owner, records.front().type), expiry(ttl, kMaxCacheTtl), std::move(stored));
+  insert(make_key('R', records.front().owner, records.front().type), expiry(ttl, kMaxCacheTtl), std::move(stored));
 }
 
 void Cache::store_records(const std::vector<wire::Record>& records) {
-  // Grouped through a hash map and de-duplicated through a set: one hostile 64 KiB answer carries
-  // thousands of records, and pairwise grouping cost about a second of CPU per such answer.
-  std::unordered_map<std::string, std::size_t> slot;  // cache key -> index in `sets`
   std::vector<std::vector<wire::Record>> sets;
-  std::vector<std::set<std::vector<std::uint8_t>>> seen;
-  for (const auto& r : records) {
-    const auto [it, added] = slot.try_emplace(key('R', r.owner, r.type), sets.size());
-    if (added) {
-      sets.emplace_back();
-      seen.emplace_back();
+  if (records.size() <= 16) {
+    // The common case (a CNAME and an RRset or two): grouped and de-duplicated pairwise.
+    for (const auto& r : records) {
+      auto set = std::find_if(sets.begin(), sets.end(), [&](const std::vector<wire::Record>& s) {
+        return s.front().type == r.type && s.front().owner == r.owner;
+      });
+      if (set == sets.end()) {
+        sets.emplace_back().push_back(r);
+      } else if (std::none_of(set->begin(), set->end(), [&](const wire::Record& o) { return o.rdata == r.rdata; })) {
+        set->push_back(r);
+      }
     }
-    if (seen[it->second].insert(r.rdata.bytes()).second) sets[it->second].push_back(r);
+  } else {
+    // Grouped through a hash map and de-duplicated through a set: one hostile 64 KiB answer carries
+    // thousands of records, and pairwise grouping cost about a second of CPU per such answer.
+    std::unordered_map<std::string, std::size_t> slot;  // cache key -> index in `sets`
+    std::vector<std::set<std::vector<std::uint8_t>>> seen;
+    for (const auto& r : records) {
+      const auto [it, added] = slot.try_emplace(make_key('R', r.owner, r.type), sets.size());
+      if (added) {
+        sets.emplace_back();
+        seen.emplace_back();
+      }
+      if (seen[it->second].insert(r.rdata.bytes()).second) sets[it->second].push_back(r);
+    }
   }
   for (const auto& set : sets) store_rrset(set);
 }
@@ -128,7 +237,7 @@ void Cache::store_records(const std::vector<wire::Record>& records) {
 std::optional<CachedNegative> Cache::negative(const wire::Name& name, wire::RRType type) {
   // NXDOMAIN is stored under type 0 (it covers every type of the name).
   for (const wire::RRType t : {wire::RRType{0}, type}) {
-    Entry* e = find(key('N', name, t));
+    Entry* e = find(KeyRef{'N', &name, static_cast<std::uint16_t>(t)});
     if (e == nullptr) continue;
     auto neg = std::get<CachedNegative>(e->value);
     if (neg.soa) neg.soa->ttl = std::min(neg.soa->ttl, remaining_ttl(e->expires));
@@ -139,28 +248,34 @@ std::optional<CachedNegative> Cache::negative(const wire::Name& name, wire::RRTy
 
 void Cache::store_nxdomain(const wire::Name& name, const wire::Record& soa, std::uint32_t ttl) {
   if (ttl == 0) return;
-  insert(key('N', name, wire::RRType{0}), expiry(ttl, kMaxNegativeTtl), CachedNegative{true, soa});
+  insert(make_key('N', name, wire::RRType{0}), expiry(ttl, kMaxNegativeTtl), CachedNegative{true, soa});
 }
 
 void Cache::store_nodata(const wire::Name& name, wire::RRType type, const wire::Record& soa, std::uint32_t ttl) {
   if (ttl == 0) return;
-  insert(key('N', name, type), expiry(ttl, kMaxNegativeTtl), CachedNegative{false, soa});
+  insert(make_key('N', name, type), expiry(ttl, kMaxNegativeTtl), CachedNegative{false, soa});
 }
 
 std::optional<CachedDelegation> Cache::delegation(const wire::Name& zone) {
-  Entry* e = find(key('D', zone, wire::RRType::NS));
-  if (e == nullptr) return std::nullopt;
-  return std::get<CachedDelegation>(e->value);
+  const CachedDelegation* d = peek_delegation(zone);
+  if (d == nullptr) return std::nullopt;
+  return *d;
+}
+
+const CachedDelegation* Cache::peek_delegation(const wire::Name& zone) {
+  Entry* e = find(KeyRef{'D', &zone, static_cast<std::uint16_t>(wire::RRType::NS)});
+  if (e == nullptr) return nullptr;
+  return &std::get<CachedDelegation>(e->value);
 }
 
 void Cache::store_delegation(const CachedDelegation& delegation, std::uint32_t ttl) {
   if (ttl == 0) ttl = 1;  // a delegation with TTL 0 is still needed for the rest of this resolution
-  insert(key('D', delegation.zone, wire::RRType::NS), expiry(ttl, kMaxCacheTtl), delegation);
+  insert(make_key('D', delegation.zone, wire::RRType::NS), expiry(ttl, kMaxCacheTtl), delegation);
 }
 
 void Cache::clear() {
   entries_.clear();
-  lru_.clear();
+  newest_ = oldest_ = nullptr;
   bytes_ = 0;
 }
 

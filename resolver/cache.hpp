@@ -10,7 +10,6 @@
 #include <asio/ip/address.hpp>
 #include <chrono>
 #include <cstdint>
-#include <list>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -68,29 +67,63 @@ class Cache {
   std::optional<CachedDelegation> delegation(const wire::Name& zone);
   void store_delegation(const CachedDelegation& delegation, std::uint32_t ttl);
 
+  // Copy-free lookups for the resolver's hot path. The pointer stays valid until the cache is next
+  // changed (a store, clear, or a lookup that finds an expired entry of the same key); `ttl_left`
+  // receives the seconds the entry has left.
+  const std::vector<wire::Record>* peek_rrset(const wire::Name& name, wire::RRType type, std::uint32_t* ttl_left);
+  const CachedDelegation* peek_delegation(const wire::Name& zone);
+
   void clear();
   CacheStats stats() const;
 
  private:
   using Value = std::variant<std::vector<wire::Record>, CachedNegative, CachedDelegation>;
+  struct Entry;
+  using Slot = std::pair<const std::string, Entry>;
   struct Entry {
     Clock::time_point expires;
     Value value;
-    std::list<std::string>::iterator lru;
     std::size_t bytes = 0;
+    Slot* newer = nullptr;  // LRU list, intrusive: map nodes never move, so pointers stay valid
+    Slot* older = nullptr;
   };
+  // Keys are kind ('R' RRset, 'N' negative, 'D' delegation) + the lowercased wire name + the type (two
+  // octets), stored as a string; a lookup hashes and compares the name in place through KeyRef (no key
+  // is built per lookup). The hash is seeded per cache: the names come from the network.
+  struct KeyRef {
+    char kind;
+    const wire::Name* name;
+    std::uint16_t type;
+  };
+  struct KeyHash {
+    using is_transparent = void;
+    std::uint64_t seed = 0;
+    std::size_t operator()(const std::string& key) const noexcept;
+    std::size_t operator()(const KeyRef& key) const noexcept;
+  };
+  struct KeyEq {
+    using is_transparent = void;
+    bool operator()(const std::string& a, const std::string& b) const noexcept { return a == b; }
+    bool operator()(const KeyRef& a, const std::string& b) const noexcept;
+    bool operator()(const std::string& a, const KeyRef& b) const noexcept { return (*this)(b, a); }
+  };
+  using Map = std::unordered_map<std::string, Entry, KeyHash, KeyEq>;
+
   // What an entry holds, approximately: the stored objects and their heap parts, key and overhead.
-  static std::size_t approximate_bytes(const std::string& key, const Value& value);
-  void erase(std::unordered_map<std::string, Entry>::iterator it);
-  static std::string key(char kind, const wire::Name& name, wire::RRType type);
-  Entry* find(const std::string& key);
+  static std::size_t approximate_bytes(std::size_t key_size, const Value& value);
+  static std::string make_key(char kind, const wire::Name& name, wire::RRType type);
+  void erase(Map::iterator it);
+  Entry* find(const KeyRef& key);
   void insert(std::string key, Clock::time_point expires, Value value);
+  void lru_unlink(Slot& slot);
+  void lru_push_front(Slot& slot);
 
   std::size_t capacity_;
   std::size_t byte_capacity_;
   std::size_t bytes_ = 0;
-  std::unordered_map<std::string, Entry> entries_;
-  std::list<std::string> lru_;  // front = most recently used
+  Map entries_;
+  Slot* newest_ = nullptr;
+  Slot* oldest_ = nullptr;
   CacheStats stats_;
 };
 
