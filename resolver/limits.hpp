@@ -43,6 +43,11 @@ inline constexpr int kMaxTriesPerAddress = 5;
 inline constexpr std::chrono::milliseconds kUnknownServerTimeout = 376ms;
 inline constexpr std::chrono::milliseconds kMinTryTimeout = 50ms;
 inline constexpr std::chrono::milliseconds kMaxTryTimeout = 2000ms;
+// A server whose last try timed out is left out of the random exploration picks (one query in 20)
+// for this long: exploration re-measures slow servers, and asking a silent one at random would put
+// its backed-off RTO on an unlucky resolution's path. It is still asked when it is the best or the
+// last choice of a cut. (Unbound likewise keeps a timed-out host out of its selection band.)
+inline constexpr std::chrono::seconds kSilentServerHoldoff{60};
 // The whole resolution, sub-resolutions included.
 inline constexpr std::chrono::milliseconds kMaxResolutionTime = 10000ms;
 // A TCP exchange (connect + write + read) after TC=1; a stalled stream is dropped at this point.

@@ -1,6 +1,7 @@
 #include "resolver/server_stats.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <functional>
 #include <string_view>
@@ -55,6 +56,7 @@ void ServerStats::record_timeout(const asio::ip::address& address) {
   const std::int64_t rto = e.rto_us > 0 ? e.rto_us : kUnknownServerTimeout.count() * 1000;
   e.rto_us = clamp_rto(rto * 2);
   ++e.consecutive_timeouts;
+  e.last_timeout = Clock::now();
 }
 
 void ServerStats::record_failure(const asio::ip::address& address) {
@@ -72,8 +74,19 @@ bool ServerStats::known(const asio::ip::address& address) const { return entries
 
 std::size_t ServerStats::select(std::span<const asio::ip::address> candidates, RandomPool& random) const {
   if (candidates.size() == 1) return 0;
-  // Exploration: one query in 20 goes to a random candidate.
-  if (random.uniform(20) == 0) return random.uniform(static_cast<std::uint32_t>(candidates.size()));
+  // Exploration: one query in 20 goes to a random candidate, among those not silent lately.
+  if (random.uniform(20) == 0) {
+    const auto now = Clock::now();
+    std::array<std::size_t, 64> pool{};
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < candidates.size() && n < pool.size(); ++i) {
+      const auto it = entries_.find(candidates[i]);
+      const bool silent = it != entries_.end() && it->second.consecutive_timeouts > 0 &&
+                          now - it->second.last_timeout < kSilentServerHoldoff;
+      if (!silent) pool[n++] = i;
+    }
+    if (n > 0) return pool[random.uniform(static_cast<std::uint32_t>(n))];
+  }
   std::size_t best = 0;
   std::int64_t best_score = INT64_MAX;
   for (std::size_t i = 0; i < candidates.size(); ++i) {

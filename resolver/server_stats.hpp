@@ -3,7 +3,8 @@
 //
 // Selection follows BIND's approach: an address never measured gets a small random SRTT so that it
 // is explored early; otherwise the lowest SRTT wins, except that with a small probability a random
-// candidate is picked so that a server that was slow once gets re-measured. A timeout is a penalty
+// candidate is picked so that a server that was slow once gets re-measured (a server whose last try
+// timed out is left out of those random picks for kSilentServerHoldoff). A timeout is a penalty
 // that doubles the SRTT (capped), so a dead server sinks to the end of the list but is not
 // forgotten; penalties decay when the server answers again.
 #pragma once
@@ -50,6 +51,7 @@ class ServerStats {
     std::int64_t rttvar_us = 0;
     std::int64_t rto_us = 0;  // 0: no RTT measured yet
     int consecutive_timeouts = 0;
+    Clock::time_point last_timeout{};
   };
   struct AddressHash {
     std::size_t operator()(const asio::ip::address& a) const noexcept;

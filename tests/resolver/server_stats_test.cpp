@@ -63,6 +63,24 @@ TEST(ServerStats, TimeoutsPenaliseAndAnAnswerRecovers) {
   EXPECT_EQ(s.srtt_us(kA), 5000);  // back to the truth at once
 }
 
+TEST(ServerStats, ASilentServerIsLeftOutOfExploration) {
+  ServerStats s;
+  s.record_rtt(kA, 10ms);
+  s.record_timeout(kB);  // its last try timed out: no random pick may send a query its way
+  auto picks = choose(s, {kA, kB}, 4000);
+  EXPECT_EQ(picks[1], 0);
+  EXPECT_EQ(picks[0], 4000);
+  // When every candidate is silent, the choice falls back to the best SRTT rather than to nothing.
+  s.record_timeout(kA);
+  s.record_timeout(kB);
+  auto all_silent = choose(s, {kA, kB}, 200);
+  EXPECT_EQ(all_silent[0] + all_silent[1], 200);
+  // An answer ends the silence: B is explored again.
+  s.record_rtt(kB, 80ms);
+  s.record_rtt(kA, 10ms);
+  EXPECT_GT(choose(s, {kA, kB}, 4000)[1], 20);
+}
+
 TEST(ServerStats, TryTimeoutStaysWithinLimits) {
   ServerStats s;
   EXPECT_EQ(s.try_timeout(kA), kUnknownServerTimeout);  // never measured
