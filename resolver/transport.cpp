@@ -276,60 +276,6 @@ asio::awaitable<ExchangeResult> Transport::exchange_uncoalesced(const ExchangeRe
   co_return r;
 }
 
-namespace {
-
-struct ReceiveOutcome {
-  TransportError error = TransportError::none;
-  std::vector<std::uint8_t> reply;
-  std::string detail;
-};
-
-// Reads datagrams until one matches. Runs raced against the try's timer; never throws.
-asio::awaitable<ReceiveOutcome> receive_matching(asio::ip::udp::socket& sock, const std::vector<std::uint8_t>& query,
-                                                 bool exact_case, int& mismatched, bool& case_mismatch_seen) {
-  ReceiveOutcome out;
-  std::vector<std::uint8_t> buf(kUdpBuffer);
-  for (;;) {
-    auto [ec, n] = co_await sock.async_receive(asio::buffer(buf), as_tuple(use_awaitable));
-    if (ec == asio::error::operation_aborted) {
-      out.error = TransportError::timeout;
-      co_return out;
-    }
-    if (ec) {
-      // ICMP port/host unreachable surfaces here on a connected socket: the server is not there.
-      out.error = TransportError::network;
-      out.detail = ec.message();
-      co_return out;
-    }
-    if (n >= buf.size()) {
-      // Larger than anything a 1232-octet EDNS query allows: treat as a broken server, not as data.
-      ++mismatched;
-      if (mismatched > kMaxMismatchedDatagrams) break;
-      continue;
-    }
-    const auto reply = std::span<const std::uint8_t>(buf.data(), n);
-    const Match m = match_reply(query, reply, exact_case);
-    if (m == Match::ok) {
-      out.reply.assign(reply.begin(), reply.end());
-      co_return out;
-    }
-    ++mismatched;
-    if (m == Match::wrong_case) {
-      // Either a server that does not echo case or a spoofer who guessed ID and port. Either way
-      // this reply is never used; the caller falls back to a plain-case query.
-      case_mismatch_seen = true;
-      out.error = TransportError::case_mismatch;
-      co_return out;
-    }
-    if (mismatched > kMaxMismatchedDatagrams) break;
-  }
-  out.error = TransportError::malformed;
-  out.detail = "too many mismatched datagrams";
-  co_return out;
-}
-
-}  // namespace
-
 asio::awaitable<ExchangeResult> Transport::udp_try(const ExchangeRequest& request, bool edns, bool use_0x20) {
   ExchangeResult r;
   r.protocol = Protocol::udp;
@@ -338,19 +284,21 @@ asio::awaitable<ExchangeResult> Transport::udp_try(const ExchangeRequest& reques
   std::uint16_t id = 0;
   const std::vector<std::uint8_t> query = build_query(request, edns, use_0x20, &id);
 
-  asio::ip::udp::socket sock(executor_);
+  // Shared with the timer's handler, which may run after this coroutine has ended (a timer that
+  // expired while the reply was being read still runs its handler): it must find a live socket.
+  auto sock = std::make_shared<asio::ip::udp::socket>(executor_);
   asio::error_code ec;
   // A new socket bound to port 0 per query: the kernel picks a fresh random ephemeral port
   // (RFC 5452 §9.2, RFC 6056).
-  sock.open(request.server.protocol(), ec);
-  if (!ec) sock.connect(request.server, ec);
+  sock->open(request.server.protocol(), ec);
+  if (!ec) sock->connect(request.server, ec);
   if (ec) {
     r.error = TransportError::network;
     r.detail = ec.message();
     co_return r;
   }
   const auto start = Clock::now();
-  auto [send_ec, sent_n] = co_await sock.async_send(asio::buffer(query), as_tuple(use_awaitable));
+  auto [send_ec, sent_n] = co_await sock->async_send(asio::buffer(query), as_tuple(use_awaitable));
   (void)sent_n;
   ++r.queries_sent;
   ++stats_.udp_queries;
@@ -359,21 +307,61 @@ asio::awaitable<ExchangeResult> Transport::udp_try(const ExchangeRequest& reques
     r.detail = send_ec.message();
     co_return r;
   }
+  // The try's timer cancels the pending receive: the read below then ends with operation_aborted.
+  // (Cheaper than racing two coroutines; every datagram is still read to the end of the try.)
   asio::steady_timer timer(executor_, request.timeout);
-  int mismatched = 0;
-  bool case_mismatch = false;
-  auto raced = co_await (receive_matching(sock, query, use_0x20, mismatched, case_mismatch) ||
-                         timer.async_wait(use_awaitable));
-  r.mismatched = mismatched;
-  r.rtt = since(start);
-  if (raced.index() == 1) {
-    r.error = TransportError::timeout;
-    co_return r;
+  timer.async_wait([sock](const asio::error_code& timer_ec) {
+    if (!timer_ec) {
+      asio::error_code ignored;
+      sock->cancel(ignored);
+    }
+  });
+  struct CancelTimer {
+    asio::steady_timer& t;
+    ~CancelTimer() { t.cancel(); }
+  } cancel_timer{timer};
+
+  std::vector<std::uint8_t> buf(kUdpBuffer);
+  for (;;) {
+    auto [rec, n] = co_await sock->async_receive(asio::buffer(buf), as_tuple(use_awaitable));
+    if (rec == asio::error::operation_aborted) {
+      r.error = TransportError::timeout;
+      break;
+    }
+    if (rec) {
+      // ICMP port/host unreachable surfaces here on a connected socket: the server is not there.
+      r.error = TransportError::network;
+      r.detail = rec.message();
+      break;
+    }
+    const Match m = n >= buf.size() ? Match::too_short  // larger than a 1232-octet EDNS query allows:
+                                                          // a broken server, not data
+                                    : match_reply(query, std::span<const std::uint8_t>(buf.data(), n), use_0x20);
+    if (m == Match::ok) {
+      buf.resize(n);
+      r.reply = std::move(buf);
+      break;
+    }
+    ++r.mismatched;
+    if (m == Match::wrong_case) {
+      // Either a server that does not echo case or a spoofer who guessed ID and port. Either way
+      // this reply is never used; the caller falls back to a plain-case query.
+      r.error = TransportError::case_mismatch;
+      break;
+    }
+    if (r.mismatched > kMaxMismatchedDatagrams) {
+      r.error = TransportError::malformed;
+      r.detail = "too many mismatched datagrams";
+      break;
+    }
+    // Listen again only while the try has time left: a timer that expired while this datagram was
+    // being read has already run its cancel, and a new read would wait for nothing.
+    if (Clock::now() >= timer.expiry()) {
+      r.error = TransportError::timeout;
+      break;
+    }
   }
-  ReceiveOutcome& got = std::get<0>(raced);
-  r.error = got.error;
-  r.detail = std::move(got.detail);
-  r.reply = std::move(got.reply);
+  r.rtt = since(start);
   if (r.error == TransportError::none && use_0x20) restore_case(r.reply, request.qname);
   co_return r;
 }
