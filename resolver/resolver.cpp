@@ -99,8 +99,8 @@ void Resolver::Impl::note(Context& ctx, int depth, const Name& zone, std::string
 std::vector<asio::ip::address> Resolver::Impl::cached_addresses(const Name& ns) {
   std::vector<asio::ip::address> out;
   for (const RRType t : {RRType::A, RRType::AAAA}) {
-    auto set = cache.rrset(ns, t);
-    if (!set) continue;
+    const auto* set = cache.peek_rrset(ns, t, nullptr);
+    if (set == nullptr) continue;
     for (const Record& r : *set) {
       if (auto a = r.rdata.as_a()) out.emplace_back(asio::ip::address_v4(*a));
       if (auto a6 = r.rdata.as_aaaa()) out.emplace_back(asio::ip::address_v6(*a6));
@@ -172,14 +172,16 @@ Cut Resolver::Impl::make_cut(Context& ctx, const CachedDelegation& d, int depth)
   return cut;
 }
 
+// make_cut() reads the cached delegation in place: it only looks up other entries (addresses),
+// which never moves or removes this one.
 Cut Resolver::Impl::root_cut(Context& ctx, int depth) {
-  if (auto d = cache.delegation(Name())) return make_cut(ctx, *d, depth);
+  if (const auto* d = cache.peek_delegation(Name())) return make_cut(ctx, *d, depth);
   return make_cut(ctx, delegation_from_hints(hints), depth);
 }
 
 Cut Resolver::Impl::closest_cut(Context& ctx, const Name& name, int depth) {
   for (Name z = name; !z.is_root(); z = z.parent()) {
-    if (auto d = cache.delegation(z)) return make_cut(ctx, *d, depth);
+    if (const auto* d = cache.peek_delegation(z)) return make_cut(ctx, *d, depth);
   }
   return root_cut(ctx, depth);
 }
@@ -332,21 +334,25 @@ asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, 
     ctx.queries += x.queries_sent;
     stats.queries_sent += static_cast<std::uint64_t>(x.queries_sent);
 
+    // The step is filled only when tracing: a bulk run resolves with the trace off and must not pay
+    // for names copied and notes formatted that nobody reads.
     TraceStep step;
-    step.kind = StepKind::query;
-    step.depth = depth;
-    step.zone = cut.zone;
-    step.server_name = server.ns_name;
-    step.address = server.address;
-    step.question = asked;
-    step.protocol = x.protocol;
-    step.edns = x.edns;
-    step.coalesced = x.coalesced;
-    step.error = x.error;
-    step.rtt = x.rtt;
-    step.mismatched = x.mismatched;
-    if (x.tc_seen) step.note = "TC=1, retried over TCP; ";
-    if (x.edns_fallback) step.note += "FORMERR/NOTIMP to EDNS, retried without; ";
+    if (ctx.tracing) {
+      step.kind = StepKind::query;
+      step.depth = depth;
+      step.zone = cut.zone;
+      step.server_name = server.ns_name;
+      step.address = server.address;
+      step.question = asked;
+      step.protocol = x.protocol;
+      step.edns = x.edns;
+      step.coalesced = x.coalesced;
+      step.error = x.error;
+      step.rtt = x.rtt;
+      step.mismatched = x.mismatched;
+      if (x.tc_seen) step.note = "TC=1, retried over TCP; ";
+      if (x.edns_fallback) step.note += "FORMERR/NOTIMP to EDNS, retried without; ";
+    }
 
     if (x.error == TransportError::budget) {
       // A fallback inside the exchange (0x20, EDNS, TC->TCP) would have gone over the budget.
@@ -371,7 +377,7 @@ asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, 
       servers.record_failure(server.address);
       server.dead = true;
       step.error = TransportError::malformed;
-      step.note += "unparsable reply: " + wire::to_string(view.error());
+      if (ctx.tracing) step.note += "unparsable reply: " + wire::to_string(view.error());
       cut.errors.push_back(describe_server(server.ns_name, server.address) + " malformed reply");
       trace(ctx, std::move(step));
       continue;
@@ -379,12 +385,14 @@ asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, 
     if (!x.coalesced) servers.record_rtt(server.address, x.rtt);
     ScrubbedReply scrubbed = scrub(*view, asked, cut.zone);
     Classified classified = classify(scrubbed, asked, cut.zone);
-    step.rcode = view->rcode();
-    step.flags = view->header().flags();
-    step.classification = classified.kind;
-    step.scrubbed = scrubbed.dropped;
-    step.note += summarise(classified);
-    trace(ctx, std::move(step));
+    if (ctx.tracing) {
+      step.rcode = view->rcode();
+      step.flags = view->header().flags();
+      step.classification = classified.kind;
+      step.scrubbed = scrubbed.dropped;
+      step.note += summarise(classified);
+      trace(ctx, std::move(step));
+    }
     if (classified.kind == Classification::lame || classified.kind == Classification::throwaway) {
       servers.record_failure(server.address);
       server.dead = true;
@@ -408,7 +416,7 @@ asio::awaitable<void> Resolver::Impl::resolve_ns_addresses(Context& ctx, Cut& cu
     note(ctx, depth, cut.zone, "not looking up " + ns.to_string() + ": " + to_string(Failure::max_failed_glueless));
     co_return;
   }
-  note(ctx, depth, cut.zone, "looking up the address of NS " + ns.to_string(), StepKind::subresolution);
+  if (ctx.tracing) note(ctx, depth, cut.zone, "looking up the address of NS " + ns.to_string(), StepKind::subresolution);
   std::vector<asio::ip::address> addrs;
   std::optional<Fail> failure;
   for (const RRType type : {RRType::A, RRType::AAAA}) {
@@ -549,13 +557,13 @@ asio::awaitable<Internal> Resolver::Impl::resolve_in(Context& ctx, Question q, i
   for (;;) {
     std::optional<Name> next;
     if (auto rr = cache.rrset(name, q.type)) {
-      note(ctx, depth, name, "cache: " + name.to_string() + " " + wire::to_string(q.type), StepKind::cache);
+      if (ctx.tracing) note(ctx, depth, name, "cache: " + name.to_string() + " " + wire::to_string(q.type), StepKind::cache);
       out.answer.insert(out.answer.end(), rr->begin(), rr->end());
       out.outcome = Outcome::answer;
       co_return out;
     }
     if (auto neg = cache.negative(name, q.type)) {
-      note(ctx, depth, name, std::string("cache: ") + (neg->nxdomain ? "NXDOMAIN " : "NODATA ") + name.to_string(),
+      if (ctx.tracing) note(ctx, depth, name, std::string("cache: ") + (neg->nxdomain ? "NXDOMAIN " : "NODATA ") + name.to_string(),
            StepKind::cache);
       out.outcome = neg->nxdomain ? Outcome::nxdomain : Outcome::nodata;
       out.soa = neg->soa;
@@ -563,7 +571,7 @@ asio::awaitable<Internal> Resolver::Impl::resolve_in(Context& ctx, Question q, i
     }
     if (q.type != RRType::CNAME) {
       if (auto cn = cache.rrset(name, RRType::CNAME); cn && !cn->empty()) {
-        note(ctx, depth, name, "cache: " + name.to_string() + " CNAME", StepKind::cache);
+        if (ctx.tracing) note(ctx, depth, name, "cache: " + name.to_string() + " CNAME", StepKind::cache);
         out.answer.push_back(cn->front());
         if (auto t = cn->front().rdata.target()) next = *t;
         ++links;
