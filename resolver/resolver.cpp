@@ -270,14 +270,30 @@ asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, 
     const int per_address = live == 0 ? kMinTriesPerAddress
                                       : std::clamp((kTriesPerZoneCut + live - 1) / live, kMinTriesPerAddress,
                                                    kMaxTriesPerAddress);
+    // NS names whose addresses reached the cache since the cut was made (another resolution looked
+    // them up) join the servers at no cost.
+    for (std::size_t i = 0; i < cut.unresolved.size();) {
+      const auto addrs = cached_addresses(cut.unresolved[i]);
+      if (addrs.empty()) {
+        ++i;
+        continue;
+      }
+      add_server_addresses(ctx, cut, cut.unresolved[i], addrs, depth);
+      cut.unresolved.erase(cut.unresolved.begin() + static_cast<std::ptrdiff_t>(i));
+    }
     int min_tries = INT_MAX;
+    bool only_silent = true;  // every server still to be asked timed out lately
     for (const auto& s : cut.servers) {
       if (!s.dead && s.tries < per_address) min_tries = std::min(min_tries, s.tries);
     }
-    // Look up a glueless NS name when nothing is left to ask, or before asking a server a second
-    // time: a fresh server is a better retry than the same one (and lookups are lazy, so a
-    // delegation with good glue never costs extra queries: NXNSAttack).
-    if ((min_tries == INT_MAX || min_tries > 0) && !cut.unresolved.empty()) {
+    for (const auto& s : cut.servers) {
+      if (!s.dead && s.tries == min_tries && !servers.silent(s.address)) only_silent = false;
+    }
+    // Look up a glueless NS name when nothing is left to ask, before asking a server a second time
+    // (a fresh server is a better retry than the same one), or before asking only servers that have
+    // just timed out (Unbound too fetches more targets when no server is in its selection band).
+    // Lookups stay lazy, so a delegation with good glue never costs extra queries: NXNSAttack.
+    if ((min_tries == INT_MAX || min_tries > 0 || only_silent) && !cut.unresolved.empty()) {
       co_await resolve_ns_addresses(ctx, cut, depth);
       if (ctx.queries >= kMaxQueriesPerResolution) {
         co_return Unexpected{Fail{Failure::max_queries, "while looking up name server addresses for " + cut.zone.to_string()}};

@@ -70,20 +70,22 @@ std::int64_t ServerStats::srtt_us(const asio::ip::address& address) const {
   return it == entries_.end() ? 0 : it->second.srtt_us;
 }
 
+bool ServerStats::silent(const asio::ip::address& address) const {
+  const auto it = entries_.find(address);
+  return it != entries_.end() && it->second.consecutive_timeouts > 0 &&
+         Clock::now() - it->second.last_timeout < kSilentServerHoldoff;
+}
+
 bool ServerStats::known(const asio::ip::address& address) const { return entries_.count(address) != 0; }
 
 std::size_t ServerStats::select(std::span<const asio::ip::address> candidates, RandomPool& random) const {
   if (candidates.size() == 1) return 0;
   // Exploration: one query in 20 goes to a random candidate, among those not silent lately.
   if (random.uniform(20) == 0) {
-    const auto now = Clock::now();
     std::array<std::size_t, 64> pool{};
     std::size_t n = 0;
     for (std::size_t i = 0; i < candidates.size() && n < pool.size(); ++i) {
-      const auto it = entries_.find(candidates[i]);
-      const bool silent = it != entries_.end() && it->second.consecutive_timeouts > 0 &&
-                          now - it->second.last_timeout < kSilentServerHoldoff;
-      if (!silent) pool[n++] = i;
+      if (!silent(candidates[i])) pool[n++] = i;
     }
     if (n > 0) return pool[random.uniform(static_cast<std::uint32_t>(n))];
   }

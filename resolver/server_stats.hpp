@@ -34,6 +34,8 @@ class ServerStats {
   // SRTT in microseconds; 0 when never measured.
   std::int64_t srtt_us(const asio::ip::address& address) const;
   bool known(const asio::ip::address& address) const;
+  // The address's last try timed out less than kSilentServerHoldoff ago (and nothing answered since).
+  bool silent(const asio::ip::address& address) const;
 
   // Index into `candidates` of the address to ask next. Precondition: !candidates.empty().
   std::size_t select(std::span<const asio::ip::address> candidates, RandomPool& random) const;
