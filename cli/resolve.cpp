@@ -12,8 +12,11 @@
 #include <map>
 #include <memory>
 #include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/common.hpp"
+#include "cli/json_line.hpp"
 #include "wire/name.hpp"
 #include "wire/types.hpp"
 
@@ -183,21 +186,24 @@ int run_single(const ResolveOptions& o, resolver::Options ro) {
 }
 
 // The batch: lines are read lazily by `concurrency` workers; results are written in input order
-// (a small reorder buffer), one JSON line per input line, malformed lines included.
+// (a small reorder buffer), one JSON line per input line, malformed lines included. Output is
+// buffered: written out at 64 KiB, and before every read when the input is not a regular file (so a
+// pipe or a terminal sees each result as soon as the lines before it are done).
 class Batch {
  public:
-  Batch(std::istream& in, resolver::Resolver& resolver) : in_(in), resolver_(resolver) {}
+  Batch(std::istream& in, bool input_is_file, resolver::Resolver& resolver)
+      : in_(in), input_is_file_(input_is_file), resolver_(resolver) {}
 
   asio::awaitable<void> worker() {
     for (;;) {
+      if (!input_is_file_) write_out();
       std::string line;
       if (eof_ || !std::getline(in_, line)) {
         eof_ = true;
         co_return;
       }
       const std::size_t number = ++read_;
-      nlohmann::ordered_json out;
-      out["line"] = number;
+      std::string out = "{\"line\":" + std::to_string(number);
       if (!line.empty() && line.back() == '\r') line.pop_back();
       std::istringstream fields(line);
       std::string name_text, type_text, extra;
@@ -206,39 +212,60 @@ class Batch {
       auto name = wire::Name::parse(name_text);
       auto type = wire::parse_rrtype(type_text);
       if (name_text.empty() || !extra.empty()) {
-        out["error"] = "malformed line: expected NAME [TYPE]";
+        out += ",\"error\":";
+        append_json_string(out, "malformed line: expected NAME [TYPE]");
       } else if (!name) {
-        out["name"] = name_text;
-        out["error"] = "invalid name: " + wire::to_string(name.error());
+        out += ",\"name\":";
+        append_json_string(out, name_text);
+        out += ",\"error\":";
+        append_json_string(out, "invalid name: " + wire::to_string(name.error()));
       } else if (!type) {
-        out["name"] = name_text;
-        out["error"] = "unknown record type '" + type_text + "'";
+        out += ",\"name\":";
+        append_json_string(out, name_text);
+        out += ",\"error\":";
+        append_json_string(out, "unknown record type '" + type_text + "'");
       } else {
         Resolution r = co_await resolver_.resolve(*name, *type);
-        nlohmann::ordered_json j = resolution_to_json(r, false);
-        for (auto it = j.begin(); it != j.end(); ++it) out[it.key()] = it.value();
+        out += ',';
+        append_resolution_members(out, r);
       }
-      done_.emplace(number, out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
-      flush();
+      out += "}\n";
+      done_.emplace(number, std::move(out));
+      collect();
     }
   }
 
-  void flush() {
+  // Moves finished lines that are next in input order to the output buffer.
+  void collect() {
     while (!done_.empty() && done_.begin()->first == written_ + 1) {
-      std::cout << done_.begin()->second << '\n';
+      buffer_ += done_.begin()->second;
       done_.erase(done_.begin());
       ++written_;
     }
-    std::cout.flush();
+    if (buffer_.size() >= 64 * 1024) write_out();
+  }
+
+  void write_out() {
+    if (buffer_.empty()) return;
+    std::fwrite(buffer_.data(), 1, buffer_.size(), stdout);
+    std::fflush(stdout);
+    buffer_.clear();
+  }
+
+  void finish() {
+    collect();
+    write_out();
   }
 
  private:
   std::istream& in_;
+  bool input_is_file_;
   resolver::Resolver& resolver_;
   bool eof_ = false;
   std::size_t read_ = 0;
   std::size_t written_ = 0;
   std::map<std::size_t, std::string> done_;
+  std::string buffer_;
 };
 
 int run_batch(const ResolveOptions& o, resolver::Options ro) {
@@ -253,14 +280,17 @@ int run_batch(const ResolveOptions& o, resolver::Options ro) {
   ro.trace = false;
   asio::io_context io;
   resolver::Resolver res(io.get_executor(), std::move(ro));
-  Batch batch(*in, res);
+  struct stat st {};
+  const bool input_is_file = (o.batch != "-" ? ::stat(o.batch.c_str(), &st) : ::fstat(STDIN_FILENO, &st)) == 0 &&
+                             S_ISREG(st.st_mode);
+  Batch batch(*in, input_is_file, res);
   for (std::size_t i = 0; i < o.concurrency; ++i) {
     asio::co_spawn(io, batch.worker(), [](std::exception_ptr e) {
       if (e) std::rethrow_exception(e);
     });
   }
   io.run();
-  batch.flush();
+  batch.finish();
   return 0;
 }
 
