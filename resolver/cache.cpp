@@ -53,19 +53,10 @@ std::uint64_t random_seed() {
 
 }  // namespace
 
-std::size_t Cache::KeyHash::operator()(const std::string& key) const noexcept {
-  const auto* p = reinterpret_cast<const std::uint8_t*>(key.data());
-  const std::size_t n = key.size() - 3;
-  return hash_key(seed, key[0], p + 1, n, static_cast<std::uint16_t>((p[n + 1] << 8) | p[n + 2]));
-}
-
-std::size_t Cache::KeyHash::operator()(const KeyRef& key) const noexcept {
-  return hash_key(seed, key.kind, key.name->wire().data(), key.name->wire_length(), key.type);
-}
-
-bool Cache::KeyEq::operator()(const KeyRef& a, const std::string& b) const noexcept {
+bool Cache::KeyEq::operator()(const KeyRef& a, const StoredKey& stored) const noexcept {
   const auto w = a.name->wire();
-  if (b.size() != w.size() + 3 || b[0] != a.kind) return false;
+  const std::string& b = stored.bytes;
+  if (stored.hash != a.hash || b.size() != w.size() + 3 || b[0] != a.kind) return false;
   const auto* p = reinterpret_cast<const std::uint8_t*>(b.data());
   if (static_cast<std::uint16_t>((p[w.size() + 1] << 8) | p[w.size() + 2]) != a.type) return false;
   for (std::size_t i = 0; i < w.size(); ++i) {
@@ -77,7 +68,7 @@ bool Cache::KeyEq::operator()(const KeyRef& a, const std::string& b) const noexc
 Cache::Cache(std::size_t capacity, std::size_t byte_capacity)
     : capacity_(std::max<std::size_t>(capacity, 16)),
       byte_capacity_(std::max<std::size_t>(byte_capacity, 64 * 1024)),
-      entries_(0, KeyHash{random_seed()}, KeyEq{}) {}
+      seed_(random_seed()) {}
 
 std::size_t Cache::approximate_bytes(std::size_t key_size, const Value& value) {
   // Map node with its key, roughly.
@@ -114,16 +105,22 @@ void Cache::erase(Map::iterator it) {
   entries_.erase(it);
 }
 
-std::string Cache::make_key(char kind, const wire::Name& name, wire::RRType type) {
+Cache::StoredKey Cache::make_key(char kind, const wire::Name& name, wire::RRType type) const {
   const auto lower_name = name.lowercased();
-  std::string k;
-  k.reserve(lower_name.wire_length() + 3);
-  k += kind;
-  k.append(reinterpret_cast<const char*>(lower_name.wire().data()), lower_name.wire_length());
+  StoredKey k;
+  k.bytes.reserve(lower_name.wire_length() + 3);
+  k.bytes += kind;
+  k.bytes.append(reinterpret_cast<const char*>(lower_name.wire().data()), lower_name.wire_length());
   const auto t = static_cast<std::uint16_t>(type);
-  k += static_cast<char>(t >> 8);
-  k += static_cast<char>(t & 0xff);
+  k.bytes += static_cast<char>(t >> 8);
+  k.bytes += static_cast<char>(t & 0xff);
+  k.hash = hash_key(seed_, kind, lower_name.wire().data(), lower_name.wire_length(), t);
   return k;
+}
+
+Cache::KeyRef Cache::key_ref(char kind, const wire::Name& name, wire::RRType type) const {
+  const auto t = static_cast<std::uint16_t>(type);
+  return KeyRef{kind, &name, t, hash_key(seed_, kind, name.wire().data(), name.wire_length(), t)};
 }
 
 Cache::Entry* Cache::find(const KeyRef& k) {
@@ -146,8 +143,8 @@ Cache::Entry* Cache::find(const KeyRef& k) {
   return &it->second;
 }
 
-void Cache::insert(std::string k, Clock::time_point expires, Value value) {
-  const std::size_t bytes = approximate_bytes(k.size(), value);
+void Cache::insert(StoredKey k, Clock::time_point expires, Value value) {
+  const std::size_t bytes = approximate_bytes(k.bytes.size(), value);
   if (auto it = entries_.find(k); it != entries_.end()) erase(it);  // replaced: re-inserted below
   if (bytes > byte_capacity_) {
     ++stats_.too_large;
@@ -187,7 +184,7 @@ std::optional<std::vector<wire::Record>> Cache::rrset(const wire::Name& name, wi
 }
 
 const std::vector<wire::Record>* Cache::peek_rrset(const wire::Name& name, wire::RRType type, std::uint32_t* ttl_left) {
-  Entry* e = find(KeyRef{'R', &name, static_cast<std::uint16_t>(type)});
+  Entry* e = find(key_ref('R', name, type));
   if (e == nullptr) return nullptr;
   if (ttl_left != nullptr) *ttl_left = remaining_ttl(e->expires);
   return &std::get<std::vector<wire::Record>>(e->value);
@@ -220,10 +217,10 @@ void Cache::store_records(const std::vector<wire::Record>& records) {
   } else {
     // Grouped through a hash map and de-duplicated through a set: one hostile 64 KiB answer carries
     // thousands of records, and pairwise grouping cost about a second of CPU per such answer.
-    std::unordered_map<std::string, std::size_t> slot;  // cache key -> index in `sets`
+    std::unordered_map<std::string, std::size_t> slot;  // key bytes -> index in `sets`
     std::vector<std::set<std::vector<std::uint8_t>>> seen;
     for (const auto& r : records) {
-      const auto [it, added] = slot.try_emplace(make_key('R', r.owner, r.type), sets.size());
+      const auto [it, added] = slot.try_emplace(make_key('R', r.owner, r.type).bytes, sets.size());
       if (added) {
         sets.emplace_back();
         seen.emplace_back();
@@ -237,7 +234,7 @@ void Cache::store_records(const std::vector<wire::Record>& records) {
 std::optional<CachedNegative> Cache::negative(const wire::Name& name, wire::RRType type) {
   // NXDOMAIN is stored under type 0 (it covers every type of the name).
   for (const wire::RRType t : {wire::RRType{0}, type}) {
-    Entry* e = find(KeyRef{'N', &name, static_cast<std::uint16_t>(t)});
+    Entry* e = find(key_ref('N', name, t));
     if (e == nullptr) continue;
     auto neg = std::get<CachedNegative>(e->value);
     if (neg.soa) neg.soa->ttl = std::min(neg.soa->ttl, remaining_ttl(e->expires));
@@ -263,7 +260,7 @@ std::optional<CachedDelegation> Cache::delegation(const wire::Name& zone) {
 }
 
 const CachedDelegation* Cache::peek_delegation(const wire::Name& zone) {
-  Entry* e = find(KeyRef{'D', &zone, static_cast<std::uint16_t>(wire::RRType::NS)});
+  Entry* e = find(key_ref('D', zone, wire::RRType::NS));
   if (e == nullptr) return nullptr;
   return &std::get<CachedDelegation>(e->value);
 }

@@ -78,8 +78,33 @@ class Cache {
 
  private:
   using Value = std::variant<std::vector<wire::Record>, CachedNegative, CachedDelegation>;
+  // Keys are kind ('R' RRset, 'N' negative, 'D' delegation) + the lowercased wire name + the type (two
+  // octets), stored with their hash; a lookup hashes and compares the name in place through KeyRef
+  // (no key is built per lookup). The hash is seeded per cache: the names come from the network.
+  struct StoredKey {
+    std::string bytes;
+    std::size_t hash;
+    bool operator==(const StoredKey& o) const noexcept { return hash == o.hash && bytes == o.bytes; }
+  };
+  struct KeyRef {
+    char kind;
+    const wire::Name* name;
+    std::uint16_t type;
+    std::size_t hash;
+  };
+  struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(const StoredKey& key) const noexcept { return key.hash; }
+    std::size_t operator()(const KeyRef& key) const noexcept { return key.hash; }
+  };
+  struct KeyEq {
+    using is_transparent = void;
+    bool operator()(const StoredKey& a, const StoredKey& b) const noexcept { return a == b; }
+    bool operator()(const KeyRef& a, const StoredKey& b) const noexcept;
+    bool operator()(const StoredKey& a, const KeyRef& b) const noexcept { return (*this)(b, a); }
+  };
   struct Entry;
-  using Slot = std::pair<const std::string, Entry>;
+  using Slot = std::pair<const StoredKey, Entry>;
   struct Entry {
     Clock::time_point expires;
     Value value;
@@ -87,40 +112,22 @@ class Cache {
     Slot* newer = nullptr;  // LRU list, intrusive: map nodes never move, so pointers stay valid
     Slot* older = nullptr;
   };
-  // Keys are kind ('R' RRset, 'N' negative, 'D' delegation) + the lowercased wire name + the type (two
-  // octets), stored as a string; a lookup hashes and compares the name in place through KeyRef (no key
-  // is built per lookup). The hash is seeded per cache: the names come from the network.
-  struct KeyRef {
-    char kind;
-    const wire::Name* name;
-    std::uint16_t type;
-  };
-  struct KeyHash {
-    using is_transparent = void;
-    std::uint64_t seed = 0;
-    std::size_t operator()(const std::string& key) const noexcept;
-    std::size_t operator()(const KeyRef& key) const noexcept;
-  };
-  struct KeyEq {
-    using is_transparent = void;
-    bool operator()(const std::string& a, const std::string& b) const noexcept { return a == b; }
-    bool operator()(const KeyRef& a, const std::string& b) const noexcept;
-    bool operator()(const std::string& a, const KeyRef& b) const noexcept { return (*this)(b, a); }
-  };
-  using Map = std::unordered_map<std::string, Entry, KeyHash, KeyEq>;
+  using Map = std::unordered_map<StoredKey, Entry, KeyHash, KeyEq>;
 
   // What an entry holds, approximately: the stored objects and their heap parts, key and overhead.
   static std::size_t approximate_bytes(std::size_t key_size, const Value& value);
-  static std::string make_key(char kind, const wire::Name& name, wire::RRType type);
+  StoredKey make_key(char kind, const wire::Name& name, wire::RRType type) const;
+  KeyRef key_ref(char kind, const wire::Name& name, wire::RRType type) const;
   void erase(Map::iterator it);
   Entry* find(const KeyRef& key);
-  void insert(std::string key, Clock::time_point expires, Value value);
+  void insert(StoredKey key, Clock::time_point expires, Value value);
   void lru_unlink(Slot& slot);
   void lru_push_front(Slot& slot);
 
   std::size_t capacity_;
   std::size_t byte_capacity_;
   std::size_t bytes_ = 0;
+  std::uint64_t seed_;
   Map entries_;
   Slot* newest_ = nullptr;
   Slot* oldest_ = nullptr;

@@ -117,6 +117,7 @@ struct Resolver::Impl {
   asio::awaitable<Result<CutReply, Fail>> query_cut(Context& ctx, Cut& cut, const wire::Question& asked, int depth);
   asio::awaitable<void> resolve_ns_addresses(Context& ctx, Cut& cut, int depth);
 
+  std::size_t pick_server(const Cut& cut, int min_tries);
   Cut make_cut(Context& ctx, const CachedDelegation& d, int depth);
   Cut closest_cut(Context& ctx, const wire::Name& name, int depth);
   Cut root_cut(Context& ctx, int depth);

@@ -11,7 +11,9 @@
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/use_awaitable.hpp>
 #include <algorithm>
+#include <array>
 #include <climits>
+#include <span>
 
 #include "resolver/engine.hpp"
 #include "resolver/limits.hpp"
@@ -256,6 +258,21 @@ std::string summarise(const Classified& c) {
 
 }  // namespace
 
+// Not a coroutine: the candidate arrays live on the stack, not in a coroutine frame. A cut holds at
+// most kMaxNsPerDelegation * kMaxAddressesPerNs addresses.
+std::size_t Resolver::Impl::pick_server(const Cut& cut, int min_tries) {
+  std::array<asio::ip::address, kMaxNsPerDelegation * kMaxAddressesPerNs> candidates;
+  std::array<std::size_t, kMaxNsPerDelegation * kMaxAddressesPerNs> index{};
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < cut.servers.size() && n < candidates.size(); ++i) {
+    if (!cut.servers[i].dead && cut.servers[i].tries == min_tries) {
+      candidates[n] = cut.servers[i].address;
+      index[n++] = i;
+    }
+  }
+  return index[servers.select(std::span<const asio::ip::address>(candidates.data(), n), random)];
+}
+
 asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, Cut& cut, const Question& asked,
                                                                    int depth) {
   // Tries count per question; `dead` (lame, refused, unreachable) stays for the whole cut. The
@@ -324,15 +341,7 @@ asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, 
       co_return Unexpected{Fail{Failure::max_queries, "at " + cut.zone.to_string()}};
     }
 
-    std::vector<asio::ip::address> candidates;
-    std::vector<std::size_t> index;
-    for (std::size_t i = 0; i < cut.servers.size(); ++i) {
-      if (!cut.servers[i].dead && cut.servers[i].tries == min_tries) {
-        candidates.push_back(cut.servers[i].address);
-        index.push_back(i);
-      }
-    }
-    CutServer& server = cut.servers[index[servers.select(candidates, random)]];
+    CutServer& server = cut.servers[pick_server(cut, min_tries)];
     ++server.tries;
     auto timeout = servers.try_timeout(server.address);
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(ctx.deadline - Clock::now());

@@ -119,30 +119,38 @@ struct Transport::Pending {
 Transport::Transport(asio::any_io_executor executor, RandomPool& random)
     : executor_(std::move(executor)), random_(random), quirk_memory_(kServerQuirkMemory) {}
 
-namespace {
-
-using Marks = std::unordered_map<std::string, Clock::time_point>;
-
-bool marked(Marks& marks, const std::string& key) {
-  const auto it = marks.find(key);
+bool Transport::marked(Marks& marks, const asio::ip::udp::endpoint& server) {
+  const auto it = marks.find(server);
   if (it == marks.end()) return false;
   if (it->second > Clock::now()) return true;
   marks.erase(it);  // expired: try the server the normal way again
   return false;
 }
 
-void mark(Marks& marks, const std::string& key, Clock::duration memory) {
+void Transport::mark(Marks& marks, const asio::ip::udp::endpoint& server, Clock::duration memory) {
   constexpr std::size_t kMaxRemembered = 10000;
   if (marks.size() >= kMaxRemembered) marks.clear();
-  marks[key] = Clock::now() + memory;
+  marks[server] = Clock::now() + memory;
 }
-
-}  // namespace
 
 Transport::~Transport() = default;
 
-std::string Transport::server_key(const asio::ip::udp::endpoint& ep) const {
-  return ep.address().to_string() + "#" + std::to_string(ep.port());
+std::size_t Transport::EndpointHash::operator()(const asio::ip::udp::endpoint& ep) const noexcept {
+  std::size_t h = ep.port();
+  if (ep.address().is_v4()) {
+    h ^= std::hash<std::uint32_t>{}(ep.address().to_v4().to_uint()) * 31;
+  } else {
+    const auto bytes = ep.address().to_v6().to_bytes();
+    h ^= std::hash<std::string_view>{}(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size())) * 31;
+  }
+  return h;
+}
+
+std::size_t Transport::PendingHash::operator()(const PendingKey& k) const noexcept {
+  const auto w = k.qname.wire();
+  const std::size_t name = std::hash<std::string_view>{}(std::string_view(reinterpret_cast<const char*>(w.data()), w.size()));
+  return EndpointHash{}(k.server) ^ (name * 0x9e3779b97f4a7c15ULL) ^ (static_cast<std::size_t>(k.qtype) << 1) ^
+         static_cast<std::size_t>(k.rd);
 }
 
 std::vector<std::uint8_t> Transport::build_query(const ExchangeRequest& request, bool edns, bool use_0x20,
@@ -154,16 +162,12 @@ std::vector<std::uint8_t> Transport::build_query(const ExchangeRequest& request,
 }
 
 asio::awaitable<ExchangeResult> Transport::exchange(ExchangeRequest request) {
-  std::string key = server_key(request.server);
-  key += '|';
-  const wire::Name lower_name = request.qname.lowercased();  // the key's bytes must outlive this line
-  key.append(reinterpret_cast<const char*>(lower_name.wire().data()), lower_name.wire().size());
-  key += '|' + std::to_string(static_cast<unsigned>(request.qtype)) + (request.rd ? "|rd" : "|");
+  const PendingKey key{request.server, request.qname.lowercased(), request.qtype, request.rd};
 
   // A waiter whose owner ran out of *its* budget asks for itself (with its own budget): at most once
   // per owner, and every owner sends at least one query or ends at once.
-  while (pending_.count(key) != 0) {
-    std::shared_ptr<Pending> pending = pending_.find(key)->second;
+  for (auto it = pending_.find(key); it != pending_.end(); it = pending_.find(key)) {
+    std::shared_ptr<Pending> pending = it->second;
     co_await pending->done.async_wait(as_tuple(use_awaitable));
     if (pending->result.error == TransportError::budget) continue;
     ++stats_.coalesced;
@@ -185,13 +189,13 @@ asio::awaitable<ExchangeResult> Transport::exchange(ExchangeRequest request) {
     throw;
   }
   pending_.erase(key);
-  pending->result = r;
+  if (pending.use_count() > 1) pending->result = r;  // someone waits on it (waiters hold a reference)
   pending->done.cancel();
   co_return r;
 }
 
 asio::awaitable<ExchangeResult> Transport::exchange_uncoalesced(const ExchangeRequest& request) {
-  const std::string key = server_key(request.server);
+  const asio::ip::udp::endpoint& key = request.server;
   bool edns = !marked(no_edns_, key);
   bool use_0x20 = request.use_0x20 && !marked(no_0x20_, key);
   int sent = 0;

@@ -115,18 +115,36 @@ class Transport {
   asio::awaitable<ExchangeResult> tcp_try(const ExchangeRequest& request, bool edns);
   std::vector<std::uint8_t> build_query(const ExchangeRequest& request, bool edns, bool use_0x20,
                                         std::uint16_t* id_out);
-  std::string server_key(const asio::ip::udp::endpoint& ep) const;
+  // Identical outstanding queries: same server, question (case-insensitively) and RD flag.
+  struct PendingKey {
+    asio::ip::udp::endpoint server;
+    wire::Name qname;  // lowercased
+    wire::RRType qtype;
+    bool rd;
+    bool operator==(const PendingKey& o) const noexcept {
+      return server == o.server && qtype == o.qtype && rd == o.rd && qname.equals_exact(o.qname);
+    }
+  };
+  struct EndpointHash {
+    std::size_t operator()(const asio::ip::udp::endpoint& ep) const noexcept;
+  };
+  struct PendingHash {
+    std::size_t operator()(const PendingKey& k) const noexcept;
+  };
+  using Marks = std::unordered_map<asio::ip::udp::endpoint, std::chrono::steady_clock::time_point, EndpointHash>;
+  static bool marked(Marks& marks, const asio::ip::udp::endpoint& server);
+  static void mark(Marks& marks, const asio::ip::udp::endpoint& server, std::chrono::steady_clock::duration memory);
 
   asio::any_io_executor executor_;
   RandomPool& random_;
   TransportStats stats_;
-  std::unordered_map<std::string, std::shared_ptr<Pending>> pending_;
+  std::unordered_map<PendingKey, std::shared_ptr<Pending>, PendingHash> pending_;
   // Servers that answered EDNS queries with FORMERR/NOTIMP, or did not echo 0x20 case, and until
   // when that is remembered. Bounded: a hostile zone can make us talk to many addresses. The marks
   // expire (kServerQuirkMemory): a spoofer who once got a wrong-case or FORMERR datagram accepted
   // past the ID and port checks must not switch 0x20 or EDNS off for a server for good.
-  std::unordered_map<std::string, std::chrono::steady_clock::time_point> no_edns_;
-  std::unordered_map<std::string, std::chrono::steady_clock::time_point> no_0x20_;
+  Marks no_edns_;
+  Marks no_0x20_;
   std::chrono::steady_clock::duration quirk_memory_;
 };
 
