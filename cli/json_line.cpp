@@ -62,6 +62,12 @@ void append_json_string(std::string& out, std::string_view text) {
   out += '"';
   std::size_t i = 0;
   while (i < text.size()) {
+    // A run of printable ASCII that needs no escape, appended at once.
+    std::size_t j = i;
+    while (j < text.size() && text[j] >= 0x20 && text[j] < 0x7f && text[j] != '"' && text[j] != '\\') ++j;
+    out.append(text.substr(i, j - i));
+    if (j == text.size()) break;
+    i = j;
     const auto c = static_cast<unsigned char>(text[i]);
     if (c >= 0x80) {
       const Utf8 seq = utf8_sequence(text, i);

@@ -117,7 +117,15 @@ WireResult<void> unescape(const Token& token, std::string& out) {
 
 void append_quoted(std::string& out, std::span<const std::uint8_t> raw) {
   out.push_back('"');
-  for (std::uint8_t c : raw) {
+  std::size_t i = 0;
+  while (i < raw.size()) {
+    // A run of octets printed as they are, appended at once (keys are hundreds of them).
+    std::size_t j = i;
+    while (j < raw.size() && raw[j] >= 0x20 && raw[j] <= 0x7E && raw[j] != '"' && raw[j] != '\\') ++j;
+    out.append(reinterpret_cast<const char*>(raw.data() + i), j - i);
+    if (j == raw.size()) break;
+    const std::uint8_t c = raw[j];
+    i = j + 1;
     if (c == '"' || c == '\\') {
       out.push_back('\\');
       out.push_back(static_cast<char>(c));
@@ -126,8 +134,6 @@ void append_quoted(std::string& out, std::span<const std::uint8_t> raw) {
       out.push_back(static_cast<char>('0' + c / 100));
       out.push_back(static_cast<char>('0' + (c / 10) % 10));
       out.push_back(static_cast<char>('0' + c % 10));
-    } else {
-      out.push_back(static_cast<char>(c));
     }
   }
   out.push_back('"');
