@@ -63,6 +63,17 @@ TEST(JsonLine, HostileBytesAlwaysMakeValidJson) {
   }
 }
 
+TEST(JsonLine, EveryOctetAtEveryOffsetOfALongString) {
+  // The eight-at-a-time scan for characters that need escaping must stop exactly at the special one.
+  for (int special = 0; special < 256; ++special) {
+    for (std::size_t at = 0; at < 20; ++at) {
+      std::string text(40, 'k');
+      text[at] = static_cast<char>(special);
+      ASSERT_EQ(as_json(text), reference(text)) << special << " at " << at;
+    }
+  }
+}
+
 TEST(JsonLine, AnswerMatchesResolutionToJson) {
   Resolution r;
   r.question = {*wire::Name::parse("tok._domainkey.example.com"), wire::RRType::TXT, wire::RRClass::IN};

@@ -261,3 +261,42 @@ TEST(RdataText, RelativeNamesUseOrigin) {
 }
 
 }  // namespace
+
+namespace {
+
+// The octet-at-a-time rule that append_quoted's eight-at-a-time scan must reproduce.
+std::string quoted_reference(const std::string& raw) {
+  std::string out = "\"";
+  for (unsigned char c : raw) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20 || c > 0x7E) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\%03u", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+TEST(TxtPresentation, EveryOctetAtEveryOffsetOfALongString) {
+  // A long run of plain text with one special octet moved across every position of an 8-octet word:
+  // the word-at-a-time scan must stop exactly there, whatever the octet.
+  for (int special = 0; special < 256; ++special) {
+    for (std::size_t at = 0; at < 20; ++at) {
+      std::string raw(40, 'k');
+      raw[at] = static_cast<char>(special);
+      std::vector<std::uint8_t> rdata(raw.size() + 1);
+      rdata[0] = static_cast<std::uint8_t>(raw.size());
+      std::copy(raw.begin(), raw.end(), rdata.begin() + 1);
+      auto r = Rdata::from_bytes(RRType::TXT, rdata);
+      ASSERT_TRUE(static_cast<bool>(r));
+      ASSERT_EQ(r->to_string(), quoted_reference(raw)) << special << " at " << at;
+    }
+  }
+}
