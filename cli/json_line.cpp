@@ -61,9 +61,16 @@ std::size_t plain_prefix(std::string_view text) {
   return i;
 }
 
+void append_name(std::string& out, const wire::Name& name) {
+  thread_local std::string text;  // reused: no allocation per name
+  text.clear();
+  name.append_to(text);
+  append_json_string(out, text);
+}
+
 void append_record(std::string& out, const wire::Record& r) {
   out += "{\"name\":";
-  append_json_string(out, r.owner.to_string());
+  append_name(out, r.owner);
   out += ",\"type\":";
   append_json_string(out, wire::to_string(r.type));
   out += ",\"ttl\":";
@@ -120,7 +127,7 @@ void append_json_string(std::string& out, std::string_view text) {
 
 void append_resolution_members(std::string& out, const resolver::Resolution& r) {
   out += "\"name\":";
-  append_json_string(out, r.question.name.to_string());
+  append_name(out, r.question.name);
   out += ",\"type\":";
   append_json_string(out, wire::to_string(r.question.type));
   if (r.outcome == resolver::Outcome::failed) {
@@ -146,9 +153,9 @@ void append_resolution_members(std::string& out, const resolver::Resolution& r) 
     for (std::size_t i = 0; i < r.refused_addresses.size(); ++i) {
       const auto& ref = r.refused_addresses[i];
       out += i > 0 ? ",{\"zone\":" : "{\"zone\":";
-      append_json_string(out, ref.zone.to_string());
+      append_name(out, ref.zone);
       out += ",\"ns\":";
-      append_json_string(out, ref.ns_name.to_string());
+      append_name(out, ref.ns_name);
       out += ",\"address\":";
       append_json_string(out, ref.address.to_string());
       out += ",\"class\":";

@@ -247,13 +247,33 @@ WireResult<std::vector<std::uint8_t>> MessageBuilder::finish_tcp() {
 
 std::vector<std::uint8_t> make_query(std::uint16_t id, const Name& name, RRType type, bool rd,
                                      std::uint16_t edns_udp_size) {
-  MessageBuilder b(kMaxMessageSize);
-  b.set_id(id).set_rd(rd);
-  // A single question of at most 255 + 4 octets and an empty OPT always fit in 65535 octets.
-  (void)b.add_question(name, type, RRClass::IN);
-  if (edns_udp_size) (void)b.add_edns(edns_udp_size, false);
-  auto r = b.finish();
-  return r ? std::move(*r) : std::vector<std::uint8_t>{};
+  // Written directly, in one allocation of the exact size (a resolver builds one per query): the
+  // header, one question (nothing to compress) and an empty OPT record when asked for.
+  const auto w = name.wire();
+  std::vector<std::uint8_t> q(kHeaderSize + w.size() + 4 + (edns_udp_size ? 11 : 0));
+  q[0] = static_cast<std::uint8_t>(id >> 8);
+  q[1] = static_cast<std::uint8_t>(id);
+  q[2] = rd ? 0x01 : 0x00;
+  q[5] = 1;                        // QDCOUNT
+  q[11] = edns_udp_size ? 1 : 0;   // ARCOUNT
+  std::size_t p = kHeaderSize;
+  std::copy(w.begin(), w.end(), q.begin() + static_cast<std::ptrdiff_t>(p));
+  p += w.size();
+  const auto t = static_cast<std::uint16_t>(type);
+  q[p++] = static_cast<std::uint8_t>(t >> 8);
+  q[p++] = static_cast<std::uint8_t>(t);
+  q[p++] = 0;
+  q[p++] = 1;  // class IN
+  if (edns_udp_size) {
+    // Root owner, TYPE OPT (41), CLASS = UDP payload size, TTL 0 (extended RCODE, version 0, no DO),
+    // RDLENGTH 0 (RFC 6891 §6.1.2).
+    q[p++] = 0;
+    q[p++] = 0;
+    q[p++] = 41;
+    q[p++] = static_cast<std::uint8_t>(edns_udp_size >> 8);
+    q[p++] = static_cast<std::uint8_t>(edns_udp_size);
+  }
+  return q;
 }
 
 }  // namespace dkimdoctor::wire

@@ -31,6 +31,27 @@ TEST(MakeQuery, NoEdns) {
   EXPECT_EQ(q, hex("00 01 00 00 00 01 00 00 00 00 00 00 00 00 02 00 01"));
 }
 
+TEST(MakeQuery, SameBytesAsTheBuilder) {
+  // make_query writes its bytes directly; the general builder is the reference.
+  const std::string longest = std::string(63, 'a') + "." + std::string(63, 'b') + "." + std::string(63, 'c') + "." +
+                              std::string(61, 'd');  // 255 octets in wire form
+  for (const std::string& text : {std::string("."), std::string("ExAmple.COM"), std::string("_amazonses.x.org"), longest}) {
+    for (const std::uint16_t edns : {std::uint16_t{0}, std::uint16_t{1232}, std::uint16_t{65535}}) {
+      for (const bool rd : {false, true}) {
+        MessageBuilder b(kMaxMessageSize);
+        b.set_id(0xbeef).set_rd(rd);
+        ASSERT_TRUE(b.add_question(N(text), RRType::TXT, RRClass::IN));
+        if (edns) {
+          ASSERT_TRUE(b.add_edns(edns, false));
+        }
+        auto expected = b.finish();
+        ASSERT_TRUE(expected);
+        EXPECT_EQ(make_query(0xbeef, N(text), RRType::TXT, rd, edns), *expected) << text << " " << edns << " " << rd;
+      }
+    }
+  }
+}
+
 TEST(Builder, CompressesOwnersAndRfc1035RdataNames) {
   MessageBuilder b;
   b.set_id(0x1234).set_qr(true).set_aa(true);
