@@ -1,6 +1,7 @@
 #include "wire/name.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 #include "wire/name_internal.hpp"
@@ -102,6 +103,19 @@ WireResult<Name> Name::parse(std::string_view text) {
   return n;
 }
 
+namespace {
+
+// Octets printed as they are in a name's presentation form: printable ASCII other than the ones
+// RFC 1035 §5.1 and zone-file syntax make special.
+constexpr std::array<bool, 256> kPlainInName = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0x21; c <= 0x7E; ++c) t[static_cast<std::size_t>(c)] = true;
+  for (const char c : {'.', ';', '\\', '(', ')', '"', '@', '$'}) t[static_cast<unsigned char>(c)] = false;
+  return t;
+}();
+
+}  // namespace
+
 void Name::append_to(std::string& out) const {
   if (labels_ == 0) {
     out.push_back('.');
@@ -109,27 +123,27 @@ void Name::append_to(std::string& out) const {
   }
   std::size_t p = 0;
   while (buf_[p] != 0) {
-    const std::size_t l = buf_[p];
-    for (std::size_t k = 1; k <= l; ++k) {
-      const std::uint8_t c = buf_[p + k];
-      switch (c) {
-        case '.': case ';': case '\\': case '(': case ')': case '"': case '@': case '$':
-          out.push_back('\\');
-          out.push_back(static_cast<char>(c));
-          break;
-        default:
-          if (c < 0x21 || c > 0x7E) {
-            out.push_back('\\');
-            out.push_back(static_cast<char>('0' + c / 100));
-            out.push_back(static_cast<char>('0' + (c / 10) % 10));
-            out.push_back(static_cast<char>('0' + c % 10));
-          } else {
-            out.push_back(static_cast<char>(c));
-          }
+    const std::size_t end = p + 1 + buf_[p];
+    std::size_t k = p + 1;
+    while (k < end) {
+      // A run of plain octets goes out in one append (labels are mostly nothing else).
+      std::size_t run = k;
+      while (run < end && kPlainInName[buf_[run]]) ++run;
+      out.append(reinterpret_cast<const char*>(buf_.data() + k), run - k);
+      if (run == end) break;
+      const std::uint8_t c = buf_[run];
+      out.push_back('\\');
+      if (c >= 0x21 && c <= 0x7E) {
+        out.push_back(static_cast<char>(c));
+      } else {
+        out.push_back(static_cast<char>('0' + c / 100));
+        out.push_back(static_cast<char>('0' + (c / 10) % 10));
+        out.push_back(static_cast<char>('0' + c % 10));
       }
+      k = run + 1;
     }
     out.push_back('.');
-    p += 1 + l;
+    p = end;
   }
 }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <unordered_set>
 
 #include "wire/name.hpp"
@@ -320,3 +321,34 @@ TEST(Name, FromWire) {
 }
 
 }  // namespace
+
+TEST(NamePresentation, EveryOctetAtEveryPositionOfALabel) {
+  // The octet-at-a-time rule (RFC 1035 §5.1 specials as "\\X", non-printables as "\\DDD") that the
+  // run-at-a-time printer must reproduce, and the text must parse back to the same octets.
+  for (int c = 0; c < 256; ++c) {
+    for (std::size_t at = 0; at < 12; ++at) {
+      std::string label(12, 'k');
+      label[at] = static_cast<char>(c);
+      auto name = dkimdoctor::wire::Name().prepend(label);
+      ASSERT_TRUE(static_cast<bool>(name));
+      std::string expected;
+      for (unsigned char o : label) {
+        if (std::string_view(".;\\()\"@$").find(static_cast<char>(o)) != std::string_view::npos) {
+          expected += '\\';
+          expected += static_cast<char>(o);
+        } else if (o < 0x21 || o > 0x7E) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\%03u", o);
+          expected += buf;
+        } else {
+          expected += static_cast<char>(o);
+        }
+      }
+      expected += '.';
+      ASSERT_EQ(name->to_string(), expected) << c << " at " << at;
+      auto back = dkimdoctor::wire::Name::parse(expected);
+      ASSERT_TRUE(static_cast<bool>(back));
+      ASSERT_TRUE(back->equals_exact(*name));
+    }
+  }
+}
