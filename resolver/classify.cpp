@@ -124,7 +124,13 @@ ScrubbedReply scrub(const wire::MessageView& reply, const wire::Question& questi
   s.header = reply.header();
   s.rcode = reply.rcode();
 
+  // Reserved up to a small bound (the counts come from the network; a typical reply has a handful).
+  const auto reserve = [](std::vector<Record>& v, std::uint16_t count) { v.reserve(std::min<std::size_t>(count, 16)); };
   std::vector<Record> answer;
+  reserve(answer, reply.header().ancount);
+  reserve(s.answer, reply.header().ancount);
+  reserve(s.authority, reply.header().nscount);
+  reserve(s.additional, reply.header().arcount);
   for (const auto& rv : reply.answers()) {
     if (rv.cls() != wire::RRClass::IN) {
       ++s.dropped;
@@ -161,6 +167,7 @@ ScrubbedReply scrub(const wire::MessageView& reply, const wire::Question& questi
   }
 
   std::vector<Name> ns_targets;
+  ns_targets.reserve(std::min<std::size_t>(s.authority.size() + s.answer.size(), 16));
   // NS names from the authority section (referrals) and, for an NS question, from the answer
   // (priming, RFC 8109 §3.3: the root servers' addresses come in the additional section).
   for (const Record& r : s.authority) {

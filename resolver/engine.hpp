@@ -6,6 +6,7 @@
 #include <chrono>
 #include <optional>
 #include <memory>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -121,7 +122,7 @@ struct Resolver::Impl {
   Cut make_cut(Context& ctx, const CachedDelegation& d, int depth);
   Cut closest_cut(Context& ctx, const wire::Name& name, int depth);
   Cut root_cut(Context& ctx, int depth);
-  void add_server_addresses(Context& ctx, Cut& cut, const wire::Name& ns, const std::vector<asio::ip::address>& addrs,
+  void add_server_addresses(Context& ctx, Cut& cut, const wire::Name& ns, std::span<const asio::ip::address> addrs,
                             int depth);
   std::vector<asio::ip::address> cached_addresses(const wire::Name& ns);
   void trace(Context& ctx, TraceStep step) const;

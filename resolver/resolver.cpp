@@ -112,7 +112,7 @@ std::vector<asio::ip::address> Resolver::Impl::cached_addresses(const Name& ns) 
 }
 
 void Resolver::Impl::add_server_addresses(Context& ctx, Cut& cut, const Name& ns,
-                                          const std::vector<asio::ip::address>& addrs, int depth) {
+                                          std::span<const asio::ip::address> addrs, int depth) {
   std::size_t added = 0;
   for (const auto& a : addrs) {
     if (added >= kMaxAddressesPerNs) break;
@@ -157,18 +157,39 @@ Cut Resolver::Impl::make_cut(Context& ctx, const CachedDelegation& d, int depth)
   Cut cut;
   cut.zone = d.zone;
   cut.parent = d.parent;
-  for (const auto& s : d.servers) {
-    if (cut.ns_names.size() >= kMaxNsPerDelegation) break;
+  const std::size_t n = std::min(d.servers.size(), kMaxNsPerDelegation);
+  std::size_t glue = 0;
+  for (std::size_t i = 0; i < n; ++i) glue += d.servers[i].glue.size();
+  cut.ns_names.reserve(n);
+  cut.glue.reserve(glue);
+  cut.servers.reserve(glue + n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& s = d.servers[i];
     cut.ns_names.push_back(s.name);
     for (const auto& a : s.glue) cut.glue.push_back({s.name, a});
-    std::vector<asio::ip::address> addrs = s.glue;
-    for (const auto& a : cached_addresses(s.name)) {
-      if (std::find(addrs.begin(), addrs.end(), a) == addrs.end()) addrs.push_back(a);
+    // The glue, then addresses of the NS name already in the cache; add_server_addresses keeps at most
+    // kMaxAddressesPerNs of them, so that many are all that is gathered here.
+    std::array<asio::ip::address, kMaxAddressesPerNs> addrs;
+    std::size_t k = 0;
+    auto add = [&](const asio::ip::address& a) {
+      if (k < addrs.size() && std::find(addrs.begin(), addrs.begin() + static_cast<std::ptrdiff_t>(k), a) ==
+                                  addrs.begin() + static_cast<std::ptrdiff_t>(k)) {
+        addrs[k++] = a;
+      }
+    };
+    for (const auto& a : s.glue) add(a);
+    for (const RRType t : {RRType::A, RRType::AAAA}) {
+      const auto* set = cache.peek_rrset(s.name, t, nullptr);
+      if (set == nullptr) continue;
+      for (const Record& r : *set) {
+        if (auto a = r.rdata.as_a()) add(asio::ip::address(asio::ip::address_v4(*a)));
+        if (auto a6 = r.rdata.as_aaaa()) add(asio::ip::address(asio::ip::address_v6(*a6)));
+      }
     }
-    if (addrs.empty()) {
+    if (k == 0) {
       cut.unresolved.push_back(s.name);
     } else {
-      add_server_addresses(ctx, cut, s.name, addrs, depth);
+      add_server_addresses(ctx, cut, s.name, std::span<const asio::ip::address>(addrs.data(), k), depth);
     }
   }
   return cut;
