@@ -190,14 +190,16 @@ const std::vector<wire::Record>* Cache::peek_rrset(const wire::Name& name, wire:
   return &std::get<std::vector<wire::Record>>(e->value);
 }
 
-void Cache::store_rrset(const std::vector<wire::Record>& records) {
+void Cache::store_rrset(const std::vector<wire::Record>& records) { store_rrset(std::vector<wire::Record>(records)); }
+
+void Cache::store_rrset(std::vector<wire::Record>&& records) {
   if (records.empty()) return;
   std::uint32_t ttl = UINT32_MAX;
   for (const auto& r : records) ttl = std::min(ttl, r.ttl);
   if (ttl == 0) return;  // TTL 0 means use once, do not cache (RFC 1035 §3.2.1)
-  std::vector<wire::Record> stored = records;
-  for (auto& r : stored) r.ttl = std::min(ttl, kMaxCacheTtl);  // RFC 2181 §5.2: one TTL per RRset
-  insert(make_key('R', records.front().owner, records.front().type), expiry(ttl, kMaxCacheTtl), std::move(stored));
+  for (auto& r : records) r.ttl = std::min(ttl, kMaxCacheTtl);  // RFC 2181 §5.2: one TTL per RRset
+  StoredKey key = make_key('R', records.front().owner, records.front().type);
+  insert(std::move(key), expiry(ttl, kMaxCacheTtl), std::move(records));
 }
 
 void Cache::store_records(const std::vector<wire::Record>& records) {
@@ -228,7 +230,7 @@ void Cache::store_records(const std::vector<wire::Record>& records) {
       if (seen[it->second].insert(r.rdata.bytes()).second) sets[it->second].push_back(r);
     }
   }
-  for (const auto& set : sets) store_rrset(set);
+  for (auto& set : sets) store_rrset(std::move(set));
 }
 
 std::optional<CachedNegative> Cache::negative(const wire::Name& name, wire::RRType type) {

@@ -55,6 +55,7 @@ class Cache {
   std::optional<std::vector<wire::Record>> rrset(const wire::Name& name, wire::RRType type);
   // Stores one RRset (all records must share owner and type). TTL = the smallest in the set.
   void store_rrset(const std::vector<wire::Record>& records);
+  void store_rrset(std::vector<wire::Record>&& records);
   // Splits `records` into RRsets by (owner, type) and stores each.
   void store_records(const std::vector<wire::Record>& records);
 

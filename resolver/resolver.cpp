@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <array>
 #include <climits>
+#include <iterator>
 #include <span>
 
 #include "resolver/engine.hpp"
@@ -631,13 +632,14 @@ asio::awaitable<Internal> Resolver::Impl::resolve_in(Context& ctx, Question q, i
       }
       Classified& c = w.classified;
       cache.store_records(c.records);
-      out.answer.insert(out.answer.end(), c.records.begin(), c.records.end());
       Name tail = name;
       for (const Record& r : c.records) {
         if (r.type == RRType::CNAME && r.owner == tail) {
           if (auto t = r.rdata.target()) tail = *t;
         }
       }
+      std::move(c.records.begin(), c.records.end(), std::back_inserter(out.answer));  // not read again
+      c.records.clear();
       links += c.chain_links;
       if (links > kMaxCnameChain) {
         out.fail = Fail{Failure::max_cname_chain, "at " + name.to_string()};
