@@ -6,20 +6,13 @@
 #include <set>
 
 #include "resolver/limits.hpp"
+#include "wire/ascii.hpp"
 
 namespace dkimdoctor::resolver {
 
 namespace {
 
-// Eight octets at once, ASCII letters lowercased (SWAR): a byte gets 0x20 when it is 'A'..'Z'.
-inline std::uint64_t lower8(std::uint64_t x) noexcept {
-  constexpr std::uint64_t k7f = 0x7f7f7f7f7f7f7f7fULL, k80 = 0x8080808080808080ULL;
-  const std::uint64_t low7 = x & k7f;
-  const std::uint64_t above_z = low7 + 0x2525252525252525ULL;  // high bit: byte > 'Z'
-  const std::uint64_t from_a = low7 + 0x3f3f3f3f3f3f3f3fULL;   // high bit: byte >= 'A'
-  const std::uint64_t upper = (from_a ^ above_z) & ~x & k80;
-  return x | (upper >> 2);
-}
+using wire::ascii::lower8;
 
 inline std::uint64_t mix(std::uint64_t h, std::uint64_t v) noexcept {
   h = (h ^ v) * 0x9e3779b97f4a7c15ULL;

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstring>
 
+#include "wire/ascii.hpp"
 #include "wire/name_internal.hpp"
 
 namespace dkimdoctor::wire {
@@ -11,6 +12,23 @@ namespace dkimdoctor::wire {
 namespace {
 
 inline std::uint8_t lower(std::uint8_t c) noexcept { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
+
+// `n` octets of two names' wire forms, ASCII case-insensitively, eight at a time. Length octets
+// (at most 63) are below 'A', so folding them changes nothing.
+bool equal_folded(const std::uint8_t* a, const std::uint8_t* b, std::size_t n) noexcept {
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t x, y;
+    std::memcpy(&x, a + i, 8);
+    std::memcpy(&y, b + i, 8);
+    if (ascii::lower8(x) != ascii::lower8(y)) return false;
+  }
+  if (i == n) return true;
+  std::uint64_t x = 0, y = 0;
+  std::memcpy(&x, a + i, n - i);
+  std::memcpy(&y, b + i, n - i);
+  return ascii::lower8(x) == ascii::lower8(y);
+}
 
 // Offsets of each label in a valid wire name; returns the count.
 std::size_t label_offsets(std::span<const std::uint8_t> w, std::array<std::uint8_t, 128>& offs) noexcept {
@@ -173,8 +191,11 @@ Name Name::suffix(std::size_t labels) const noexcept {
 Name Name::parent() const noexcept { return labels_ == 0 ? *this : suffix(labels_ - 1u); }
 
 bool Name::is_subdomain_of(const Name& ancestor) const noexcept {
-  if (ancestor.labels_ > labels_) return false;
-  return suffix(ancestor.labels_) == ancestor;
+  if (ancestor.labels_ > labels_ || ancestor.len_ > len_) return false;
+  // Compared in place: skip the labels this name has in front of the ancestor's.
+  std::size_t p = 0;
+  for (std::size_t skip = labels_ - ancestor.labels_; skip > 0; --skip) p += 1 + buf_[p];
+  return len_ - p == ancestor.len_ && equal_folded(buf_.data() + p, ancestor.buf_.data(), ancestor.len_);
 }
 
 WireResult<Name> Name::prepend(std::string_view raw_label) const {
@@ -202,10 +223,7 @@ WireResult<Name> Name::append(const Name& origin) const {
 }
 
 bool Name::operator==(const Name& other) const noexcept {
-  if (len_ != other.len_ || labels_ != other.labels_) return false;
-  for (std::size_t i = 0; i < len_; ++i)
-    if (lower(buf_[i]) != lower(other.buf_[i])) return false;
-  return true;
+  return len_ == other.len_ && labels_ == other.labels_ && equal_folded(buf_.data(), other.buf_.data(), len_);
 }
 
 bool Name::equals_exact(const Name& other) const noexcept {
@@ -235,10 +253,12 @@ int Name::canonical_compare(const Name& other) const noexcept {
 
 Name Name::lowercased() const noexcept {
   Name n = *this;
-  std::size_t p = 0;
-  while (n.buf_[p] != 0) {
-    for (std::size_t k = 1; k <= n.buf_[p]; ++k) n.buf_[p + k] = lower(n.buf_[p + k]);
-    p += 1 + n.buf_[p];
+  // Whole words (buf_ has room for the rounding; length octets are unaffected by folding).
+  for (std::size_t i = 0; i < len_; i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, n.buf_.data() + i, 8);
+    w = ascii::lower8(w);
+    std::memcpy(n.buf_.data() + i, &w, 8);
   }
   return n;
 }

@@ -352,3 +352,27 @@ TEST(NamePresentation, EveryOctetAtEveryPositionOfALabel) {
     }
   }
 }
+
+TEST(NameCompare, CaseFoldingOverWordBoundariesAndOnlyAtLabelBoundaries) {
+  // Names of every length around the 8-octet words the comparison works in, in both cases.
+  for (std::size_t n = 1; n <= 40; ++n) {
+    const std::string lower_label(n, 'q'), upper_label(n, 'Q');
+    const Name a = N(lower_label + ".example.org"), b = N(upper_label + ".EXAMPLE.org");
+    EXPECT_TRUE(a == b) << n;
+    EXPECT_TRUE(a.is_subdomain_of(N("Example.ORG"))) << n;
+    EXPECT_EQ(a.lowercased().to_string(), lower_label + ".example.org.");
+    EXPECT_EQ(b.lowercased().to_string(), lower_label + ".example.org.");
+    // One octet different at the end of a long label: not equal.
+    std::string other = upper_label;
+    other.back() = 'R';
+    EXPECT_FALSE(a == N(other + ".example.org")) << n;
+    // Case folding is ASCII only: '@' (0x40) and '`' (0x60) stay distinct, as do 0xC1 and 0xE1.
+    EXPECT_FALSE(N(lower_label + "\\064.x") == N(lower_label + "\\096.x"));
+    EXPECT_FALSE(N(lower_label + "\\193.x") == N(lower_label + "\\225.x"));
+  }
+  // A suffix only counts on a label boundary, and never when the ancestor is longer.
+  EXPECT_FALSE(N("a.bexample.org").is_subdomain_of(N("example.org")));
+  EXPECT_FALSE(N("xexample.org").is_subdomain_of(N("example.org")));
+  EXPECT_TRUE(N("x.y.z.example.org").is_subdomain_of(N("Z.Example.Org")));
+  EXPECT_FALSE(N("org").is_subdomain_of(N("example.org")));
+}
