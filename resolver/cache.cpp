@@ -14,27 +14,33 @@ namespace {
 
 using wire::ascii::lower8;
 
-inline std::uint64_t mix(std::uint64_t h, std::uint64_t v) noexcept {
-  h = (h ^ v) * 0x9e3779b97f4a7c15ULL;
-  return h ^ (h >> 29);
+// Keyed word mixing after wyhash: each word and the running state are XORed with the secret seed and
+// multiplied into 128 bits, folded back to 64. A plain multiply-xorshift has seed-independent
+// collisions (flip the top bit of one word and a fixed mask of the next); this one leaves an attacker
+// who does not know the seed nothing to aim at, so hostile names cannot pile into one bucket.
+inline std::uint64_t mum(std::uint64_t a, std::uint64_t b) noexcept {
+  const unsigned __int128 p = static_cast<unsigned __int128>(a) * b;
+  return static_cast<std::uint64_t>(p) ^ static_cast<std::uint64_t>(p >> 64);
 }
 
 // The hash of (kind, name octets lowercased, type); both key forms go through here.
 std::uint64_t hash_key(std::uint64_t seed, char kind, const std::uint8_t* name, std::size_t len,
                        std::uint16_t type) noexcept {
-  std::uint64_t h = mix(seed, (std::uint64_t{static_cast<unsigned char>(kind)} << 16) | type | (std::uint64_t{len} << 24));
+  constexpr std::uint64_t k1 = 0xa0761d6478bd642fULL, k2 = 0xe7037ed1a0b428dbULL;
+  const std::uint64_t s1 = seed ^ k1, s2 = ((seed << 32) | (seed >> 32)) ^ k2;
+  std::uint64_t h = mum(seed ^ ((std::uint64_t{static_cast<unsigned char>(kind)} << 16) | type | (std::uint64_t{len} << 24)), s2);
   std::size_t i = 0;
   for (; i + 8 <= len; i += 8) {
     std::uint64_t w;
     std::memcpy(&w, name + i, 8);
-    h = mix(h, lower8(w));
+    h = mum(lower8(w) ^ s1, h ^ s2);
   }
   if (i < len) {
     std::uint64_t w = 0;
     std::memcpy(&w, name + i, len - i);
-    h = mix(h, lower8(w));
+    h = mum(lower8(w) ^ s1, h ^ s2);
   }
-  return h;
+  return mum(h ^ s1, std::uint64_t{len} ^ s2);
 }
 
 std::uint8_t lower(std::uint8_t c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<std::uint8_t>(c + 32) : c; }
