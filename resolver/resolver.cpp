@@ -168,14 +168,19 @@ Cut Resolver::Impl::make_cut(Context& ctx, const CachedDelegation& d, int depth)
     const auto& s = d.servers[i];
     cut.ns_names.push_back(s.name);
     for (const auto& a : s.glue) cut.glue.push_back({s.name, a});
-    // The glue, then addresses of the NS name already in the cache; add_server_addresses keeps at most
-    // kMaxAddressesPerNs of them, so that many are all that is gathered here.
-    std::array<asio::ip::address, kMaxAddressesPerNs> addrs;
+    // The glue, then addresses of the NS name already in the cache, without duplicates, all of them
+    // (add_server_addresses applies the address policy and the per-NS bound). On the stack while few,
+    // as they nearly always are; a long hostile glue list moves to the heap.
+    std::array<asio::ip::address, 2 * kMaxAddressesPerNs> small;
+    std::vector<asio::ip::address> large;
     std::size_t k = 0;
     auto add = [&](const asio::ip::address& a) {
-      if (k < addrs.size() && std::find(addrs.begin(), addrs.begin() + static_cast<std::ptrdiff_t>(k), a) ==
-                                  addrs.begin() + static_cast<std::ptrdiff_t>(k)) {
-        addrs[k++] = a;
+      if (large.empty() && k == small.size()) large.assign(small.begin(), small.end());
+      if (!large.empty()) {
+        if (std::find(large.begin(), large.end(), a) == large.end()) large.push_back(a);
+      } else if (std::find(small.begin(), small.begin() + static_cast<std::ptrdiff_t>(k), a) ==
+                 small.begin() + static_cast<std::ptrdiff_t>(k)) {
+        small[k++] = a;
       }
     };
     for (const auto& a : s.glue) add(a);
@@ -187,10 +192,12 @@ Cut Resolver::Impl::make_cut(Context& ctx, const CachedDelegation& d, int depth)
         if (auto a6 = r.rdata.as_aaaa()) add(asio::ip::address(asio::ip::address_v6(*a6)));
       }
     }
-    if (k == 0) {
+    const auto addrs = large.empty() ? std::span<const asio::ip::address>(small.data(), k)
+                                     : std::span<const asio::ip::address>(large);
+    if (addrs.empty()) {
       cut.unresolved.push_back(s.name);
     } else {
-      add_server_addresses(ctx, cut, s.name, std::span<const asio::ip::address>(addrs.data(), k), depth);
+      add_server_addresses(ctx, cut, s.name, addrs, depth);
     }
   }
   return cut;

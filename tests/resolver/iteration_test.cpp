@@ -287,6 +287,19 @@ TEST_F(Iteration, PrivateAddressesAreNeverQueriedAndAreReported) {
   EXPECT_EQ(count(r, StepKind::policy), 2);
 }
 
+TEST_F(Iteration, ManyRefusedGlueAddressesDoNotHideAUsableCachedOne) {
+  // Nine private glue addresses for the only NS name, whose real address is already in the cache:
+  // the cut must keep the cached address (the per-NS bound counts usable addresses, not candidates).
+  std::string body = "example.test. 86400 IN NS ns1.example.test.\n";
+  for (int i = 1; i <= 9; ++i) body += "ns1.example.test. 86400 IN A 10.0.0." + std::to_string(i) + "\n";
+  world(body);
+  resolver().cache().store_rrset({wire::Record{N("ns1.example.test."), RRType::A, wire::RRClass::IN, 3600,
+                                               *wire::Rdata::parse(RRType::A, net_.ip(3))}});
+  auto r = resolve("www.example.test.", RRType::A);
+  ASSERT_EQ(r.outcome, Outcome::answer) << to_string(r.failure) << " " << r.failure_detail;
+  EXPECT_EQ(r.answer.size(), 2u);
+}
+
 TEST_F(Iteration, LoopbackIsRefusedWithoutAllowLoopback) {
   world();
   Options o = net_.options({1});
