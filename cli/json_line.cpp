@@ -57,7 +57,10 @@ std::size_t plain_prefix(std::string_view text) {
                                   has_zero(x ^ ('"' * k01)) | has_zero(x ^ ('\\' * k01));
     if (special != 0) break;
   }
-  while (i < text.size() && text[i] >= 0x20 && text[i] != '"' && text[i] != '\\') ++i;  // char >= 0x80 is < 0
+  for (; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);  // whatever the signedness of char
+    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
+  }
   return i;
 }
 

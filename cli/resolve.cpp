@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 #include <sstream>
@@ -251,9 +252,24 @@ class Batch {
         out += ",\"error\":";
         append_json_string(out, "unknown record type '" + type_text + "'");
       } else {
-        Resolution r = co_await resolver.resolve(*name, *type);
-        out += ',';
-        append_resolution_members(out, r);
+        // A resolver bug must not take the line with it (the lines after it would wait for it in the
+        // reorder buffer for ever): it becomes this line's error.
+        std::optional<Resolution> r;
+        std::string failure;
+        try {
+          r = co_await resolver.resolve(*name, *type);
+        } catch (const std::exception& e) {
+          failure = e.what();
+        }
+        if (r) {
+          out += ',';
+          append_resolution_members(out, *r);
+        } else {
+          out += ",\"name\":";
+          append_json_string(out, name_text);
+          out += ",\"error\":";
+          append_json_string(out, "internal error: " + failure);
+        }
       }
       out += "}\n";
       std::lock_guard lock(mu_);
