@@ -82,7 +82,7 @@ std::size_t ServerStats::select(std::span<const asio::ip::address> candidates, R
   if (candidates.size() == 1) return 0;
   // Exploration: one query in 20 goes to a random candidate, among those not silent lately.
   if (random.uniform(20) == 0) {
-    std::array<std::size_t, 64> pool{};
+    std::array<std::size_t, kMaxNsPerDelegation * kMaxAddressesPerNs> pool{};  // every candidate of a cut
     std::size_t n = 0;
     for (std::size_t i = 0; i < candidates.size() && n < pool.size(); ++i) {
       if (!silent(candidates[i])) pool[n++] = i;
