@@ -106,7 +106,8 @@ struct Resolver::Impl {
     explicit InflightStep(const asio::any_io_executor& ex) : done(ex, Clock::time_point::max()) {}
     asio::steady_timer done;
   };
-  std::unordered_map<std::string, std::shared_ptr<InflightStep>> inflight_steps;
+  // Keyed by the lowercased candidate; the value is created by the first waiter (null until then).
+  std::unordered_map<wire::Name, std::shared_ptr<InflightStep>, wire::NameHash> inflight_steps;
 
   // By value: the coroutine frame must own what it reads after its first suspension.
   asio::awaitable<Resolution> resolve(wire::Name name, wire::RRType type);

@@ -516,12 +516,13 @@ asio::awaitable<Walk> Resolver::Impl::walk(Context& ctx, Question q, int depth) 
     // wait for it and continue from the cache. Only top-level walks (depth 0) wait or own a step, and
     // an owner releases its step before it could wait again: nobody waits while holding, so no
     // deadlock, whatever cycles the NS graph has.
-    std::string step_key;
-    std::shared_ptr<InflightStep> step_owner;
+    Name step_key;
+    bool owns_step = false;
     if (depth == 0 && q.name.label_count() > w.cut.zone.label_count() + 1) {
-      const Name candidate = q.name.suffix(w.cut.zone.label_count() + 1).lowercased();
-      step_key.assign(reinterpret_cast<const char*>(candidate.wire().data()), candidate.wire_length());
+      step_key = q.name.suffix(w.cut.zone.label_count() + 1).lowercased();
       if (auto it = inflight_steps.find(step_key); it != inflight_steps.end()) {
+        // The first waiter creates what the owner signals (most steps have no waiter).
+        if (!it->second) it->second = std::make_shared<InflightStep>(executor);
         std::shared_ptr<InflightStep> other = it->second;
         co_await other->done.async_wait(as_tuple(use_awaitable));
         Cut closer = closest_cut(ctx, q.name, depth);
@@ -532,21 +533,24 @@ asio::awaitable<Walk> Resolver::Impl::walk(Context& ctx, Question q, int depth) 
           continue;
         }
       } else {
-        step_owner = std::make_shared<InflightStep>(executor);
-        inflight_steps.emplace(step_key, step_owner);
+        inflight_steps.emplace(step_key, nullptr);
+        owns_step = true;
       }
     }
     // Releases the waiters however query_cut ends (a waiter left behind would wait forever).
     struct Release {
       Impl& impl;
-      const std::string& key;
-      std::shared_ptr<InflightStep>& owner;
+      const Name& key;
+      bool owns;
       ~Release() {
-        if (!owner) return;
-        impl.inflight_steps.erase(key);
-        owner->done.cancel();
+        if (!owns) return;
+        const auto it = impl.inflight_steps.find(key);
+        if (it == impl.inflight_steps.end()) return;
+        std::shared_ptr<InflightStep> waiters = std::move(it->second);
+        impl.inflight_steps.erase(it);
+        if (waiters) waiters->done.cancel();
       }
-    } release{*this, step_key, step_owner};
+    } release{*this, step_key, owns_step};
     auto reply = co_await query_cut(ctx, w.cut, asked, depth);
     if (!reply) {
       w.fail = reply.error();

@@ -167,6 +167,9 @@ asio::awaitable<ExchangeResult> Transport::exchange(ExchangeRequest request) {
   // A waiter whose owner ran out of *its* budget asks for itself (with its own budget): at most once
   // per owner, and every owner sends at least one query or ends at once.
   for (auto it = pending_.find(key); it != pending_.end(); it = pending_.find(key)) {
+    // The first waiter creates the shared state the owner will complete (most queries have no waiter
+    // and never pay for it).
+    if (!it->second) it->second = std::make_shared<Pending>(executor_);
     std::shared_ptr<Pending> pending = it->second;
     co_await pending->done.async_wait(as_tuple(use_awaitable));
     if (pending->result.error == TransportError::budget) continue;
@@ -176,21 +179,28 @@ asio::awaitable<ExchangeResult> Transport::exchange(ExchangeRequest request) {
     r.queries_sent = 0;
     co_return r;
   }
-  auto pending = std::make_shared<Pending>(executor_);
-  pending_.emplace(key, pending);
+  pending_.emplace(key, nullptr);
+  // Completes the waiters, if any came, however the exchange ends.
+  auto complete = [this, &key](const ExchangeResult& result) {
+    const auto it = pending_.find(key);
+    if (it == pending_.end()) return;
+    std::shared_ptr<Pending> waiters = std::move(it->second);
+    pending_.erase(it);
+    if (!waiters) return;
+    waiters->result = result;
+    waiters->done.cancel();
+  };
   ExchangeResult r;
   try {
     r = co_await exchange_uncoalesced(request);
   } catch (...) {
-    pending_.erase(key);
-    pending->result.error = TransportError::network;
-    pending->result.detail = "internal error";
-    pending->done.cancel();
+    ExchangeResult failed;
+    failed.error = TransportError::network;
+    failed.detail = "internal error";
+    complete(failed);
     throw;
   }
-  pending_.erase(key);
-  if (pending.use_count() > 1) pending->result = r;  // someone waits on it (waiters hold a reference)
-  pending->done.cancel();
+  complete(r);
   co_return r;
 }
 
