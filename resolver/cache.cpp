@@ -1,6 +1,7 @@
 #include "resolver/cache.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <random>
 #include <set>
@@ -23,12 +24,12 @@ inline std::uint64_t mum(std::uint64_t a, std::uint64_t b) noexcept {
   return static_cast<std::uint64_t>(p) ^ static_cast<std::uint64_t>(p >> 64);
 }
 
-// The hash of (kind, name octets lowercased, type); both key forms go through here.
-std::uint64_t hash_key(std::uint64_t seed, char kind, const std::uint8_t* name, std::size_t len,
-                       std::uint16_t type) noexcept {
-  constexpr std::uint64_t k1 = 0xa0761d6478bd642fULL, k2 = 0xe7037ed1a0b428dbULL;
-  const std::uint64_t s1 = seed ^ k1, s2 = ((seed << 32) | (seed >> 32)) ^ k2;
-  std::uint64_t h = mum(seed ^ ((std::uint64_t{static_cast<unsigned char>(kind)} << 16) | type | (std::uint64_t{len} << 24)), s2);
+constexpr std::uint64_t kK1 = 0xa0761d6478bd642fULL, kK2 = 0xe7037ed1a0b428dbULL;
+
+// The hash of a name's octets, lowercased; both key forms go through here.
+std::uint64_t hash_name(std::uint64_t seed, const std::uint8_t* name, std::size_t len) noexcept {
+  const std::uint64_t s1 = seed ^ kK1, s2 = ((seed << 32) | (seed >> 32)) ^ kK2;
+  std::uint64_t h = mum(seed ^ len, s2);
   std::size_t i = 0;
   for (; i + 8 <= len; i += 8) {
     std::uint64_t w;
@@ -41,6 +42,11 @@ std::uint64_t hash_key(std::uint64_t seed, char kind, const std::uint8_t* name, 
     h = mum(lower8(w) ^ s1, h ^ s2);
   }
   return mum(h ^ s1, std::uint64_t{len} ^ s2);
+}
+
+// The key's hash: the name's, with the kind and type mixed in.
+std::uint64_t hash_key(std::uint64_t seed, std::uint64_t name_hash, char kind, std::uint16_t type) noexcept {
+  return mum(name_hash ^ kK2, (std::uint64_t{static_cast<unsigned char>(kind)} << 16 | type) ^ seed ^ kK1);
 }
 
 std::uint8_t lower(std::uint8_t c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<std::uint8_t>(c + 32) : c; }
@@ -67,7 +73,8 @@ bool Cache::KeyEq::operator()(const KeyRef& a, const StoredKey& stored) const no
 Cache::Cache(std::size_t capacity, std::size_t byte_capacity)
     : capacity_(std::max<std::size_t>(capacity, 16)),
       byte_capacity_(std::max<std::size_t>(byte_capacity, 64 * 1024)),
-      seed_(random_seed()) {}
+      seed_(random_seed()),
+      presence_(std::bit_ceil(2 * capacity_), 0) {}
 
 std::size_t Cache::approximate_bytes(std::size_t key_size, const Value& value) {
   // Map node with its key, roughly.
@@ -99,6 +106,7 @@ void Cache::lru_push_front(Slot& slot) {
 }
 
 void Cache::erase(Map::iterator it) {
+  --presence(it->first.name_hash);
   bytes_ -= it->second.bytes;
   lru_unlink(*it);
   entries_.erase(it);
@@ -113,16 +121,31 @@ Cache::StoredKey Cache::make_key(char kind, const wire::Name& name, wire::RRType
   const auto t = static_cast<std::uint16_t>(type);
   k.bytes += static_cast<char>(t >> 8);
   k.bytes += static_cast<char>(t & 0xff);
-  k.hash = hash_key(seed_, kind, lower_name.wire().data(), lower_name.wire_length(), t);
+  k.name_hash = hash_name(seed_, lower_name.wire().data(), lower_name.wire_length());
+  k.hash = hash_key(seed_, k.name_hash, kind, t);
   return k;
 }
 
 Cache::KeyRef Cache::key_ref(char kind, const wire::Name& name, wire::RRType type) const {
+  return key_ref(kind, name, type, hash_name(seed_, name.wire().data(), name.wire_length()));
+}
+
+Cache::KeyRef Cache::key_ref(char kind, const wire::Name& name, wire::RRType type, std::uint64_t name_hash) const {
   const auto t = static_cast<std::uint16_t>(type);
-  return KeyRef{kind, &name, t, hash_key(seed_, kind, name.wire().data(), name.wire_length(), t)};
+  return KeyRef{kind, &name, t, hash_key(seed_, name_hash, kind, t), name_hash};
+}
+
+std::uint32_t& Cache::presence(std::uint64_t name_hash) {
+  return presence_[static_cast<std::size_t>(name_hash >> 32) & (presence_.size() - 1)];
 }
 
 Cache::Entry* Cache::find(const KeyRef& k) {
+  if (presence(k.name_hash) == 0) {
+    // No entry of any kind for this name: most lookups (every suffix tried for a delegation, every
+    // kind for a new name) end here with one read of a small array instead of a walk into the map.
+    ++stats_.misses;
+    return nullptr;
+  }
   auto it = entries_.find(k);
   if (it == entries_.end()) {
     ++stats_.misses;
@@ -155,6 +178,7 @@ void Cache::insert(StoredKey k, Clock::time_point expires, Value value) {
   }
   auto [it, added] = entries_.emplace(std::move(k), Entry{expires, std::move(value), bytes});
   (void)added;
+  ++presence(it->first.name_hash);
   lru_push_front(*it);
   bytes_ += bytes;
   ++stats_.inserts;
@@ -234,8 +258,9 @@ void Cache::store_records(const std::vector<wire::Record>& records) {
 
 std::optional<CachedNegative> Cache::negative(const wire::Name& name, wire::RRType type) {
   // NXDOMAIN is stored under type 0 (it covers every type of the name).
+  const std::uint64_t name_hash = hash_name(seed_, name.wire().data(), name.wire_length());
   for (const wire::RRType t : {wire::RRType{0}, type}) {
-    Entry* e = find(key_ref('N', name, t));
+    Entry* e = find(key_ref('N', name, t, name_hash));
     if (e == nullptr) continue;
     auto neg = std::get<CachedNegative>(e->value);
     if (neg.soa) neg.soa->ttl = std::min(neg.soa->ttl, remaining_ttl(e->expires));
@@ -273,6 +298,7 @@ void Cache::store_delegation(const CachedDelegation& delegation, std::uint32_t t
 
 void Cache::clear() {
   entries_.clear();
+  std::fill(presence_.begin(), presence_.end(), 0);
   newest_ = oldest_ = nullptr;
   bytes_ = 0;
 }

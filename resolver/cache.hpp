@@ -85,6 +85,7 @@ class Cache {
   struct StoredKey {
     std::string bytes;
     std::size_t hash;
+    std::uint64_t name_hash;  // of the name alone (the presence filter)
     bool operator==(const StoredKey& o) const noexcept { return hash == o.hash && bytes == o.bytes; }
   };
   struct KeyRef {
@@ -92,6 +93,7 @@ class Cache {
     const wire::Name* name;
     std::uint16_t type;
     std::size_t hash;
+    std::uint64_t name_hash;
   };
   struct KeyHash {
     using is_transparent = void;
@@ -119,6 +121,8 @@ class Cache {
   static std::size_t approximate_bytes(std::size_t key_size, const Value& value);
   StoredKey make_key(char kind, const wire::Name& name, wire::RRType type) const;
   KeyRef key_ref(char kind, const wire::Name& name, wire::RRType type) const;
+  KeyRef key_ref(char kind, const wire::Name& name, wire::RRType type, std::uint64_t name_hash) const;
+  std::uint32_t& presence(std::uint64_t name_hash);
   void erase(Map::iterator it);
   Entry* find(const KeyRef& key);
   void insert(StoredKey key, Clock::time_point expires, Value value);
@@ -129,6 +133,9 @@ class Cache {
   std::size_t byte_capacity_;
   std::size_t bytes_ = 0;
   std::uint64_t seed_;
+  // How many entries each slot's names hold (slot = bits of the name's hash): a count of 0 proves the
+  // name has no entry at all. Twice the entry capacity in slots, 4 octets each (800 KB by default).
+  std::vector<std::uint32_t> presence_;
   Map entries_;
   Slot* newest_ = nullptr;
   Slot* oldest_ = nullptr;
