@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "wire/ascii.hpp"
 #include "wire/message.hpp"
 
 namespace dkimdoctor::cli {
@@ -44,26 +45,6 @@ Utf8 utf8_sequence(std::string_view text, std::size_t i) {
   return {n, true};
 }
 
-// How many characters at the start of `text` need no escape (printable ASCII other than '"' and
-// '\\'; DEL passes, as in nlohmann's output), eight at a time (SWAR: DKIM keys are long).
-std::size_t plain_prefix(std::string_view text) {
-  constexpr std::uint64_t k01 = 0x0101010101010101ULL, k80 = 0x8080808080808080ULL;
-  const auto has_zero = [](std::uint64_t v) { return (v - k01) & ~v & k80; };
-  std::size_t i = 0;
-  for (; i + 8 <= text.size(); i += 8) {
-    std::uint64_t x;
-    std::memcpy(&x, text.data() + i, 8);
-    const std::uint64_t special = (x & k80) | ((x - 0x20 * k01) & ~x & k80) |  // >= 0x80, < 0x20
-                                  has_zero(x ^ ('"' * k01)) | has_zero(x ^ ('\\' * k01));
-    if (special != 0) break;
-  }
-  for (; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);  // whatever the signedness of char
-    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
-  }
-  return i;
-}
-
 void append_name(std::string& out, const wire::Name& name) {
   thread_local std::string text;  // reused: no allocation per name
   text.clear();
@@ -91,7 +72,8 @@ void append_json_string(std::string& out, std::string_view text) {
   std::size_t i = 0;
   while (i < text.size()) {
     // A run of printable ASCII that needs no escape, appended at once.
-    const std::size_t j = i + plain_prefix(text.substr(i));
+    const std::size_t j =
+        i + wire::ascii::plain_prefix(reinterpret_cast<const std::uint8_t*>(text.data()) + i, text.size() - i, true);
     out.append(text.substr(i, j - i));
     if (j == text.size()) break;
     i = j;

@@ -74,4 +74,11 @@ bool AddressPolicy::permits(const asio::ip::address& address) const {
   return cls == AddressClass::loopback && allow_loopback;
 }
 
+std::size_t AddressHash::operator()(const asio::ip::address& a) const noexcept {
+  if (a.is_v4()) return std::hash<std::uint32_t>{}(a.to_v4().to_uint());
+  const auto bytes = a.to_v6().to_bytes();
+  return std::hash<std::string_view>{}(
+      std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+}
+
 }  // namespace dkimdoctor::resolver

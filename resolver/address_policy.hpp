@@ -4,6 +4,7 @@
 #pragma once
 
 #include <asio/ip/address.hpp>
+#include <cstddef>
 #include <optional>
 #include <string_view>
 
@@ -24,6 +25,11 @@ enum class AddressClass {
 const char* to_string(AddressClass cls);
 
 AddressClass classify_address(const asio::ip::address& address);
+
+// Hash of an address, for the unordered maps keyed by server address (server stats, transport quirks).
+struct AddressHash {
+  std::size_t operator()(const asio::ip::address& address) const noexcept;
+};
 
 struct AddressPolicy {
   // Allows 127/8 and ::1 (and nothing else outside `global`). The lab runs on 127.53/16.

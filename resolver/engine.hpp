@@ -119,13 +119,13 @@ struct Resolver::Impl {
   asio::awaitable<Result<CutReply, Fail>> query_cut(Context& ctx, Cut& cut, const wire::Question& asked, int depth);
   asio::awaitable<void> resolve_ns_addresses(Context& ctx, Cut& cut, int depth);
 
+  void promote_cached(Context& ctx, Cut& cut, int depth);
   std::size_t pick_server(const Cut& cut, int min_tries);
   Cut make_cut(Context& ctx, const CachedDelegation& d, int depth);
   Cut closest_cut(Context& ctx, const wire::Name& name, int depth);
   Cut root_cut(Context& ctx, int depth);
   void add_server_addresses(Context& ctx, Cut& cut, const wire::Name& ns, std::span<const asio::ip::address> addrs,
                             int depth);
-  std::vector<asio::ip::address> cached_addresses(const wire::Name& ns);
   void trace(Context& ctx, TraceStep step) const;
   void note(Context& ctx, int depth, const wire::Name& zone, std::string text, StepKind kind = StepKind::note) const;
 };

@@ -99,19 +99,6 @@ void Resolver::Impl::note(Context& ctx, int depth, const Name& zone, std::string
   ctx.trace.push_back(std::move(s));
 }
 
-std::vector<asio::ip::address> Resolver::Impl::cached_addresses(const Name& ns) {
-  std::vector<asio::ip::address> out;
-  for (const RRType t : {RRType::A, RRType::AAAA}) {
-    const auto* set = cache.peek_rrset(ns, t, nullptr);
-    if (set == nullptr) continue;
-    for (const Record& r : *set) {
-      if (auto a = r.rdata.as_a()) out.emplace_back(asio::ip::address_v4(*a));
-      if (auto a6 = r.rdata.as_aaaa()) out.emplace_back(asio::ip::address_v6(*a6));
-    }
-  }
-  return out;
-}
-
 void Resolver::Impl::add_server_addresses(Context& ctx, Cut& cut, const Name& ns,
                                           std::span<const asio::ip::address> addrs, int depth) {
   std::size_t added = 0;
@@ -143,6 +130,42 @@ void Resolver::Impl::add_server_addresses(Context& ctx, Cut& cut, const Name& ns
 
 namespace {
 
+// The addresses of one NS name, without duplicates, all of them (add_server_addresses applies the
+// address policy and the per-NS bound). On the stack while few, as they nearly always are; a long
+// hostile glue list moves to the heap.
+class AddressList {
+ public:
+  void add(const asio::ip::address& a) {
+    if (large_.empty() && n_ == small_.size()) large_.assign(small_.begin(), small_.end());
+    if (!large_.empty()) {
+      if (std::find(large_.begin(), large_.end(), a) == large_.end()) large_.push_back(a);
+    } else if (std::find(small_.begin(), small_.begin() + static_cast<std::ptrdiff_t>(n_), a) ==
+               small_.begin() + static_cast<std::ptrdiff_t>(n_)) {
+      small_[n_++] = a;
+    }
+  }
+  // The A, then AAAA, RRsets of `ns` in the cache.
+  void add_cached(Cache& cache, const Name& ns) {
+    for (const RRType t : {RRType::A, RRType::AAAA}) {
+      const auto* set = cache.peek_rrset(ns, t, nullptr);
+      if (set == nullptr) continue;
+      for (const Record& r : *set) {
+        if (auto a = r.rdata.as_a()) add(asio::ip::address(asio::ip::address_v4(*a)));
+        if (auto a6 = r.rdata.as_aaaa()) add(asio::ip::address(asio::ip::address_v6(*a6)));
+      }
+    }
+  }
+  std::span<const asio::ip::address> view() const {
+    return large_.empty() ? std::span<const asio::ip::address>(small_.data(), n_)
+                          : std::span<const asio::ip::address>(large_);
+  }
+
+ private:
+  std::array<asio::ip::address, 2 * kMaxAddressesPerNs> small_;
+  std::vector<asio::ip::address> large_;
+  std::size_t n_ = 0;
+};
+
 CachedDelegation delegation_from_hints(const RootHints& hints) {
   CachedDelegation d;
   for (const auto& h : hints) {
@@ -168,32 +191,11 @@ Cut Resolver::Impl::make_cut(Context& ctx, const CachedDelegation& d, int depth)
     const auto& s = d.servers[i];
     cut.ns_names.push_back(s.name);
     for (const auto& a : s.glue) cut.glue.push_back({s.name, a});
-    // The glue, then addresses of the NS name already in the cache, without duplicates, all of them
-    // (add_server_addresses applies the address policy and the per-NS bound). On the stack while few,
-    // as they nearly always are; a long hostile glue list moves to the heap.
-    std::array<asio::ip::address, 2 * kMaxAddressesPerNs> small;
-    std::vector<asio::ip::address> large;
-    std::size_t k = 0;
-    auto add = [&](const asio::ip::address& a) {
-      if (large.empty() && k == small.size()) large.assign(small.begin(), small.end());
-      if (!large.empty()) {
-        if (std::find(large.begin(), large.end(), a) == large.end()) large.push_back(a);
-      } else if (std::find(small.begin(), small.begin() + static_cast<std::ptrdiff_t>(k), a) ==
-                 small.begin() + static_cast<std::ptrdiff_t>(k)) {
-        small[k++] = a;
-      }
-    };
-    for (const auto& a : s.glue) add(a);
-    for (const RRType t : {RRType::A, RRType::AAAA}) {
-      const auto* set = cache.peek_rrset(s.name, t, nullptr);
-      if (set == nullptr) continue;
-      for (const Record& r : *set) {
-        if (auto a = r.rdata.as_a()) add(asio::ip::address(asio::ip::address_v4(*a)));
-        if (auto a6 = r.rdata.as_aaaa()) add(asio::ip::address(asio::ip::address_v6(*a6)));
-      }
-    }
-    const auto addrs = large.empty() ? std::span<const asio::ip::address>(small.data(), k)
-                                     : std::span<const asio::ip::address>(large);
+    // The glue, then addresses of the NS name already in the cache.
+    AddressList list;
+    for (const auto& a : s.glue) list.add(a);
+    list.add_cached(cache, s.name);
+    const auto addrs = list.view();
     if (addrs.empty()) {
       cut.unresolved.push_back(s.name);
     } else {
@@ -287,6 +289,21 @@ std::string summarise(const Classified& c) {
 
 }  // namespace
 
+// NS names whose addresses reached the cache since the cut was made (another resolution looked them
+// up) join the servers at no cost. Not a coroutine, like pick_server: its buffers stay on the stack.
+void Resolver::Impl::promote_cached(Context& ctx, Cut& cut, int depth) {
+  for (std::size_t i = 0; i < cut.unresolved.size();) {
+    AddressList addrs;
+    addrs.add_cached(cache, cut.unresolved[i]);
+    if (addrs.view().empty()) {
+      ++i;
+      continue;
+    }
+    add_server_addresses(ctx, cut, cut.unresolved[i], addrs.view(), depth);
+    cut.unresolved.erase(cut.unresolved.begin() + static_cast<std::ptrdiff_t>(i));
+  }
+}
+
 // Not a coroutine: the candidate arrays live on the stack, not in a coroutine frame. A cut holds at
 // most kMaxNsPerDelegation * kMaxAddressesPerNs addresses.
 std::size_t Resolver::Impl::pick_server(const Cut& cut, int min_tries) {
@@ -316,17 +333,7 @@ asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, 
     const int per_address = live == 0 ? kMinTriesPerAddress
                                       : std::clamp((kTriesPerZoneCut + live - 1) / live, kMinTriesPerAddress,
                                                    kMaxTriesPerAddress);
-    // NS names whose addresses reached the cache since the cut was made (another resolution looked
-    // them up) join the servers at no cost.
-    for (std::size_t i = 0; i < cut.unresolved.size();) {
-      const auto addrs = cached_addresses(cut.unresolved[i]);
-      if (addrs.empty()) {
-        ++i;
-        continue;
-      }
-      add_server_addresses(ctx, cut, cut.unresolved[i], addrs, depth);
-      cut.unresolved.erase(cut.unresolved.begin() + static_cast<std::ptrdiff_t>(i));
-    }
+    promote_cached(ctx, cut, depth);
     int min_tries = INT_MAX;
     bool only_silent = true;  // every server still to be asked timed out lately
     for (const auto& s : cut.servers) {

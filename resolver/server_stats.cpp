@@ -3,19 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <cstdlib>
-#include <functional>
-#include <string_view>
 
 #include "resolver/limits.hpp"
 
 namespace dkimdoctor::resolver {
-
-std::size_t ServerStats::AddressHash::operator()(const asio::ip::address& a) const noexcept {
-  if (a.is_v4()) return std::hash<std::uint32_t>{}(a.to_v4().to_uint());
-  const auto bytes = a.to_v6().to_bytes();
-  return std::hash<std::string_view>{}(
-      std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
-}
 
 void ServerStats::trim() {
   // The table is keyed by attacker-influenced addresses (any zone can list any address): bound it.

@@ -16,6 +16,7 @@
 #include <span>
 #include <unordered_map>
 
+#include "resolver/address_policy.hpp"
 #include "resolver/random.hpp"
 
 namespace dkimdoctor::resolver {
@@ -54,9 +55,6 @@ class ServerStats {
     std::int64_t rto_us = 0;  // 0: no RTT measured yet
     int consecutive_timeouts = 0;
     Clock::time_point last_timeout{};
-  };
-  struct AddressHash {
-    std::size_t operator()(const asio::ip::address& a) const noexcept;
   };
   static constexpr std::int64_t kMaxSrttUs = 5'000'000;
   static constexpr std::size_t kMaxEntries = 100000;

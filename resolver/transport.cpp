@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <variant>
 
+#include "resolver/address_policy.hpp"
 #include "resolver/limits.hpp"
 #include "wire/builder.hpp"
 #include "wire/message.hpp"
@@ -136,14 +137,7 @@ void Transport::mark(Marks& marks, const asio::ip::udp::endpoint& server, Clock:
 Transport::~Transport() = default;
 
 std::size_t Transport::EndpointHash::operator()(const asio::ip::udp::endpoint& ep) const noexcept {
-  std::size_t h = ep.port();
-  if (ep.address().is_v4()) {
-    h ^= std::hash<std::uint32_t>{}(ep.address().to_v4().to_uint()) * 31;
-  } else {
-    const auto bytes = ep.address().to_v6().to_bytes();
-    h ^= std::hash<std::string_view>{}(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size())) * 31;
-  }
-  return h;
+  return AddressHash{}(ep.address()) * 31 ^ ep.port();
 }
 
 std::size_t Transport::PendingHash::operator()(const PendingKey& k) const noexcept {

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "wire/ascii.hpp"
+
 namespace dkimdoctor::wire::text {
 
 namespace {
@@ -116,33 +118,12 @@ WireResult<void> unescape(const Token& token, std::string& out) {
   return {};
 }
 
-namespace {
-
-// How many octets at the start of [p, p + n) are printable ASCII other than '"' and '\\' (they are
-// copied as they are), eight at a time (SWAR: RSA keys in TXT records are hundreds of octets).
-std::size_t plain_prefix(const std::uint8_t* p, std::size_t n) {
-  constexpr std::uint64_t k01 = 0x0101010101010101ULL, k80 = 0x8080808080808080ULL;
-  const auto has_zero = [](std::uint64_t v) { return (v - k01) & ~v & k80; };
-  std::size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    std::uint64_t x;
-    std::memcpy(&x, p + i, 8);
-    const std::uint64_t special = (x & k80) | ((x - 0x20 * k01) & ~x & k80) |  // >= 0x80, < 0x20
-                                  has_zero(x ^ (0x7f * k01)) | has_zero(x ^ ('"' * k01)) | has_zero(x ^ ('\\' * k01));
-    if (special != 0) break;
-  }
-  while (i < n && p[i] >= 0x20 && p[i] <= 0x7E && p[i] != '"' && p[i] != '\\') ++i;
-  return i;
-}
-
-}  // namespace
-
 void append_quoted(std::string& out, std::span<const std::uint8_t> raw) {
   out.push_back('"');
   std::size_t i = 0;
   while (i < raw.size()) {
     // A run of octets printed as they are, appended at once (keys are hundreds of them).
-    std::size_t j = i + plain_prefix(raw.data() + i, raw.size() - i);
+    std::size_t j = i + ascii::plain_prefix(raw.data() + i, raw.size() - i, false);
     out.append(reinterpret_cast<const char*>(raw.data() + i), j - i);
     if (j == raw.size()) break;
     const std::uint8_t c = raw[j];
