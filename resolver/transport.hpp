@@ -24,6 +24,7 @@
 #include <asio/awaitable.hpp>
 #include <asio/any_io_executor.hpp>
 #include <asio/ip/udp.hpp>
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -113,6 +114,10 @@ class Transport {
   asio::awaitable<ExchangeResult> exchange_uncoalesced(const ExchangeRequest& request);
   asio::awaitable<ExchangeResult> udp_try(const ExchangeRequest& request, bool edns, bool use_0x20);
   asio::awaitable<ExchangeResult> tcp_try(const ExchangeRequest& request, bool edns);
+  enum class Datagram;
+  // Judges the datagram of `n` octets in udp_buffer_ against `query`; an accepted one is copied to
+  // r.reply, a failing one sets r.error.
+  Datagram take_datagram(std::span<const std::uint8_t> query, std::size_t n, bool use_0x20, ExchangeResult& r);
   std::vector<std::uint8_t> build_query(const ExchangeRequest& request, bool edns, bool use_0x20,
                                         std::uint16_t* id_out);
   // Identical outstanding queries: same server, question (case-insensitively) and RD flag.
@@ -137,6 +142,10 @@ class Transport {
 
   asio::any_io_executor executor_;
   RandomPool& random_;
+  // Where UDP datagrams are read: a Transport runs on one thread and a datagram is judged and copied
+  // out before the next read. Larger than any reply to a 1232-octet EDNS query, so a datagram that
+  // fills it is a broken server's.
+  std::array<std::uint8_t, 4096> udp_buffer_{};
   TransportStats stats_;
   std::unordered_map<PendingKey, std::shared_ptr<Pending>, PendingHash> pending_;
   // Servers that answered EDNS queries with FORMERR/NOTIMP, or did not echo 0x20 case, and until
