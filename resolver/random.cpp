@@ -2,6 +2,7 @@
 
 #include <openssl/rand.h>
 
+#include <cstring>
 #include <stdexcept>
 
 namespace dkimdoctor::resolver {
@@ -26,6 +27,14 @@ std::uint16_t RandomPool::next_u16() {
 
 std::uint32_t RandomPool::next_u32() {
   return (std::uint32_t{next_u16()} << 16) | next_u16();
+}
+
+std::uint64_t RandomPool::next_u64() {
+  if (buf_.size() - pos_ < sizeof(std::uint64_t)) refill();
+  std::uint64_t v = 0;
+  std::memcpy(&v, buf_.data() + pos_, sizeof v);
+  pos_ += sizeof v;
+  return v;
 }
 
 std::uint32_t RandomPool::uniform(std::uint32_t bound) {

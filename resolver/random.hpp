@@ -13,6 +13,7 @@ class RandomPool {
  public:
   std::uint16_t next_u16();
   std::uint32_t next_u32();
+  std::uint64_t next_u64();
   // Uniform in [0, bound) (bound > 0), without modulo bias.
   std::uint32_t uniform(std::uint32_t bound);
   // One random bit per call, consumed from a buffered byte.

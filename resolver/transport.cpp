@@ -98,19 +98,32 @@ Match match_reply(std::span<const std::uint8_t> query, std::span<const std::uint
   return Match::ok;
 }
 
+void randomise_case(std::span<std::uint8_t> wire_name, RandomPool& random) {
+  std::uint64_t bits = 0;
+  int left = 0;
+  std::size_t pos = 0;
+  while (pos < wire_name.size() && wire_name[pos] != 0) {
+    const std::size_t end = std::min(wire_name.size(), pos + 1 + wire_name[pos]);
+    for (std::size_t i = pos + 1; i < end; ++i) {
+      const std::uint8_t c = lower(wire_name[i]);
+      if (c < 'a' || c > 'z') continue;
+      if (left == 0) {
+        bits = random.next_u64();
+        left = 64;
+      }
+      wire_name[i] = (bits & 1) != 0 ? static_cast<std::uint8_t>(c - 32) : c;
+      bits >>= 1;
+      --left;
+    }
+    pos = end;
+  }
+}
+
 wire::Name randomise_case(const wire::Name& name, RandomPool& random) {
   std::array<std::uint8_t, wire::kMaxNameLength> buf{};
   const auto w = name.wire();
   std::copy(w.begin(), w.end(), buf.begin());
-  std::size_t pos = 0;
-  while (pos < w.size() && buf[pos] != 0) {
-    const std::size_t len = buf[pos];
-    for (std::size_t i = pos + 1; i <= pos + len; ++i) {
-      const std::uint8_t c = lower(buf[i]);
-      if (c >= 'a' && c <= 'z') buf[i] = random.next_bit() ? static_cast<std::uint8_t>(c - 32) : c;
-    }
-    pos += len + 1;
-  }
+  randomise_case(std::span<std::uint8_t>(buf.data(), w.size()), random);
   auto out = wire::Name::from_wire(std::span<const std::uint8_t>(buf.data(), w.size()));
   return out ? *out : name;
 }
@@ -155,8 +168,13 @@ std::vector<std::uint8_t> Transport::build_query(const ExchangeRequest& request,
                                                  std::uint16_t* id_out) {
   const std::uint16_t id = random_.next_u16();
   *id_out = id;
-  const wire::Name qname = use_0x20 ? randomise_case(request.qname, random_) : request.qname;
-  return wire::make_query(id, qname, request.qtype, request.rd, edns ? kEdnsUdpSize : 0);
+  std::vector<std::uint8_t> query = wire::make_query(id, request.qname, request.qtype, request.rd, edns ? kEdnsUdpSize : 0);
+  // The question name sits uncompressed right after the header: its letters get their random case
+  // in place.
+  if (use_0x20) {
+    randomise_case(std::span<std::uint8_t>(query).subspan(wire::kHeaderSize, request.qname.wire().size()), random_);
+  }
+  return query;
 }
 
 asio::awaitable<ExchangeResult> Transport::exchange(ExchangeRequest request) {

@@ -166,5 +166,7 @@ Match match_reply(std::span<const std::uint8_t> query, std::span<const std::uint
 
 // Applies random 0x20 case to the letters of `name`.
 wire::Name randomise_case(const wire::Name& name, RandomPool& random);
+// The same on a name in wire form (uncompressed), in place; one random bit per letter.
+void randomise_case(std::span<std::uint8_t> wire_name, RandomPool& random);
 
 }  // namespace dkimdoctor::resolver

@@ -2,6 +2,7 @@
 // EDNS fallback, TC=1 -> TCP and every TCP failure, timeouts, coalescing, size bounds.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <set>
 #include <thread>
 
@@ -386,6 +387,59 @@ TEST(MatchReply, Rules) {
   EXPECT_EQ(match_reply(q, formerr_no_question, true), Match::ok);
   formerr_no_question[3] = 0;
   EXPECT_EQ(match_reply(q, formerr_no_question, true), Match::wrong_question);
+}
+
+// 0x20 on a name in wire form: only letters change, only in case, and every letter gets its own
+// random bit, past the 64 letters one random word covers too.
+TEST(RandomiseCase, OnlyTheCaseOfLettersChangesAndEveryLetterVaries) {
+  RandomPool random;
+  const std::string text = "0123-" + std::string(58, 'q') + ".x_y." + std::string(40, 'K') + ".example.";
+  const auto name = Name::parse(text);
+  ASSERT_TRUE(name);
+  const auto w = name->wire();
+  std::vector<int> upper(w.size(), 0);
+  constexpr int kRounds = 64;
+  for (int round = 0; round < kRounds; ++round) {
+    std::vector<std::uint8_t> b(w.begin(), w.end());
+    randomise_case(std::span<std::uint8_t>(b), random);
+    ASSERT_EQ(b.size(), w.size());
+    for (std::size_t i = 0; i < b.size(); ++i) {
+      const bool letter = std::isalpha(w[i]) != 0;
+      if (!letter) {
+        EXPECT_EQ(b[i], w[i]) << "octet " << i << " is no letter and must stay";
+        continue;
+      }
+      ASSERT_EQ(std::tolower(b[i]), std::tolower(w[i])) << "octet " << i;
+      upper[i] += std::isupper(b[i]) != 0 ? 1 : 0;
+    }
+    // The name still parses as the same name.
+    const auto again = Name::from_wire(std::span<const std::uint8_t>(b));
+    ASSERT_TRUE(again);
+    EXPECT_TRUE(*again == *name);
+  }
+  // Each letter was upper case in some rounds and lower case in others (all 64 the same: 2^-63).
+  for (std::size_t i = 0; i < w.size(); ++i) {
+    if (std::isalpha(w[i]) == 0) continue;
+    EXPECT_GT(upper[i], 0) << "octet " << i;
+    EXPECT_LT(upper[i], kRounds) << "octet " << i;
+  }
+}
+
+// The query build applies 0x20 to the question name in place, afresh for every query.
+TEST_F(TransportTest, EveryQueryGetsItsOwnRandomCase) {
+  auto& s = net_.serve(1, [](const Query& q) { return Reply{.message = good(q)}; });
+  for (int i = 0; i < 4; ++i) {
+    const auto r = exchange();
+    ASSERT_EQ(r.error, TransportError::none) << r.detail;
+    EXPECT_TRUE(r.case_randomised);
+  }
+  ASSERT_EQ(s.log().size(), 4u);
+  std::set<std::string> spellings;
+  for (const auto& q : s.log()) {
+    EXPECT_EQ(q.question.name, *Name::parse(kName));
+    spellings.insert(q.question.name.to_string());
+  }
+  EXPECT_GT(spellings.size(), 1u);  // four identical spellings of 30 letters: 2^-90
 }
 
 }  // namespace
