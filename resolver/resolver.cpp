@@ -304,19 +304,16 @@ void Resolver::Impl::promote_cached(Context& ctx, Cut& cut, int depth) {
   }
 }
 
-// Not a coroutine: the candidate arrays live on the stack, not in a coroutine frame. A cut holds at
+// Not a coroutine: the candidate indexes live on the stack, not in a coroutine frame. A cut holds at
 // most kMaxNsPerDelegation * kMaxAddressesPerNs addresses.
 std::size_t Resolver::Impl::pick_server(const Cut& cut, int min_tries) {
-  std::array<asio::ip::address, kMaxNsPerDelegation * kMaxAddressesPerNs> candidates;
-  std::array<std::size_t, kMaxNsPerDelegation * kMaxAddressesPerNs> index{};
+  std::array<std::uint16_t, kMaxNsPerDelegation * kMaxAddressesPerNs> index;  // only [0, n) is read
   std::size_t n = 0;
-  for (std::size_t i = 0; i < cut.servers.size() && n < candidates.size(); ++i) {
-    if (!cut.servers[i].dead && cut.servers[i].tries == min_tries) {
-      candidates[n] = cut.servers[i].address;
-      index[n++] = i;
-    }
+  for (std::size_t i = 0; i < cut.servers.size() && i <= UINT16_MAX && n < index.size(); ++i) {
+    if (!cut.servers[i].dead && cut.servers[i].tries == min_tries) index[n++] = static_cast<std::uint16_t>(i);
   }
-  return index[servers.select(std::span<const asio::ip::address>(candidates.data(), n), random)];
+  const auto address_at = [&](std::size_t k) -> const asio::ip::address& { return cut.servers[index[k]].address; };
+  return index[servers.select(n, address_at, random)];
 }
 
 asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, Cut& cut, const Question& asked,

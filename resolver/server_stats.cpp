@@ -69,32 +69,6 @@ bool ServerStats::silent(const asio::ip::address& address) const {
 
 bool ServerStats::known(const asio::ip::address& address) const { return entries_.count(address) != 0; }
 
-std::size_t ServerStats::select(std::span<const asio::ip::address> candidates, RandomPool& random) const {
-  if (candidates.size() == 1) return 0;
-  // Exploration: one query in 20 goes to a random candidate, among those not silent lately.
-  if (random.uniform(20) == 0) {
-    std::array<std::size_t, kMaxNsPerDelegation * kMaxAddressesPerNs> pool{};  // every candidate of a cut
-    std::size_t n = 0;
-    for (std::size_t i = 0; i < candidates.size() && n < pool.size(); ++i) {
-      if (!silent(candidates[i])) pool[n++] = i;
-    }
-    if (n > 0) return pool[random.uniform(static_cast<std::uint32_t>(n))];
-  }
-  std::size_t best = 0;
-  std::int64_t best_score = INT64_MAX;
-  for (std::size_t i = 0; i < candidates.size(); ++i) {
-    std::int64_t score = srtt_us(candidates[i]);
-    // Never measured: a small random SRTT (0..32 ms) so unknown servers are tried early and in
-    // random order (spreads load, defeats an attacker who predicts which server we ask).
-    if (score == 0) score = random.uniform(32'000);
-    if (score < best_score) {
-      best_score = score;
-      best = i;
-    }
-  }
-  return best;
-}
-
 std::chrono::milliseconds ServerStats::try_timeout(const asio::ip::address& address) const {
   const auto it = entries_.find(address);
   if (it == entries_.end() || it->second.rto_us == 0) return kUnknownServerTimeout;

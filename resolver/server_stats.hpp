@@ -10,6 +10,7 @@
 #pragma once
 
 #include <asio/ip/address.hpp>
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -17,6 +18,7 @@
 #include <unordered_map>
 
 #include "resolver/address_policy.hpp"
+#include "resolver/limits.hpp"
 #include "resolver/random.hpp"
 
 namespace dkimdoctor::resolver {
@@ -39,7 +41,13 @@ class ServerStats {
   bool silent(const asio::ip::address& address) const;
 
   // Index into `candidates` of the address to ask next. Precondition: !candidates.empty().
-  std::size_t select(std::span<const asio::ip::address> candidates, RandomPool& random) const;
+  std::size_t select(std::span<const asio::ip::address> candidates, RandomPool& random) const {
+    return select(candidates.size(), [candidates](std::size_t i) -> const asio::ip::address& { return candidates[i]; },
+                  random);
+  }
+  // The same over `n` candidates read through address_at(i), so a caller need not copy them.
+  template <typename AddressAt>
+  std::size_t select(std::size_t n, AddressAt address_at, RandomPool& random) const;
 
   // Per-try timeout (RTO) for an address: srtt + 4 * rttvar of its measured RTTs (RFC 6298), doubled
   // by each timeout since its last answer; kUnknownServerTimeout when never measured; always within
@@ -62,5 +70,32 @@ class ServerStats {
 
   std::unordered_map<asio::ip::address, Entry, AddressHash> entries_;
 };
+
+template <typename AddressAt>
+std::size_t ServerStats::select(std::size_t n, AddressAt address_at, RandomPool& random) const {
+  if (n == 1) return 0;
+  // Exploration: one query in 20 goes to a random candidate, among those not silent lately.
+  if (random.uniform(20) == 0) {
+    std::array<std::size_t, kMaxNsPerDelegation * kMaxAddressesPerNs> pool;  // every candidate of a cut
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < n && k < pool.size(); ++i) {
+      if (!silent(address_at(i))) pool[k++] = i;
+    }
+    if (k > 0) return pool[random.uniform(static_cast<std::uint32_t>(k))];
+  }
+  std::size_t best = 0;
+  std::int64_t best_score = INT64_MAX;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::int64_t score = srtt_us(address_at(i));
+    // Never measured: a small random SRTT (0..32 ms) so unknown servers are tried early and in
+    // random order (spreads load, defeats an attacker who predicts which server we ask).
+    if (score == 0) score = random.uniform(32'000);
+    if (score < best_score) {
+      best_score = score;
+      best = i;
+    }
+  }
+  return best;
+}
 
 }  // namespace dkimdoctor::resolver
