@@ -213,6 +213,16 @@ const std::vector<wire::Record>* Cache::peek_rrset(const wire::Name& name, wire:
   return &std::get<std::vector<wire::Record>>(e->value);
 }
 
+Cache::AddressSets Cache::peek_addresses(const wire::Name& name) {
+  const std::uint64_t h = hash_name(seed_, name.wire().data(), name.wire_length());
+  AddressSets out;
+  if (Entry* e = find(key_ref('R', name, wire::RRType::A, h))) out.a = &std::get<std::vector<wire::Record>>(e->value);
+  if (Entry* e = find(key_ref('R', name, wire::RRType::AAAA, h))) {
+    out.aaaa = &std::get<std::vector<wire::Record>>(e->value);
+  }
+  return out;
+}
+
 void Cache::store_rrset(const std::vector<wire::Record>& records) { store_rrset(std::vector<wire::Record>(records)); }
 
 void Cache::store_rrset(std::vector<wire::Record>&& records) {

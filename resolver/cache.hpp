@@ -73,6 +73,12 @@ class Cache {
   // receives the seconds the entry has left.
   const std::vector<wire::Record>* peek_rrset(const wire::Name& name, wire::RRType type, std::uint32_t* ttl_left);
   const CachedDelegation* peek_delegation(const wire::Name& zone);
+  // The A and the AAAA RRset of `name` (either null when not cached), hashing the name once.
+  struct AddressSets {
+    const std::vector<wire::Record>* a = nullptr;
+    const std::vector<wire::Record>* aaaa = nullptr;
+  };
+  AddressSets peek_addresses(const wire::Name& name);
 
   void clear();
   CacheStats stats() const;

@@ -146,8 +146,8 @@ class AddressList {
   }
   // The A, then AAAA, RRsets of `ns` in the cache.
   void add_cached(Cache& cache, const Name& ns) {
-    for (const RRType t : {RRType::A, RRType::AAAA}) {
-      const auto* set = cache.peek_rrset(ns, t, nullptr);
+    const auto sets = cache.peek_addresses(ns);
+    for (const auto* set : {sets.a, sets.aaaa}) {
       if (set == nullptr) continue;
       for (const Record& r : *set) {
         if (auto a = r.rdata.as_a()) add(asio::ip::address(asio::ip::address_v4(*a)));

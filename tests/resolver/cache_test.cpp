@@ -26,6 +26,24 @@ TEST(Cache, StoresRRsetsCaseInsensitivelyWithOneTtl) {
   EXPECT_FALSE(c.rrset(N("www.example."), RRType::AAAA).has_value());
 }
 
+TEST(Cache, PeekAddressesFindsBothFamiliesOfOneName) {
+  Cache c(100);
+  c.store_records({rr("ns1.example. 300 IN A 192.0.2.1"), rr("ns1.example. 300 IN AAAA 2001:db8::1"),
+                   rr("ns2.example. 300 IN A 192.0.2.2"), rr("ns1.example. 300 IN TXT \"not an address\"")});
+  const auto both = c.peek_addresses(N("NS1.Example."));
+  ASSERT_NE(both.a, nullptr);
+  ASSERT_NE(both.aaaa, nullptr);
+  ASSERT_EQ(both.a->size(), 1u);
+  EXPECT_EQ(both.a->front().rdata.to_string(), "192.0.2.1");
+  EXPECT_EQ(both.aaaa->front().rdata.to_string(), "2001:db8::1");
+  const auto v4 = c.peek_addresses(N("ns2.example."));
+  ASSERT_NE(v4.a, nullptr);
+  EXPECT_EQ(v4.aaaa, nullptr);
+  const auto none = c.peek_addresses(N("ns3.example."));
+  EXPECT_EQ(none.a, nullptr);
+  EXPECT_EQ(none.aaaa, nullptr);
+}
+
 TEST(Cache, TtlZeroIsNotCached) {
   Cache c(100);
   c.store_records({rr("www.example. 0 IN A 192.0.2.1")});
