@@ -60,7 +60,10 @@ void append_record(std::string& out, const wire::Record& r) {
   out += ",\"ttl\":";
   out += std::to_string(r.ttl);
   out += ",\"data\":";
-  append_json_string(out, r.rdata.to_string());
+  thread_local std::string text;  // reused: no allocation per record
+  text.clear();
+  r.rdata.append_to(text);
+  append_json_string(out, text);
   out += '}';
 }
 

@@ -324,6 +324,13 @@ WireResult<Rdata> Rdata::parse(RRType type, std::string_view presentation, const
 
 std::string Rdata::to_string() const {
   std::string out;
+  out.reserve(bytes_.size() + bytes_.size() / 8 + 16);
+  append_to(out);
+  return out;
+}
+
+void Rdata::append_to(std::string& out) const {
+  const std::size_t start = out.size();
   const layout::Layout* l = layout::find(type_);
   if (has_text_form(l)) {
     bool first = true;
@@ -336,15 +343,15 @@ std::string Rdata::to_string() const {
       first = false;
       return {};
     });
-    if (r) return out;
-    out.clear();  // not valid for its type (default-constructed): fall back to the generic form
+    if (r) return;
+    out.resize(start);  // not valid for its type (default-constructed): fall back to the generic form
   }
-  out = "\\# " + std::to_string(bytes_.size());
+  out += "\\# ";
+  out += std::to_string(bytes_.size());
   if (!bytes_.empty()) {
     out.push_back(' ');
     text::append_hex(out, bytes_);
   }
-  return out;
 }
 
 }  // namespace dkimdoctor::wire

@@ -120,6 +120,8 @@ class Rdata {
 
   // Presentation text (dig style): known types in their own format, others as `\# <len> <hex>`.
   std::string to_string() const;
+  // Appends to_string() to `out` (avoids a temporary).
+  void append_to(std::string& out) const;
 
   bool operator==(const Rdata& other) const = default;
 

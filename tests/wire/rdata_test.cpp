@@ -67,6 +67,10 @@ TEST_P(RdataRoundTrip, BuilderViewTextBuilder) {
   // Canonical text for the OPT case is the RFC 3597 form without the split.
   const std::string canonical = c.type == RRType::OPT ? "\\# 12 000A00080102030405060708" : std::string(c.text);
   EXPECT_EQ(rd->to_string(), canonical);
+  // append_to() appends the same text after what is there, leaving that alone.
+  std::string appended = "prefix ";
+  rd->append_to(appended);
+  EXPECT_EQ(appended, "prefix " + canonical);
 
   // builder -> view
   const Name owner = *Name::parse(c.type == RRType::OPT ? "." : "www.example.com.");
@@ -185,6 +189,16 @@ TEST_P(RdataBadText, Rejected) {
 
 INSTANTIATE_TEST_SUITE_P(Table, RdataBadText, ::testing::ValuesIn(kBadTexts),
                          [](const auto& info) { return std::string(info.param.name); });
+
+// A default-constructed Rdata is no valid A (or any typed) RDATA: its text is the RFC 3597 form, and
+// append_to() falls back to it without dropping what the string held before.
+TEST(RdataText, InvalidForItsTypeFallsBackToTheGenericFormWhenAppended) {
+  const Rdata empty;
+  EXPECT_EQ(empty.to_string(), "\\# 0");
+  std::string s = "kept ";
+  empty.append_to(s);
+  EXPECT_EQ(s, "kept \\# 0");
+}
 
 TEST(RdataTyped, Views) {
   auto soa = Rdata::parse(RRType::SOA, "ns1.example.com. hostmaster.example.com. 1 2 3 4 5")->as_soa();
