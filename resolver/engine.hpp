@@ -31,6 +31,9 @@ struct Context {
   int failed_glueless = 0;
   std::vector<wire::Question> stack;      // questions being resolved, outermost first (cycle check)
   bool tracing = true;
+  // Cuts keep their NS names and glue as the parent gave them (the authority probe reports them);
+  // a plain resolution needs neither and does not copy them per cut.
+  bool keep_delegation = false;
   std::vector<TraceStep> trace;
   std::vector<RefusedAddress> refused;
 };
@@ -52,8 +55,9 @@ struct CutServer {
 struct Cut {
   wire::Name zone;
   wire::Name parent;
-  std::vector<wire::Name> ns_names;
-  std::vector<Glue> glue;             // as the parent gave it (for the probe)
+  std::size_t ns_count = 0;           // NS names of the delegation (at most kMaxNsPerDelegation)
+  std::vector<wire::Name> ns_names;   // with Context::keep_delegation only (for the probe)
+  std::vector<Glue> glue;             // as the parent gave it; with Context::keep_delegation only
   std::vector<CutServer> servers;
   std::vector<wire::Name> unresolved;  // NS names with no address yet, not yet looked up
   int refused_by_policy = 0;

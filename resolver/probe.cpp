@@ -127,6 +127,7 @@ asio::awaitable<ZoneProbe> Resolver::Impl::probe(Name name, std::vector<Question
   ++stats.probes;
   Context ctx;
   ctx.tracing = options.trace;
+  ctx.keep_delegation = true;  // the parent's NS names and glue are part of the report
   ZoneProbe p;
   p.name = name;
   if (questions.size() > kMaxProbeQuestions) questions.resize(kMaxProbeQuestions);

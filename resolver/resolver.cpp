@@ -182,15 +182,20 @@ Cut Resolver::Impl::make_cut(Context& ctx, const CachedDelegation& d, int depth)
   cut.zone = d.zone;
   cut.parent = d.parent;
   const std::size_t n = std::min(d.servers.size(), kMaxNsPerDelegation);
+  cut.ns_count = n;
   std::size_t glue = 0;
   for (std::size_t i = 0; i < n; ++i) glue += d.servers[i].glue.size();
-  cut.ns_names.reserve(n);
-  cut.glue.reserve(glue);
+  if (ctx.keep_delegation) {
+    cut.ns_names.reserve(n);
+    cut.glue.reserve(glue);
+  }
   cut.servers.reserve(glue + n);
   for (std::size_t i = 0; i < n; ++i) {
     const auto& s = d.servers[i];
-    cut.ns_names.push_back(s.name);
-    for (const auto& a : s.glue) cut.glue.push_back({s.name, a});
+    if (ctx.keep_delegation) {
+      cut.ns_names.push_back(s.name);
+      for (const auto& a : s.glue) cut.glue.push_back({s.name, a});
+    }
     // The glue, then addresses of the NS name already in the cache.
     AddressList list;
     for (const auto& a : s.glue) list.add(a);
@@ -362,7 +367,7 @@ asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, 
           detail += std::to_string(cut.refused_by_policy) + " addresses refused by policy";
         } else {
           kind = Failure::no_server_addresses;
-          detail += std::to_string(cut.ns_names.size()) + " NS names without an address";
+          detail += std::to_string(cut.ns_count) + " NS names without an address";
         }
       } else {
         for (std::size_t i = 0; i < cut.errors.size() && i < 6; ++i) detail += (i ? "; " : "") + cut.errors[i];
