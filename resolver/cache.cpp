@@ -13,40 +13,19 @@ namespace dkimdoctor::resolver {
 
 namespace {
 
-using wire::ascii::lower8;
 
-// Keyed word mixing after wyhash: each word and the running state are XORed with the secret seed and
-// multiplied into 128 bits, folded back to 64. A plain multiply-xorshift has seed-independent
-// collisions (flip the top bit of one word and a fixed mask of the next); this one leaves an attacker
-// who does not know the seed nothing to aim at, so hostile names cannot pile into one bucket.
-inline std::uint64_t mum(std::uint64_t a, std::uint64_t b) noexcept {
-  const unsigned __int128 p = static_cast<unsigned __int128>(a) * b;
-  return static_cast<std::uint64_t>(p) ^ static_cast<std::uint64_t>(p >> 64);
-}
-
-constexpr std::uint64_t kK1 = 0xa0761d6478bd642fULL, kK2 = 0xe7037ed1a0b428dbULL;
+using wire::ascii::kHashK1;
+using wire::ascii::kHashK2;
+using wire::ascii::mum;
 
 // The hash of a name's octets, lowercased; both key forms go through here.
 std::uint64_t hash_name(std::uint64_t seed, const std::uint8_t* name, std::size_t len) noexcept {
-  const std::uint64_t s1 = seed ^ kK1, s2 = ((seed << 32) | (seed >> 32)) ^ kK2;
-  std::uint64_t h = mum(seed ^ len, s2);
-  std::size_t i = 0;
-  for (; i + 8 <= len; i += 8) {
-    std::uint64_t w;
-    std::memcpy(&w, name + i, 8);
-    h = mum(lower8(w) ^ s1, h ^ s2);
-  }
-  if (i < len) {
-    std::uint64_t w = 0;
-    std::memcpy(&w, name + i, len - i);
-    h = mum(lower8(w) ^ s1, h ^ s2);
-  }
-  return mum(h ^ s1, std::uint64_t{len} ^ s2);
+  return wire::ascii::hash_folded(seed, name, len);
 }
 
 // The key's hash: the name's, with the kind and type mixed in.
 std::uint64_t hash_key(std::uint64_t seed, std::uint64_t name_hash, char kind, std::uint16_t type) noexcept {
-  return mum(name_hash ^ kK2, (std::uint64_t{static_cast<unsigned char>(kind)} << 16 | type) ^ seed ^ kK1);
+  return mum(name_hash ^ kHashK2, (std::uint64_t{static_cast<unsigned char>(kind)} << 16 | type) ^ seed ^ kHashK1);
 }
 
 std::uint8_t lower(std::uint8_t c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<std::uint8_t>(c + 32) : c; }

@@ -15,11 +15,13 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <utility>
 #include <variant>
 
 #include "resolver/address_policy.hpp"
 #include "resolver/limits.hpp"
+#include "wire/ascii.hpp"
 #include "wire/builder.hpp"
 #include "wire/message.hpp"
 
@@ -99,23 +101,33 @@ Match match_reply(std::span<const std::uint8_t> query, std::span<const std::uint
 }
 
 void randomise_case(std::span<std::uint8_t> wire_name, RandomPool& random) {
+  // Label lengths (0..63) are never ASCII letters, so the whole wire form is scanned as text, eight
+  // octets at a time: each letter's case is bit j of one random byte, j its place in the word.
+  constexpr std::uint64_t k7f = 0x7f7f7f7f7f7f7f7fULL, k80 = 0x8080808080808080ULL;
+  constexpr std::uint64_t k01 = 0x0101010101010101ULL;
   std::uint64_t bits = 0;
   int left = 0;
-  std::size_t pos = 0;
-  while (pos < wire_name.size() && wire_name[pos] != 0) {
-    const std::size_t end = std::min(wire_name.size(), pos + 1 + wire_name[pos]);
-    for (std::size_t i = pos + 1; i < end; ++i) {
-      const std::uint8_t c = lower(wire_name[i]);
-      if (c < 'a' || c > 'z') continue;
-      if (left == 0) {
-        bits = random.next_u64();
-        left = 64;
-      }
-      wire_name[i] = (bits & 1) != 0 ? static_cast<std::uint8_t>(c - 32) : c;
-      bits >>= 1;
-      --left;
+  for (std::size_t i = 0; i < wire_name.size(); i += 8) {
+    const std::size_t take = std::min<std::size_t>(8, wire_name.size() - i);
+    std::uint64_t x = 0;
+    std::memcpy(&x, wire_name.data() + i, take);
+    std::uint64_t lowered = wire::ascii::lower8(x);
+    const std::uint64_t low7 = lowered & k7f;
+    const std::uint64_t from_a = low7 + (0x80 - 'a') * k01;     // high bit: octet >= 'a'
+    const std::uint64_t above_z = low7 + (0x80 - 'z' - 1) * k01;  // high bit: octet > 'z'
+    const std::uint64_t letters = from_a & ~above_z & ~lowered & k80;
+    if (letters == 0) continue;
+    if (left < 8) {
+      bits = random.next_u64();
+      left = 64;
     }
-    pos = end;
+    const std::uint64_t byte = bits & 0xff;
+    bits >>= 8;
+    left -= 8;
+    // Bit j of `byte` to the high bit of octet j.
+    const std::uint64_t chosen = (((byte * k01) & 0x8040201008040201ULL) + k7f) & k80;
+    lowered ^= (chosen & letters) >> 2;  // 0x20 off: upper case
+    std::memcpy(wire_name.data() + i, &lowered, take);
   }
 }
 
@@ -158,8 +170,7 @@ std::size_t Transport::EndpointHash::operator()(const asio::ip::udp::endpoint& e
 }
 
 std::size_t Transport::PendingHash::operator()(const PendingKey& k) const noexcept {
-  const auto w = k.qname.wire();
-  const std::size_t name = std::hash<std::string_view>{}(std::string_view(reinterpret_cast<const char*>(w.data()), w.size()));
+  const std::size_t name = wire::NameHash{}(k.qname);
   return EndpointHash{}(k.server) ^ (name * 0x9e3779b97f4a7c15ULL) ^ (static_cast<std::size_t>(k.qtype) << 1) ^
          static_cast<std::size_t>(k.rd);
 }

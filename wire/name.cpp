@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <random>
 
 #include "wire/ascii.hpp"
 #include "wire/name_internal.hpp"
@@ -264,12 +265,12 @@ Name Name::lowercased() const noexcept {
 }
 
 std::size_t NameHash::operator()(const Name& name) const noexcept {
-  std::uint64_t h = 1469598103934665603ull;
-  for (std::uint8_t c : name.wire()) {
-    h ^= lower(c);
-    h *= 1099511628211ull;
-  }
-  return static_cast<std::size_t>(h);
+  // Keyed per process: the names hashed here come from zones and input anyone can write.
+  static const std::uint64_t seed = [] {
+    std::random_device rd;
+    return (std::uint64_t{rd()} << 32) ^ rd();
+  }();
+  return static_cast<std::size_t>(ascii::hash_folded(seed, name.wire().data(), name.wire_length()));
 }
 
 }  // namespace dkimdoctor::wire
