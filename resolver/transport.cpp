@@ -431,6 +431,7 @@ asio::awaitable<ExchangeResult> Transport::udp_try(const ExchangeRequest& reques
       co_return r;
     }
     fd.release();
+    r.waited = true;
     // The timer cancels the pending wait, which then ends with operation_aborted.
     asio::steady_timer timer(executor_, start + request.timeout);
     timer.async_wait([sock](const asio::error_code& timer_ec) {

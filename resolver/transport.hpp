@@ -75,6 +75,8 @@ struct ExchangeResult {
   bool edns = true;                 // the accepted reply answered a query that carried OPT
   bool case_randomised = false;     // the accepted reply was checked for exact 0x20 case
   bool coalesced = false;           // we waited on someone else's identical query
+  bool waited = false;              // the last UDP try's reply was not there one loop turn after the
+                                    // send: the try waited for it in Asio's reactor, with a timer
   int queries_sent = 0;             // datagrams/TCP queries actually sent for this exchange
   int mismatched = 0;               // datagrams ignored: wrong ID/question/case
   bool tc_seen = false;             // a UDP reply had TC=1

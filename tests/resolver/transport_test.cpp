@@ -2,10 +2,13 @@
 // EDNS fallback, TC=1 -> TCP and every TCP failure, timeouts, coalescing, size bounds.
 #include <gtest/gtest.h>
 
+#include <asio/executor_work_guard.hpp>
+
 #include <cctype>
 #include <set>
 #include <thread>
 
+#include "resolver/gather.hpp"
 #include "resolver/limits.hpp"
 #include "resolver/transport.hpp"
 #include "wire/builder.hpp"
@@ -141,7 +144,60 @@ TEST_F(TransportTest, SilenceIsATimeout) {
 
 TEST_F(TransportTest, LateReplyAfterTimeoutIsNotUsed) {
   net_.serve(1, [](const Query& q) { return Reply{.message = good(q), .delay = 400ms}; });
-  EXPECT_EQ(exchange(100ms).error, TransportError::timeout);
+  const auto x = exchange(100ms);
+  EXPECT_EQ(x.error, TransportError::timeout);
+  EXPECT_TRUE(x.waited);  // the timer ended a try that was waiting in the reactor
+}
+
+TEST_F(TransportTest, AReplyThatComesWhileTheTryWaitsIsRead) {
+  net_.serve(1, [](const Query& q) { return Reply{.message = good(q), .delay = 30ms}; });
+  const auto x = exchange();
+  ASSERT_EQ(x.error, TransportError::none) << x.detail;
+  EXPECT_TRUE(x.waited);
+  EXPECT_EQ(answer_of(x), "192.0.2.1");
+}
+
+// The other path: a reply already queued when the try looks, read without the reactor. A server on its
+// own thread answers at once, a spoof with the wrong ID first; with many tries in flight, replies are
+// there before their tries look again. Each reply is judged the same either way: the spoof counted and
+// ignored, the reply accepted.
+TEST_F(TransportTest, RepliesAlreadyQueuedAreReadWithoutWaitingAndStillChecked) {
+  asio::io_context server_io;
+  testsupport::FaultServer server(server_io, net_.addr(2), [](const Query& q) {
+    auto spoof = good(q, "203.0.113.66");
+    spoof[0] ^= 0x5a;  // wrong ID
+    return Reply{.message = good(q), .before = {spoof}};
+  });
+  std::thread server_thread([&] { server_io.run(); });
+  // No server of this test runs on net_.io: without the guard it would stop whenever a batch ends with
+  // nothing left to do, and the next batch would never run.
+  auto keep_running = asio::make_work_guard(net_.io);
+  ExchangeRequest req;
+  req.server = asio::ip::udp::endpoint(net_.addr(2), 53);
+  req.qname = *Name::parse(kName);
+  req.qtype = RRType::A;
+  req.timeout = 2000ms;
+  int read_at_once = 0, total = 0;
+  // Each batch has a negligible chance of every reply being late; keep going until one was on time.
+  for (int batch = 0; batch < 20 && read_at_once == 0; ++batch) {
+    std::vector<asio::awaitable<ExchangeResult>> tries;
+    for (int i = 0; i < 32; ++i) {
+      ExchangeRequest r = req;
+      // Distinct questions: identical ones would be coalesced into one query.
+      r.qname = *Name::parse("q" + std::to_string(batch * 32 + i) + "." + kName);
+      tries.push_back(transport_.exchange(r));
+    }
+    for (const auto& x : net_.run(gather(net_.io.get_executor(), std::move(tries)))) {
+      ++total;
+      ASSERT_EQ(x.error, TransportError::none) << x.detail;
+      EXPECT_EQ(x.mismatched, 1);
+      read_at_once += x.waited ? 0 : 1;
+    }
+  }
+  server_io.stop();
+  server_thread.join();
+  EXPECT_GT(read_at_once, 0) << "of " << total << " tries";
+  EXPECT_EQ(transport_.stats().mismatched, static_cast<std::uint64_t>(total));
 }
 
 TEST_F(TransportTest, ServerThatDoesNotEchoCaseGetsThePlainCaseFallback) {
