@@ -13,15 +13,10 @@ namespace dkimdoctor::resolver {
 
 namespace {
 
-
+using wire::ascii::hash_folded;  // a name's octets, lowercased: both key forms hash through it
 using wire::ascii::kHashK1;
 using wire::ascii::kHashK2;
 using wire::ascii::mum;
-
-// The hash of a name's octets, lowercased; both key forms go through here.
-std::uint64_t hash_name(std::uint64_t seed, const std::uint8_t* name, std::size_t len) noexcept {
-  return wire::ascii::hash_folded(seed, name, len);
-}
 
 // The key's hash: the name's, with the kind and type mixed in.
 std::uint64_t hash_key(std::uint64_t seed, std::uint64_t name_hash, char kind, std::uint16_t type) noexcept {
@@ -100,13 +95,13 @@ Cache::StoredKey Cache::make_key(char kind, const wire::Name& name, wire::RRType
   const auto t = static_cast<std::uint16_t>(type);
   k.bytes += static_cast<char>(t >> 8);
   k.bytes += static_cast<char>(t & 0xff);
-  k.name_hash = hash_name(seed_, lower_name.wire().data(), lower_name.wire_length());
+  k.name_hash = hash_folded(seed_, lower_name.wire().data(), lower_name.wire_length());
   k.hash = hash_key(seed_, k.name_hash, kind, t);
   return k;
 }
 
 Cache::KeyRef Cache::key_ref(char kind, const wire::Name& name, wire::RRType type) const {
-  return key_ref(kind, name, type, hash_name(seed_, name.wire().data(), name.wire_length()));
+  return key_ref(kind, name, type, hash_folded(seed_, name.wire().data(), name.wire_length()));
 }
 
 Cache::KeyRef Cache::key_ref(char kind, const wire::Name& name, wire::RRType type, std::uint64_t name_hash) const {
@@ -193,7 +188,7 @@ const std::vector<wire::Record>* Cache::peek_rrset(const wire::Name& name, wire:
 }
 
 Cache::AddressSets Cache::peek_addresses(const wire::Name& name) {
-  const std::uint64_t h = hash_name(seed_, name.wire().data(), name.wire_length());
+  const std::uint64_t h = hash_folded(seed_, name.wire().data(), name.wire_length());
   AddressSets out;
   if (Entry* e = find(key_ref('R', name, wire::RRType::A, h))) out.a = &std::get<std::vector<wire::Record>>(e->value);
   if (Entry* e = find(key_ref('R', name, wire::RRType::AAAA, h))) {
@@ -247,7 +242,7 @@ void Cache::store_records(const std::vector<wire::Record>& records) {
 
 std::optional<CachedNegative> Cache::negative(const wire::Name& name, wire::RRType type) {
   // NXDOMAIN is stored under type 0 (it covers every type of the name).
-  const std::uint64_t name_hash = hash_name(seed_, name.wire().data(), name.wire_length());
+  const std::uint64_t name_hash = hash_folded(seed_, name.wire().data(), name.wire_length());
   for (const wire::RRType t : {wire::RRType{0}, type}) {
     Entry* e = find(key_ref('N', name, t, name_hash));
     if (e == nullptr) continue;

@@ -47,15 +47,4 @@ std::uint32_t RandomPool::uniform(std::uint32_t bound) {
   }
 }
 
-bool RandomPool::next_bit() {
-  if (bits_left_ == 0) {
-    bits_ = next_byte();
-    bits_left_ = 8;
-  }
-  const bool bit = (bits_ & 1) != 0;
-  bits_ >>= 1;
-  --bits_left_;
-  return bit;
-}
-
 }  // namespace dkimdoctor::resolver

@@ -16,8 +16,6 @@ class RandomPool {
   std::uint64_t next_u64();
   // Uniform in [0, bound) (bound > 0), without modulo bias.
   std::uint32_t uniform(std::uint32_t bound);
-  // One random bit per call, consumed from a buffered byte.
-  bool next_bit();
 
  private:
   void refill();
@@ -25,8 +23,6 @@ class RandomPool {
 
   std::array<std::uint8_t, 1024> buf_{};
   std::size_t pos_ = buf_.size();
-  std::uint8_t bits_ = 0;
-  int bits_left_ = 0;
 };
 
 }  // namespace dkimdoctor::resolver

@@ -1,11 +1,11 @@
 #include "resolver/transport.hpp"
 
 #include <asio/co_spawn.hpp>
-#include <asio/post.hpp>
 #include <asio/connect.hpp>
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/experimental/awaitable_operators.hpp>
 #include <asio/ip/tcp.hpp>
+#include <asio/post.hpp>
 #include <asio/read.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
@@ -106,7 +106,7 @@ void randomise_case(std::span<std::uint8_t> wire_name, RandomPool& random) {
   constexpr std::uint64_t k7f = 0x7f7f7f7f7f7f7f7fULL, k80 = 0x8080808080808080ULL;
   constexpr std::uint64_t k01 = 0x0101010101010101ULL;
   std::uint64_t bits = 0;
-  int left = 0;
+  int bytes_left = 0;  // unused random bytes in `bits`
   for (std::size_t i = 0; i < wire_name.size(); i += 8) {
     const std::size_t take = std::min<std::size_t>(8, wire_name.size() - i);
     std::uint64_t x = 0;
@@ -117,13 +117,13 @@ void randomise_case(std::span<std::uint8_t> wire_name, RandomPool& random) {
     const std::uint64_t above_z = low7 + (0x80 - 'z' - 1) * k01;  // high bit: octet > 'z'
     const std::uint64_t letters = from_a & ~above_z & ~lowered & k80;
     if (letters == 0) continue;
-    if (left < 8) {
+    if (bytes_left == 0) {
       bits = random.next_u64();
-      left = 64;
+      bytes_left = 8;
     }
     const std::uint64_t byte = bits & 0xff;
     bits >>= 8;
-    left -= 8;
+    --bytes_left;
     // Bit j of `byte` to the high bit of octet j.
     const std::uint64_t chosen = (((byte * k01) & 0x8040201008040201ULL) + k7f) & k80;
     lowered ^= (chosen & letters) >> 2;  // 0x20 off: upper case
