@@ -170,6 +170,7 @@ diagnose::Delegation delegation_from(const resolver::ZoneProbe& p) {
         // A REFUSED reply is a reply (ProbeError::refused with an rcode): lame, not unreachable.
         s.responded = r.rcode.has_value();
         if (!s.responded) s.error = probe_error_text(r);
+        s.unreachable_from_host = r.error == resolver::ProbeError::unreachable_from_host;
         if (r.rcode) s.rcode = *r.rcode;
         s.aa = r.aa;
         for (const auto& rec : r.answer) {
@@ -213,6 +214,7 @@ diagnose::LookupResult lookup_from(const resolver::ZoneProbe& p, const Lookup& l
     s.address = address_text(r.address);
     s.responded = r.rcode.has_value();
     if (!s.responded) s.error = probe_error_text(r);
+    s.unreachable_from_host = r.error == resolver::ProbeError::unreachable_from_host;
     s.transport = r.protocol == resolver::Protocol::tcp ? diagnose::Transport::tcp : diagnose::Transport::udp;
     s.truncated_udp = r.protocol == resolver::Protocol::tcp;
     if (r.rcode) s.rcode = *r.rcode;
@@ -240,6 +242,26 @@ diagnose::LookupResult lookup_from(const resolver::Resolution& r, const Lookup& 
   return out;
 }
 
+namespace {
+
+std::vector<std::string> host_limits_of(const diagnose::Observations& obs) {
+  std::vector<std::string> out;
+  auto add = [&out](const wire::Name& ns, const std::string& address) {
+    std::string label = ns.to_string();
+    if (label.size() > 1 && label.back() == '.') label.pop_back();
+    label += " (" + address + ")";
+    if (std::find(out.begin(), out.end(), label) == out.end()) out.push_back(std::move(label));
+  };
+  for (const auto& s : obs.delegation.servers)
+    if (s.unreachable_from_host) add(s.ns_name, s.address);
+  for (const auto& l : obs.lookups)
+    for (const auto& a : l.servers)
+      if (a.unreachable_from_host) add(a.ns_name, a.address);
+  return out;
+}
+
+}  // namespace
+
 asio::awaitable<CheckResult> run_check(resolver::Resolver& resolver, const diagnose::Identity& identity) {
   const auto start = std::chrono::steady_clock::now();
   CheckResult out;
@@ -253,8 +275,17 @@ asio::awaitable<CheckResult> run_check(resolver::Resolver& resolver, const diagn
     co_await observe(resolver, out.identity.domain, out.judgement.follow_ups, false, out);
     out.judgement = diagnose::judge(out.identity, out.expected, out.observations);
   }
+  out.host_limits = host_limits_of(out.observations);
   out.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
   co_return out;
+}
+
+asio::awaitable<std::string> network_problem(resolver::Resolver& resolver) {
+  const resolver::Resolution root = co_await resolver.resolve(wire::Name(), wire::RRType::NS);
+  if (root.outcome != resolver::Outcome::failed) co_return std::string();
+  std::string why = resolver::to_string(root.failure);
+  if (!root.failure_detail.empty()) why += ": " + root.failure_detail;
+  co_return "no root server answered (" + why + "); this host cannot reach the DNS, so nothing can be checked";
 }
 
 int exit_status_of(const CheckResult& result) {
@@ -278,6 +309,11 @@ nlohmann::json finding_json(const diagnose::Finding& f) {
   j["fix"] = f.fix;
   j["evidence"] = f.evidence;
   j["subject"] = f.subject;
+  j["class"] = std::string(diagnose::to_string(diagnose::class_of(f.code)));
+  if (f.record) {
+    j["record"] = {{"type", f.record->type}, {"name", f.record->name}, {"relative_name", f.record->relative},
+                   {"zone", f.record->zone}, {"value", f.record->value}};
+  }
   return j;
 }
 
@@ -335,6 +371,8 @@ nlohmann::json to_json(const CheckResult& result) {
   j["servers"] = std::move(servers);
   j["zone"] = d.zone.to_string();
   if (!result.notes.empty()) j["notes"] = result.notes;
+  if (!result.identity.understood.empty()) j["understood"] = result.identity.understood;
+  if (!result.host_limits.empty()) j["host_limits"] = result.host_limits;
   j["queries"] = result.queries;
   j["elapsed_ms"] = static_cast<double>(result.elapsed.count()) / 1000.0;
   return j;
@@ -353,6 +391,7 @@ struct CheckOptions {
   std::string ses_identity;
   std::string email;
   bool json = false;
+  bool verbose = false;
   std::string root_hints;
   bool allow_loopback = false;
   std::string color = "auto";
@@ -381,28 +420,29 @@ Result<diagnose::Identity, std::string> identity_from(const CheckOptions& o) {
     if (domain_text.empty()) domain_text = o.email.substr(at + 1);
     if (auto d = diagnose::parse_domain(o.email.substr(at + 1)); !d)
       return Unexpected{"--email: " + diagnose::to_string(d.error())};
+    if (o.email.find_first_of(" \t,;<>") != std::string::npos)
+      return Unexpected{"--email: '" + o.email + "' is not one email address"};
     id.email = o.email;
   }
   if (domain_text.empty()) return Unexpected{std::string("a DOMAIN (or --email ADDRESS) is required")};
-  auto domain = diagnose::parse_domain(domain_text);
+  auto domain = diagnose::parse_domain(domain_text, &id.understood);
   if (!domain) return Unexpected{diagnose::to_string(domain.error())};
   id.domain = *domain;
-  for (const auto& r : o.regions)
-    if (!diagnose::plausible_region(r)) return Unexpected{"--region: '" + r + "' is not a region name"};
-  if (o.regions.size() > 1 && !o.easy_dkim.empty())
+  std::vector<std::string> regions;
+  for (const auto& r : o.regions) {
+    auto parsed = diagnose::parse_region(r);
+    if (!parsed) return Unexpected{"--region: " + diagnose::to_string(parsed.error())};
+    regions.push_back(*parsed);
+  }
+  if (regions.size() > 1 && !o.easy_dkim.empty())
     return Unexpected{std::string("several --region values: give each token its region as TOKEN:REGION")};
-  id.region = o.regions.empty() ? "" : o.regions.front();
-  for (const auto& item : o.easy_dkim) {
-    // TOKEN or TOKEN:REGION (tokens of several regions in one check).
-    std::string token = item, region = id.region;
-    if (auto colon = item.find(':'); colon != std::string::npos) {
-      token = item.substr(0, colon);
-      region = item.substr(colon + 1);
-      if (!diagnose::plausible_region(region)) return Unexpected{"--easy-dkim: '" + region + "' is not a region name"};
-    }
-    auto t = diagnose::parse_token(token);
-    if (!t) return Unexpected{"--easy-dkim: " + diagnose::to_string(t.error())};
-    id.easy_dkim.push_back({*t, region});
+  id.region = regions.empty() ? "" : regions.front();
+  // TOKEN, TOKEN:REGION, the record names or values SES shows, separated by commas and/or blanks.
+  std::string tokens;
+  for (const auto& item : o.easy_dkim) tokens += item + ",";
+  if (!o.easy_dkim.empty()) {
+    if (auto added = diagnose::add_easy_dkim_tokens(tokens, id.region, id); !added)
+      return Unexpected{"--easy-dkim: " + diagnose::to_string(added.error())};
   }
   if (!o.byodkim.empty()) {
     auto s = diagnose::parse_token(o.byodkim);
@@ -441,10 +481,12 @@ int run_command(const CheckOptions& o) {
   asio::io_context io;
   resolver::Resolver res(io.get_executor(), std::move(*ro));
   CheckResult result;
+  std::string network_error;
   bool done = false;
   asio::co_spawn(
       io, [&]() -> asio::awaitable<void> {
-        result = co_await run_check(res, *identity);
+        network_error = co_await network_problem(res);
+        if (network_error.empty()) result = co_await run_check(res, *identity);
         done = true;
       },
       [](std::exception_ptr e) {
@@ -455,11 +497,16 @@ int run_command(const CheckOptions& o) {
     std::fprintf(stderr, "dkimdoctor: error: the check did not complete\n");
     return 3;
   }
+  if (!network_error.empty()) {
+    std::fprintf(stderr, "dkimdoctor: error: %s\n", network_error.c_str());
+    return 3;
+  }
   if (o.json) {
     std::cout << to_json(result).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
   } else {
     ReportOptions ropt;
     ropt.color = use_color(o.color, 1);
+    ropt.verbose = o.verbose;
     std::cout << render_report(result, ropt);
   }
   std::cout.flush();
@@ -472,8 +519,10 @@ void add_check_command(CLI::App& app, int& exit_status) {
   auto o = std::make_shared<CheckOptions>();
   CLI::App* cmd = app.add_subcommand("check", "Diagnose why Amazon SES cannot verify a domain (DKIM, token, MAIL FROM)");
   cmd->add_option("domain", o->domain, "The identity's domain (optional with --email)");
-  cmd->add_option("--easy-dkim", o->easy_dkim, "Easy DKIM tokens, comma-separated (TOKEN or TOKEN:REGION)")
-      ->delimiter(',');
+  cmd->add_option("--easy-dkim", o->easy_dkim,
+                  "Easy DKIM tokens separated by commas or blanks: TOKEN, TOKEN:REGION, or the CNAME names or "
+                  "values SES shows")
+      ->allow_extra_args(false);
   cmd->add_option("--region", o->regions, "AWS region of the identity (regional DKIM targets, MAIL FROM host)");
   cmd->add_option("--byodkim", o->byodkim, "BYODKIM selector");
   cmd->add_option("--public-key", o->public_key, "BYODKIM public key (PEM file) to compare with the published one");
@@ -482,6 +531,7 @@ void add_check_command(CLI::App& app, int& exit_status) {
   cmd->add_option("--ses-identity", o->ses_identity, "JSON of `aws sesv2 get-email-identity` (FILE or - for stdin)");
   cmd->add_option("--email", o->email, "Email-address identity: check that its domain can receive mail");
   cmd->add_flag("--json", o->json, "Print one JSON object");
+  cmd->add_flag("-v,--verbose", o->verbose, "Also print every check that passed in full and each server's answers");
   add_resolver_flags(cmd, o->root_hints, o->allow_loopback);
   cmd->add_option("--color", o->color, "Colour: auto, always or never (NO_COLOR is respected)")
       ->check(CLI::IsMember({"auto", "always", "never"}));

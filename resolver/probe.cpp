@@ -31,6 +31,7 @@ const char* to_string(ProbeError e) {
     case ProbeError::network: return "network error";
     case ProbeError::malformed: return "malformed";
     case ProbeError::policy: return "refused by address policy";
+    case ProbeError::unreachable_from_host: return "not reachable from this host";
   }
   return "unknown";
 }
@@ -94,6 +95,7 @@ asio::awaitable<Asked> ask_server(Transport& transport, ResolverStats& stats, bo
     case TransportError::timeout: r.error = ProbeError::timeout; break;
     case TransportError::malformed:
     case TransportError::case_mismatch: r.error = ProbeError::malformed; break;
+    case TransportError::unreachable_from_host: r.error = ProbeError::unreachable_from_host; break;
     default: r.error = ProbeError::network; break;
   }
   if (x.error != TransportError::none) co_return a;

@@ -103,7 +103,9 @@ struct ProbedNameServer {
   std::string resolution_error;
 };
 
-enum class ProbeError : std::uint8_t { none, timeout, refused, network, malformed, policy };
+// unreachable_from_host: this host cannot send to the address at all (no IPv6, no route), see
+// TransportError::unreachable_from_host; the server is not to blame.
+enum class ProbeError : std::uint8_t { none, timeout, refused, network, malformed, policy, unreachable_from_host };
 const char* to_string(ProbeError e);
 
 struct ServerResponse {

@@ -39,6 +39,7 @@ const char* to_string(TransportError e) {
     case TransportError::none: return "none";
     case TransportError::timeout: return "timeout";
     case TransportError::network: return "network error";
+    case TransportError::unreachable_from_host: return "not reachable from this host";
     case TransportError::malformed: return "malformed reply";
     case TransportError::tcp_refused: return "tcp connection refused";
     case TransportError::tcp_reset: return "tcp connection reset";
@@ -339,6 +340,11 @@ asio::error_code errno_code() { return asio::error_code(errno, asio::error::get_
 
 }  // namespace
 
+bool is_host_limit(int err) noexcept {
+  return err == ENETUNREACH || err == EHOSTUNREACH || err == EADDRNOTAVAIL || err == EAFNOSUPPORT ||
+         err == EPROTONOSUPPORT;
+}
+
 // What one datagram read from the try's socket means for the try.
 enum class Transport::Datagram { accepted, ignored, failed };
 
@@ -385,10 +391,16 @@ asio::awaitable<ExchangeResult> Transport::udp_try(const ExchangeRequest& reques
     r.error = TransportError::network;
     r.detail = ec.message();
   };
+  // socket(), connect() and send() fail at once, from the local stack, when this host cannot send to the
+  // address at all (no IPv6, no route): a limit of the checking host, not a fault of the server.
+  const auto local_error = [&r](const asio::error_code& ec) {
+    r.error = is_host_limit(ec.value()) ? TransportError::unreachable_from_host : TransportError::network;
+    r.detail = ec.message();
+  };
 
   OwnedFd fd(::socket(request.server.protocol().family(), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (fd.get() < 0 || ::connect(fd.get(), request.server.data(), static_cast<socklen_t>(request.server.size())) != 0) {
-    network_error(errno_code());
+    local_error(errno_code());
     co_return r;
   }
   const auto start = Clock::now();
@@ -401,7 +413,7 @@ asio::awaitable<ExchangeResult> Transport::udp_try(const ExchangeRequest& reques
   ++r.queries_sent;
   ++stats_.udp_queries;
   if (sent_n < 0) {
-    network_error(errno_code());
+    local_error(errno_code());
     co_return r;
   }
   co_await asio::post(executor_, use_awaitable);

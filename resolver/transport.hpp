@@ -47,6 +47,7 @@ enum class TransportError : std::uint8_t {
   none,
   timeout,         // no acceptable reply before the timer
   network,         // send/connect failed, ICMP unreachable, ...
+  unreachable_from_host,  // the local stack cannot send there at all (no IPv6, no route): the host's limit
   malformed,       // reply could not be used (too short, truncated over TCP, oversized datagram)
   tcp_refused,     // TCP connect refused
   tcp_reset,       // TCP connection reset or closed mid-message
@@ -55,6 +56,8 @@ enum class TransportError : std::uint8_t {
   budget,          // the next query (a fallback or retry) would exceed ExchangeRequest::max_queries
 };
 const char* to_string(TransportError e);
+// errno values with which socket/connect/send fail at once when this host cannot reach an address at all.
+bool is_host_limit(int err) noexcept;
 
 struct ExchangeRequest {
   asio::ip::udp::endpoint server;
