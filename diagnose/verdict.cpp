@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 
+#include "diagnose/dkim_key.hpp"
 #include "diagnose/judge_internal.hpp"
 
 namespace dkimdoctor::diagnose::detail {
@@ -84,7 +85,9 @@ std::string value_for(const Ctx& ctx, const ExpectedRecord& e) {
     case Purpose::mail_from_spf: return e.value;
     case Purpose::byodkim:
       // The key SES was given, when the user gave it too; else the shape, with the key left to fill in.
-      if (ctx.identity.public_key_pem) return "v=DKIM1; k=rsa; p=<the base64 key from your PEM file, one line>";
+      if (ctx.identity.public_key_pem) {
+        if (auto key = decode_public_key_pem(*ctx.identity.public_key_pem)) return "v=DKIM1; k=rsa; p=" + encode_base64(key->spki);
+      }
       return "v=DKIM1; k=rsa; p=<your public key, base64>";
     default: return {};
   }

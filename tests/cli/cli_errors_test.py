@@ -25,7 +25,10 @@ CASES = [
     ("check_name_too_long", ["check", ".".join(["abcdefghij"] * 30) + ".com"], b"", 2),
     ("check_empty_label", ["check", "example..com"], b"", 2),
     ("check_binary_domain", ["check", "ex\x01ample.com"], b"", 2),
-    ("check_bad_token", ["check", "example.com", "--easy-dkim", "a b,c,d"], b"", 2),
+    ("check_bad_token", ["check", "example.com", "--easy-dkim", "a/b,c,d"], b"", 2),
+    ("check_region_typo", ["check", "example.com", "--easy-dkim", "abc", "--region", "ap-southeast3"], b"", 2),
+    ("check_email_as_domain", ["check", "info@example.com"], b"", 2),
+    ("unknown_command", ["chek", "example.com"], b"", 2),
     ("check_bad_region", ["check", "example.com", "--easy-dkim", "abc", "--region", "../../x"], b"", 2),
     ("check_bad_color", ["check", "example.com", "--color=sometimes"], b"", 2),
     ("check_identity_garbage_stdin", ["check", "example.com", "--ses-identity", "-"], garbage, 2),
@@ -72,6 +75,28 @@ for name, argv, stdin, want in CASES:
     else:
         passed += 1
         print(f"ok   {name}")
+
+# Mistakes people make: the one line must say how to fix the input.
+HINTS = [
+    ("hint_region_typo", ["check", "example.com", "--easy-dkim", "abc", "--region", "ap-southeast3"],
+     "did you mean ap-southeast-3?"),
+    ("hint_region_unknown", ["check", "example.com", "--region", "mars-north-9"], "not an SES region"),
+    ("hint_email_as_domain", ["check", "info@example.com"], "--email info@example.com"),
+    ("hint_unknown_command", ["chek", "example.com"], "did you mean 'dkimdoctor check'"),
+    ("hint_domain_as_command", ["example.com"], "dkimdoctor check example.com"),
+    ("hint_token_as_garbage", ["check", "example.com", "--easy-dkim", "foo.bar"], "part before ._domainkey"),
+    ("hint_record_of_other_domain", ["check", "example.com", "--easy-dkim", "abc._domainkey.other.org"],
+     "not of example.com"),
+]
+for name, args, needle in HINTS:
+    proc = subprocess.run([BIN] + args, capture_output=True, timeout=30, stdin=subprocess.DEVNULL)
+    err = proc.stderr.decode("utf-8", "replace")
+    if proc.returncode == 2 and needle in err:
+        passed += 1
+        print(f"ok   {name}")
+    else:
+        failed += 1
+        print(f"FAIL {name}: status {proc.returncode}, stderr {err[:300]!r}, want {needle!r}")
 
 # --help on every command: exit 0, an example, nothing on stderr.
 for command in ["check", "bulk", "resolve", "decode", "version"]:
