@@ -359,7 +359,12 @@ int run_bulk(const BulkOptions& options) {
   }
 
   const bool csv = options.format == "csv";
-  const std::string ok_path = options.output.empty() ? std::string() : ok_lines_path(options.output);
+  // The ok-lines record sits beside a regular output file only (not beside /dev/stdout or a FIFO).
+  std::string ok_path;
+  if (!options.output.empty()) {
+    struct stat st {};
+    if (::stat(options.output.c_str(), &st) != 0 || S_ISREG(st.st_mode)) ok_path = ok_lines_path(options.output);
+  }
   DoneSet done;
   BulkSummary summary;
   bool has_header = false;
@@ -368,7 +373,7 @@ int run_bulk(const BulkOptions& options) {
     if (!read) return usage_error(read.error());
     has_header = csv && non_empty_file(options.output);  // read_back checked it is the header
     // The ok lines an --only-problems run left out of the output are done too.
-    if (::access(ok_path.c_str(), F_OK) == 0) {
+    if (!ok_path.empty() && ::access(ok_path.c_str(), F_OK) == 0) {
       auto ok_read = read_back(ok_path, /*csv=*/true, done, summary);
       if (!ok_read) return usage_error(ok_read.error());
     }
