@@ -82,7 +82,7 @@ std::string finding_class(const nlohmann::json& finding) {
 std::optional<LineDigest> digest_from_json(const nlohmann::json& result) {
   if (!result.is_object()) return std::nullopt;
   auto line = result.find("line");
-  if (line == result.end() || !line->is_number_unsigned()) return std::nullopt;
+  if (line == result.end() || !line->is_number_integer() || line->get<std::int64_t>() < 0) return std::nullopt;
   LineDigest d;
   d.line = line->get<std::uint64_t>();
   const auto text = [&](const char* key) {

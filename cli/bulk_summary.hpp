@@ -49,7 +49,7 @@ struct LineDigest {
 // error -> blocks, warning -> may_block, info -> note, ok -> passed.
 std::string finding_class(const nlohmann::json& finding);
 
-// The digest of one result object (with "line"); nullopt when it has no unsigned "line".
+// The digest of one result object (with "line"); nullopt when it has no non-negative integer "line".
 std::optional<LineDigest> digest_from_json(const nlohmann::json& result);
 
 // CSV: the header, one row per digest, and a row read back (nullopt for anything else, the header

@@ -13,9 +13,11 @@ import csv
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 BIN = sys.argv[1]
 LAB = os.environ.get("DKIMDOCTOR_LAB")
@@ -133,6 +135,27 @@ for r in body:
     problem_first &= ranks == sorted(ranks) and len(classes) == len(r["codes"].split())
 check("csv_codes_problem_classes_first", problem_first, "codes out of class order")
 check("csv_exit_status_same", proc.returncode == expect_status, f"status {proc.returncode}")
+
+# CSV interrupted by SIGTERM, then --resume reads the line column back: every line once, same exit status.
+out_term = os.path.join(tmp, "term.csv")
+p = subprocess.Popen([BIN, "bulk", all_input, "--output", out_term, "--format", "csv", "--concurrency", "4"] + COMMON,
+                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+deadline = time.time() + 60
+while time.time() < deadline and (not os.path.exists(out_term) or os.path.getsize(out_term) < 400):
+    time.sleep(0.05)
+p.send_signal(signal.SIGTERM)
+p.communicate(timeout=60)
+with open(out_term, newline="") as f:
+    before = len(list(csv.reader(f))) - 1
+proc = bulk(all_input, "--output", out_term, "--format", "csv", "--resume", "--concurrency", "50")
+with open(out_term, newline="") as f:
+    rrows = list(csv.reader(f))
+check("csv_sigterm_then_resume", p.returncode == 128 + signal.SIGTERM and 0 < before < N and rrows[0] == HEADER and
+      sorted(int(r[0]) for r in rrows[1:]) == list(range(1, N + 1)),
+      f"status {p.returncode}, {before} rows before, {len(rrows) - 1} after")
+check("csv_resume_exit_and_summary_whole_file", proc.returncode == expect_status and
+      domain_counts(proc.stderr) == want and f"({before} from earlier runs".encode() in proc.stderr,
+      f"status {proc.returncode}: {proc.stderr[-400:]!r}")
 
 # 3. --only-problems omits the ok lines and records them apart.
 out_only = os.path.join(tmp, "only.jsonl")
