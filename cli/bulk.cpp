@@ -445,8 +445,8 @@ void add_bulk_command(CLI::App& app, int& exit_status) {
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->default_val("auto");
   cmd->add_option("--format", options->format,
-                  "jsonl: the check's JSON per line; csv: a header, then line,domain,verdict,codes,headline,"
-                  "classes,host_limits per line (RFC 4180)")
+                  "jsonl: the check's JSON object per line; csv: a header row, then one RFC 4180 row per line "
+                  "(line,domain,verdict,codes,headline,classes,host_limits)")
       ->check(CLI::IsMember({"jsonl", "csv"}))
       ->default_val("jsonl");
   cmd->add_flag("--only-problems", options->only_problems,
