@@ -13,6 +13,9 @@ BIN = sys.argv[1]
 LONG_LABEL = "a" * 300
 tmp = tempfile.mkdtemp(prefix="dkimdoctor-cli-")
 garbage = bytes(range(256)) * 4
+jsonl_output = os.path.join(tmp, "results.jsonl")  # an earlier JSON Lines output, resumed as CSV
+with open(jsonl_output, "w") as f:
+    f.write('{"line":1,"domain":"example.com","verdict":"ok"}\n')
 
 # (name, argv, stdin bytes, expected exit status)
 CASES = [
@@ -46,6 +49,8 @@ CASES = [
     ("bulk_missing_file", ["bulk", "/nonexistent/identities.jsonl"], b"", 2),
     ("bulk_bad_concurrency", ["bulk", "-", "--concurrency", "0"], b"", 2),
     ("bulk_resume_without_output", ["bulk", "-", "--resume"], b"", 2),
+    ("bulk_bad_format", ["bulk", "-", "--format", "xml"], b"", 2),
+    ("bulk_resume_csv_over_jsonl", ["bulk", "-", "--resume", "--format", "csv", "--output", jsonl_output], b"", 2),
     ("decode_missing_file", ["decode", "/nonexistent.bin"], b"", 2),
     ("decode_directory", ["decode", tmp], b"", 2),
     ("decode_garbage_stdin", ["decode", "-"], garbage, 1),
