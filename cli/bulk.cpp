@@ -345,6 +345,21 @@ int run_bulk(const BulkOptions& options) {
   }
   auto resolver_options = make_resolver_options(options.root_hints, options.allow_loopback);
   if (!resolver_options) return usage_error(resolver_options.error());
+  // A host with no network at all gets one error for the run, before anything is read or written (a later
+  // run, or --resume, starts clean), not one "could not tell" per domain.
+  {
+    asio::io_context io;
+    resolver::Options probe_options = *resolver_options;
+    probe_options.trace = false;
+    resolver::Resolver probe(io.get_executor(), std::move(probe_options));
+    std::string problem;
+    asio::co_spawn(io, [&]() -> asio::awaitable<void> { problem = co_await network_problem(probe); }, asio::detached);
+    io.run();
+    if (!problem.empty()) {
+      std::fprintf(stderr, "dkimdoctor: error: %s\n", problem.c_str());
+      return 3;
+    }
+  }
 
   std::FILE* in = stdin;
   std::optional<std::uint64_t> total;
