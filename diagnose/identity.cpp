@@ -1,5 +1,6 @@
 #include "diagnose/identity.hpp"
 #include "diagnose/fail.hpp"
+#include "diagnose/limits.hpp"
 
 #include <array>
 #include <nlohmann/json.hpp>
@@ -58,6 +59,12 @@ Result<std::optional<std::string>, IdentityError> string_field(const json& obj, 
 
 bool is_label_char(char c) noexcept {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+// More Easy DKIM tokens than SES can issue for one identity (diagnose/limits.hpp).
+IdentityError too_many_tokens() {
+  return IdentityError{IdentityErrc::bad_token, "more than " + std::to_string(kMaxEasyDkimTokens) +
+                                                    " Easy DKIM tokens (kMaxEasyDkimTokens: SES issues 3 per region)"};
 }
 
 Result<std::string, IdentityError> check_token(std::string_view token) {
@@ -196,6 +203,7 @@ Result<void, IdentityError> apply_ses_identity_json(std::string_view text, Ident
             // BYODKIM: SES lists the selector the key is published under.
             if (!identity.byodkim_selector) identity.byodkim_selector = *token;
           } else {
+            if (identity.easy_dkim.size() >= kMaxEasyDkimTokens) return fail(too_many_tokens());
             EasyDkimToken e{*token, region};
             bool seen = false;
             for (const auto& have : identity.easy_dkim) seen = seen || have == e;
@@ -266,11 +274,16 @@ Result<Identity, IdentityError> parse_bulk_line(std::string_view line) {
         if (!t.is_string()) return fail(IdentityError{IdentityErrc::bad_field, "easy_dkim_tokens must hold strings"});
         auto token = check_token(t.get_ref<const std::string&>());
         if (!token) return fail(token.error());
+        if (id.easy_dkim.size() >= kMaxEasyDkimTokens) return fail(too_many_tokens());
         id.easy_dkim.push_back(EasyDkimToken{*token, id.region});
       }
     }
     if (auto extra = obj.find("additional_regions"); extra != obj.end() && !extra->is_null()) {
       if (!extra->is_array()) return fail(IdentityError{IdentityErrc::bad_field, "additional_regions must be an array"});
+      if (extra->size() >= kMaxSesRegions) {
+        return fail(IdentityError{IdentityErrc::bad_region, "more than " + std::to_string(kMaxSesRegions) +
+                                                                " regions (kMaxSesRegions)"});
+      }
       for (const auto& block : *extra) {
         if (!block.is_object()) return fail(IdentityError{IdentityErrc::bad_field, "additional_regions must hold objects"});
         auto r = string_field(block, "region");
@@ -288,6 +301,7 @@ Result<Identity, IdentityError> parse_bulk_line(std::string_view line) {
           if (!t.is_string()) return fail(IdentityError{IdentityErrc::bad_field, "easy_dkim_tokens must hold strings"});
           auto token = check_token(t.get_ref<const std::string&>());
           if (!token) return fail(token.error());
+          if (id.easy_dkim.size() >= kMaxEasyDkimTokens) return fail(too_many_tokens());
           id.easy_dkim.push_back(EasyDkimToken{*token, region});
         }
       }
