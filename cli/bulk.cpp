@@ -19,9 +19,14 @@
 #include <asio/post.hpp>
 #include <asio/signal_set.hpp>
 #include <asio/steady_timer.hpp>
+#include <asio/thread_pool.hpp>
+#include <asio/use_awaitable.hpp>
 #include <nlohmann/json.hpp>
 
 #include <sys/stat.h>
+#include <climits>
+#include <stdexcept>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -40,6 +45,7 @@
 #include "cli/bulk_summary.hpp"
 #include "cli/check.hpp"
 #include "cli/common.hpp"
+#include "cli/file_input.hpp"
 #include "diagnose/identity.hpp"
 #include "resolver/resolver.hpp"
 
@@ -56,7 +62,29 @@ struct BulkOptions {
   std::string progress = "auto";
   std::string format = "jsonl";
   bool only_problems = false;
+  // The only directory whose files a line's "byodkim_public_key_pem" may name (issue 18: a line could
+  // make the run read any file the process can). Empty: key paths are refused; keys come inline.
+  std::string key_dir;
 };
+
+// Reads the key file a line names: only under `key_dir` (after resolving links and ".."), only a
+// regular file, at most kMaxPublicKeyBytes. Runs on the key-reading thread, not the event loop.
+Result<std::string, std::string> read_key_file(const std::string& key_dir, const std::string& path) {
+  if (key_dir.empty()) {
+    return Unexpected{std::string("\"byodkim_public_key_pem\" names a file, and bulk reads key files only with "
+                                  "--key-dir DIR; give the PEM inline as \"public_key\"")};
+  }
+  char dir_buf[PATH_MAX];
+  char path_buf[PATH_MAX];
+  if (::realpath(key_dir.c_str(), dir_buf) == nullptr) return Unexpected{"--key-dir " + key_dir + ": " + std::strerror(errno)};
+  const std::string full = !path.empty() && path.front() == '/' ? path : key_dir + "/" + path;
+  if (::realpath(full.c_str(), path_buf) == nullptr) return Unexpected{"key file " + path + ": " + std::strerror(errno)};
+  const std::string dir = std::string(dir_buf) == "/" ? "/" : std::string(dir_buf) + "/";
+  if (std::string_view(path_buf).substr(0, dir.size()) != dir) {
+    return Unexpected{"key file " + path + " is outside --key-dir " + key_dir};
+  }
+  return read_named_file(path_buf, kMaxPublicKeyBytes);
+}
 
 // This run's counts (the summary's domain counts live in BulkSummary).
 struct Tally {
@@ -85,6 +113,10 @@ std::string excerpt(std::string_view text) {
   if (text.size() > kMax) out += "...";
   return out;
 }
+
+struct KeyFileError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 class BulkRun {
  public:
@@ -171,9 +203,26 @@ class BulkRun {
         if (domain.size() > 1 && domain.back() == '.') domain.pop_back();
         waiting_for_.emplace(line.number, std::move(domain));
         named = true;
+        if (identity->public_key_file && !identity->public_key_pem) {
+          // Off the event loop: a slow or hostile file costs this line, not every check in flight.
+          const std::string dir = options_.key_dir, path = *identity->public_key_file;
+          // (text, error): co_spawn's result must be default-constructible, Result is not.
+          auto key = co_await asio::co_spawn(
+              key_reader_,
+              [dir, path]() -> asio::awaitable<std::pair<std::string, std::string>> {
+                auto read = read_key_file(dir, path);
+                if (!read) co_return std::pair{std::string(), read.error()};
+                co_return std::pair{std::move(*read), std::string()};
+              },
+              asio::use_awaitable);
+          if (!key.second.empty()) throw KeyFileError(key.second);
+          identity->public_key_pem = std::move(key.first);
+        }
         CheckResult checked = co_await run_check(resolver_, *identity);
         result = to_json(checked);
       }
+    } catch (const KeyFileError& e) {
+      result = error_result(e.what(), line.text);
     } catch (const std::exception& e) {
       // A bug or out-of-memory in one check must not lose the line.
       result = error_result(std::string("internal error: ") + e.what(), line.text);
@@ -250,6 +299,7 @@ class BulkRun {
   }
 
   void shutdown() {
+    key_reader_.stop();
     signals_.cancel();
     ticker_.cancel();
     work_.reset();
@@ -270,6 +320,8 @@ class BulkRun {
  private:
   const BulkOptions& options_;
   asio::io_context io_{1};
+  // One thread that reads the key files lines name (--key-dir), off the event loop.
+  asio::thread_pool key_reader_{1};
   resolver::Resolver resolver_;
   OutputWriter& out_;
   OutputWriter* ok_lines_;  // FILE.ok-lines.csv under --only-problems --output FILE, else nullptr
@@ -456,6 +508,9 @@ void add_bulk_command(CLI::App& app, int& exit_status) {
   cmd->add_flag("--resume", options->resume,
                 "Complete an interrupted run: keep the lines already in --output, check only the others");
   add_resolver_flags(cmd, options->root_hints, options->allow_loopback);
+  cmd->add_option("--key-dir", options->key_dir,
+                  "Let lines name BYODKIM key files (\"byodkim_public_key_pem\") under DIR; without it only inline "
+                  "keys (\"public_key\") are used");
   cmd->add_option("--progress", options->progress, "Progress bar on standard error")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->default_val("auto");

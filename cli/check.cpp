@@ -16,7 +16,9 @@
 #include <sstream>
 
 #include "cli/common.hpp"
+#include "cli/file_input.hpp"
 #include "cli/report.hpp"
+#include "diagnose/limits.hpp"
 #include "diagnose/dkim_key.hpp"
 #include "resolver/gather.hpp"
 
@@ -43,16 +45,16 @@ std::string probe_error_text(const resolver::ServerResponse& r) {
   return s;
 }
 
-// Reads the BYODKIM public key file named by a bulk line, if any.
+// Reads the BYODKIM public key file named by a bulk line, if any (bulk reads it off the event loop,
+// under --key-dir, before it gets here; this is the capped, regular-file-only fallback).
 void load_public_key(diagnose::Identity& identity, std::vector<std::string>& notes) {
   if (identity.public_key_pem || !identity.public_key_file) return;
-  std::ifstream in(*identity.public_key_file, std::ios::binary);
-  if (!in) {
-    notes.push_back("cannot read public key file " + *identity.public_key_file);
+  auto text = read_named_file(*identity.public_key_file, kMaxPublicKeyBytes);
+  if (!text) {
+    notes.push_back("cannot read public key file: " + text.error());
     return;
   }
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  identity.public_key_pem = std::move(text);
+  identity.public_key_pem = std::move(*text);
 }
 
 asio::awaitable<resolver::Resolution> resolve_task(resolver::Resolver& r, wire::Name name, wire::RRType type) {
@@ -60,15 +62,17 @@ asio::awaitable<resolver::Resolution> resolve_task(resolver::Resolver& r, wire::
 }
 
 asio::awaitable<resolver::Resolution> probe_into(resolver::Resolver& r, wire::Name name,
-                                                 std::vector<wire::Question> questions, resolver::ZoneProbe& slot) {
-  slot = co_await r.probe(name, std::move(questions));
+                                                 std::vector<wire::Question> questions, resolver::ZoneProbe& slot,
+                                                 std::shared_ptr<resolver::ProbeBudget> budget) {
+  slot = co_await r.probe(name, std::move(questions), std::move(budget));
   co_return resolver::Resolution{};
 }
 
 // Observes `lookups`: one authority probe for the authoritative ones (plus, when `with_delegation`, the
 // delegation facts), one resolution per iterative one, all at once.
 asio::awaitable<void> observe(resolver::Resolver& r, const wire::Name& domain, const std::vector<Lookup>& lookups,
-                              bool with_delegation, CheckResult& out) {
+                              bool with_delegation, CheckResult& out,
+                              const std::shared_ptr<resolver::ProbeBudget>& budget) {
   std::vector<wire::Question> questions;
   std::vector<Lookup> iterative, authoritative;
   for (const auto& l : lookups) {
@@ -90,7 +94,7 @@ asio::awaitable<void> observe(resolver::Resolver& r, const wire::Name& domain, c
                         questions.begin() + static_cast<std::ptrdiff_t>(std::min(questions.size(), i + kProbeQuestions)));
   if (chunks.empty() && with_delegation) chunks.emplace_back();
   std::vector<resolver::ZoneProbe> probed(chunks.size());
-  for (std::size_t i = 0; i < chunks.size(); ++i) tasks.push_back(probe_into(r, domain, chunks[i], probed[i]));
+  for (std::size_t i = 0; i < chunks.size(); ++i) tasks.push_back(probe_into(r, domain, chunks[i], probed[i], budget));
   const std::vector<resolver::Resolution> resolved = co_await resolver::gather(ex, std::move(tasks));
   for (std::size_t i = 0; i < iterative.size(); ++i) {
     out.queries += resolved[i].queries;
@@ -108,7 +112,8 @@ asio::awaitable<void> observe(resolver::Resolver& r, const wire::Name& domain, c
 // A TCP exchange that failed once may be a passing overload of the server (a busy NSD resets connections
 // beyond its TCP limit): ask those questions once more before calling it TCP_FAILED, and keep each server's
 // better answer.
-asio::awaitable<void> retry_tcp_failures(resolver::Resolver& r, CheckResult& out) {
+asio::awaitable<void> retry_tcp_failures(resolver::Resolver& r, CheckResult& out,
+                                         const std::shared_ptr<resolver::ProbeBudget>& budget) {
   std::vector<Lookup> again;
   for (const auto& l : out.observations.lookups) {
     if (l.lookup.scope != Scope::authoritative) continue;
@@ -121,7 +126,7 @@ asio::awaitable<void> retry_tcp_failures(resolver::Resolver& r, CheckResult& out
   }
   if (again.empty()) co_return;
   CheckResult second;
-  co_await observe(r, out.identity.domain, again, false, second);
+  co_await observe(r, out.identity.domain, again, false, second, budget);
   out.queries += second.queries;
   for (const auto& retried : second.observations.lookups) {
     for (auto& l : out.observations.lookups) {
@@ -155,6 +160,7 @@ diagnose::Delegation delegation_from(const resolver::ZoneProbe& p) {
                                               (ns.resolution_error.empty() ? "" : " (" + ns.resolution_error + ")"));
     }
     for (const auto& a : ns.addresses) {
+      if (!a.asked) continue;  // over the check's probe budget (kMaxProbeAddresses): not judged
       diagnose::ServerStatus s;
       s.ns_name = ns.name;
       s.address = address_text(a.address);
@@ -268,11 +274,13 @@ asio::awaitable<CheckResult> run_check(resolver::Resolver& resolver, const diagn
   out.identity = identity;
   load_public_key(out.identity, out.notes);
   out.expected = diagnose::expectations(out.identity);
-  co_await observe(resolver, out.identity.domain, diagnose::plan(out.expected), true, out);
-  co_await retry_tcp_failures(resolver, out);
+  // One probe budget for the whole check, follow-ups included (issue 18).
+  const auto budget = std::make_shared<resolver::ProbeBudget>();
+  co_await observe(resolver, out.identity.domain, diagnose::plan(out.expected), true, out, budget);
+  co_await retry_tcp_failures(resolver, out, budget);
   out.judgement = diagnose::judge(out.identity, out.expected, out.observations);
   for (int round = 0; round < kMaxFollowUpRounds && !out.judgement.follow_ups.empty(); ++round) {
-    co_await observe(resolver, out.identity.domain, out.judgement.follow_ups, false, out);
+    co_await observe(resolver, out.identity.domain, out.judgement.follow_ups, false, out, budget);
     out.judgement = diagnose::judge(out.identity, out.expected, out.observations);
   }
   out.host_limits = host_limits_of(out.observations);
@@ -397,17 +405,8 @@ struct CheckOptions {
   std::string color = "auto";
 };
 
-Result<std::string, std::string> read_all(const std::string& path) {
-  if (path == "-") {
-    std::ostringstream ss;
-    ss << std::cin.rdbuf();
-    return ss.str();
-  }
-  if (auto readable = check_readable_file(path); !readable) return Unexpected{readable.error()};
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Unexpected{"cannot read " + path};
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
+// --public-key FILE: capped and type-checked (issue 18).
+Result<std::string, std::string> read_all(const std::string& path) { return read_named_file(path, kMaxPublicKeyBytes); }
 
 // Builds the identity from the options; a message on a usage error.
 Result<diagnose::Identity, std::string> identity_from(const CheckOptions& o) {

@@ -1,5 +1,6 @@
 #include "diagnose/identity.hpp"
 #include "diagnose/fail.hpp"
+#include "diagnose/limits.hpp"
 
 #include <idn2.h>
 
@@ -59,6 +60,12 @@ Result<std::optional<std::string>, IdentityError> string_field(const json& obj, 
 
 bool is_label_char(char c) noexcept {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+// More Easy DKIM tokens than SES can issue for one identity (diagnose/limits.hpp).
+IdentityError too_many_tokens() {
+  return IdentityError{IdentityErrc::bad_token, "more than " + std::to_string(kMaxEasyDkimTokens) +
+                                                    " Easy DKIM tokens (kMaxEasyDkimTokens: SES issues 3 per region)"};
 }
 
 Result<std::string, IdentityError> check_token(std::string_view token) {
@@ -285,10 +292,7 @@ Result<void, IdentityError> add_easy_dkim_tokens(std::string_view text, std::str
       ++identity.duplicate_tokens;
     }
     if (seen) continue;
-    if (identity.easy_dkim.size() >= kMaxEasyDkimTokens) {
-      return fail(IdentityError{IdentityErrc::bad_token, "more than " + std::to_string(kMaxEasyDkimTokens) +
-                                                             " Easy DKIM tokens (SES issues three per region)"});
-    }
+    if (identity.easy_dkim.size() >= kMaxEasyDkimTokens) return fail(too_many_tokens());
     identity.easy_dkim.push_back(std::move(t));
   }
   if (items == 0) return fail(IdentityError{IdentityErrc::bad_token, "empty token"});
@@ -535,6 +539,10 @@ Result<Identity, IdentityError> parse_bulk_line(std::string_view line) {
     }
     if (auto extra = obj.find("additional_regions"); extra != obj.end() && !extra->is_null()) {
       if (!extra->is_array()) return fail(IdentityError{IdentityErrc::bad_field, "additional_regions must be an array"});
+      if (extra->size() >= kMaxSesRegions) {
+        return fail(IdentityError{IdentityErrc::bad_region, "more than " + std::to_string(kMaxSesRegions) +
+                                                                " regions (kMaxSesRegions)"});
+      }
       for (const auto& block : *extra) {
         if (!block.is_object()) return fail(IdentityError{IdentityErrc::bad_field, "additional_regions must hold objects"});
         auto r = string_field(block, "region");

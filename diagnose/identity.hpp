@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "diagnose/limits.hpp"
 #include "wire/name.hpp"
 #include "wire/result.hpp"
 
@@ -73,10 +74,6 @@ std::string to_string(const IdentityError& error);
 // An SES region name, case-folded ("EU-WEST-1" -> "eu-west-1"); a name that is not an SES region is
 // refused with the nearest one as a suggestion ("did you mean ap-southeast-3?").
 [[nodiscard]] Result<std::string, IdentityError> parse_region(std::string_view text);
-
-// Limits on what one identity may ask for (work per check grows with them). SES issues three Easy DKIM
-// tokens per identity and region, and an identity can exist in every SES region at most once.
-inline constexpr std::size_t kMaxEasyDkimTokens = 3 * 32;
 
 // Easy DKIM tokens as people paste them: separated by commas and/or blanks; each a bare token,
 // TOKEN:REGION, the record's name (<token>._domainkey.<domain>) or its value

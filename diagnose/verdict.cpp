@@ -10,8 +10,6 @@
 namespace dkimdoctor::diagnose::detail {
 namespace {
 
-// SES issues three Easy DKIM tokens per identity and region (SES.md).
-constexpr std::size_t kEasyDkimTokensPerRegion = 3;
 // A legacy verification token: 44 base64 characters, '=' padded (SES.md).
 constexpr std::size_t kVerificationTokenLength = 44;
 

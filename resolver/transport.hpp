@@ -9,7 +9,8 @@
 //   reply must echo it byte for byte. A reply that matches except for case is never accepted; the
 //   query is re-sent once without 0x20 and the server remembered as one that does not echo case.
 // - A datagram that does not match (ID, QR, opcode, question) is discarded and we keep listening
-//   until the try's timer fires: a spoofer racing the real server gains nothing by being first.
+//   until the real reply or the try's timer, however many come: a spoofer racing the real server
+//   gains nothing by being first, and a flood of forgeries cannot make a server look dead.
 // - TC=1 -> the same question over TCP (RFC 7766 §5); FORMERR/NOTIMP to an EDNS query -> the same
 //   question without OPT (RFC 6891 §7), the server remembered as EDNS-less.
 // - Timeouts: every wait is raced against a steady_timer. TCP messages are capped at 65535 octets by
@@ -65,6 +66,9 @@ struct ExchangeRequest {
   wire::RRType qtype = wire::RRType::A;
   bool rd = false;
   std::chrono::milliseconds timeout{400};  // per UDP try
+  // The caller's deadline (the resolution's): no try, fallback, TCP exchange or wait for a
+  // coalesced twin goes beyond it, whatever `timeout` and kTcpTimeout say.
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
   bool use_0x20 = true;
   // Queries this exchange may send (the caller's remaining per-resolution budget). Checked before
   // every datagram/TCP query, fallbacks and TC->TCP included; 0 sends nothing.
@@ -81,7 +85,7 @@ struct ExchangeResult {
   bool waited = false;              // the last UDP try's reply was not there one loop turn after the
                                     // send: the try waited for it in Asio's reactor, with a timer
   int queries_sent = 0;             // datagrams/TCP queries actually sent for this exchange
-  int mismatched = 0;               // datagrams ignored: wrong ID/question/case
+  int mismatched = 0;               // datagrams ignored: wrong ID/question (never end the try)
   bool tc_seen = false;             // a UDP reply had TC=1
   bool edns_fallback = false;       // EDNS was dropped after FORMERR/NOTIMP
   std::chrono::microseconds rtt{0};

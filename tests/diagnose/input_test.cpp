@@ -215,7 +215,7 @@ TEST(Limits, TokensPerIdentityAreBounded) {
   for (std::size_t i = 0; i <= kMaxEasyDkimTokens; ++i) many += "tok" + std::to_string(i) + ",";
   auto r = add_easy_dkim_tokens(many, "", id);
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(to_string(r.error()).find("SES issues three per region"), std::string::npos);
+  EXPECT_NE(to_string(r.error()).find("per region"), std::string::npos);
 }
 
 }  // namespace
