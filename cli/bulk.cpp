@@ -114,6 +114,14 @@ std::string excerpt(std::string_view text) {
   return out;
 }
 
+// (text, error): co_spawn's result must be default-constructible, Result is not. The arguments are copied
+// into the coroutine frame.
+asio::awaitable<std::pair<std::string, std::string>> read_key_task(std::string dir, std::string path) {
+  auto read = read_key_file(dir, path);
+  if (!read) co_return std::pair{std::string(), read.error()};
+  co_return std::pair{std::move(*read), std::string()};
+}
+
 struct KeyFileError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
@@ -205,16 +213,11 @@ class BulkRun {
         named = true;
         if (identity->public_key_file && !identity->public_key_pem) {
           // Off the event loop: a slow or hostile file costs this line, not every check in flight.
-          const std::string dir = options_.key_dir, path = *identity->public_key_file;
-          // (text, error): co_spawn's result must be default-constructible, Result is not.
-          auto key = co_await asio::co_spawn(
-              key_reader_,
-              [dir, path]() -> asio::awaitable<std::pair<std::string, std::string>> {
-                auto read = read_key_file(dir, path);
-                if (!read) co_return std::pair{std::string(), read.error()};
-                co_return std::pair{std::move(*read), std::string()};
-              },
-              asio::use_awaitable);
+          // A plain coroutine function, not a capturing coroutine lambda: GCC 12 destroyed the lambda
+          // temporary of a co_await expression twice here ("free(): invalid pointer" on every key line).
+          auto key = co_await asio::co_spawn(key_reader_.get_executor(),
+                                             read_key_task(options_.key_dir, *identity->public_key_file),
+                                             asio::use_awaitable);
           if (!key.second.empty()) throw KeyFileError(key.second);
           identity->public_key_pem = std::move(key.first);
         }
@@ -397,21 +400,6 @@ int run_bulk(const BulkOptions& options) {
   }
   auto resolver_options = make_resolver_options(options.root_hints, options.allow_loopback);
   if (!resolver_options) return usage_error(resolver_options.error());
-  // A host with no network at all gets one error for the run, before anything is read or written (a later
-  // run, or --resume, starts clean), not one "could not tell" per domain.
-  {
-    asio::io_context io;
-    resolver::Options probe_options = *resolver_options;
-    probe_options.trace = false;
-    resolver::Resolver probe(io.get_executor(), std::move(probe_options));
-    std::string problem;
-    asio::co_spawn(io, [&]() -> asio::awaitable<void> { problem = co_await network_problem(probe); }, asio::detached);
-    io.run();
-    if (!problem.empty()) {
-      std::fprintf(stderr, "dkimdoctor: error: %s\n", problem.c_str());
-      return 3;
-    }
-  }
 
   std::FILE* in = stdin;
   std::optional<std::uint64_t> total;
@@ -453,6 +441,22 @@ int run_bulk(const BulkOptions& options) {
                         std::string_view(first).substr(0, csv_header().size()) == csv_header();
       std::fclose(f);
       if (ours) ::unlink(ok_path.c_str());
+    }
+  }
+  // A host with no network at all gets one error for the run, before anything is read or written (a later
+  // run, or --resume, starts clean), not one "could not tell" per domain.
+  {
+    asio::io_context io;
+    resolver::Options probe_options = *resolver_options;
+    probe_options.trace = false;
+    resolver::Resolver probe(io.get_executor(), std::move(probe_options));
+    std::string problem;
+    asio::co_spawn(io, [&]() -> asio::awaitable<void> { problem = co_await network_problem(probe); }, asio::detached);
+    io.run();
+    if (!problem.empty()) {
+      std::fprintf(stderr, "dkimdoctor: error: %s\n", problem.c_str());
+      if (in != stdin) std::fclose(in);
+      return 3;
     }
   }
   auto out = OutputWriter::open(options.output.empty() ? nullptr : &options.output, options.resume);

@@ -25,7 +25,9 @@ if not LAB or not os.path.exists(os.path.join(LAB, "identities.jsonl")):
     print("DKIMDOCTOR_LAB is not set or the lab is not up (tests/lab/lab up)")
     print("0 passed, 1 failed")
     sys.exit(1)
-COMMON = ["--root-hints", os.path.join(LAB, "root.hints"), "--allow-loopback", "--progress", "never"]
+# The lab's BYODKIM lines name key files: bulk reads them only under --key-dir (issue 18).
+COMMON = ["--root-hints", os.path.join(LAB, "root.hints"), "--allow-loopback", "--progress", "never", "--key-dir",
+          os.path.join(LAB, "keys")]
 tmp = tempfile.mkdtemp(prefix="dkimdoctor-bulk-results-")
 HEADER = ["line", "domain", "verdict", "codes", "headline", "classes", "host_limits"]
 

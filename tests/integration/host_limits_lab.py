@@ -38,8 +38,8 @@ def expect(cond, what):
 
 
 def bulk():
-    r = subprocess.run([BIN, "bulk", IDENTITIES, "--progress", "never"] + COMMON, capture_output=True, text=True,
-                       timeout=300)
+    r = subprocess.run([BIN, "bulk", IDENTITIES, "--progress", "never", "--key-dir", os.path.join(LAB, "keys")] + COMMON,
+                       capture_output=True, text=True, timeout=300)
     return r, {json.loads(l)["domain"]: json.loads(l) for l in r.stdout.splitlines() if l.strip()}
 
 
@@ -99,7 +99,8 @@ for d in MANIFEST["domains"]:
     for f in j["findings"]:
         if f["severity"] in ("error", "warning"):
             expect(f["class"] == "advice" and f["code"] in codes, f"{d['domain']}: {f['code']} {f['severity']}")
-    r = subprocess.run([BIN, "bulk", "-", "--progress", "never"] + COMMON, input=json.dumps(d["identity"]) + "\n",
+    r = subprocess.run([BIN, "bulk", "-", "--progress", "never", "--key-dir", os.path.join(LAB, "keys")] + COMMON,
+                       input=json.dumps(d["identity"]) + "\n",
                        capture_output=True, text=True, timeout=60)
     expect(r.returncode == 0, f"{d['domain']}: bulk exit {r.returncode}")
 
