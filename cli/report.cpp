@@ -28,9 +28,14 @@ std::string bare(const wire::Name& n) {
 }
 
 // Long values (2048-bit keys) are cut in the table; the JSON has them whole.
+// The cut falls at a blank when one is near, so a host name is never cut in the middle (a region inside
+// "...dkim.ap-southeast-3.amazonses.com" must stay readable).
 std::string clip(const std::string& s, std::size_t max = 96) {
   if (s.size() <= max) return s;
-  return s.substr(0, max - 3) + "...";
+  std::size_t cut = max - 3;
+  const std::size_t blank = s.rfind(' ', cut);
+  if (blank != std::string::npos && blank + 48 >= cut) cut = blank;
+  return s.substr(0, cut) + "...";
 }
 
 std::string severity_label(Severity s, const Palette& p) {
@@ -53,7 +58,8 @@ std::string answer_text(const diagnose::ServerAnswer& a, const diagnose::Lookup&
   for (const auto& r : a.answer) {
     std::string t = wire::to_string(r.type) + " " + r.rdata.to_string();
     if (!(r.owner == l.name)) t = bare(r.owner) + " " + t;
-    parts.push_back(clip(t));
+    // Long values (keys) are cut; names never are.
+    parts.push_back(r.type == wire::RRType::TXT ? clip(t) : t);
   }
   if (parts.empty() && a.rcode == wire::Rcode::NoError) s += " NODATA";
   for (const auto& p : parts) s += "  " + p;
@@ -102,7 +108,7 @@ void render_group(std::string& out, const Group& g, const ReportOptions& options
   for (const auto* f : g.findings) {
     out += "  " + f->message + "\n";
     const std::size_t n = options.verbose ? f->evidence.size() : std::min(f->evidence.size(), kEvidenceLines);
-    for (std::size_t i = 0; i < n; ++i) out += p.dim("    " + clip(f->evidence[i], 160)) + "\n";
+    for (std::size_t i = 0; i < n; ++i) out += p.dim("    " + clip(f->evidence[i], 200)) + "\n";
     if (n < f->evidence.size()) out += p.dim("    (" + std::to_string(f->evidence.size() - n) + " more with --verbose)") + "\n";
   }
   if (!first.fix.empty()) out += "  " + p.bold("fix:") + " " + first.fix + "\n";

@@ -39,10 +39,13 @@ constexpr std::array kCatalog = {
         "Make the NS records at the registrar (parent zone) and in the zone itself list the same servers; "
         "records added at servers the registrar does not point to are never seen."),
     ROW(SOA_SERIAL_MISMATCH, warning, kNone, kMay, "delegation",
-        "Fix zone transfers so every name server serves the latest zone (same SOA serial)."),
+        "One name server hands out an old copy of your zone. Ask your DNS provider (or whoever runs that "
+        "server) to bring it up to date; if you run the servers yourself, check that zone transfers "
+        "(NOTIFY, AXFR/IXFR) to it succeed. Until then SES may see the old records."),
     ROW(RECORD_INCONSISTENT, error, kHost, kMay, "delegation",
-        "Publish the record on every authoritative server (fix zone transfers or update the stale server); "
-        "SES may ask any of them."),
+        "The record is on some of your name servers but not all, and SES may ask any of them. Usually one server "
+        "has an old copy of the zone: ask your DNS provider to update it (if you run the servers, check zone "
+        "transfers), or publish the record on every server yourself."),
     ROW(TCP_REQUIRED, info, kNone, kNote, "delegation",
         "No action needed while TCP works; the answer is larger than a UDP reply allows."),
     ROW(TCP_FAILED, error, kServer, kMay, "delegation",
