@@ -499,6 +499,22 @@ std::string headline_reason(const Ctx& ctx, const std::vector<Finding>& sorted) 
       return out + (first.code == Code::RECORD_INCONSISTENT ? " (the other servers have them)." : ".");
     }
   }
+  // Several DKIM records broken the same way: one sentence for all of them.
+  static constexpr std::pair<Code, std::string_view> kSame[] = {
+      {Code::DKIM_WRONG_TARGET, "point to the wrong target"},
+      {Code::DKIM_UNDERSCORE_STRIPPED, "are published without the underscore of _domainkey"},
+      {Code::DKIM_DOMAIN_APPENDED, "are published with the domain appended a second time"},
+      {Code::DKIM_DOMAINKEY_REMOVED, "are published without _domainkey"},
+      {Code::DKIM_WRONG_TYPE, "are not CNAME records"},
+      {Code::DKIM_TARGET_UNRESOLVABLE, "point to targets that publish no DKIM key"},
+      {Code::DKIM_CNAME_CHAIN, "reach SES's target only through a chain of CNAMEs"},
+  };
+  for (const auto& [code, phrase] : kSame) {
+    if (first.code != code || dkim.empty()) continue;
+    std::size_t same = 0;
+    for (const auto& f : sorted) same += f.code == code;
+    if (same > 1) return std::to_string(same) + " of " + std::to_string(dkim.size()) + " DKIM records " + std::string(phrase) + ".";
+  }
   return first.message;
 }
 

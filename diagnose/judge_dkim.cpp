@@ -196,7 +196,7 @@ void judge_easy_dkim(Ctx& ctx, const ExpectedRecord& e) {
     if (iequals(found_text, expected_text + "." + name_text(ctx.identity.domain))) {
       why = " The provider appended your domain to the value: enter the target with a trailing dot.";
     } else if (found && iequals(found->token, e.token)) {
-      why = " It is the " + zone_text(found->region) + " target, but this identity's region uses " +
+      why = " That is the target in " + zone_text(found->region) + ", but this identity's region uses " +
             zone_text(uses_regional_signing_zone(e.region) ? e.region : std::string()) + ".";
     } else if (found) {
       bool other_token = false;
