@@ -158,9 +158,9 @@ TEST_F(Spoofing, BlindBurstBeforeTheRealReply) {
   EXPECT_EQ(mismatched(r), 30);
 }
 
-TEST_F(Spoofing, FloodOfGuessesGivesUpOnTheServerNotTheTruth) {
-  // More wrong guesses than a try tolerates (kMaxMismatchedDatagrams): the try is abandoned, never
-  // answered from a spoof; with a second, quiet server the resolution still gets the truth.
+TEST_F(Spoofing, FloodOfGuessesNeverWinsTheTruthDoes) {
+  // A hundred wrong guesses before the real reply: every one is ignored, the try keeps listening
+  // (issue 18: a flood used to end the try and mark the server dead), and the truth is the answer.
   world("example.test. 86400 IN NS ns2.example.test.\nns2.example.test. 86400 IN A {h6}\n");
   example_->set_script([z = example_zone_](const Query& q) {
     Reply r{.message = z->answer(q)};
