@@ -76,6 +76,14 @@ Result<std::string, std::string> read_key_file(const std::string& key_dir, const
   return read_named_file(path_buf, kMaxPublicKeyBytes);
 }
 
+// read_key_file() as a coroutine for the key-reading thread; (text, error), since co_spawn's result
+// must be default-constructible and Result is not. Arguments by value: the frame owns them.
+asio::awaitable<std::pair<std::string, std::string>> read_key_file_task(std::string key_dir, std::string path) {
+  auto read = read_key_file(key_dir, path);
+  if (!read) co_return std::pair{std::string(), read.error()};
+  co_return std::pair{std::move(*read), std::string()};
+}
+
 struct Tally {
   std::uint64_t written = 0;       // output lines written by this run
   std::uint64_t input_errors = 0;  // lines that were not a usable identity
@@ -176,15 +184,7 @@ class BulkRun {
         if (identity->public_key_file && !identity->public_key_pem) {
           // Off the event loop: a slow or hostile file costs this line, not every check in flight.
           const std::string dir = options_.key_dir, path = *identity->public_key_file;
-          // (text, error): co_spawn's result must be default-constructible, Result is not.
-          auto key = co_await asio::co_spawn(
-              key_reader_,
-              [dir, path]() -> asio::awaitable<std::pair<std::string, std::string>> {
-                auto read = read_key_file(dir, path);
-                if (!read) co_return std::pair{std::string(), read.error()};
-                co_return std::pair{std::move(*read), std::string()};
-              },
-              asio::use_awaitable);
+          auto key = co_await asio::co_spawn(key_reader_, read_key_file_task(dir, path), asio::use_awaitable);
           if (!key.second.empty()) throw KeyFileError(key.second);
           identity->public_key_pem = std::move(key.first);
         }
