@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 BIN = sys.argv[1]
@@ -83,6 +84,41 @@ run("bulk_key_fifo_in_key_dir", ["bulk", "-", "--key-dir", keys] + common, stdin
     want_in_stdout="not a regular file")
 run("bulk_three_fifo_lines_all_written", ["bulk", "-", "--key-dir", keys] + common,
     stdin=line("fifo.pem") * 3, want=1, want_in_stdout='"line":3')
+
+
+
+def batch_pipe_pause():
+    """resolve --batch - whose input pauses: the first line's result must come out during the pause (its
+    read is on a thread of its own). Nothing listens at the hints' loopback addresses, so each line fails
+    at once: the timing is the point, not the answer."""
+    global passed, failed
+    hints = os.path.join(tmp, "root.hints")
+    with open(hints, "w") as f:
+        f.write(". 3600000 NS a.root-servers.test.\na.root-servers.test. 3600000 A 127.53.254.254\n")
+    p = subprocess.Popen([BIN, "resolve", "--batch", "-", "--root-hints", hints, "--allow-loopback"],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    watchdog = threading.Timer(20.0, p.kill)  # the old behaviour: line 1 waited for line 2, for ever
+    watchdog.start()
+    start = time.monotonic()
+    p.stdin.write(b"one.example.test A\n")
+    p.stdin.flush()
+    first = p.stdout.readline()  # blocks until line 1's result is written
+    took = time.monotonic() - start
+    time.sleep(0.2)
+    p.stdin.write(b"two.example.test A\n")
+    p.stdin.close()
+    rest = p.stdout.read()
+    p.wait(timeout=30)
+    watchdog.cancel()
+    if b'"line":1' in first and b'"line":2' in rest and took < 5.0:
+        passed += 1
+        print(f"ok   resolve_batch_pipe_pause (line 1 written {took:.2f} s after it was read, input still open)")
+    else:
+        failed += 1
+        print(f"FAIL resolve_batch_pipe_pause: first {first[:200]!r}, after {took:.2f} s, rest {rest[:200]!r}")
+
+
+batch_pipe_pause()
 
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
