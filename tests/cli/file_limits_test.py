@@ -67,6 +67,11 @@ run("check_public_key_fifo", ["check", "example.com", "--byodkim", "s1", "--publ
     want_in_stderr="not a regular file")
 run("check_ses_identity_dev_zero", ["check", "example.com", "--ses-identity", "/dev/zero"],
     want_in_stderr="not a regular file")
+run("resolve_batch_dev_zero", ["resolve", "--batch", "/dev/zero"], want_in_stderr="not a regular file or a pipe")
+nul_lines = os.path.join(tmp, "one-long-line.txt")
+with open(nul_lines, "wb") as f:
+    f.write(b"x" * (8 << 20) + b"\n")  # one 8 MiB line: cut at 64 KiB, an invalid name, no query
+run("resolve_batch_8_mib_line", ["resolve", "--batch", nul_lines], want=0, want_in_stdout="invalid name")
 
 
 def line(path):
