@@ -86,6 +86,14 @@ Result<std::string, std::string> read_key_file(const std::string& key_dir, const
   return read_named_file(path_buf, kMaxPublicKeyBytes);
 }
 
+// read_key_file() as a coroutine for the key-reading thread; (text, error), since co_spawn's result
+// must be default-constructible and Result is not. Arguments by value: the frame owns them.
+asio::awaitable<std::pair<std::string, std::string>> read_key_file_task(std::string key_dir, std::string path) {
+  auto read = read_key_file(key_dir, path);
+  if (!read) co_return std::pair{std::string(), read.error()};
+  co_return std::pair{std::move(*read), std::string()};
+}
+
 // This run's counts (the summary's domain counts live in BulkSummary).
 struct Tally {
   std::uint64_t completed = 0;  // input lines answered by this run
@@ -112,14 +120,6 @@ std::string excerpt(std::string_view text) {
   }
   if (text.size() > kMax) out += "...";
   return out;
-}
-
-// (text, error): co_spawn's result must be default-constructible, Result is not. The arguments are copied
-// into the coroutine frame.
-asio::awaitable<std::pair<std::string, std::string>> read_key_task(std::string dir, std::string path) {
-  auto read = read_key_file(dir, path);
-  if (!read) co_return std::pair{std::string(), read.error()};
-  co_return std::pair{std::move(*read), std::string()};
 }
 
 struct KeyFileError : std::runtime_error {
@@ -213,11 +213,8 @@ class BulkRun {
         named = true;
         if (identity->public_key_file && !identity->public_key_pem) {
           // Off the event loop: a slow or hostile file costs this line, not every check in flight.
-          // A plain coroutine function, not a capturing coroutine lambda: GCC 12 destroyed the lambda
-          // temporary of a co_await expression twice here ("free(): invalid pointer" on every key line).
-          auto key = co_await asio::co_spawn(key_reader_.get_executor(),
-                                             read_key_task(options_.key_dir, *identity->public_key_file),
-                                             asio::use_awaitable);
+          const std::string dir = options_.key_dir, path = *identity->public_key_file;
+          auto key = co_await asio::co_spawn(key_reader_, read_key_file_task(dir, path), asio::use_awaitable);
           if (!key.second.empty()) throw KeyFileError(key.second);
           identity->public_key_pem = std::move(key.first);
         }

@@ -275,8 +275,9 @@ asio::awaitable<CheckResult> run_check(resolver::Resolver& resolver, const diagn
   load_public_key(out.identity, out.notes);
   out.expected = diagnose::expectations(out.identity);
   // One probe budget for the whole check, follow-ups included (issue 18).
-  const auto budget = std::make_shared<resolver::ProbeBudget>();
-  co_await observe(resolver, out.identity.domain, diagnose::plan(out.expected), true, out, budget);
+  const auto planned = diagnose::plan(out.expected);
+  const auto budget = std::make_shared<resolver::ProbeBudget>(resolver::ProbeBudget::for_questions(planned.size()));
+  co_await observe(resolver, out.identity.domain, planned, true, out, budget);
   co_await retry_tcp_failures(resolver, out, budget);
   out.judgement = diagnose::judge(out.identity, out.expected, out.observations);
   for (int round = 0; round < kMaxFollowUpRounds && !out.judgement.follow_ups.empty(); ++round) {

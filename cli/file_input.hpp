@@ -20,7 +20,7 @@ namespace dkimdoctor::cli {
 inline constexpr std::size_t kMaxRootHintsBytes = 1 << 20;   // IANA's named.root is ~3.3 KiB
 inline constexpr std::size_t kMaxPublicKeyBytes = 64 << 10;  // a 4096-bit RSA key in PEM is ~800 octets
 inline constexpr std::size_t kMaxDecodeBytes = 1 << 20;      // one DNS message (<= 65535 octets), as hex text
-inline constexpr std::size_t kMaxBatchLineBytes = 64 << 10;  // one line of `resolve --batch` or `bulk`
+inline constexpr std::size_t kMaxBatchLineBytes = 64 << 10;  // one line of `resolve --batch` (bulk: kMaxBulkLineBytes)
 
 // The whole file at `path` ("-": standard input), or one line of error text naming the path.
 Result<std::string, std::string> read_named_file(const std::string& path, std::size_t max_bytes);

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "cli/common.hpp"
+#include "cli/file_input.hpp"
 #include "cli/json_line.hpp"
 #include "wire/name.hpp"
 #include "wire/types.hpp"
@@ -209,6 +210,25 @@ int run_single(const ResolveOptions& o, resolver::Options ro) {
 // Input that is not a regular file (a pipe, a terminal) is read on a thread of its own into a small
 // queue (issue 18: a read that waited on a pausing pipe blocked the I/O thread, and healthy names in
 // flight failed with kMaxResolutionTime); a worker with no line waits for one without blocking.
+// std::getline without its unbounded growth: at most kMaxBatchLineBytes of a line are kept, the rest
+// of it is read and dropped (issue 18: `--batch /dev/zero` grew until memory ran out). A cut line is
+// still one line and fails as an invalid name. False at the end of the input, like getline.
+bool read_capped_line(std::istream& in, std::string& line) {
+  line.clear();
+  std::streambuf* buf = in.rdbuf();
+  bool any = false;
+  for (;;) {
+    const int c = buf->sbumpc();
+    if (c == std::char_traits<char>::eof()) {
+      in.setstate(std::ios::eofbit);
+      return any;
+    }
+    any = true;
+    if (c == '\n') return true;
+    if (line.size() < kMaxBatchLineBytes) line.push_back(static_cast<char>(c));
+  }
+}
+
 class Batch {
  public:
   Batch(std::istream& in, bool input_is_file) : in_(in), input_is_file_(input_is_file) {}
@@ -218,7 +238,7 @@ class Batch {
     reader_ = std::thread([this, queue_lines] {
       std::string line;
       for (;;) {
-        const bool got = static_cast<bool>(std::getline(in_, line));
+        const bool got = read_capped_line(in_, line);
         std::unique_lock lock(mu_);
         if (got) {
           space_.wait(lock, [&] { return queued_.size() < queue_lines || stop_reading_; });
@@ -258,7 +278,7 @@ class Batch {
         std::lock_guard lock(mu_);
         if (!input_is_file_) write_out();
         if (input_is_file_) {
-          if (eof_ || !std::getline(in_, line)) {
+          if (eof_ || !read_capped_line(in_, line)) {
             eof_ = true;
             co_return;
           }
@@ -385,6 +405,11 @@ int run_batch(const ResolveOptions& o, resolver::Options ro) {
   std::istream* in = &std::cin;
   if (o.batch != "-") {
     if (auto readable = check_readable_file(o.batch); !readable) return usage_error(readable.error());
+    // A regular file or a pipe (issue 18): a device such as /dev/zero is not a list of names.
+    struct stat named {};
+    if (::stat(o.batch.c_str(), &named) != 0 || !(S_ISREG(named.st_mode) || S_ISFIFO(named.st_mode))) {
+      return usage_error("cannot read " + o.batch + ": not a regular file or a pipe");
+    }
     file.open(o.batch, std::ios::binary);
     if (!file) return usage_error("cannot read " + o.batch);
     in = &file;

@@ -32,7 +32,7 @@ const char* to_string(ProbeError e) {
     case ProbeError::malformed: return "malformed";
     case ProbeError::policy: return "refused by address policy";
     case ProbeError::unreachable_from_host: return "not reachable from this host";
-    case ProbeError::budget: return "not asked: the check's probe budget (kMaxProbeQueries) is spent";
+    case ProbeError::budget: return "not asked: the check's probe query budget is spent";
   }
   return "unknown";
 }
@@ -54,9 +54,11 @@ struct Asked {
 
 namespace {
 
-// Queries one exchange may send (the query and its fallbacks: 0x20, EDNS, TCP), reserved from the
-// check's budget before it starts so that concurrent asks never overspend it together.
-constexpr int kQueriesPerExchange = 4;
+// Queries one exchange may send (the query and one fallback: 0x20, EDNS or TCP after TC=1), reserved
+// from the check's budget before it starts so that concurrent asks never overspend it together;
+// what it does not use goes back. (Reserving all four a chain of fallbacks could take starved the
+// asks of a busy check while most of the budget stayed unused.)
+constexpr int kQueriesPerExchange = 2;
 
 asio::awaitable<Asked> ask_server(Transport& transport, ResolverStats& stats, bool use_0x20, Name zone,
                                   Name ns_name, asio::ip::address address, Question q,

@@ -14,6 +14,7 @@
 #include <asio/any_io_executor.hpp>
 #include <asio/awaitable.hpp>
 #include <asio/ip/address.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -158,10 +159,18 @@ struct ZoneProbe {
 // What the authority probes of one check may still spend (issue 18: without it a zone listing 13 NS
 // names of 8 addresses each, whose servers listed 13 more, made one check send 4,270 queries to 208
 // addresses the zone chose). Shared by every probe a caller runs for one check; a probe without one
-// gets a fresh budget of its own. Addresses beyond kMaxProbeAddresses are listed in the report but
-// never asked (NsAddress::asked false); questions beyond kMaxProbeQueries end as ProbeError::budget.
+// gets a fresh budget of its own (for 16 questions). Addresses beyond kMaxProbeAddresses are listed
+// in the report but never asked (NsAddress::asked false); questions past the query budget end as
+// ProbeError::budget.
 struct ProbeBudget {
-  int queries_left = kMaxProbeQueries;
+  // The budget of a check that asks `questions` questions in all (limits.hpp).
+  static ProbeBudget for_questions(std::size_t questions) {
+    ProbeBudget b;
+    const std::size_t q = std::min<std::size_t>(questions, kMaxProbeQueries);
+    b.queries_left = std::min(kMaxProbeQueries, kProbeQueriesBase + kProbeQueriesPerQuestion * static_cast<int>(q));
+    return b;
+  }
+  int queries_left = kProbeQueriesBase + kProbeQueriesPerQuestion * 16;
   std::vector<asio::ip::address> addresses;  // distinct addresses asked so far
   int addresses_not_asked = 0;
   int questions_not_asked = 0;

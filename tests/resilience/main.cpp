@@ -19,6 +19,7 @@ constexpr Group kGroups[] = {
     {"BrokenServers", "broken servers"},
     {"Loss", "loss"},
     {"Memory", "memory"},
+    {"OutsideAttacker", "outside attacker (issue 18)"},
 };
 
 class Tally : public ::testing::EmptyTestEventListener {

@@ -158,21 +158,23 @@ TEST_F(Spoofing, BlindBurstBeforeTheRealReply) {
   EXPECT_EQ(mismatched(r), 30);
 }
 
-TEST_F(Spoofing, FloodOfGuessesGivesUpOnTheServerNotTheTruth) {
-  // More wrong guesses than a try tolerates (kMaxMismatchedDatagrams): the try is abandoned, never
-  // answered from a spoof; with a second, quiet server the resolution still gets the truth.
-  world("example.test. 86400 IN NS ns2.example.test.\nns2.example.test. 86400 IN A {h6}\n");
+TEST_F(Spoofing, FloodOfGuessesNeverWinsTheTruthDoes) {
+  // A hundred wrong guesses before the real reply of the zone's only server: every one is ignored,
+  // the try keeps listening (issue 18: a flood used to end the try and mark the server dead; this
+  // case had a second, quiet server to fall back on, and passed only when it was picked), and the
+  // truth is the answer.
+  world();
   example_->set_script([z = example_zone_](const Query& q) {
     Reply r{.message = z->answer(q)};
     for (int i = 1; i <= 100; ++i) r.before.push_back(forged(q, {"www.example.test. 300 IN A 6.6.6.6"}, i));
     return r;
   });
-  net_.serve_zone(6, example_zone_);
   for (int i = 0; i < 4; ++i) {
     fresh();
     auto r = resolve("www.example.test.");
     ASSERT_EQ(r.outcome, Outcome::answer) << why(r);
     EXPECT_EQ(rdata(r), "192.0.2.80");
+    EXPECT_GE(mismatched(r), 1);
     expect_clean_cache();
   }
   EXPECT_GT(example_->udp_queries(), 0u);
