@@ -83,7 +83,12 @@ Resolver::Impl::Impl(asio::any_io_executor ex, Options opts)
       transport(ex, random),
       cache(options.cache_entries, options.cache_bytes),
       hints(options.root_hints ? *options.root_hints : builtin_root_hints()),
-      priming_done(ex, Clock::time_point::max()) {}
+      priming_done(ex, Clock::time_point::max()) {
+  if (options.clock) {
+    cache.set_clock(options.clock);
+    servers.set_clock(options.clock);
+  }
+}
 
 void Resolver::Impl::trace(Context& ctx, TraceStep step) const {
   if (ctx.tracing) ctx.trace.push_back(std::move(step));
