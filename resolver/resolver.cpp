@@ -33,6 +33,7 @@ const char* to_string(Outcome o) {
     case Outcome::answer: return "answer";
     case Outcome::nodata: return "nodata";
     case Outcome::nxdomain: return "nxdomain";
+    case Outcome::yxdomain: return "yxdomain";
     case Outcome::failed: return "failed";
   }
   return "unknown";
@@ -331,6 +332,9 @@ asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, 
   // Tries count per question; `dead` (lame, refused, unreachable) stays for the whole cut. The
   // timeout backoff is per question too: an earlier step's losses say nothing about this cut.
   for (auto& s : cut.servers) s.tries = 0;
+  // The first recursive-lame reply, read as if authoritative: the last resort when no server of the
+  // cut gives anything better (Unbound does the same: iter_reclame_two).
+  std::optional<CutReply> recursive_lame;
   for (;;) {
     if (Clock::now() >= ctx.deadline) co_return Unexpected{Fail{Failure::resolution_timeout, cut.zone.to_string()}};
     // Tries per address: kTriesPerZoneCut spread over the live addresses (a zone with few servers
@@ -359,6 +363,14 @@ asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, 
         co_return Unexpected{Fail{Failure::max_queries, "while looking up name server addresses for " + cut.zone.to_string()}};
       }
       continue;
+    }
+    if (min_tries == INT_MAX && !cut.fallback_tried) {
+      cut.fallback_tried = true;
+      if (add_fallback_servers(ctx, cut, depth)) continue;
+    }
+    if (min_tries == INT_MAX && recursive_lame) {
+      if (ctx.tracing) note(ctx, depth, cut.zone, "only recursive-lame servers answered: using the first one's reply");
+      co_return std::move(*recursive_lame);
     }
     if (min_tries == INT_MAX) {
       std::string detail = cut.zone.to_string() + ": ";
@@ -434,6 +446,7 @@ asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, 
       } else {
         servers.record_failure(server.address);
         server.dead = true;
+        server.unreachable = x.error == TransportError::network;
       }
       step.note += x.detail;
       cut.errors.push_back(describe_server(server.ns_name, server.address) + " " + to_string(x.error));
@@ -461,6 +474,15 @@ asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, 
       step.note += summarise(classified);
       trace(ctx, std::move(step));
     }
+    if (classified.recursive_lame && !recursive_lame) {
+      ScrubbedReply as_authority = scrubbed;
+      as_authority.header.ra = false;
+      as_authority.header.aa = true;
+      Classified c = classify(as_authority, asked, cut.zone);
+      if (c.kind != Classification::lame && c.kind != Classification::throwaway) {
+        recursive_lame = CutReply{std::move(c), std::move(as_authority), server.ns_name, server.address};
+      }
+    }
     if (classified.kind == Classification::lame || classified.kind == Classification::throwaway) {
       servers.record_failure(server.address);
       server.dead = true;
@@ -471,9 +493,54 @@ asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, 
   }
 }
 
+// When every address of a cut has failed: the parent side's view of the NS names (Unbound's
+// parent-side fallback, iter_pcdiff). A child zone may publish addresses for its name servers that
+// differ from the glue its parent holds, and the child's may be the broken ones; so
+//  - the glue that the zone above each NS name gave for it (a cached delegation) joins the servers;
+//  - an NS name whose every address was unreachable (a network error, not a timeout or a bad reply)
+//    is looked up (its A and AAAA), e.g. glue of one address family this host cannot reach
+//    (iter_got6only).
+// Once per cut, after everything else failed: it costs nothing while the servers answer.
+bool Resolver::Impl::add_fallback_servers(Context& ctx, Cut& cut, int depth) {
+  const std::size_t before = cut.servers.size() + cut.unresolved.size();
+  std::vector<Name> names;
+  for (const auto& s : cut.servers) {
+    if (std::find(names.begin(), names.end(), s.ns_name) == names.end()) names.push_back(s.ns_name);
+  }
+  for (const auto& n : cut.looked_up) {
+    if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
+  }
+  for (const Name& ns : names) {
+    if (ns.is_root()) continue;
+    std::vector<asio::ip::address> glue;
+    for (Name z = ns.parent();; z = z.parent()) {
+      if (const auto* d = cache.peek_delegation(z)) {
+        for (const auto& s : d->servers) {
+          if (s.name == ns) glue.insert(glue.end(), s.glue.begin(), s.glue.end());
+        }
+        break;
+      }
+      if (z.is_root()) break;
+    }
+    if (!glue.empty()) add_server_addresses(ctx, cut, ns, glue, depth);
+    const bool unreachable = std::all_of(cut.servers.begin(), cut.servers.end(), [&](const CutServer& s) {
+      return !(s.ns_name == ns) || s.unreachable;
+    });
+    if (unreachable &&
+        std::find(cut.looked_up.begin(), cut.looked_up.end(), ns) == cut.looked_up.end() &&
+        std::find(cut.unresolved.begin(), cut.unresolved.end(), ns) == cut.unresolved.end()) {
+      cut.unresolved.push_back(ns);
+    }
+  }
+  const bool added = cut.servers.size() + cut.unresolved.size() > before;
+  if (added && ctx.tracing) note(ctx, depth, cut.zone, "every server failed: trying parent-side glue and NS name lookups");
+  return added;
+}
+
 asio::awaitable<void> Resolver::Impl::resolve_ns_addresses(Context& ctx, Cut& cut, int depth) {
   const Name ns = cut.unresolved.front();
   cut.unresolved.erase(cut.unresolved.begin());
+  cut.looked_up.push_back(ns);
   if (depth + 1 > kMaxDependencyDepth) {
     cut.lookup_limit = Fail{Failure::max_dependency_depth, "NS " + ns.to_string() + " needs a lookup nested too deep"};
     note(ctx, depth, cut.zone, "not looking up " + ns.to_string() + ": " + to_string(Failure::max_dependency_depth));
@@ -566,6 +633,16 @@ asio::awaitable<Walk> Resolver::Impl::walk(Context& ctx, Question q, int depth) 
       }
     } release{*this, step_key, owns_step};
     auto reply = co_await query_cut(ctx, w.cut, asked, depth);
+    if (!reply && minimised && reply.error().kind == Failure::all_servers_failed) {
+      // RFC 9156 §2.3 (and Unbound): servers that refuse or fail the shortened name may still answer
+      // the full question; ask it, once, of the same servers.
+      if (ctx.tracing) note(ctx, depth, w.cut.zone, "minimised query failed: asking the full question");
+      qmin_labels = q.name.label_count();
+      for (auto& s : w.cut.servers) s.dead = false;
+      w.cut.errors.clear();
+      w.cut.fallback_tried = false;
+      continue;
+    }
     if (!reply) {
       w.fail = reply.error();
       co_return w;
@@ -679,13 +756,18 @@ asio::awaitable<Internal> Resolver::Impl::resolve_in(Context& ctx, Question q, i
           out.outcome = c.kind == Classification::nxdomain ? Outcome::nxdomain : Outcome::nodata;
           out.soa = c.soa;
           if (c.soa) {
+            // RFC 2308 §5: the SOA of a negative answer carries the negative TTL, min(TTL, MINIMUM).
             const std::uint32_t ttl = negative_ttl(*c.soa);
+            out.soa->ttl = ttl;
             if (out.outcome == Outcome::nxdomain) {
               cache.store_nxdomain(tail, *c.soa, ttl);
             } else {
               cache.store_nodata(tail, q.type, *c.soa, ttl);
             }
           }
+          co_return out;
+        case Classification::yxdomain:
+          out.outcome = Outcome::yxdomain;
           co_return out;
         case Classification::cname:
           next = c.next_name;
@@ -730,6 +812,7 @@ asio::awaitable<Resolution> Resolver::Impl::resolve(Name name, RRType type) {
     case Outcome::answer:
     case Outcome::nodata: res.rcode = wire::Rcode::NoError; break;
     case Outcome::nxdomain: res.rcode = wire::Rcode::NXDomain; break;
+    case Outcome::yxdomain: res.rcode = wire::Rcode::YXDomain; break;
     case Outcome::failed: res.rcode = wire::Rcode::ServFail; break;
   }
   res.answer = std::move(r.answer);

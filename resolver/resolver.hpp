@@ -49,6 +49,7 @@ enum class Outcome : std::uint8_t {
   answer,    // NOERROR with the RRset (and any CNAME chain leading to it)
   nodata,    // NOERROR, the name exists without that type
   nxdomain,  // NXDOMAIN
+  yxdomain,  // YXDOMAIN: a DNAME substitution would exceed 255 octets (RFC 6672 §2.2); `answer` has the DNAME
   failed,    // SERVFAIL: see `failure`
 };
 const char* to_string(Outcome o);
