@@ -499,7 +499,9 @@ asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, 
 //  - the glue that the zone above each NS name gave for it (a cached delegation) joins the servers;
 //  - an NS name whose every address was unreachable (a network error, not a timeout or a bad reply)
 //    is looked up (its A and AAAA), e.g. glue of one address family this host cannot reach
-//    (iter_got6only).
+//    (iter_got6only);
+//  - an NS name that only the child's own NS RRset lists (cached from its authoritative answers) is
+//    looked up and used (iter_pcnamech).
 // Once per cut, after everything else failed: it costs nothing while the servers answer.
 bool Resolver::Impl::add_fallback_servers(Context& ctx, Cut& cut, int depth) {
   const std::size_t before = cut.servers.size() + cut.unresolved.size();
@@ -510,7 +512,26 @@ bool Resolver::Impl::add_fallback_servers(Context& ctx, Cut& cut, int depth) {
   for (const auto& n : cut.looked_up) {
     if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
   }
-  for (const Name& ns : names) {
+  // NS names whose addresses duplicate another name's have no server entry of their own: the cut's
+  // delegation names them all (iter_pcnamerec: two names, one broken address between them).
+  if (const auto* d = cache.peek_delegation(cut.zone)) {
+    for (const auto& s : d->servers) {
+      if (std::find(names.begin(), names.end(), s.name) == names.end()) names.push_back(s.name);
+    }
+  }
+  const std::size_t known = names.size();  // names before this are the parent's (or already used)
+  // And the names only the child lists in its own NS RRset (iter_pcnamech), cached from the authority
+  // section of its authoritative answers: they rank above the parent's referral (RFC 2181 5.4.1).
+  if (auto child = cache.rrset(cut.zone, RRType::NS)) {
+    for (const Record& r : *child) {
+      auto t = r.rdata.target();
+      if (t && names.size() < kMaxNsPerDelegation && std::find(names.begin(), names.end(), *t) == names.end()) {
+        names.push_back(*t);
+      }
+    }
+  }
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const Name& ns = names[i];
     if (ns.is_root()) continue;
     std::vector<asio::ip::address> glue;
     for (Name z = ns.parent();; z = z.parent()) {
@@ -523,10 +544,15 @@ bool Resolver::Impl::add_fallback_servers(Context& ctx, Cut& cut, int depth) {
       if (z.is_root()) break;
     }
     if (!glue.empty()) add_server_addresses(ctx, cut, ns, glue, depth);
-    const bool unreachable = std::all_of(cut.servers.begin(), cut.servers.end(), [&](const CutServer& s) {
-      return !(s.ns_name == ns) || s.unreachable;
-    });
-    if (unreachable &&
+    // Looked up: a name only the child lists, or one whose every address was unreachable. Not a name
+    // whose addresses the policy refused or that has none (the lookup would give the same).
+    bool has_server = false, unreachable = true;
+    for (const auto& s : cut.servers) {
+      if (!(s.ns_name == ns)) continue;
+      has_server = true;
+      unreachable = unreachable && s.unreachable;
+    }
+    if (((has_server && unreachable) || i >= known) &&
         std::find(cut.looked_up.begin(), cut.looked_up.end(), ns) == cut.looked_up.end() &&
         std::find(cut.unresolved.begin(), cut.unresolved.end(), ns) == cut.unresolved.end()) {
       cut.unresolved.push_back(ns);
@@ -674,6 +700,15 @@ asio::awaitable<Walk> Resolver::Impl::walk(Context& ctx, Question q, int depth) 
       // RFC 9156 §2.3): NXDOMAIN sends the full question, anything else adds one label.
       qmin_labels = c.kind == Classification::nxdomain ? q.name.label_count() : qmin_labels + 1;
       continue;
+    }
+    // The zone's own NS RRset, from the authority section of its authoritative answer: the servers the
+    // child lists may differ from the parent's referral (used when the referral's servers fail).
+    if (reply->scrubbed.header.aa) {
+      std::vector<Record> child_ns;
+      for (const Record& r : reply->scrubbed.authority) {
+        if (r.type == RRType::NS && r.owner == w.cut.zone && child_ns.size() < kMaxNsPerDelegation) child_ns.push_back(r);
+      }
+      if (!child_ns.empty()) cache.store_rrset(std::move(child_ns));
     }
     w.classified = std::move(c);
     co_return w;
