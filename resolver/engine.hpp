@@ -65,7 +65,8 @@ struct Cut {
   std::optional<Fail> lookup_limit;   // why an NS-name lookup was skipped or failed (limit, cycle)
   std::vector<std::string> errors;    // per failed try, for the failure detail
   std::vector<wire::Name> looked_up;  // NS names whose addresses were resolved here
-  bool fallback_tried = false;        // add_fallback_servers ran (once per cut)
+  bool fallback_tried = false;        // add_fallback_servers ran ...
+  std::size_t fallback_looked_up = 0; // ... when looked_up had this many names (it runs again after more)
 };
 
 // The outcome of resolving one question (used for the top level and for sub-resolutions).

@@ -364,8 +364,10 @@ asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, 
       }
       continue;
     }
-    if (min_tries == INT_MAX && !cut.fallback_tried) {
+    if (min_tries == INT_MAX && (!cut.fallback_tried || cut.fallback_looked_up != cut.looked_up.size())) {
+      // Again after lookups: a name found by one may need its own parent's glue (iter_pcnamechrec).
       cut.fallback_tried = true;
+      cut.fallback_looked_up = cut.looked_up.size();
       if (add_fallback_servers(ctx, cut, depth)) continue;
     }
     if (min_tries == INT_MAX && recursive_lame) {
@@ -502,7 +504,8 @@ asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, 
 //    (iter_got6only);
 //  - an NS name that only the child's own NS RRset lists (cached from its authoritative answers) is
 //    looked up and used (iter_pcnamech).
-// Once per cut, after everything else failed: it costs nothing while the servers answer.
+// Only after everything else failed (once, and again after the lookups it caused: at most once per NS
+// name), so it costs nothing while the servers answer.
 bool Resolver::Impl::add_fallback_servers(Context& ctx, Cut& cut, int depth) {
   const std::size_t before = cut.servers.size() + cut.unresolved.size();
   std::vector<Name> names;
