@@ -2,7 +2,7 @@
 // (tests/support/fault_server.hpp, UDP and TCP on port 53 of one address).
 //
 // As in Unbound's harness (testcode/replay.h, testpkts.h): the ranges active at the current step that
-// list this address (or no address) are searched in file order, and the first entry whose MATCH
+// list this address (or no address) are searched, the last defined first, and the first entry whose MATCH
 // keywords all hold gives the reply; a query that matches nothing gets no reply (a timeout).
 // MATCH: opcode, qtype, qname, subdomain, question, TCP, UDP, noedns; other keywords do not constrain.
 // ADJUST: copy_id, copy_query (others are ignored). REPLY: the flags and rcode as written. An OPT
