@@ -90,6 +90,8 @@ std::string not_applicable(const Scenario& s) {
   if (config_value(s, "private-address"))
     return "private-address (answer filtering for a recursive server's clients): not a feature of dkimdoctor";
   if (auto v = config_value(s, "do-ip4"); v && *v == "no") return "do-ip4: no (IPv6-only transport): not an option of dkimdoctor";
+  if (auto v = config_value(s, "harden-glue"); v && *v == "no")
+    return "harden-glue: no (out-of-bailiwick glue trusted): our scrubber always drops it";
   if (config_value(s, "iter-scrub-ns"))
     return "iter-scrub-ns (a tunable NS-set size): ours is the fixed kMaxNsPerDelegation";
   if (config_value(s, "root-hints")) return "harness: root-hints file not shipped with the suite";
