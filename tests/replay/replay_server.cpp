@@ -50,8 +50,9 @@ std::vector<std::uint8_t> reply_for(const Entry& e, const testsupport::Query& q)
   return out ? std::move(*out) : std::vector<std::uint8_t>{};
 }
 
-testsupport::Script serve(const Scenario& scenario, asio::ip::address address, const int& step) {
-  return [&scenario, address, &step](const testsupport::Query& q) -> testsupport::Reply {
+testsupport::Script serve(const Scenario& scenario, asio::ip::address address, const int& step,
+                          std::function<void(const testsupport::Query&)> unmatched) {
+  return [&scenario, address, &step, unmatched](const testsupport::Query& q) -> testsupport::Reply {
     // Unbound's harness keeps its ranges in a list it prepends to while reading: the range defined
     // last is searched first (it matters where ranges overlap, e.g. iter_ghost_sub at step 100).
     for (auto it = scenario.ranges.rbegin(); it != scenario.ranges.rend(); ++it) {
@@ -64,6 +65,7 @@ testsupport::Script serve(const Scenario& scenario, asio::ip::address address, c
         if (matches(e, q)) return testsupport::Reply{.message = reply_for(e, q)};
       }
     }
+    if (unmatched) unmatched(q);
     return testsupport::Reply{.drop = true};
   };
 }

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <asio/ip/address.hpp>
+#include <functional>
 
 #include "tests/replay/scenario.hpp"
 #include "tests/support/fault_server.hpp"
@@ -23,6 +24,8 @@ bool matches(const Entry& entry, const testsupport::Query& q);
 std::vector<std::uint8_t> reply_for(const Entry& entry, const testsupport::Query& q);
 
 // The script of the server at `address`; `step` is read at every query (the runner moves it).
-testsupport::Script serve(const Scenario& scenario, asio::ip::address address, const int& step);
+// `unmatched` sees every query no range answers (it stays pending for a STEP REPLY).
+testsupport::Script serve(const Scenario& scenario, asio::ip::address address, const int& step,
+                          std::function<void(const testsupport::Query&)> unmatched = {});
 
 }  // namespace dkimdoctor::replay

@@ -21,6 +21,8 @@
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/io_context.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/use_awaitable.hpp>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -54,6 +56,11 @@ struct Outcome {
   std::string status;  // pass, fail, n/a, documented
   std::string detail;
 };
+
+// Steps that script single outgoing queries (Unbound's harness answers them one by one).
+bool scripted_step(const std::string& kind) {
+  return kind == "CHECK_OUT_QUERY" || kind == "REPLY" || kind == "TIMEOUT" || kind == "TRAFFIC" || kind == "NOTHING";
+}
 
 // Why a scenario does not apply to dkimdoctor: a feature it deliberately lacks, or (prefixed
 // "harness:") a construct of Unbound's harness this replay does not reproduce. Empty: it applies.
@@ -96,10 +103,8 @@ std::string not_applicable(const Scenario& s) {
     return "iter-scrub-ns (a tunable NS-set size): ours is the fixed kMaxNsPerDelegation";
   if (config_value(s, "root-hints")) return "harness: root-hints file not shipped with the suite";
   for (const auto& st : s.steps) {
-    if (st.kind == "CHECK_OUT_QUERY" || st.kind == "REPLY" || st.kind == "TIMEOUT" || st.kind == "TRAFFIC" ||
-        st.kind == "INFRA_RTT")
-      return "harness: per-query scripting (STEP " + st.kind + ") not replayed";
-    if (st.kind != "QUERY" && st.kind != "CHECK_ANSWER" && st.kind != "TIME_PASSES" && st.kind != "NOTHING")
+    if (st.kind == "INFRA_RTT") return "harness: STEP INFRA_RTT (setting Unbound's server RTT table) not replayed";
+    if (!scripted_step(st.kind) && st.kind != "QUERY" && st.kind != "CHECK_ANSWER" && st.kind != "TIME_PASSES")
       return "harness: STEP " + st.kind + " not replayed";
   }
   if (s.root.empty()) return "harness: no stub-zone \".\" address";
@@ -201,13 +206,47 @@ bool setup_namespace(const std::vector<asio::ip::address>& addresses, bool ipv6)
 Outcome run_scenario(const Scenario& s, bool verbose) {
   const bool ipv6 = config_value(s, "do-ip6").value_or("yes") != "no";
   auto addresses = server_addresses(s);
+  const bool scripted = std::any_of(s.steps.begin(), s.steps.end(), [](const Step& st) { return scripted_step(st.kind); });
+  // Servers that only step-scripted replies (or a range without ADDRESS) answer for: every address the
+  // scenario's records name is bound, so that queries to them wait for their STEP REPLY.
+  if (scripted || std::any_of(s.ranges.begin(), s.ranges.end(), [](const Range& r) { return r.addresses.empty(); })) {
+    auto add = [&](const Entry& e) {
+      for (const auto* sec : {&e.answer, &e.authority, &e.additional}) {
+        for (const auto& rec : *sec) {
+          if (auto a = rec.rdata.as_a()) addresses.emplace_back(asio::ip::address_v4(*a));
+          if (auto a6 = rec.rdata.as_aaaa()) addresses.emplace_back(asio::ip::address_v6(*a6));
+        }
+      }
+    };
+    for (const auto& r : s.ranges)
+      for (const auto& e : r.entries) add(e);
+    for (const auto& st : s.steps)
+      if (st.entry) add(*st.entry);
+    std::sort(addresses.begin(), addresses.end());
+    addresses.erase(std::unique(addresses.begin(), addresses.end()), addresses.end());
+    // Only addresses a host may bind here: not loopback (do-not-query-localhost), not unspecified.
+    std::erase_if(addresses, [](const asio::ip::address& a) { return a.is_loopback() || a.is_unspecified() || a.is_multicast(); });
+  }
   if (!setup_namespace(addresses, ipv6)) return {"fail", "harness: cannot set up the namespace"};
   asio::io_context io;
   int step = 0;
+  // Queries no range answered, newest last (UDP only): a STEP REPLY answers the newest, as Unbound's
+  // harness answers the head of its pending list.
+  std::vector<testsupport::Query> pending;
+  std::vector<testsupport::Query> seen;  // every query, until a CHECK_OUT_QUERY consumes it
+  const auto unmatched = [&pending](const testsupport::Query& q) {
+    if (!q.tcp) pending.push_back(q);
+  };
   std::vector<std::unique_ptr<testsupport::FaultServer>> servers;
   for (const auto& a : addresses) {
     if (!a.is_v4() && !ipv6) continue;
-    servers.push_back(std::make_unique<testsupport::FaultServer>(io, a, serve(s, a, step)));
+    // Every query is seen by CHECK_OUT_QUERY, answered by a range or not (Unbound's harness checks its
+    // pending list, where a range's answer waits for the next event too).
+    auto script = [&seen, inner = serve(s, a, step, unmatched)](const testsupport::Query& q) {
+      seen.push_back(q);
+      return inner(q);
+    };
+    servers.push_back(std::make_unique<testsupport::FaultServer>(io, a, script));
   }
   std::chrono::seconds elapsed{0};
   const auto base = std::chrono::steady_clock::now();
@@ -215,7 +254,7 @@ Outcome run_scenario(const Scenario& s, bool verbose) {
   o.policy.allow_special = true;  // scenario servers sit in documentation and private space too
   o.policy.allow_loopback = false;  // Unbound's do-not-query-localhost default
   o.root_hints = testsupport::hints_for(s.root);
-  o.prime = config_value(s, "stub-prime").value_or("no") == "yes";  // Unbound's stub-zone default
+  o.prime = true;  // Unbound primes a stub "." too (its scenarios expect the ". NS" query first)
   o.qname_minimisation = config_value(s, "qname-minimisation").value_or("yes") != "no";
   o.use_0x20 = false;  // use-caps-for-id defaults to no, and the scripted replies do not echo case
   o.clock = [&] { return base + elapsed; };
@@ -224,20 +263,54 @@ Outcome run_scenario(const Scenario& s, bool verbose) {
   asio::co_spawn(
       io,
       [&]() -> asio::awaitable<void> {
+        asio::steady_timer timer(io);
+        // Waits (polling the loop) until `ready()` or `limit` passes.
+        auto wait_for = [&](auto ready, std::chrono::milliseconds limit) -> asio::awaitable<bool> {
+          const auto until = std::chrono::steady_clock::now() + limit;
+          while (!ready()) {
+            if (std::chrono::steady_clock::now() >= until) co_return false;
+            timer.expires_after(2ms);
+            co_await timer.async_wait(asio::use_awaitable);
+          }
+          co_return true;
+        };
         std::optional<resolver::Resolution> last;
+        auto running = std::make_shared<std::optional<resolver::Resolution>>();
+        bool in_flight = false;
+        auto fail = [&](const Step& st, const std::string& why) {
+          out = {"fail", "step " + std::to_string(st.number) + " " + st.kind + ": " + why};
+        };
         for (const auto& st : s.steps) {
           step = st.number;
           if (st.kind == "QUERY") {
             if (!st.entry || !st.entry->question) {
-              out = {"fail", "harness: STEP " + std::to_string(st.number) + " QUERY without a question"};
+              fail(st, "harness: no question");
               break;
             }
-            last = co_await r.resolve(st.entry->question->name, st.entry->question->type);
-            if (verbose) std::cerr << "  step " << st.number << " " << st.entry->question->name.to_string() << " "
-                                   << wire::to_string(st.entry->question->type) << "\n" << describe_trace(*last);
+            const auto q = *st.entry->question;
+            if (scripted) {
+              // The resolution runs while the following steps script its queries one by one.
+              running->reset();
+              in_flight = true;
+              asio::co_spawn(io, [&r, q, running]() -> asio::awaitable<void> {
+                *running = co_await r.resolve(q.name, q.type);
+              }, asio::detached);
+            } else {
+              last = co_await r.resolve(q.name, q.type);
+            }
           } else if (st.kind == "CHECK_ANSWER") {
+            if (in_flight) {
+              if (!co_await wait_for([&] { return running->has_value(); }, 15000ms)) {
+                fail(st, "the resolution did not finish");
+                break;
+              }
+              last = std::move(**running);
+              in_flight = false;
+            }
+            if (verbose && last) std::cerr << "  step " << st.number << " " << last->question.name.to_string() << " "
+                                           << wire::to_string(last->question.type) << "\n" << describe_trace(*last);
             if (!last || !st.entry) {
-              out = {"fail", "harness: CHECK_ANSWER without a query"};
+              fail(st, "harness: no query to check");
               break;
             }
             if (auto why = compare(*last, *st.entry); !why.empty()) {
@@ -245,6 +318,41 @@ Outcome run_scenario(const Scenario& s, bool verbose) {
                                  wire::to_string(last->question.type) + ": " + why};
               break;
             }
+          } else if (st.kind == "CHECK_OUT_QUERY") {
+            auto found = [&] {
+              auto it = std::find_if(seen.begin(), seen.end(), [&](const testsupport::Query& q) { return matches(*st.entry, q); });
+              if (it == seen.end()) return false;
+              seen.erase(it);
+              return true;
+            };
+            if (!st.entry || !co_await wait_for(found, 2000ms)) {
+              fail(st, "no outgoing query " + (st.entry && st.entry->question ? st.entry->question->name.to_string() + " " +
+                                                   wire::to_string(st.entry->question->type) : std::string()));
+              break;
+            }
+          } else if (st.kind == "REPLY" || st.kind == "TIMEOUT") {
+            auto newest = [&]() -> std::optional<std::size_t> {
+              for (std::size_t i = pending.size(); i-- > 0;) {
+                if (!st.address || pending[i].server == *st.address) return i;
+              }
+              return std::nullopt;
+            };
+            if (!co_await wait_for([&] { return newest().has_value(); }, 2000ms)) {
+              fail(st, "no outgoing query pending");
+              break;
+            }
+            const std::size_t i = *newest();
+            const testsupport::Query q = pending[i];
+            pending.erase(pending.begin() + static_cast<std::ptrdiff_t>(i));
+            // TIMEOUT: never answered; the resolver's own timer ends the try.
+            if (st.kind == "REPLY" && st.entry) {
+              for (auto& srv : servers) {
+                if (srv->address() == q.server) srv->send_udp({q.from_address, q.from_port}, reply_for(*st.entry, q));
+              }
+            }
+          } else if (st.kind == "TRAFFIC" || st.kind == "NOTHING") {
+            timer.expires_after(20ms);
+            co_await timer.async_wait(asio::use_awaitable);
           } else if (st.kind == "TIME_PASSES") {
             elapsed += std::chrono::seconds(st.elapse);
           }

@@ -194,6 +194,12 @@ std::optional<Scenario> load_scenario(const std::string& path, std::string& erro
       Step st;
       st.number = t.size() > 1 ? std::stoi(t[1]) : 0;
       st.kind = t.size() > 2 ? t[2] : "";
+      for (std::size_t i = 3; i + 1 < t.size(); ++i) {
+        if (t[i] != "ADDRESS") continue;
+        asio::error_code ec;
+        auto addr = asio::ip::make_address(t[i + 1], ec);
+        if (!ec) st.address = addr;
+      }
       if (st.kind == "TIME_PASSES") {
         if (t.size() > 4 && t[3] == "ELAPSE") {
           st.elapse = std::stol(t[4]);

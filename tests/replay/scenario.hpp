@@ -41,6 +41,7 @@ struct Step {
   std::string kind;              // QUERY, CHECK_ANSWER, TIME_PASSES, CHECK_OUT_QUERY, REPLY, ...
   std::optional<Entry> entry;
   long elapse = 0;               // TIME_PASSES ELAPSE n
+  std::optional<asio::ip::address> address;  // STEP n REPLY ADDRESS a: the query to that server
 };
 
 struct Scenario {
