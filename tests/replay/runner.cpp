@@ -6,7 +6,9 @@
 // (unshare(CLONE_NEWNET), so root is needed): the child brings `lo` up, puts the scenario's server
 // addresses on it, serves them with the replay server (tests/replay/replay_server.hpp) and drives one
 // Resolver through the steps: QUERY resolves (the cache persists across steps), CHECK_ANSWER compares,
-// TIME_PASSES moves the resolver's clock (Options::clock). Nothing can leave the namespace.
+// TIME_PASSES moves the resolver's clock (Options::clock). In a scenario that scripts single queries
+// (CHECK_OUT_QUERY, REPLY, TIMEOUT, TRAFFIC) the resolution runs while those steps check and answer its
+// queries. Nothing can leave the namespace.
 //
 // It prints one row per scenario (pass / fail / n/a / documented, with the reason) and the line
 // "replay: N passed, M failed, K not applicable". It fails (exit 1) when a scenario that FILE records as
