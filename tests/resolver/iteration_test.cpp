@@ -559,6 +559,33 @@ TEST_F(Iteration, ChildOnlyNsNameIsUsedWhenTheReferralsServersFail) {
   ASSERT_EQ(r.outcome, Outcome::answer) << to_string(r.failure) << " " << r.failure_detail;
 }
 
+// Unbound's iter_pcnamechrec: as above, but the child-only name's own zone gives it a broken address
+// (host 5); after that lookup the fallback runs again and uses the glue alt. holds for it (host 4).
+TEST_F(Iteration, ChildOnlyNsNameFallsBackToItsParentsGlue) {
+  serve_two_tlds(net_, "example.test. 86400 IN NS ns1.example.test.\nns1.example.test. 86400 IN A {h3}\n",
+                 "other.alt. 86400 IN NS ns1.other.alt.\nns1.other.alt. 86400 IN A {h4}\n");
+  auto example = std::make_shared<Zone>("example.test.", expand(net_, kExampleZone));
+  auto other = std::make_shared<Zone>("other.alt.", expand(net_, kOtherAltZone));  // ns1.other.alt. A {h5}
+  net_.serve(4, [example, other](const Query& q) {
+    const bool ex = q.question.name.is_subdomain_of(N("example.test."));
+    return Reply{.message = ex ? example->answer(q) : other->answer(q)};
+  });
+  auto& broken5 = net_.serve(5, [](const Query& q) { return Reply{.message = make_reply(q, wire::Rcode::ServFail, false, {})}; });
+  auto broken = std::make_shared<bool>(false);
+  net_.serve(3, [broken](const Query& q) {
+    if (*broken) return Reply{.message = make_reply(q, wire::Rcode::ServFail, false, {})};
+    return Reply{.message = make_reply(q, wire::Rcode::NoError, true, {testsupport::rr("www.example.test. 300 IN A 192.0.2.80")},
+                                       {testsupport::rr("example.test. 3600 IN NS ns1.example.test."),
+                                        testsupport::rr("example.test. 3600 IN NS ns1.other.alt.")})};
+  });
+  auto first = resolve("www.example.test.", RRType::A);
+  ASSERT_EQ(first.outcome, Outcome::answer) << to_string(first.failure) << " " << first.failure_detail;
+  *broken = true;
+  auto r = resolve("empty.sub.example.test.", RRType::TXT);
+  ASSERT_EQ(r.outcome, Outcome::answer) << to_string(r.failure) << " " << r.failure_detail;
+  EXPECT_GE(broken5.udp_queries(), 1u);  // the child-side address was tried first
+}
+
 // Unbound's iter_got6only: the only glue is an IPv6 address this host cannot reach (no route in the
 // test namespace); the NS name's A record is looked up instead.
 TEST_F(Iteration, NsNameIsLookedUpWhenItsGlueIsUnreachable) {
