@@ -1,10 +1,14 @@
 // `dkimdoctor bulk`: many identities, one resolver, one cache, one io_context.
 //
-// The promise: every input line yields exactly one output line, whatever the line holds and however its
-// check ends. Lines are read on their own thread (InputReader) with back-pressure, so memory is bounded by
-// --concurrency and the cache, never by the input's size; results are written as they complete, each as
-// one whole line carrying its input line number. Ctrl-C / SIGTERM stop taking new lines, write nothing
-// partial, and leave an output that `--resume` completes.
+// The promise: every input line yields exactly one output line (a JSON line, or a CSV row with
+// --format csv), whatever the line holds and however its check ends -- unless --only-problems, which
+// omits the lines whose verdict is "ok" (and, with --output FILE, records them as CSV rows in
+// FILE.ok-lines.csv, so --resume and the summary still know them). Lines are read on their own thread
+// (InputReader) with back-pressure, so memory is bounded by --concurrency and the cache, never by the
+// input's size; results are written as they complete, each as one whole line carrying its input line
+// number. Ctrl-C / SIGTERM stop taking new lines, write nothing partial, and leave an output that
+// `--resume` completes. The summary (bulk_summary.hpp) and the exit status cover the whole output file:
+// --resume reads the earlier lines back.
 #include "cli/bulk.hpp"
 
 #include <CLI/CLI.hpp>
@@ -15,8 +19,14 @@
 #include <asio/post.hpp>
 #include <asio/signal_set.hpp>
 #include <asio/steady_timer.hpp>
+#include <asio/thread_pool.hpp>
+#include <asio/use_awaitable.hpp>
 #include <nlohmann/json.hpp>
 
+#include <sys/stat.h>
+#include <climits>
+#include <stdexcept>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -28,10 +38,14 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 
 #include "cli/bulk_io.hpp"
+#include "cli/bulk_summary.hpp"
 #include "cli/check.hpp"
 #include "cli/common.hpp"
+#include "cli/file_input.hpp"
 #include "diagnose/identity.hpp"
 #include "resolver/resolver.hpp"
 
@@ -46,15 +60,47 @@ struct BulkOptions {
   std::string root_hints;
   bool allow_loopback = false;
   std::string progress = "auto";
+  std::string format = "jsonl";
+  bool only_problems = false;
+  // The only directory whose files a line's "byodkim_public_key_pem" may name (issue 18: a line could
+  // make the run read any file the process can). Empty: key paths are refused; keys come inline.
+  std::string key_dir;
 };
 
+// Reads the key file a line names: only under `key_dir` (after resolving links and ".."), only a
+// regular file, at most kMaxPublicKeyBytes. Runs on the key-reading thread, not the event loop.
+Result<std::string, std::string> read_key_file(const std::string& key_dir, const std::string& path) {
+  if (key_dir.empty()) {
+    return Unexpected{std::string("\"byodkim_public_key_pem\" names a file, and bulk reads key files only with "
+                                  "--key-dir DIR; give the PEM inline as \"public_key\"")};
+  }
+  char dir_buf[PATH_MAX];
+  char path_buf[PATH_MAX];
+  if (::realpath(key_dir.c_str(), dir_buf) == nullptr) return Unexpected{"--key-dir " + key_dir + ": " + std::strerror(errno)};
+  const std::string full = !path.empty() && path.front() == '/' ? path : key_dir + "/" + path;
+  if (::realpath(full.c_str(), path_buf) == nullptr) return Unexpected{"key file " + path + ": " + std::strerror(errno)};
+  const std::string dir = std::string(dir_buf) == "/" ? "/" : std::string(dir_buf) + "/";
+  if (std::string_view(path_buf).substr(0, dir.size()) != dir) {
+    return Unexpected{"key file " + path + " is outside --key-dir " + key_dir};
+  }
+  return read_named_file(path_buf, kMaxPublicKeyBytes);
+}
+
+// This run's counts (the summary's domain counts live in BulkSummary).
 struct Tally {
-  std::uint64_t written = 0;       // output lines written by this run
-  std::uint64_t input_errors = 0;  // lines that were not a usable identity
-  std::uint64_t check_errors = 0;  // checks that ended in an internal error
-  std::map<std::string, std::uint64_t> verdicts;
-  std::map<std::string, std::uint64_t> codes;
+  std::uint64_t completed = 0;  // input lines answered by this run
+  std::uint64_t written = 0;    // output lines written by this run
+  std::uint64_t omitted = 0;    // ok lines left out by --only-problems
+  std::uint64_t errors = 0;     // lines answered "incomplete" (input errors included), for the progress bar
 };
+
+// Where --only-problems records the ok lines it leaves out of FILE.
+std::string ok_lines_path(const std::string& output) { return output + ".ok-lines.csv"; }
+
+// A check slower than this makes the progress bar say which domains it waits for.
+constexpr std::chrono::seconds kStallAfter{2};
+// Domains named on the progress bar while waiting.
+constexpr std::size_t kWaitingNamed = 3;
 
 // A short, printable excerpt of an input line for an error result (the line may be binary garbage).
 std::string excerpt(std::string_view text) {
@@ -68,13 +114,27 @@ std::string excerpt(std::string_view text) {
   return out;
 }
 
+// (text, error): co_spawn's result must be default-constructible, Result is not. The arguments are copied
+// into the coroutine frame.
+asio::awaitable<std::pair<std::string, std::string>> read_key_task(std::string dir, std::string path) {
+  auto read = read_key_file(dir, path);
+  if (!read) co_return std::pair{std::string(), read.error()};
+  co_return std::pair{std::move(*read), std::string()};
+}
+
+struct KeyFileError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 class BulkRun {
  public:
-  BulkRun(const BulkOptions& options, resolver::Options resolver_options, OutputWriter& out, const DoneSet& done,
-          std::FILE* in, std::optional<std::uint64_t> total)
+  BulkRun(const BulkOptions& options, resolver::Options resolver_options, OutputWriter& out, OutputWriter* ok_lines,
+          const DoneSet& done, BulkSummary& summary, std::FILE* in, std::optional<std::uint64_t> total)
       : options_(options),
         resolver_(io_.get_executor(), std::move(resolver_options)),
         out_(out),
+        ok_lines_(ok_lines),
+        summary_(summary),
         work_(asio::make_work_guard(io_)),
         signals_(io_, SIGINT, SIGTERM),
         ticker_(io_),
@@ -95,6 +155,7 @@ class BulkRun {
 
   int run() {
     started_ = std::chrono::steady_clock::now();
+    last_completion_ = started_;
     signals_.async_wait([this](const std::error_code& ec, int signo) {
       if (ec) return;
       signal_ = signo;
@@ -105,6 +166,7 @@ class BulkRun {
     io_.run();
     progress_.clear();
     out_.flush();
+    if (ok_lines_ != nullptr) ok_lines_->flush();
     return finish_status();
   }
 
@@ -130,50 +192,97 @@ class BulkRun {
     asio::co_spawn(io_, check_line(std::move(line)), asio::detached);
   }
 
+  // A line that is not a usable identity: "verdict" is "incomplete" like any line that could not be
+  // told, and "error" says why.
+  static nlohmann::json error_result(std::string error, std::string_view input) {
+    return {{"verdict", "incomplete"}, {"error", std::move(error)}, {"input", excerpt(input)}};
+  }
+
   asio::awaitable<void> check_line(InputLine line) {
     nlohmann::json result;
+    bool named = false;
     try {
       if (line.too_long) {
-        result = {{"error", "input line longer than " + std::to_string(kMaxBulkLineBytes) + " bytes"},
-                  {"input", excerpt(line.text)}};
-        ++tally_.input_errors;
+        result = error_result("input line longer than " + std::to_string(kMaxBulkLineBytes) + " bytes", line.text);
       } else if (auto identity = diagnose::parse_bulk_line(line.text); !identity) {
-        result = {{"error", diagnose::to_string(identity.error())}, {"input", excerpt(line.text)}};
-        ++tally_.input_errors;
+        result = error_result(std::string(diagnose::to_string(identity.error())), line.text);
       } else {
+        std::string domain = identity->domain.to_string();
+        if (domain.size() > 1 && domain.back() == '.') domain.pop_back();
+        waiting_for_.emplace(line.number, std::move(domain));
+        named = true;
+        if (identity->public_key_file && !identity->public_key_pem) {
+          // Off the event loop: a slow or hostile file costs this line, not every check in flight.
+          // A plain coroutine function, not a capturing coroutine lambda: GCC 12 destroyed the lambda
+          // temporary of a co_await expression twice here ("free(): invalid pointer" on every key line).
+          auto key = co_await asio::co_spawn(key_reader_.get_executor(),
+                                             read_key_task(options_.key_dir, *identity->public_key_file),
+                                             asio::use_awaitable);
+          if (!key.second.empty()) throw KeyFileError(key.second);
+          identity->public_key_pem = std::move(key.first);
+        }
         CheckResult checked = co_await run_check(resolver_, *identity);
         result = to_json(checked);
-        const std::string verdict = result.value("verdict", "incomplete");
-        ++tally_.verdicts[verdict];
-        if (auto it = result.find("findings"); it != result.end() && it->is_array()) {
-          for (const auto& f : *it) {
-            const std::string severity = f.value("severity", "");
-            if (severity == "error" || severity == "warning") ++tally_.codes[f.value("code", "?")];
-          }
-        }
       }
+    } catch (const KeyFileError& e) {
+      result = error_result(e.what(), line.text);
     } catch (const std::exception& e) {
       // A bug or out-of-memory in one check must not lose the line.
-      result = {{"error", std::string("internal error: ") + e.what()}, {"input", excerpt(line.text)}};
-      ++tally_.check_errors;
+      result = error_result(std::string("internal error: ") + e.what(), line.text);
     }
-    if (!stopping_) {
-      // "line" first, so a person (or `sort -n`) reads the file by input order.
-      std::string text = result.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-      std::string prefix = "{\"line\":" + std::to_string(line.number);
-      out_.write_line(text.size() > 2 ? prefix + "," + text.substr(1) : prefix + "}");
-      ++tally_.written;
-      if (out_.error()) stop();
-    }
+    if (named) waiting_for_.erase(line.number);
+    if (!stopping_) record(line.number, result);
     --in_flight_;
     reader_.release();
     maybe_finish();
   }
 
+  // Writes one answered line (or, for an ok line under --only-problems, records it apart) and counts it.
+  void record(std::uint64_t number, nlohmann::json& result) {
+    // "line" first, so a person (or `sort -n`) reads the file by input order.
+    std::string text = result.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::string prefix = "{\"line\":" + std::to_string(number);
+    text = text.size() > 2 ? prefix + "," + text.substr(1) : prefix + "}";
+    result["line"] = number;
+    const std::optional<LineDigest> digest = digest_from_json(result);
+    if (!digest) return;  // cannot happen: "line" was just set
+    ++tally_.completed;
+    last_completion_ = std::chrono::steady_clock::now();
+    if (digest->verdict == "incomplete") ++tally_.errors;
+    if (options_.only_problems && digest->verdict == "ok") {
+      if (ok_lines_ != nullptr) ok_lines_->write_line(csv_row(*digest));
+      ++tally_.omitted;
+    } else if (options_.format == "csv") {
+      out_.write_line(csv_row(*digest));
+      ++tally_.written;
+    } else {
+      out_.write_line(text);
+      ++tally_.written;
+    }
+    summary_.add(*digest, /*earlier=*/false);
+    if (out_.error() || (ok_lines_ != nullptr && ok_lines_->error())) stop();
+  }
+
+  // "waiting for 2: slow.example, other.example" once nothing is left to start or nothing has completed
+  // for kStallAfter; empty otherwise.
+  std::string waiting_text() const {
+    if (waiting_for_.empty()) return {};
+    if (!reading_done_ && std::chrono::steady_clock::now() - last_completion_ < kStallAfter) return {};
+    std::string text = "waiting for " + std::to_string(waiting_for_.size()) + ":";
+    std::size_t named = 0;
+    for (const auto& [number, domain] : waiting_for_) {
+      if (named++ == kWaitingNamed) {
+        text += ", ...";
+        break;
+      }
+      text += (named == 1 ? " " : ", ") + (domain.size() > 40 ? domain.substr(0, 37) + "..." : domain);
+    }
+    return text;
+  }
+
   void tick() {
-    progress_.draw(tally_.written, tally_.input_errors + tally_.check_errors + tally_.verdicts["incomplete"],
-                   elapsed());
-    if (!out_.flush()) stop();
+    progress_.draw(tally_.completed, tally_.errors, elapsed(), progress_.enabled() ? waiting_text() : std::string());
+    if (!out_.flush() || (ok_lines_ != nullptr && !ok_lines_->flush())) stop();
     ticker_.expires_after(std::chrono::milliseconds(200));
     ticker_.async_wait([this](const std::error_code& ec) {
       if (!ec) tick();
@@ -193,22 +302,19 @@ class BulkRun {
   }
 
   void shutdown() {
+    key_reader_.stop();
     signals_.cancel();
     ticker_.cancel();
     work_.reset();
     io_.stop();
   }
 
+  // 128+signal; 3 when the output or the input failed (the results are not whole); else from the
+  // summary of the whole output: 0 every domain will verify, 1 one will not, 3 some could not be told.
   int finish_status() const {
     if (signal_ != 0) return 128 + signal_;
-    if (out_.error() || read_error_) return 3;
-    const auto count = [this](const char* v) {
-      auto it = tally_.verdicts.find(v);
-      return it == tally_.verdicts.end() ? 0 : it->second;
-    };
-    if (tally_.check_errors > 0 || count("incomplete") > 0) return 3;
-    if (tally_.input_errors > 0 || count("problems") > 0) return 1;
-    return 0;
+    if (out_.error() || (ok_lines_ != nullptr && ok_lines_->error()) || read_error_) return 3;
+    return summary_.exit_status();
   }
 
  public:
@@ -217,15 +323,21 @@ class BulkRun {
  private:
   const BulkOptions& options_;
   asio::io_context io_{1};
+  // One thread that reads the key files lines name (--key-dir), off the event loop.
+  asio::thread_pool key_reader_{1};
   resolver::Resolver resolver_;
   OutputWriter& out_;
+  OutputWriter* ok_lines_;  // FILE.ok-lines.csv under --only-problems --output FILE, else nullptr
+  BulkSummary& summary_;
   asio::executor_work_guard<asio::io_context::executor_type> work_;
   asio::signal_set signals_;
   asio::steady_timer ticker_;
   Progress progress_;
   InputReader reader_;
   std::chrono::steady_clock::time_point started_;
+  std::chrono::steady_clock::time_point last_completion_;
   Tally tally_;
+  std::map<std::uint64_t, std::string> waiting_for_;  // checks in flight: line number -> domain
   std::size_t in_flight_ = 0;
   bool reading_done_ = false;
   bool stopping_ = false;
@@ -233,33 +345,53 @@ class BulkRun {
   std::optional<std::string> read_error_;
 };
 
-void print_summary(const BulkRun& run) {
+void print_summary(const BulkRun& run, const BulkSummary& summary, const std::string& where) {
   const Tally& t = run.tally();
   const double seconds = run.elapsed();
-  const std::uint64_t checked = t.written - t.input_errors;
-  std::fprintf(stderr, "dkimdoctor bulk: %llu lines written (%llu skipped as done), %llu checked in %.1f s, "
+  std::string omitted;
+  if (t.omitted > 0) omitted = std::to_string(t.omitted) + " ok lines omitted, ";
+  std::fprintf(stderr, "dkimdoctor bulk: %llu lines written (%s%llu skipped as done), %llu checked in %.1f s, "
                "%.1f domains/s, %llu queries sent (%.1f per domain)\n",
-               static_cast<unsigned long long>(t.written), static_cast<unsigned long long>(run.skipped()),
-               static_cast<unsigned long long>(checked), seconds,
-               seconds > 0 ? static_cast<double>(checked) / seconds : 0.0,
+               static_cast<unsigned long long>(t.written), omitted.c_str(),
+               static_cast<unsigned long long>(run.skipped()), static_cast<unsigned long long>(t.completed), seconds,
+               seconds > 0 ? static_cast<double>(t.completed) / seconds : 0.0,
                static_cast<unsigned long long>(run.queries()),
-               checked > 0 ? static_cast<double>(run.queries()) / static_cast<double>(checked) : 0.0);
-  std::string verdicts = "  verdicts:";
-  for (const char* v : {"ok", "problems", "incomplete"}) {
-    auto it = t.verdicts.find(v);
-    verdicts += std::string(" ") + v + " " + std::to_string(it == t.verdicts.end() ? 0 : it->second);
-  }
-  verdicts += "; input errors " + std::to_string(t.input_errors);
-  if (t.check_errors > 0) verdicts += "; internal errors " + std::to_string(t.check_errors);
-  std::fprintf(stderr, "%s\n", verdicts.c_str());
-  if (!t.codes.empty()) {
-    std::string codes = "  findings (error/warning):";
-    for (const auto& [code, n] : t.codes) codes += " " + code + " " + std::to_string(n);
-    std::fprintf(stderr, "%s\n", codes.c_str());
-  }
+               t.completed > 0 ? static_cast<double>(run.queries()) / static_cast<double>(t.completed) : 0.0);
+  std::fputs(summary.render(where).c_str(), stderr);
   if (run.signal() != 0) {
     std::fprintf(stderr, "  interrupted by signal %d: run again with --resume to finish\n", run.signal());
   }
+}
+
+// Reads back an earlier output for --resume: marks its lines done and adds them to the summary. A line
+// number seen twice (it cannot be, unless the file was edited) counts once.
+Result<void, std::string> read_back(const std::string& path, bool csv, DoneSet& done, BulkSummary& summary) {
+  bool first = true;
+  const OutputLineParser parse = [&](std::string_view text) -> Result<std::optional<std::uint64_t>, std::string> {
+    const bool is_first = std::exchange(first, false);
+    std::optional<LineDigest> digest;
+    if (csv) {
+      if (is_first && text != csv_header()) {
+        return Unexpected{std::string("not a CSV output of dkimdoctor bulk (its first line is not the header \"") +
+                          std::string(csv_header()) + "\"); resume it with the --format it was written with"};
+      }
+      digest = digest_from_csv(text);
+    } else {
+      if (is_first && text == csv_header()) {
+        return Unexpected{std::string("is a CSV output: resume it with --format csv")};
+      }
+      digest = digest_from_json(nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false));
+    }
+    if (!digest) return std::optional<std::uint64_t>();
+    if (!done.contains(digest->line)) summary.add(*digest, /*earlier=*/true);
+    return std::optional<std::uint64_t>(digest->line);
+  };
+  return scan_and_repair_output(path, parse, done);
+}
+
+bool non_empty_file(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && st.st_size > 0;
 }
 
 int run_bulk(const BulkOptions& options) {
@@ -272,6 +404,8 @@ int run_bulk(const BulkOptions& options) {
   std::FILE* in = stdin;
   std::optional<std::uint64_t> total;
   if (options.input != "-") {
+    // An input that cannot be opened is a usage error (2), like every other file named on the command
+    // line; 3 is for I/O that fails during the run.
     auto readable = check_readable_file(options.input);
     if (!readable) return usage_error(readable.error());
     in = std::fopen(options.input.c_str(), "rb");
@@ -279,26 +413,79 @@ int run_bulk(const BulkOptions& options) {
     total = count_lines(options.input);
   }
 
+  const bool csv = options.format == "csv";
+  // The ok-lines record sits beside a regular output file only (not beside /dev/stdout or a FIFO).
+  std::string ok_path;
+  if (!options.output.empty()) {
+    struct stat st {};
+    if (::stat(options.output.c_str(), &st) != 0 || S_ISREG(st.st_mode)) ok_path = ok_lines_path(options.output);
+  }
   DoneSet done;
+  BulkSummary summary;
+  bool has_header = false;
   if (options.resume) {
-    auto scanned = scan_and_repair_output(options.output);
-    if (!scanned) return usage_error(scanned.error());
-    done = std::move(*scanned);
+    auto read = read_back(options.output, csv, done, summary);
+    if (!read) return usage_error(read.error());
+    has_header = csv && non_empty_file(options.output);  // read_back checked it is the header
+    // The ok lines an --only-problems run left out of the output are done too.
+    if (!ok_path.empty() && ::access(ok_path.c_str(), F_OK) == 0) {
+      auto ok_read = read_back(ok_path, /*csv=*/true, done, summary);
+      if (!ok_read) return usage_error(ok_read.error());
+    }
+  } else if (!ok_path.empty()) {
+    // A fresh run: an ok-lines record left by an earlier run on this file would make a later --resume
+    // skip lines that this run never answered. Only a file of ours is removed.
+    if (std::FILE* f = std::fopen(ok_path.c_str(), "rb")) {
+      char first[128] = {};
+      const bool ours = std::fgets(first, sizeof first, f) != nullptr &&
+                        std::string_view(first).substr(0, csv_header().size()) == csv_header();
+      std::fclose(f);
+      if (ours) ::unlink(ok_path.c_str());
+    }
+  }
+  // A host with no network at all gets one error for the run, before anything is read or written (a later
+  // run, or --resume, starts clean), not one "could not tell" per domain.
+  {
+    asio::io_context io;
+    resolver::Options probe_options = *resolver_options;
+    probe_options.trace = false;
+    resolver::Resolver probe(io.get_executor(), std::move(probe_options));
+    std::string problem;
+    asio::co_spawn(io, [&]() -> asio::awaitable<void> { problem = co_await network_problem(probe); }, asio::detached);
+    io.run();
+    if (!problem.empty()) {
+      std::fprintf(stderr, "dkimdoctor: error: %s\n", problem.c_str());
+      if (in != stdin) std::fclose(in);
+      return 3;
+    }
   }
   auto out = OutputWriter::open(options.output.empty() ? nullptr : &options.output, options.resume);
   if (!out) return usage_error(out.error());
+  if (csv && !has_header) (*out)->write_line(csv_header());
+  std::unique_ptr<OutputWriter> ok_lines;
+  if (options.only_problems && !ok_path.empty()) {
+    const bool ok_exists = non_empty_file(ok_path);
+    auto opened = OutputWriter::open(&ok_path, options.resume);
+    if (!opened) return usage_error(opened.error());
+    ok_lines = std::move(*opened);
+    if (!(options.resume && ok_exists)) ok_lines->write_line(csv_header());
+  }
 
-  auto run = std::make_unique<BulkRun>(options, std::move(*resolver_options), **out, done, in, total);
+  auto run = std::make_unique<BulkRun>(options, std::move(*resolver_options), **out, ok_lines.get(), done, summary,
+                                       in, total);
   int status = run->run();
-  print_summary(*run);
+  print_summary(*run, summary, options.output.empty() ? std::string("standard output") : options.output);
   if (run->read_error()) std::fprintf(stderr, "dkimdoctor: error: %s\n", run->read_error()->c_str());
   const bool stopped_early = run->stopped_early();
   if (!stopped_early) run.reset();
-  if (!(*out)->flush() || (*out)->error()) {
-    std::fprintf(stderr, "dkimdoctor: error: %s\n", (*out)->error()->c_str());
-    status = 3;
+  for (OutputWriter* w : {out->get(), ok_lines.get()}) {
+    if (w != nullptr && (!w->flush() || w->error())) {
+      std::fprintf(stderr, "dkimdoctor: error: %s\n", w->error()->c_str());
+      if (status < 128) status = 3;
+    }
   }
   (*out).reset();  // closes the output file
+  ok_lines.reset();
   std::fflush(stdout);
   std::fflush(stderr);
   if (stopped_early) {
@@ -325,18 +512,38 @@ void add_bulk_command(CLI::App& app, int& exit_status) {
   cmd->add_flag("--resume", options->resume,
                 "Complete an interrupted run: keep the lines already in --output, check only the others");
   add_resolver_flags(cmd, options->root_hints, options->allow_loopback);
+  cmd->add_option("--key-dir", options->key_dir,
+                  "Let lines name BYODKIM key files (\"byodkim_public_key_pem\") under DIR; without it only inline "
+                  "keys (\"public_key\") are used");
   cmd->add_option("--progress", options->progress, "Progress bar on standard error")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->default_val("auto");
+  cmd->add_option("--format", options->format,
+                  "jsonl: the check's JSON object per line; csv: a header row, then one RFC 4180 row per line "
+                  "(line,domain,verdict,codes,headline,classes,host_limits)")
+      ->check(CLI::IsMember({"jsonl", "csv"}))
+      ->default_val("jsonl");
+  cmd->add_flag("--only-problems", options->only_problems,
+                "Omit the lines whose verdict is ok (with --output FILE they are recorded in FILE.ok-lines.csv "
+                "for --resume and the summary)");
   cmd->footer(
       "Input: one identity per line, as JSON\n"
       "  {\"domain\": \"example.com\", \"easy_dkim_tokens\": [\"t1\", \"t2\", \"t3\"], \"region\": \"eu-west-1\",\n"
       "   \"byodkim_selector\": \"s1\", \"verification_token\": \"...\", \"mail_from\": \"mail\"}\n"
-      "or a plain domain name. Output: one JSON line per input line (in completion order, with \"line\"),\n"
-      "then a summary on standard error. Exit status: 0 all ok, 1 problems found, 3 incomplete, 2 usage.\n"
+      "or a plain domain name.\n"
+      "Output: one line per input line, in completion order, carrying the input's \"line\" number (--format csv:\n"
+      "a header row first); --only-problems omits the lines whose verdict is ok. A line that is not a usable\n"
+      "identity gets \"verdict\": \"incomplete\" and an \"error\". --resume keeps the lines already in --output\n"
+      "(and in FILE.ok-lines.csv) and checks only the others; resume with the same --format.\n"
+      "Summary on standard error, in domains, over the whole output file (earlier runs included): will verify,\n"
+      "will not, could not tell; the top causes; advice; addresses this host cannot reach; the failing domains.\n"
+      "Exit status: 0 every domain will verify; 1 at least one will not; 3 none will not but some could not be\n"
+      "told (incomplete, input errors), or reading the input or writing the output failed; 2 usage (bad\n"
+      "options, an input or output file that cannot be opened); 128+N killed by signal N.\n"
       "Examples:\n"
       "  dkimdoctor bulk identities.jsonl --output results.jsonl\n"
       "  dkimdoctor bulk identities.jsonl --output results.jsonl --resume\n"
+      "  dkimdoctor bulk identities.jsonl --only-problems --format csv --output problems.csv\n"
       "  cut -d, -f1 customers.csv | dkimdoctor bulk - --concurrency 500 > results.jsonl");
   cmd->callback([options, &exit_status] { exit_status = run_bulk(*options); });
 }

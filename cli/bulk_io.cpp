@@ -1,10 +1,9 @@
 #include "cli/bulk_io.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -22,11 +21,10 @@ void DoneSet::add(std::uint64_t line) {
 
 bool DoneSet::contains(std::uint64_t line) const { return line < bits_.size() && bits_[line]; }
 
-Result<DoneSet, std::string> scan_and_repair_output(const std::string& path) {
-  DoneSet done;
+Result<void, std::string> scan_and_repair_output(const std::string& path, const OutputLineParser& parse, DoneSet& done) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (f == nullptr) {
-    if (errno == ENOENT) return done;  // nothing to resume: a fresh run
+    if (errno == ENOENT) return {};  // nothing to resume: a fresh run
     return Unexpected{"cannot read " + path + ": " + std::strerror(errno)};
   }
   std::string line;
@@ -40,11 +38,12 @@ Result<DoneSet, std::string> scan_and_repair_output(const std::string& path) {
       continue;
     }
     whole_end = offset;
-    nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (j.is_object()) {
-      auto it = j.find("line");
-      if (it != j.end() && it->is_number_unsigned()) done.add(it->get<std::uint64_t>());
+    auto number = parse(line);
+    if (!number) {
+      std::fclose(f);
+      return Unexpected{path + ": " + number.error()};
     }
+    if (*number) done.add(**number);
     line.clear();
   }
   const bool read_error = std::ferror(f) != 0;
@@ -53,7 +52,55 @@ Result<DoneSet, std::string> scan_and_repair_output(const std::string& path) {
   if (whole_end != offset && ::truncate(path.c_str(), whole_end) != 0) {
     return Unexpected{"cannot cut the partial last line of " + path + ": " + std::strerror(errno)};
   }
-  return done;
+  return {};
+}
+
+void append_csv_field(std::string& out, std::string_view field) {
+  if (field.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out.append(field);
+    return;
+  }
+  out += '"';
+  for (char c : field) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+std::optional<std::vector<std::string>> split_csv_record(std::string_view record) {
+  std::vector<std::string> fields(1);
+  std::size_t i = 0;
+  while (i <= record.size()) {
+    std::string& field = fields.back();
+    if (i < record.size() && record[i] == '"') {
+      // Quoted: up to the lone closing quote, "" standing for one quote.
+      ++i;
+      for (;;) {
+        if (i >= record.size()) return std::nullopt;  // unterminated
+        if (record[i] == '"') {
+          if (i + 1 < record.size() && record[i + 1] == '"') {
+            field += '"';
+            i += 2;
+            continue;
+          }
+          ++i;
+          break;
+        }
+        field += record[i++];
+      }
+      if (i < record.size() && record[i] != ',') return std::nullopt;  // text after the closing quote
+    } else {
+      const std::size_t end = std::min(record.find(',', i), record.size());
+      field.append(record.substr(i, end - i));
+      if (field.find('"') != std::string::npos) return std::nullopt;  // a quote inside an unquoted field
+      i = end;
+    }
+    if (i >= record.size()) break;
+    ++i;  // the comma
+    fields.emplace_back();
+  }
+  return fields;
 }
 
 InputReader::InputReader(std::FILE* in, std::size_t window, const DoneSet* skip, Deliver deliver,
@@ -173,7 +220,7 @@ std::string clock_text(double seconds) {
 }
 }  // namespace
 
-void Progress::draw(std::uint64_t done, std::uint64_t errors, double elapsed) {
+void Progress::draw(std::uint64_t done, std::uint64_t errors, double elapsed, std::string_view waiting) {
   if (!enabled_) return;
   const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0.0;
   std::string line = "\r";
@@ -196,6 +243,10 @@ void Progress::draw(std::uint64_t done, std::uint64_t errors, double elapsed) {
                   static_cast<unsigned long long>(done), rate, clock_text(elapsed).c_str(),
                   static_cast<unsigned long long>(errors));
     line += buf;
+  }
+  if (!waiting.empty()) {
+    line += "  ";
+    line.append(waiting);
   }
   line += "\x1b[K";  // clear to end of line
   std::fputs(line.c_str(), stderr);

@@ -1,6 +1,6 @@
 // The I/O around `dkimdoctor bulk`: an input reader that streams lines with back-pressure, an output
 // writer that only ever writes whole lines and notices a full disk or a closed pipe, the --resume scan of
-// an earlier output file, and the progress bar. None of it knows DNS.
+// an earlier output file, RFC 4180 CSV fields, and the progress bar. None of it knows DNS.
 #pragma once
 
 #include <atomic>
@@ -43,10 +43,24 @@ class DoneSet {
   std::size_t count_ = 0;
 };
 
-// Scans an existing output file for --resume: every whole line that is a JSON object with a "line"
-// member counts as done; a partial last line (a run killed mid-write) is cut off the file. Returns an
-// error message when the file cannot be read or repaired.
-Result<DoneSet, std::string> scan_and_repair_output(const std::string& path);
+// Reads back one whole line of an earlier output (its format is the caller's business): the input line
+// number it answers, nullopt for a line that answers none (a CSV header, garbage), or an error message
+// that stops the scan (the file is not an output of this format).
+using OutputLineParser = std::function<Result<std::optional<std::uint64_t>, std::string>(std::string_view line)>;
+
+// Scans an existing output file for --resume: every whole line that `parse` maps to a line number is
+// added to `done` (a number seen twice counts once; `parse` may consult `done` to tell); a partial last
+// line (a run killed mid-write) is cut off the file. A missing file adds nothing. Returns an error
+// message when the file cannot be read or repaired, or `parse` refuses a line.
+Result<void, std::string> scan_and_repair_output(const std::string& path, const OutputLineParser& parse, DoneSet& done);
+
+// RFC 4180 CSV: `field` appended to `out`, quoted (with quotes doubled) when it holds a comma, a quote,
+// CR or LF, as is otherwise.
+void append_csv_field(std::string& out, std::string_view field);
+
+// One CSV record of one physical line (the writer never puts a line break in a field) split into its
+// fields, quotes undone; nullopt when the quoting is broken.
+std::optional<std::vector<std::string>> split_csv_record(std::string_view record);
 
 // Reads lines on its own thread so a slow pipe never stalls the event loop. At most `window` lines are
 // handed out and not yet released; `deliver` is called on the reader thread for each line (the caller
@@ -109,13 +123,15 @@ class OutputWriter {
   std::optional<std::string> error_;
 };
 
-// "[=====>    ] 1234/5000 25% 812/s ETA 0:05 errors 3" on one line of a terminal, redrawn in place.
+// "[=====>    ] 1234/5000 25% 812/s ETA 0:05 errors 3" on one line of a terminal, redrawn in place;
+// when the run waits on a few slow checks, "waiting for 2: slow.example, other.example" follows.
 class Progress {
  public:
   explicit Progress(bool enabled) : enabled_(enabled) {}
+  bool enabled() const { return enabled_; }
   void set_total(std::optional<std::uint64_t> total) { total_ = total; }
-  // Redraws; `elapsed` in seconds.
-  void draw(std::uint64_t done, std::uint64_t errors, double elapsed);
+  // Redraws; `elapsed` in seconds; `waiting` (may be empty) is appended as is.
+  void draw(std::uint64_t done, std::uint64_t errors, double elapsed, std::string_view waiting = {});
   void clear();
 
  private:

@@ -16,7 +16,9 @@
 #include <sstream>
 
 #include "cli/common.hpp"
+#include "cli/file_input.hpp"
 #include "cli/report.hpp"
+#include "diagnose/limits.hpp"
 #include "diagnose/dkim_key.hpp"
 #include "resolver/gather.hpp"
 
@@ -43,16 +45,16 @@ std::string probe_error_text(const resolver::ServerResponse& r) {
   return s;
 }
 
-// Reads the BYODKIM public key file named by a bulk line, if any.
+// Reads the BYODKIM public key file named by a bulk line, if any (bulk reads it off the event loop,
+// under --key-dir, before it gets here; this is the capped, regular-file-only fallback).
 void load_public_key(diagnose::Identity& identity, std::vector<std::string>& notes) {
   if (identity.public_key_pem || !identity.public_key_file) return;
-  std::ifstream in(*identity.public_key_file, std::ios::binary);
-  if (!in) {
-    notes.push_back("cannot read public key file " + *identity.public_key_file);
+  auto text = read_named_file(*identity.public_key_file, kMaxPublicKeyBytes);
+  if (!text) {
+    notes.push_back("cannot read public key file: " + text.error());
     return;
   }
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  identity.public_key_pem = std::move(text);
+  identity.public_key_pem = std::move(*text);
 }
 
 asio::awaitable<resolver::Resolution> resolve_task(resolver::Resolver& r, wire::Name name, wire::RRType type) {
@@ -60,15 +62,17 @@ asio::awaitable<resolver::Resolution> resolve_task(resolver::Resolver& r, wire::
 }
 
 asio::awaitable<resolver::Resolution> probe_into(resolver::Resolver& r, wire::Name name,
-                                                 std::vector<wire::Question> questions, resolver::ZoneProbe& slot) {
-  slot = co_await r.probe(name, std::move(questions));
+                                                 std::vector<wire::Question> questions, resolver::ZoneProbe& slot,
+                                                 std::shared_ptr<resolver::ProbeBudget> budget) {
+  slot = co_await r.probe(name, std::move(questions), std::move(budget));
   co_return resolver::Resolution{};
 }
 
 // Observes `lookups`: one authority probe for the authoritative ones (plus, when `with_delegation`, the
 // delegation facts), one resolution per iterative one, all at once.
 asio::awaitable<void> observe(resolver::Resolver& r, const wire::Name& domain, const std::vector<Lookup>& lookups,
-                              bool with_delegation, CheckResult& out) {
+                              bool with_delegation, CheckResult& out,
+                              const std::shared_ptr<resolver::ProbeBudget>& budget) {
   std::vector<wire::Question> questions;
   std::vector<Lookup> iterative, authoritative;
   for (const auto& l : lookups) {
@@ -90,7 +94,7 @@ asio::awaitable<void> observe(resolver::Resolver& r, const wire::Name& domain, c
                         questions.begin() + static_cast<std::ptrdiff_t>(std::min(questions.size(), i + kProbeQuestions)));
   if (chunks.empty() && with_delegation) chunks.emplace_back();
   std::vector<resolver::ZoneProbe> probed(chunks.size());
-  for (std::size_t i = 0; i < chunks.size(); ++i) tasks.push_back(probe_into(r, domain, chunks[i], probed[i]));
+  for (std::size_t i = 0; i < chunks.size(); ++i) tasks.push_back(probe_into(r, domain, chunks[i], probed[i], budget));
   const std::vector<resolver::Resolution> resolved = co_await resolver::gather(ex, std::move(tasks));
   for (std::size_t i = 0; i < iterative.size(); ++i) {
     out.queries += resolved[i].queries;
@@ -108,7 +112,8 @@ asio::awaitable<void> observe(resolver::Resolver& r, const wire::Name& domain, c
 // A TCP exchange that failed once may be a passing overload of the server (a busy NSD resets connections
 // beyond its TCP limit): ask those questions once more before calling it TCP_FAILED, and keep each server's
 // better answer.
-asio::awaitable<void> retry_tcp_failures(resolver::Resolver& r, CheckResult& out) {
+asio::awaitable<void> retry_tcp_failures(resolver::Resolver& r, CheckResult& out,
+                                         const std::shared_ptr<resolver::ProbeBudget>& budget) {
   std::vector<Lookup> again;
   for (const auto& l : out.observations.lookups) {
     if (l.lookup.scope != Scope::authoritative) continue;
@@ -121,7 +126,7 @@ asio::awaitable<void> retry_tcp_failures(resolver::Resolver& r, CheckResult& out
   }
   if (again.empty()) co_return;
   CheckResult second;
-  co_await observe(r, out.identity.domain, again, false, second);
+  co_await observe(r, out.identity.domain, again, false, second, budget);
   out.queries += second.queries;
   for (const auto& retried : second.observations.lookups) {
     for (auto& l : out.observations.lookups) {
@@ -155,6 +160,7 @@ diagnose::Delegation delegation_from(const resolver::ZoneProbe& p) {
                                               (ns.resolution_error.empty() ? "" : " (" + ns.resolution_error + ")"));
     }
     for (const auto& a : ns.addresses) {
+      if (!a.asked) continue;  // over the check's probe budget (kMaxProbeAddresses): not judged
       diagnose::ServerStatus s;
       s.ns_name = ns.name;
       s.address = address_text(a.address);
@@ -170,6 +176,7 @@ diagnose::Delegation delegation_from(const resolver::ZoneProbe& p) {
         // A REFUSED reply is a reply (ProbeError::refused with an rcode): lame, not unreachable.
         s.responded = r.rcode.has_value();
         if (!s.responded) s.error = probe_error_text(r);
+        s.unreachable_from_host = r.error == resolver::ProbeError::unreachable_from_host;
         if (r.rcode) s.rcode = *r.rcode;
         s.aa = r.aa;
         for (const auto& rec : r.answer) {
@@ -213,6 +220,7 @@ diagnose::LookupResult lookup_from(const resolver::ZoneProbe& p, const Lookup& l
     s.address = address_text(r.address);
     s.responded = r.rcode.has_value();
     if (!s.responded) s.error = probe_error_text(r);
+    s.unreachable_from_host = r.error == resolver::ProbeError::unreachable_from_host;
     s.transport = r.protocol == resolver::Protocol::tcp ? diagnose::Transport::tcp : diagnose::Transport::udp;
     s.truncated_udp = r.protocol == resolver::Protocol::tcp;
     if (r.rcode) s.rcode = *r.rcode;
@@ -240,21 +248,52 @@ diagnose::LookupResult lookup_from(const resolver::Resolution& r, const Lookup& 
   return out;
 }
 
+namespace {
+
+std::vector<std::string> host_limits_of(const diagnose::Observations& obs) {
+  std::vector<std::string> out;
+  auto add = [&out](const wire::Name& ns, const std::string& address) {
+    std::string label = ns.to_string();
+    if (label.size() > 1 && label.back() == '.') label.pop_back();
+    label += " (" + address + ")";
+    if (std::find(out.begin(), out.end(), label) == out.end()) out.push_back(std::move(label));
+  };
+  for (const auto& s : obs.delegation.servers)
+    if (s.unreachable_from_host) add(s.ns_name, s.address);
+  for (const auto& l : obs.lookups)
+    for (const auto& a : l.servers)
+      if (a.unreachable_from_host) add(a.ns_name, a.address);
+  return out;
+}
+
+}  // namespace
+
 asio::awaitable<CheckResult> run_check(resolver::Resolver& resolver, const diagnose::Identity& identity) {
   const auto start = std::chrono::steady_clock::now();
   CheckResult out;
   out.identity = identity;
   load_public_key(out.identity, out.notes);
   out.expected = diagnose::expectations(out.identity);
-  co_await observe(resolver, out.identity.domain, diagnose::plan(out.expected), true, out);
-  co_await retry_tcp_failures(resolver, out);
+  // One probe budget for the whole check, follow-ups included (issue 18).
+  const auto budget = std::make_shared<resolver::ProbeBudget>();
+  co_await observe(resolver, out.identity.domain, diagnose::plan(out.expected), true, out, budget);
+  co_await retry_tcp_failures(resolver, out, budget);
   out.judgement = diagnose::judge(out.identity, out.expected, out.observations);
   for (int round = 0; round < kMaxFollowUpRounds && !out.judgement.follow_ups.empty(); ++round) {
-    co_await observe(resolver, out.identity.domain, out.judgement.follow_ups, false, out);
+    co_await observe(resolver, out.identity.domain, out.judgement.follow_ups, false, out, budget);
     out.judgement = diagnose::judge(out.identity, out.expected, out.observations);
   }
+  out.host_limits = host_limits_of(out.observations);
   out.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
   co_return out;
+}
+
+asio::awaitable<std::string> network_problem(resolver::Resolver& resolver) {
+  const resolver::Resolution root = co_await resolver.resolve(wire::Name(), wire::RRType::NS);
+  if (root.outcome != resolver::Outcome::failed) co_return std::string();
+  std::string why = resolver::to_string(root.failure);
+  if (!root.failure_detail.empty()) why += ": " + root.failure_detail;
+  co_return "no root server answered (" + why + "); this host cannot reach the DNS, so nothing can be checked";
 }
 
 int exit_status_of(const CheckResult& result) {
@@ -278,6 +317,11 @@ nlohmann::json finding_json(const diagnose::Finding& f) {
   j["fix"] = f.fix;
   j["evidence"] = f.evidence;
   j["subject"] = f.subject;
+  j["class"] = std::string(diagnose::to_string(diagnose::class_of(f.code)));
+  if (f.record) {
+    j["record"] = {{"type", f.record->type}, {"name", f.record->name}, {"relative_name", f.record->relative},
+                   {"zone", f.record->zone}, {"value", f.record->value}};
+  }
   return j;
 }
 
@@ -335,6 +379,8 @@ nlohmann::json to_json(const CheckResult& result) {
   j["servers"] = std::move(servers);
   j["zone"] = d.zone.to_string();
   if (!result.notes.empty()) j["notes"] = result.notes;
+  if (!result.identity.understood.empty()) j["understood"] = result.identity.understood;
+  if (!result.host_limits.empty()) j["host_limits"] = result.host_limits;
   j["queries"] = result.queries;
   j["elapsed_ms"] = static_cast<double>(result.elapsed.count()) / 1000.0;
   return j;
@@ -353,22 +399,14 @@ struct CheckOptions {
   std::string ses_identity;
   std::string email;
   bool json = false;
+  bool verbose = false;
   std::string root_hints;
   bool allow_loopback = false;
   std::string color = "auto";
 };
 
-Result<std::string, std::string> read_all(const std::string& path) {
-  if (path == "-") {
-    std::ostringstream ss;
-    ss << std::cin.rdbuf();
-    return ss.str();
-  }
-  if (auto readable = check_readable_file(path); !readable) return Unexpected{readable.error()};
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Unexpected{"cannot read " + path};
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
+// --public-key FILE: capped and type-checked (issue 18).
+Result<std::string, std::string> read_all(const std::string& path) { return read_named_file(path, kMaxPublicKeyBytes); }
 
 // Builds the identity from the options; a message on a usage error.
 Result<diagnose::Identity, std::string> identity_from(const CheckOptions& o) {
@@ -381,28 +419,29 @@ Result<diagnose::Identity, std::string> identity_from(const CheckOptions& o) {
     if (domain_text.empty()) domain_text = o.email.substr(at + 1);
     if (auto d = diagnose::parse_domain(o.email.substr(at + 1)); !d)
       return Unexpected{"--email: " + diagnose::to_string(d.error())};
+    if (o.email.find_first_of(" \t,;<>") != std::string::npos)
+      return Unexpected{"--email: '" + o.email + "' is not one email address"};
     id.email = o.email;
   }
   if (domain_text.empty()) return Unexpected{std::string("a DOMAIN (or --email ADDRESS) is required")};
-  auto domain = diagnose::parse_domain(domain_text);
+  auto domain = diagnose::parse_domain(domain_text, &id.understood);
   if (!domain) return Unexpected{diagnose::to_string(domain.error())};
   id.domain = *domain;
-  for (const auto& r : o.regions)
-    if (!diagnose::plausible_region(r)) return Unexpected{"--region: '" + r + "' is not a region name"};
-  if (o.regions.size() > 1 && !o.easy_dkim.empty())
+  std::vector<std::string> regions;
+  for (const auto& r : o.regions) {
+    auto parsed = diagnose::parse_region(r);
+    if (!parsed) return Unexpected{"--region: " + diagnose::to_string(parsed.error())};
+    regions.push_back(*parsed);
+  }
+  if (regions.size() > 1 && !o.easy_dkim.empty())
     return Unexpected{std::string("several --region values: give each token its region as TOKEN:REGION")};
-  id.region = o.regions.empty() ? "" : o.regions.front();
-  for (const auto& item : o.easy_dkim) {
-    // TOKEN or TOKEN:REGION (tokens of several regions in one check).
-    std::string token = item, region = id.region;
-    if (auto colon = item.find(':'); colon != std::string::npos) {
-      token = item.substr(0, colon);
-      region = item.substr(colon + 1);
-      if (!diagnose::plausible_region(region)) return Unexpected{"--easy-dkim: '" + region + "' is not a region name"};
-    }
-    auto t = diagnose::parse_token(token);
-    if (!t) return Unexpected{"--easy-dkim: " + diagnose::to_string(t.error())};
-    id.easy_dkim.push_back({*t, region});
+  id.region = regions.empty() ? "" : regions.front();
+  // TOKEN, TOKEN:REGION, the record names or values SES shows, separated by commas and/or blanks.
+  std::string tokens;
+  for (const auto& item : o.easy_dkim) tokens += item + ",";
+  if (!o.easy_dkim.empty()) {
+    if (auto added = diagnose::add_easy_dkim_tokens(tokens, id.region, id); !added)
+      return Unexpected{"--easy-dkim: " + diagnose::to_string(added.error())};
   }
   if (!o.byodkim.empty()) {
     auto s = diagnose::parse_token(o.byodkim);
@@ -441,10 +480,12 @@ int run_command(const CheckOptions& o) {
   asio::io_context io;
   resolver::Resolver res(io.get_executor(), std::move(*ro));
   CheckResult result;
+  std::string network_error;
   bool done = false;
   asio::co_spawn(
       io, [&]() -> asio::awaitable<void> {
-        result = co_await run_check(res, *identity);
+        network_error = co_await network_problem(res);
+        if (network_error.empty()) result = co_await run_check(res, *identity);
         done = true;
       },
       [](std::exception_ptr e) {
@@ -455,11 +496,16 @@ int run_command(const CheckOptions& o) {
     std::fprintf(stderr, "dkimdoctor: error: the check did not complete\n");
     return 3;
   }
+  if (!network_error.empty()) {
+    std::fprintf(stderr, "dkimdoctor: error: %s\n", network_error.c_str());
+    return 3;
+  }
   if (o.json) {
     std::cout << to_json(result).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
   } else {
     ReportOptions ropt;
     ropt.color = use_color(o.color, 1);
+    ropt.verbose = o.verbose;
     std::cout << render_report(result, ropt);
   }
   std::cout.flush();
@@ -472,8 +518,10 @@ void add_check_command(CLI::App& app, int& exit_status) {
   auto o = std::make_shared<CheckOptions>();
   CLI::App* cmd = app.add_subcommand("check", "Diagnose why Amazon SES cannot verify a domain (DKIM, token, MAIL FROM)");
   cmd->add_option("domain", o->domain, "The identity's domain (optional with --email)");
-  cmd->add_option("--easy-dkim", o->easy_dkim, "Easy DKIM tokens, comma-separated (TOKEN or TOKEN:REGION)")
-      ->delimiter(',');
+  cmd->add_option("--easy-dkim", o->easy_dkim,
+                  "Easy DKIM tokens separated by commas or blanks: TOKEN, TOKEN:REGION, or the CNAME names or "
+                  "values SES shows")
+      ->allow_extra_args(false);
   cmd->add_option("--region", o->regions, "AWS region of the identity (regional DKIM targets, MAIL FROM host)");
   cmd->add_option("--byodkim", o->byodkim, "BYODKIM selector");
   cmd->add_option("--public-key", o->public_key, "BYODKIM public key (PEM file) to compare with the published one");
@@ -482,6 +530,7 @@ void add_check_command(CLI::App& app, int& exit_status) {
   cmd->add_option("--ses-identity", o->ses_identity, "JSON of `aws sesv2 get-email-identity` (FILE or - for stdin)");
   cmd->add_option("--email", o->email, "Email-address identity: check that its domain can receive mail");
   cmd->add_flag("--json", o->json, "Print one JSON object");
+  cmd->add_flag("-v,--verbose", o->verbose, "Also print every check that passed in full and each server's answers");
   add_resolver_flags(cmd, o->root_hints, o->allow_loopback);
   cmd->add_option("--color", o->color, "Colour: auto, always or never (NO_COLOR is respected)")
       ->check(CLI::IsMember({"auto", "always", "never"}));

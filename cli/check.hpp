@@ -29,6 +29,9 @@ struct CheckResult {
   diagnose::Observations observations;
   diagnose::Judgement judgement;
   std::vector<std::string> notes;  // problems with the input that did not stop the check (unreadable key file)
+  // Server addresses this host could not send to at all (no IPv6, no route): "not checked from this host",
+  // the host's limit and never the domain's fault. "ns1.example.net (2001:db8::53)".
+  std::vector<std::string> host_limits;
   int queries = 0;
   std::chrono::microseconds elapsed{0};
 };
@@ -43,6 +46,11 @@ nlohmann::json to_json(const CheckResult& result);
 
 // 0 nothing wrong, 1 problems found, 3 could not complete.
 int exit_status_of(const CheckResult& result);
+
+// Whether this host can reach the DNS at all: asks the root servers for the root's NS set (cached after the
+// first time). An empty string when some root server answered; else one sentence for the user ("no root
+// server answered: ..."), the check's verdict could only be "could not tell" for every domain.
+asio::awaitable<std::string> network_problem(resolver::Resolver& resolver);
 
 // Observations from the resolver's results (exposed for tests).
 diagnose::Delegation delegation_from(const resolver::ZoneProbe& probe);

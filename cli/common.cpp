@@ -1,5 +1,7 @@
 #include "cli/common.hpp"
 
+#include "cli/file_input.hpp"
+
 #include <CLI/CLI.hpp>
 
 #include <sys/stat.h>
@@ -40,8 +42,9 @@ Result<resolver::Options, std::string> make_resolver_options(const std::string& 
   resolver::Options options;
   options.policy.allow_loopback = allow_loopback;
   if (!root_hints.empty()) {
-    if (auto readable = check_readable_file(root_hints); !readable) return Unexpected{readable.error()};
-    auto hints = resolver::load_root_hints(root_hints);
+    auto text = read_named_file(root_hints, kMaxRootHintsBytes);
+    if (!text) return Unexpected{text.error()};
+    auto hints = resolver::parse_root_hints(*text);
     if (!hints) return Unexpected{"root hints " + root_hints + ": " + hints.error()};
     options.root_hints = std::move(*hints);
   }

@@ -1,4 +1,6 @@
 #include "cli/decode.hpp"
+
+#include "cli/file_input.hpp"
 #include "cli/common.hpp"
 
 #include <CLI/CLI.hpp>
@@ -7,6 +9,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <sstream>
 #include <vector>
 
 #include "wire/print.hpp"
@@ -165,20 +168,14 @@ void add_decode_command(CLI::App& app, int& exit_status) {
   cmd->add_flag("--json", options->json, "Print RFC 8427 JSON instead of dig-like text");
   cmd->footer("Examples:\n  dkimdoctor decode response.bin\n  echo 'c0de 0100 0001 0000 0000 0000 00 0001 0001' | dkimdoctor decode --hex -");
   cmd->callback([&exit_status, path, options] {
-    if (*path == "-") {
-      exit_status = run_decode(std::cin, "<stdin>", *options, std::cout, std::cerr);
+    // Capped and type-checked (issue 18: `decode /dev/urandom` grew without bound).
+    auto text = read_named_file(*path, kMaxDecodeBytes);
+    if (!text) {
+      exit_status = usage_error(text.error());
       return;
     }
-    if (auto readable = check_readable_file(*path); !readable) {
-      exit_status = usage_error(readable.error());
-      return;
-    }
-    std::ifstream in(*path, std::ios::binary);
-    if (!in) {
-      exit_status = usage_error("cannot read " + *path);
-      return;
-    }
-    exit_status = run_decode(in, *path, *options, std::cout, std::cerr);
+    std::istringstream in(std::move(*text));
+    exit_status = run_decode(in, *path == "-" ? "<stdin>" : *path, *options, std::cout, std::cerr);
   });
 }
 

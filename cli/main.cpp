@@ -1,11 +1,13 @@
 // dkimdoctor: tells a person exactly why their domain's DKIM / Amazon SES verification is stuck.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <exception>
 #include <new>
 #include <string>
+#include <vector>
 
 #include "cli/bulk.hpp"
 #include "cli/check.hpp"
@@ -22,6 +24,39 @@ std::string one_line(std::string text) {
   }
   while (!text.empty() && text.back() == ' ') text.pop_back();
   return text;
+}
+
+// Edits (insert, delete, substitute) between two short words.
+std::size_t edits(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// For a first argument that is no subcommand: the nearest subcommand, or `check` for a domain or an
+// address. Empty when nothing fits.
+std::string suggestion(const CLI::App& app, const std::string& word) {
+  if (word.find('@') != std::string::npos) return "dkimdoctor check --email " + word;
+  if (word.find('.') != std::string::npos) return "dkimdoctor check " + word + " --easy-dkim TOKEN1,TOKEN2,TOKEN3";
+  std::string best;
+  std::size_t best_d = 3;  // at most two edits away
+  for (const auto* sub : app.get_subcommands({})) {
+    const std::size_t d = edits(word, sub->get_name());
+    if (d < best_d) {
+      best_d = d;
+      best = "dkimdoctor " + sub->get_name();
+    }
+  }
+  return best;
 }
 
 }  // namespace
@@ -51,6 +86,18 @@ int main(int argc, char** argv) {
   dkimdoctor::cli::add_decode_command(app, exit_status);
   dkimdoctor::cli::add_version_command(app, exit_status);
 
+  if (argc >= 2 && argv[1][0] != '-') {
+    const std::string first = argv[1];
+    bool known = false;
+    for (const auto* sub : app.get_subcommands({})) known = known || sub->get_name() == first;
+    if (!known) {
+      const std::string hint = suggestion(app, first);
+      std::fprintf(stderr, "dkimdoctor: error: '%s' is not a command%s%s%s (see 'dkimdoctor --help')\n",
+                   one_line(first).c_str(), hint.empty() ? "" : "; did you mean '", hint.c_str(),
+                   hint.empty() ? "" : "'");
+      return 2;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

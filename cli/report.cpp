@@ -28,9 +28,14 @@ std::string bare(const wire::Name& n) {
 }
 
 // Long values (2048-bit keys) are cut in the table; the JSON has them whole.
+// The cut falls at a blank when one is near, so a host name is never cut in the middle (a region inside
+// "...dkim.ap-southeast-3.amazonses.com" must stay readable).
 std::string clip(const std::string& s, std::size_t max = 96) {
   if (s.size() <= max) return s;
-  return s.substr(0, max - 3) + "...";
+  std::size_t cut = max - 3;
+  const std::size_t blank = s.rfind(' ', cut);
+  if (blank != std::string::npos && blank + 48 >= cut) cut = blank;
+  return s.substr(0, cut) + "...";
 }
 
 std::string severity_label(Severity s, const Palette& p) {
@@ -53,7 +58,8 @@ std::string answer_text(const diagnose::ServerAnswer& a, const diagnose::Lookup&
   for (const auto& r : a.answer) {
     std::string t = wire::to_string(r.type) + " " + r.rdata.to_string();
     if (!(r.owner == l.name)) t = bare(r.owner) + " " + t;
-    parts.push_back(clip(t));
+    // Long values (keys) are cut; names never are.
+    parts.push_back(r.type == wire::RRType::TXT ? clip(t) : t);
   }
   if (parts.empty() && a.rcode == wire::Rcode::NoError) s += " NODATA";
   for (const auto& p : parts) s += "  " + p;
@@ -62,41 +68,142 @@ std::string answer_text(const diagnose::ServerAnswer& a, const diagnose::Lookup&
 
 }  // namespace
 
+namespace {
+
+// Findings that read as one problem: the same code and the same fix (three tokens broken the same way).
+struct Group {
+  std::vector<const diagnose::Finding*> findings;
+};
+
+std::vector<Group> group_findings(const std::vector<const diagnose::Finding*>& findings) {
+  std::vector<Group> groups;
+  for (const auto* f : findings) {
+    auto it = std::find_if(groups.begin(), groups.end(), [f](const Group& g) {
+      const auto* first = g.findings.front();
+      return first->code == f->code && first->severity == f->severity && first->fix == f->fix;
+    });
+    if (it == groups.end()) groups.push_back(Group{{f}});
+    else it->findings.push_back(f);
+  }
+  return groups;
+}
+
+std::string record_block(const diagnose::RecordToPublish& r, const Palette& p) {
+  std::string out;
+  out += "    " + p.bold("Type:") + "  " + r.type + "\n";
+  out += "    " + p.bold("Name:") + "  " + r.relative + (r.relative == r.name ? "" : "   (in zone " + r.zone + "; fully qualified: " + r.name + ")") + "\n";
+  out += "    " + p.bold("Value:") + " " + r.value + "\n";
+  return out;
+}
+
+void render_group(std::string& out, const Group& g, const ReportOptions& options, const Palette& p) {
+  const diagnose::Finding& first = *g.findings.front();
+  out += "\n" + severity_label(first.severity, p) + "  " + p.bold(std::string(diagnose::to_string(first.code)));
+  if (g.findings.size() > 1) out += "  (" + std::to_string(g.findings.size()) + " records)";
+  else if (!first.subject.empty()) out += "  " + first.subject;
+  if (first.ses_error != diagnose::SesError::none)
+    out += p.dim("  (SES: " + std::string(diagnose::to_string(first.ses_error)) + ")");
+  out += "\n";
+  constexpr std::size_t kEvidenceLines = 3;  // per finding in the short report; --verbose shows all
+  for (const auto* f : g.findings) {
+    out += "  " + f->message + "\n";
+    const std::size_t n = options.verbose ? f->evidence.size() : std::min(f->evidence.size(), kEvidenceLines);
+    for (std::size_t i = 0; i < n; ++i) out += p.dim("    " + clip(f->evidence[i], 200)) + "\n";
+    if (n < f->evidence.size()) out += p.dim("    (" + std::to_string(f->evidence.size() - n) + " more with --verbose)") + "\n";
+  }
+  if (!first.fix.empty()) out += "  " + p.bold("fix:") + " " + first.fix + "\n";
+  std::size_t records = 0;
+  for (const auto* f : g.findings) records += f->record.has_value();
+  if (records > 0) {
+    out += "  " + p.bold(records == 1 ? "the record, as your DNS provider's form wants it:"
+                                      : "the records, as your DNS provider's form wants them:") + "\n";
+    bool first_block = true;
+    for (const auto* f : g.findings) {
+      if (!f->record) continue;
+      if (!first_block) out += "\n";
+      out += record_block(*f->record, p);
+      first_block = false;
+    }
+  }
+}
+
+}  // namespace
+
 std::string render_report(const CheckResult& result, const ReportOptions& options) {
   const Palette p{options.color};
   const auto& j = result.judgement;
   std::string out;
-  std::size_t counts[4] = {0, 0, 0, 0};
-  for (const auto& f : j.findings) ++counts[static_cast<int>(f.severity)];
+  std::vector<const diagnose::Finding*> problems, unchecked, notes, advice, passed;
+  std::size_t errors = 0;
+  for (const auto& f : j.findings) {
+    if (diagnose::is_problem(f)) {
+      problems.push_back(&f);
+      errors += f.severity == Severity::error;
+      continue;
+    }
+    switch (diagnose::class_of(f.code)) {
+      case diagnose::FindingClass::not_checked: unchecked.push_back(&f); break;
+      case diagnose::FindingClass::advice:
+        if (f.severity == Severity::ok) passed.push_back(&f);
+        else advice.push_back(&f);
+        break;
+      case diagnose::FindingClass::passed: passed.push_back(&f); break;
+      default:
+        if (f.severity == Severity::ok) passed.push_back(&f);
+        else notes.push_back(&f);
+        break;
+    }
+  }
   switch (j.verdict) {
     case diagnose::Verdict::ok: out += p.green("OK  ") + p.bold(j.headline); break;
-    case diagnose::Verdict::problems:
-      out += (counts[3] ? p.red("FAIL  ") : p.yellow("WARN  ")) + p.bold(j.headline);
-      break;
-    case diagnose::Verdict::incomplete: out += p.yellow("INCOMPLETE  ") + p.bold(j.headline); break;
+    case diagnose::Verdict::problems: out += (errors ? p.red("FAIL  ") : p.yellow("WARN  ")) + p.bold(j.headline); break;
+    case diagnose::Verdict::incomplete: out += p.yellow("UNKNOWN  ") + p.bold(j.headline); break;
   }
   out += "\n";
   auto count = [](std::size_t n, const char* one, const char* many) {
     return std::to_string(n) + " " + (n == 1 ? one : many);
   };
-  out += "verdict: " + std::string(diagnose::to_string(j.verdict)) + " (" + count(counts[3], "error", "errors") + ", " +
-         count(counts[2], "warning", "warnings") + ", " + count(counts[1], "note", "notes") + ", " +
-         count(counts[0], "check passed", "checks passed") + ")\n";
+  out += "verdict: " + std::string(diagnose::to_string(j.verdict)) + " (" + count(problems.size(), "problem", "problems") +
+         ", " + count(unchecked.size(), "not checked", "not checked") + ", " + count(advice.size(), "advice", "advice") +
+         ", " + count(passed.size(), "check passed", "checks passed") + ")\n";
+  for (const auto& u : result.identity.understood) out += p.cyan("understood: ") + u + "\n";
+  if (!result.host_limits.empty()) {
+    std::string list;
+    for (std::size_t i = 0; i < result.host_limits.size(); ++i) list += (i ? ", " : "") + result.host_limits[i];
+    out += p.yellow("note: ") + "not checked from this host: " + list +
+           ". This host cannot send to these addresses at all (no IPv6, or no route); that is this host's limit, "
+           "not the domain's, and the domain is judged on the servers it could ask.\n";
+  }
   for (const auto& n : result.notes) out += p.yellow("note: ") + n + "\n";
 
-  for (const auto& f : j.findings) {
-    if (f.severity == Severity::ok && !options.show_ok) continue;
-    out += "\n" + severity_label(f.severity, p) + "  " + p.bold(std::string(diagnose::to_string(f.code)));
-    if (!f.subject.empty()) out += "  " + f.subject;
-    if (f.ses_error != diagnose::SesError::none) out += p.dim("  (SES: " + std::string(diagnose::to_string(f.ses_error)) + ")");
-    out += "\n  " + f.message + "\n";
-    if (f.severity != Severity::ok) {
-      for (const auto& e : f.evidence) out += p.dim("    " + clip(e, 160)) + "\n";
-      if (!f.fix.empty()) out += "  " + p.bold("fix:") + " " + f.fix + "\n";
+  for (const auto& g : group_findings(problems)) render_group(out, g, options, p);
+  for (const auto& g : group_findings(unchecked)) render_group(out, g, options, p);
+  if (options.verbose) {
+    for (const auto& g : group_findings(notes)) render_group(out, g, options, p);
+  } else if (!notes.empty()) {
+    out += "\n";
+    for (const auto* f : notes)
+      out += p.cyan("note") + "  " + std::string(diagnose::to_string(f->code)) + "  " + clip(f->message, 200) + "\n";
+  }
+  if (!advice.empty()) {
+    out += "\n" + p.bold("Advice") + p.dim(" (deliverability, not verification: does not change the verdict)") + "\n";
+    for (const auto& g : group_findings(advice)) render_group(out, g, options, p);
+  }
+  if (!passed.empty() && options.show_ok) {
+    out += "\n" + p.bold("Passed") + "\n";
+    for (const auto* f : passed) {
+      if (options.verbose) {
+        out += "  " + severity_label(f->severity, p) + "  " + p.bold(std::string(diagnose::to_string(f->code))) + "  " +
+               f->message + "\n";
+        for (const auto& e : f->evidence) out += p.dim("      " + clip(e, 160)) + "\n";
+      } else {
+        out += "  " + p.green("ok") + "  " + std::string(diagnose::to_string(f->code)) +
+               (f->subject.empty() ? "" : "  " + f->subject) + "\n";
+      }
     }
   }
 
-  if (!options.show_servers) return out;
+  if (!options.show_servers || !options.verbose) return out;
   const auto& d = result.observations.delegation;
   if (!d.servers.empty()) {
     out += "\n" + p.bold("Name servers of " + bare(d.zone)) + " (delegated from " + bare(d.parent) + ")\n";

@@ -11,7 +11,8 @@ namespace dkimdoctor::cli {
 struct ReportOptions {
   bool color = false;
   bool show_ok = true;     // list ok findings
-  bool show_servers = true;
+  bool show_servers = true;  // with verbose: the per-server tables
+  bool verbose = false;       // every evidence line, passed checks in full, per-server tables
 };
 
 std::string render_report(const CheckResult& result, const ReportOptions& options);

@@ -2,10 +2,16 @@
 
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
+#include <asio/experimental/as_tuple.hpp>
 #include <asio/io_context.hpp>
+#include <asio/post.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/this_coro.hpp>
 #include <asio/use_awaitable.hpp>
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -199,22 +205,78 @@ int run_single(const ResolveOptions& o, resolver::Options ro) {
 // its own Resolver (and so its own cache: a shard learns a delegation another one already knows,
 // which costs a few more upstream queries). Input and output are shared under one mutex, never held
 // across a suspension.
+//
+// Input that is not a regular file (a pipe, a terminal) is read on a thread of its own into a small
+// queue (issue 18: a read that waited on a pausing pipe blocked the I/O thread, and healthy names in
+// flight failed with kMaxResolutionTime); a worker with no line waits for one without blocking.
 class Batch {
  public:
   Batch(std::istream& in, bool input_is_file) : in_(in), input_is_file_(input_is_file) {}
 
+  // For input that is not a regular file: starts the reading thread; join_reader() waits for it.
+  void start_reader(std::size_t queue_lines) {
+    reader_ = std::thread([this, queue_lines] {
+      std::string line;
+      for (;;) {
+        const bool got = static_cast<bool>(std::getline(in_, line));
+        std::unique_lock lock(mu_);
+        if (got) {
+          space_.wait(lock, [&] { return queued_.size() < queue_lines || stop_reading_; });
+          if (stop_reading_) return;
+          queued_.push_back(std::move(line));
+        } else {
+          eof_ = true;
+        }
+        // Wake one waiting worker per line, all of them at the end.
+        while (!waiters_.empty() && (eof_ || !queued_.empty())) {
+          auto [timer, ex] = waiters_.back();
+          waiters_.pop_back();
+          asio::post(ex, [timer] { timer->cancel(); });
+          if (!eof_) break;
+        }
+        if (!got) return;
+      }
+    });
+  }
+  void join_reader() {
+    {
+      std::lock_guard lock(mu_);
+      stop_reading_ = true;
+    }
+    space_.notify_all();
+    if (reader_.joinable()) reader_.join();
+  }
+
   asio::awaitable<void> worker(resolver::Resolver& resolver) {
+    const auto ex = co_await asio::this_coro::executor;
     for (;;) {
       std::string line;
       std::size_t number = 0;
+      bool wait = false;
+      asio::steady_timer ready(ex, asio::steady_timer::time_point::max());
       {
         std::lock_guard lock(mu_);
         if (!input_is_file_) write_out();
-        if (eof_ || !std::getline(in_, line)) {
-          eof_ = true;
+        if (input_is_file_) {
+          if (eof_ || !std::getline(in_, line)) {
+            eof_ = true;
+            co_return;
+          }
+        } else if (!queued_.empty()) {
+          line = std::move(queued_.front());
+          queued_.pop_front();
+          space_.notify_one();
+        } else if (eof_) {
           co_return;
+        } else {
+          waiters_.emplace_back(&ready, ex);
+          wait = true;
         }
-        number = ++read_;
+        if (!wait) number = ++read_;
+      }
+      if (wait) {
+        co_await ready.async_wait(asio::experimental::as_tuple(asio::use_awaitable));
+        continue;
       }
       std::string out;
       out.reserve(1024);  // a line with a DKIM key is about this long: one allocation, not a few
@@ -307,6 +369,11 @@ class Batch {
   std::istream& in_;
   bool input_is_file_;
   bool eof_ = false;
+  std::thread reader_;
+  std::deque<std::string> queued_;
+  std::condition_variable space_;
+  bool stop_reading_ = false;
+  std::vector<std::pair<asio::steady_timer*, asio::any_io_executor>> waiters_;
   std::size_t read_ = 0;
   std::size_t written_ = 0;
   std::map<std::size_t, std::string> done_;
@@ -348,10 +415,12 @@ int run_batch(const ResolveOptions& o, resolver::Options ro) {
     }
     shards.push_back(std::move(shard));
   }
+  if (!input_is_file) batch.start_reader(2 * o.concurrency);
   std::vector<std::thread> running;
   for (std::size_t t = 1; t < shards.size(); ++t) running.emplace_back([&shard = *shards[t]] { shard.io.run(); });
   shards[0]->io.run();
   for (auto& th : running) th.join();
+  batch.join_reader();
   batch.finish();
   for (const auto& shard : shards) {
     if (shard->error) std::rethrow_exception(shard->error);

@@ -18,6 +18,18 @@ namespace dkimdoctor::diagnose {
 
 enum class Severity : std::uint8_t { ok, info, warning, error };
 
+// What a finding means for the one question the verdict answers: will SES verify this identity as given,
+// and will receivers be able to validate its DKIM signatures? Every code has exactly one class (the
+// catalog's), written in docs/findings.md.
+enum class FindingClass : std::uint8_t {
+  blocks,       // SES will not verify (or receivers cannot validate DKIM) while this stands
+  may_block,    // SES may fail to verify, depending on which server or resolver it meets
+  not_checked,  // part of the identity could not be checked (no tokens given, a record not observed)
+  advice,       // deliverability, not verification (DMARC, SPF, MX): shown apart, never changes the verdict
+  note,         // context: neither a problem nor advice (TCP needed, negative-cache time, what SES reported)
+  passed,       // a check that passed
+};
+
 // VerificationInfo.ErrorType values that SES reports (SES v2 API).
 enum class SesError : std::uint8_t { none, host_not_found, type_not_found, invalid_value, dns_server_error };
 
@@ -43,6 +55,8 @@ enum class Code : std::uint16_t {
   EMAIL_OK, EMAIL_NO_MX, EMAIL_NULL_MX, EMAIL_MX_UNRESOLVABLE, EMAIL_A_FALLBACK, DOMAIN_MX,
   // What SES itself reported (from --ses-identity).
   SES_IDENTITY_STATUS,
+  // What the input left unchecked or looks wrong.
+  DKIM_NOT_CHECKED, DKIM_TOKENS_INCOMPLETE, VERIFICATION_TOKEN_SUSPECT, SES_STATUS_UNEXPLAINED,
 };
 
 struct CatalogEntry {
@@ -50,6 +64,7 @@ struct CatalogEntry {
   std::string_view name;  // "DKIM_RECORD_MISSING"
   Severity severity;      // the usual severity
   SesError ses_error;     // the SES error this causes, or none
+  FindingClass klass;     // what it means for the verdict
   std::string_view area;  // "delegation", "easy-dkim", ...
   std::string_view fix;   // fix template (the finding's fix text is more specific)
 };
@@ -60,8 +75,22 @@ const CatalogEntry& catalog_entry(Code code) noexcept;
 std::string_view to_string(Code code) noexcept;
 std::optional<Code> parse_code(std::string_view name) noexcept;
 std::string_view to_string(Severity severity) noexcept;  // "ok", "info", "warning", "error"
+// "blocks", "may_block", "not_checked", "advice", "note", "passed".
+std::string_view to_string(FindingClass klass) noexcept;
+FindingClass class_of(Code code) noexcept;
 // "HOST_NOT_FOUND", ...; empty for none.
 std::string_view to_string(SesError error) noexcept;
+
+// The record a fix asks for, as DNS providers' forms want it: the name relative to the zone the provider
+// hosts ("abc._domainkey", "@" for the apex) and fully qualified, the type, and the exact value.
+struct RecordToPublish {
+  std::string type;      // "CNAME", "TXT", "MX"
+  std::string name;      // fully qualified, no trailing dot
+  std::string relative;  // relative to `zone`
+  std::string zone;      // the zone the record belongs in
+  std::string value;     // exact value, no trailing dot on host names
+  bool operator==(const RecordToPublish&) const = default;
+};
 
 struct Finding {
   Code code{};
@@ -71,6 +100,7 @@ struct Finding {
   std::string message;                // what is wrong (or right), one or two sentences
   std::string fix;                    // what to do, one or two sentences; empty for ok findings
   std::vector<std::string> evidence;  // "ns2.provider.net (127.53.1.2): NXDOMAIN for x._domainkey.example.com TXT"
+  std::optional<RecordToPublish> record;  // the record to create or correct, when the fix is one record
 };
 
 // A finding with the catalog's severity, SES error and fix template.
@@ -79,11 +109,17 @@ Finding make_finding(Code code, std::string subject, std::string message);
 enum class Verdict : std::uint8_t { ok, problems, incomplete };
 std::string_view to_string(Verdict verdict) noexcept;
 
-// incomplete when a LOOKUP_INCOMPLETE finding says observations are missing and nothing else is an error;
-// problems when any finding is a warning or an error; ok otherwise.
+// The verdict answers only "will SES verify this identity, and will receivers validate its DKIM
+// signatures"; advice and notes never change it:
+//   problems   - a `blocks` finding, or a `may_block` finding of severity warning or error;
+//   incomplete - otherwise, a `not_checked` finding (nothing to check, records not observed);
+//   ok         - otherwise.
 Verdict verdict_of(std::span<const Finding> findings) noexcept;
+// True for the findings that count towards `problems` (shown first, before advice).
+bool is_problem(const Finding& finding) noexcept;
 
-// Sorts by severity (error first) and keeps the judge's order within one severity.
+// Sorts problems first (errors before warnings), then what was not checked, notes, advice, and what
+// passed; keeps the judge's order within one group and severity.
 void sort_by_severity(std::vector<Finding>& findings);
 
 }  // namespace dkimdoctor::diagnose

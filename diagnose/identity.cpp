@@ -1,18 +1,20 @@
 #include "diagnose/identity.hpp"
 #include "diagnose/fail.hpp"
+#include "diagnose/limits.hpp"
 
+#include <idn2.h>
+
+#include <algorithm>
 #include <array>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
+
+#include "diagnose/regions.hpp"
 
 namespace dkimdoctor::diagnose {
 namespace {
 
 using nlohmann::json;
-
-constexpr std::array<std::string_view, 11> kRegionalSigningRegions = {
-    "af-south-1",     "ap-northeast-3", "ap-south-2",   "ap-southeast-3", "ap-southeast-5", "ca-west-1",
-    "eu-central-2",   "eu-south-1",     "il-central-1", "me-central-1",   "us-gov-east-1",
-};
 
 // Untrusted JSON is bounded before nlohmann sees it: size, and nesting depth (the parser and the
 // destructor of deeply nested values would otherwise use stack proportional to the input).
@@ -60,6 +62,12 @@ bool is_label_char(char c) noexcept {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
 }
 
+// More Easy DKIM tokens than SES can issue for one identity (diagnose/limits.hpp).
+IdentityError too_many_tokens() {
+  return IdentityError{IdentityErrc::bad_token, "more than " + std::to_string(kMaxEasyDkimTokens) +
+                                                    " Easy DKIM tokens (kMaxEasyDkimTokens: SES issues 3 per region)"};
+}
+
 Result<std::string, IdentityError> check_token(std::string_view token) {
   if (token.empty() || token.size() > 63) return fail(IdentityError{IdentityErrc::bad_token, "token must be 1..63 characters"});
   for (char c : token)
@@ -67,10 +75,7 @@ Result<std::string, IdentityError> check_token(std::string_view token) {
   return std::string(token);
 }
 
-Result<std::string, IdentityError> check_region(std::string_view region) {
-  if (!plausible_region(region)) return fail(IdentityError{IdentityErrc::bad_region, "'" + std::string(region) + "' is not a region name"});
-  return std::string(region);
-}
+Result<std::string, IdentityError> check_region(std::string_view region) { return parse_region(region); }
 
 std::string_view trim(std::string_view s) noexcept {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n')) s.remove_prefix(1);
@@ -87,12 +92,18 @@ Result<wire::Name, IdentityError> email_domain(std::string_view email) {
 
 }  // namespace
 
-std::span<const std::string_view> regional_signing_regions() noexcept { return kRegionalSigningRegions; }
-
 bool uses_regional_signing_zone(std::string_view region) noexcept {
-  for (auto r : kRegionalSigningRegions)
-    if (r == region) return true;
-  return false;
+  const SesRegion* r = find_region(region);
+  return r != nullptr && r->regional_signing;
+}
+
+Result<std::string, IdentityError> parse_region(std::string_view text) {
+  if (const SesRegion* r = find_region(text)) return std::string(r->name);
+  std::string shown(trim(text).substr(0, 64));
+  const std::string near = nearest_region(text);
+  return fail(IdentityError{IdentityErrc::bad_region,
+                            "'" + shown + "' is not an SES region" +
+                                (near.empty() ? " (e.g. us-east-1, eu-west-1, ap-southeast-3)" : ": did you mean " + near + "?")});
 }
 
 std::string signing_hosted_zone(std::string_view region) {
@@ -128,15 +139,182 @@ std::string to_string(const IdentityError& error) {
 
 Result<std::string, IdentityError> parse_token(std::string_view text) { return check_token(text); }
 
-Result<wire::Name, IdentityError> parse_domain(std::string_view text) {
+namespace {
+
+bool is_ascii(std::string_view s) noexcept {
+  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+// IDNA2008 with the UTS #46 non-transitional mapping (what browsers and registries use): "Bücher.de" ->
+// "xn--bcher-kva.de".
+Result<std::string, IdentityError> to_a_label(std::string_view text) {
+  constexpr std::size_t kMaxInput = 1024;
+  if (text.size() > kMaxInput) return fail(IdentityError{IdentityErrc::bad_domain, "domain longer than a name can be"});
+  const std::string in(text);
+  char* out = nullptr;
+  const int rc = idn2_to_ascii_8z(in.c_str(), &out, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
+  if (rc != IDN2_OK) {
+    return fail(IdentityError{IdentityErrc::bad_domain,
+                              "'" + in + "' is not a valid internationalised domain name (" + idn2_strerror(rc) + ")"});
+  }
+  std::string a(out);
+  idn2_free(out);
+  return a;
+}
+
+}  // namespace
+
+Result<wire::Name, IdentityError> parse_domain(std::string_view text, std::vector<std::string>* understood) {
   text = trim(text);
   if (text.empty() || text == ".") return fail(IdentityError{IdentityErrc::bad_domain, "empty domain"});
-  for (char c : text)
+  if (const auto at = text.rfind('@'); at != std::string_view::npos) {
+    const std::string_view after = text.substr(at + 1);
+    return fail(IdentityError{IdentityErrc::bad_domain,
+                              "'" + std::string(text) + "' is an email address: give --email " + std::string(text) +
+                                  " to check an email identity, or the domain " + std::string(after) + " alone"});
+  }
+  std::string ascii(text);
+  if (!is_ascii(text)) {
+    auto a = to_a_label(text);
+    if (!a) return fail(a.error());
+    if (understood) understood->push_back(std::string(text) + " is checked as " + *a + " (its IDNA A-label, the form DNS carries)");
+    ascii = std::move(*a);
+  }
+  for (char c : ascii)
     if (!is_label_char(c) && c != '.')
-      return fail(IdentityError{IdentityErrc::bad_domain, "'" + std::string(text) + "' has characters a host name cannot carry"});
-  auto name = wire::Name::parse(text);
-  if (!name) return fail(IdentityError{IdentityErrc::bad_domain, "'" + std::string(text) + "': " + wire::to_string(name.error())});
+      return fail(IdentityError{IdentityErrc::bad_domain, "'" + ascii + "' has characters a host name cannot carry"});
+  auto name = wire::Name::parse(ascii);
+  if (!name) return fail(IdentityError{IdentityErrc::bad_domain, "'" + ascii + "': " + wire::to_string(name.error())});
   return *name;
+}
+
+namespace {
+
+std::string lowered(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+struct TokenItem {
+  std::string token, region;
+  enum class Form { bare, record_name, record_value } form = Form::bare;
+};
+
+// One pasted item: TOKEN, TOKEN:REGION, <token>._domainkey.<domain>, <token>.dkim[.<region>].amazonses.com.
+Result<TokenItem, IdentityError> token_item(std::string_view raw, const wire::Name& domain) {
+  std::string_view item = raw;
+  if (!item.empty() && item.back() == '.') item.remove_suffix(1);
+  const std::string low = lowered(item);
+  TokenItem out;
+  if (const auto dk = low.find("._domainkey"); dk != std::string::npos) {
+    out.token = std::string(item.substr(0, dk));
+    out.form = TokenItem::Form::record_name;
+    const std::string rest = low.substr(dk + 11);
+    const std::string d = lowered(domain.to_string());
+    const std::string dom = d.size() > 1 && d.back() == '.' ? d.substr(0, d.size() - 1) : d;
+    if (!rest.empty() && rest != "." + dom && !dom.empty() && !domain.is_root()) {
+      return fail(IdentityError{IdentityErrc::bad_token, "'" + std::string(raw) + "' is a record of " + rest.substr(1) +
+                                                             ", not of " + dom});
+    }
+  } else if (ends_with(low, ".amazonses.com")) {
+    const std::string head = low.substr(0, low.size() - 14);  // "<token>.dkim[.<region>]"
+    const auto dot = head.find('.');
+    const std::string zone = dot == std::string::npos ? "" : head.substr(dot + 1);
+    if (zone != "dkim" && zone.rfind("dkim.", 0) != 0) {
+      return fail(IdentityError{IdentityErrc::bad_token, "'" + std::string(raw) + "' is not an Easy DKIM target "
+                                                         "(<token>.dkim.amazonses.com)"});
+    }
+    out.token = std::string(item.substr(0, dot));
+    out.form = TokenItem::Form::record_value;
+    if (zone.size() > 5) {
+      auto r = parse_region(zone.substr(5));
+      if (!r) return fail(r.error());
+      out.region = *r;
+    }
+  } else if (const auto colon = item.find(':'); colon != std::string_view::npos) {
+    out.token = std::string(item.substr(0, colon));
+    auto r = parse_region(item.substr(colon + 1));
+    if (!r) return fail(r.error());
+    out.region = *r;
+  } else {
+    out.token = std::string(item);
+  }
+  if (out.token.find('.') != std::string::npos) {
+    return fail(IdentityError{IdentityErrc::bad_token,
+                              "'" + std::string(raw) + "' is not a token: give the part before ._domainkey of each "
+                              "CNAME name SES shows (32 letters and digits)"});
+  }
+  auto checked = check_token(out.token);
+  if (!checked) return fail(checked.error());
+  return out;
+}
+
+}  // namespace
+
+Result<void, IdentityError> add_easy_dkim_tokens(std::string_view text, std::string_view region, Identity& identity) {
+  constexpr std::size_t kMaxText = 64 * 1024;
+  if (text.size() > kMaxText) return fail(IdentityError{IdentityErrc::bad_token, "token list longer than 64 KiB"});
+  const std::size_t first_new = identity.easy_dkim.size();
+  std::size_t i = 0, items = 0;
+  while (i < text.size()) {
+    while (i < text.size() && (text[i] == ',' || text[i] == ' ' || text[i] == '\t' || text[i] == '\n' ||
+                               text[i] == '\r' || text[i] == ';' || text[i] == '"' || text[i] == '\''))
+      ++i;
+    std::size_t j = i;
+    while (j < text.size() && !(text[j] == ',' || text[j] == ' ' || text[j] == '\t' || text[j] == '\n' ||
+                                text[j] == '\r' || text[j] == ';' || text[j] == '"' || text[j] == '\''))
+      ++j;
+    if (j == i) break;
+    ++items;
+    const std::string_view raw = text.substr(i, j - i);
+    i = j;
+    const std::string word = lowered(raw);
+    if (word == "cname" || word == "in") continue;  // a pasted record line: "<name> CNAME <value>"
+    auto item = token_item(raw, identity.domain);
+    if (!item) return fail(item.error());
+    EasyDkimToken t{item->token, item->region.empty() ? std::string(region) : item->region};
+    bool seen = false;
+    for (const auto& have : identity.easy_dkim) seen = seen || (have.region == t.region && lowered(have.token) == lowered(t.token));
+    if (item->form != TokenItem::Form::bare) {
+      const std::string what = item->form == TokenItem::Form::record_name ? "record name" : "record value";
+      const std::string note = "'" + std::string(raw) + "' read as the " + what + " of token " + item->token +
+                               (item->region.empty() ? "" : " (region " + item->region + ")");
+      bool said = false;
+      for (const auto& u : identity.understood) said = said || u == note;
+      if (!said && !seen) identity.understood.push_back(note);
+    } else if (seen) {
+      ++identity.duplicate_tokens;
+    }
+    if (seen) continue;
+    if (identity.easy_dkim.size() >= kMaxEasyDkimTokens) return fail(too_many_tokens());
+    identity.easy_dkim.push_back(std::move(t));
+  }
+  if (items == 0) return fail(IdentityError{IdentityErrc::bad_token, "empty token"});
+  // No region given, but the pasted values name one (and only one): the other tokens are that region's too.
+  if (region.empty()) {
+    std::string named;
+    bool one = true;
+    for (std::size_t k = first_new; k < identity.easy_dkim.size(); ++k) {
+      const std::string& r = identity.easy_dkim[k].region;
+      if (r.empty()) continue;
+      if (!named.empty() && named != r) one = false;
+      named = r;
+    }
+    bool unnamed = false;
+    for (std::size_t k = first_new; k < identity.easy_dkim.size(); ++k) unnamed = unnamed || identity.easy_dkim[k].region.empty();
+    if (one && !named.empty() && unnamed) {
+      for (std::size_t k = first_new; k < identity.easy_dkim.size(); ++k)
+        if (identity.easy_dkim[k].region.empty()) identity.easy_dkim[k].region = named;
+      identity.understood.push_back("region " + named + " (named by a pasted record value) applied to the other tokens");
+    }
+  }
+  return {};
 }
 
 Result<wire::Name, IdentityError> mail_from_name(std::string_view text, const wire::Name& domain) {
@@ -151,11 +329,98 @@ Result<wire::Name, IdentityError> mail_from_name(std::string_view text, const wi
   return *full;
 }
 
+namespace {
+
+// The entry for `domain` in the per-identity maps of the SES v1 API
+// ({"DkimAttributes": {"example.com": {...}}}); an error names the identities the JSON is about instead.
+Result<const json*, IdentityError> entry_for(const json& map, const wire::Name& domain, std::string_view what) {
+  std::string want = lowered(domain.to_string());
+  if (want.size() > 1 && want.back() == '.') want.pop_back();
+  std::vector<std::string> keys;
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    std::string key = lowered(it.key());
+    if (key.size() > 1 && key.back() == '.') key.pop_back();
+    if (key == want) {
+      if (!it->is_object()) return fail(IdentityError{IdentityErrc::bad_field, std::string(what) + " must hold objects"});
+      return &*it;
+    }
+    if (keys.size() < 3) keys.push_back(it.key());
+  }
+  return fail(IdentityError{IdentityErrc::bad_field,
+                            std::string(what) + " has no entry for " + want +
+                                (keys.empty() ? std::string(" (it is empty)") : " (it is about " + keys.front() + (keys.size() > 1 ? ", ..." : "") + ")")});
+}
+
+// `aws ses get-identity-dkim-attributes --identities D`: {"DkimAttributes": {"D": {"DkimEnabled",
+// "DkimVerificationStatus", "DkimTokens": [...]}}}.
+Result<void, IdentityError> apply_v1_dkim(const json& map, Identity& identity) {
+  auto entry = entry_for(map, identity.domain, "DkimAttributes");
+  if (!entry) return fail(entry.error());
+  const json& e = **entry;
+  if (auto v = string_field(e, "DkimVerificationStatus"); !v) return fail(v.error());
+  else if (*v) identity.ses_dkim_status = **v;
+  if (auto tokens = e.find("DkimTokens"); tokens != e.end() && !tokens->is_null()) {
+    if (!tokens->is_array()) return fail(IdentityError{IdentityErrc::bad_field, "DkimTokens must be an array"});
+    for (const auto& t : *tokens) {
+      if (!t.is_string()) return fail(IdentityError{IdentityErrc::bad_field, "DkimTokens must hold strings"});
+      if (auto added = add_easy_dkim_tokens(t.get_ref<const std::string&>(), identity.region, identity); !added)
+        return fail(added.error());
+    }
+  }
+  return {};
+}
+
+// `aws ses get-identity-verification-attributes --identities D`: {"VerificationAttributes": {"D":
+// {"VerificationStatus", "VerificationToken"}}}.
+Result<void, IdentityError> apply_v1_verification(const json& map, Identity& identity) {
+  auto entry = entry_for(map, identity.domain, "VerificationAttributes");
+  if (!entry) return fail(entry.error());
+  const json& e = **entry;
+  if (auto v = string_field(e, "VerificationStatus"); !v) return fail(v.error());
+  else if (*v) identity.ses_verification_status = **v;
+  if (auto v = string_field(e, "VerificationToken"); !v) return fail(v.error());
+  else if (*v) identity.verification_token = **v;
+  return {};
+}
+
+bool is_v1_map(const json& value, std::string_view inner_key) {
+  if (!value.is_object() || value.empty()) return false;
+  for (const auto& entry : value)
+    if (entry.is_object() && entry.contains(std::string(inner_key))) return true;
+  return false;
+}
+
+}  // namespace
+
 Result<void, IdentityError> apply_ses_identity_json(std::string_view text, Identity& identity) {
   try {
     auto doc = parse_json_object(text);
     if (!doc) return fail(doc.error());
     const json& root = *doc;
+    // The SES v1 API's shapes first: one object per identity under DkimAttributes / VerificationAttributes.
+    const auto dkim_v1 = root.find("DkimAttributes");
+    const auto verif_v1 = root.find("VerificationAttributes");
+    const bool v1_dkim = dkim_v1 != root.end() && (is_v1_map(*dkim_v1, "DkimTokens") ||
+                                                   is_v1_map(*dkim_v1, "DkimVerificationStatus") ||
+                                                   is_v1_map(*dkim_v1, "DkimEnabled"));
+    if (v1_dkim || verif_v1 != root.end()) {
+      if (v1_dkim)
+        if (auto r = apply_v1_dkim(*dkim_v1, identity); !r) return fail(r.error());
+      if (verif_v1 != root.end()) {
+        if (!verif_v1->is_object())
+          return fail(IdentityError{IdentityErrc::bad_field, "VerificationAttributes must be an object"});
+        if (auto r = apply_v1_verification(*verif_v1, identity); !r) return fail(r.error());
+      }
+      return {};
+    }
+    // Anything else must be `aws sesv2 get-email-identity` output.
+    static constexpr std::string_view kV2Keys[] = {"DkimAttributes", "IdentityType", "VerificationStatus",
+                                                   "MailFromAttributes", "VerifiedForSendingStatus"};
+    if (std::none_of(std::begin(kV2Keys), std::end(kV2Keys), [&](std::string_view k) { return root.contains(std::string(k)); })) {
+      return fail(IdentityError{IdentityErrc::bad_json,
+                                "not the output of `aws sesv2 get-email-identity`, `aws ses "
+                                "get-identity-dkim-attributes` or `aws ses get-identity-verification-attributes`"});
+    }
     if (auto v = string_field(root, "IdentityType"); !v) return fail(v.error());
     else if (*v) identity.ses_identity_type = **v;
     if (auto v = string_field(root, "VerificationStatus"); !v) return fail(v.error());
@@ -190,16 +455,13 @@ Result<void, IdentityError> apply_ses_identity_json(std::string_view text, Ident
         if (!tokens->is_array()) return fail(IdentityError{IdentityErrc::bad_field, "DkimAttributes.Tokens must be an array"});
         for (const auto& t : *tokens) {
           if (!t.is_string()) return fail(IdentityError{IdentityErrc::bad_field, "DkimAttributes.Tokens must hold strings"});
-          auto token = check_token(t.get_ref<const std::string&>());
-          if (!token) return fail(token.error());
           if (external) {
             // BYODKIM: SES lists the selector the key is published under.
+            auto token = check_token(t.get_ref<const std::string&>());
+            if (!token) return fail(token.error());
             if (!identity.byodkim_selector) identity.byodkim_selector = *token;
-          } else {
-            EasyDkimToken e{*token, region};
-            bool seen = false;
-            for (const auto& have : identity.easy_dkim) seen = seen || have == e;
-            if (!seen) identity.easy_dkim.push_back(std::move(e));
+          } else if (auto added = add_easy_dkim_tokens(t.get_ref<const std::string&>(), region, identity); !added) {
+            return fail(added.error());
           }
         }
       }
@@ -227,7 +489,14 @@ Result<Identity, IdentityError> parse_bulk_line(std::string_view line) {
   if (line.empty() || line.front() == '#') return fail(IdentityError{IdentityErrc::empty_line, {}});
   Identity id;
   if (line.front() != '{') {
-    auto domain = parse_domain(line);
+    if (line.find('@') != std::string_view::npos) {  // an email address: an email identity
+      auto d = email_domain(line);
+      if (!d) return fail(d.error());
+      id.domain = *d;
+      id.email = std::string(line);
+      return id;
+    }
+    auto domain = parse_domain(line, &id.understood);
     if (!domain) return fail(domain.error());
     id.domain = *domain;
     return id;
@@ -247,7 +516,7 @@ Result<Identity, IdentityError> parse_bulk_line(std::string_view line) {
       if (!*domain) id.domain = *d;
     }
     if (*domain) {
-      auto d = parse_domain(**domain);
+      auto d = parse_domain(**domain, &id.understood);
       if (!d) return fail(d.error());
       id.domain = *d;
     } else if (!*email) {
@@ -264,13 +533,16 @@ Result<Identity, IdentityError> parse_bulk_line(std::string_view line) {
       if (!tokens->is_array()) return fail(IdentityError{IdentityErrc::bad_field, "easy_dkim_tokens must be an array"});
       for (const auto& t : *tokens) {
         if (!t.is_string()) return fail(IdentityError{IdentityErrc::bad_field, "easy_dkim_tokens must hold strings"});
-        auto token = check_token(t.get_ref<const std::string&>());
-        if (!token) return fail(token.error());
-        id.easy_dkim.push_back(EasyDkimToken{*token, id.region});
+        if (auto added = add_easy_dkim_tokens(t.get_ref<const std::string&>(), id.region, id); !added)
+          return fail(added.error());
       }
     }
     if (auto extra = obj.find("additional_regions"); extra != obj.end() && !extra->is_null()) {
       if (!extra->is_array()) return fail(IdentityError{IdentityErrc::bad_field, "additional_regions must be an array"});
+      if (extra->size() >= kMaxSesRegions) {
+        return fail(IdentityError{IdentityErrc::bad_region, "more than " + std::to_string(kMaxSesRegions) +
+                                                                " regions (kMaxSesRegions)"});
+      }
       for (const auto& block : *extra) {
         if (!block.is_object()) return fail(IdentityError{IdentityErrc::bad_field, "additional_regions must hold objects"});
         auto r = string_field(block, "region");
@@ -286,9 +558,8 @@ Result<Identity, IdentityError> parse_bulk_line(std::string_view line) {
         if (!tokens->is_array()) return fail(IdentityError{IdentityErrc::bad_field, "easy_dkim_tokens must be an array"});
         for (const auto& t : *tokens) {
           if (!t.is_string()) return fail(IdentityError{IdentityErrc::bad_field, "easy_dkim_tokens must hold strings"});
-          auto token = check_token(t.get_ref<const std::string&>());
-          if (!token) return fail(token.error());
-          id.easy_dkim.push_back(EasyDkimToken{*token, region});
+          if (auto added = add_easy_dkim_tokens(t.get_ref<const std::string&>(), region, id); !added)
+            return fail(added.error());
         }
       }
     }

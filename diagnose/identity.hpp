@@ -3,25 +3,27 @@
 // Parsers never throw: every problem comes back as an IdentityError.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "diagnose/limits.hpp"
 #include "wire/name.hpp"
 #include "wire/result.hpp"
 
 namespace dkimdoctor::diagnose {
 
-// Regions whose Easy DKIM targets live under dkim.<region>.amazonses.com (SES.md). Data, not code.
-std::span<const std::string_view> regional_signing_regions() noexcept;
+// True for the SES regions whose Easy DKIM targets live under dkim.<region>.amazonses.com (regions.hpp).
 bool uses_regional_signing_zone(std::string_view region) noexcept;
 // "dkim.amazonses.com" or "dkim.<region>.amazonses.com".
 std::string signing_hosted_zone(std::string_view region);
 // "<token>.dkim.amazonses.com" or "<token>.dkim.<region>.amazonses.com" (no trailing dot).
 std::string easy_dkim_target(std::string_view token, std::string_view region);
-// A region name such as "eu-west-1": lowercase letters, digits and '-', 4..32 characters.
+// A region name such as "eu-west-1": lowercase letters, digits and '-', 4..32 characters (the shape only,
+// for names read from DNS; what people type goes through parse_region).
 bool plausible_region(std::string_view region) noexcept;
 
 struct EasyDkimToken {
@@ -43,6 +45,10 @@ struct Identity {
   // What SES reported (from get-email-identity), shown as context.
   std::string ses_identity_type, ses_verification_status, ses_dkim_status, ses_signing_origin,
       ses_error_type, ses_mail_from_status;
+  // How the input was read where it needed interpreting ("'x._domainkey.example.com' read as token x",
+  // "bücher.de checked as xn--bcher-kva.de"): shown to the user as notes.
+  std::vector<std::string> understood;
+  int duplicate_tokens = 0;  // Easy DKIM tokens given more than once (dropped)
 };
 
 enum class IdentityErrc {
@@ -65,9 +71,25 @@ std::string to_string(const IdentityError& error);
 // An Easy DKIM token or BYODKIM selector: 1..63 characters a DNS label can carry (letters, digits, '-', '_').
 [[nodiscard]] Result<std::string, IdentityError> parse_token(std::string_view text);
 
+// An SES region name, case-folded ("EU-WEST-1" -> "eu-west-1"); a name that is not an SES region is
+// refused with the nearest one as a suggestion ("did you mean ap-southeast-3?").
+[[nodiscard]] Result<std::string, IdentityError> parse_region(std::string_view text);
+
+// Easy DKIM tokens as people paste them: separated by commas and/or blanks; each a bare token,
+// TOKEN:REGION, the record's name (<token>._domainkey.<domain>) or its value
+// (<token>.dkim[.<region>].amazonses.com); the words CNAME and IN of a pasted record line are skipped.
+// Appends to identity.easy_dkim (with `region` unless the item names its own), drops repeats (counted in
+// identity.duplicate_tokens when the same bare token was typed twice) and says in identity.understood what
+// it read from anything but a bare token.
+[[nodiscard]] Result<void, IdentityError> add_easy_dkim_tokens(std::string_view text, std::string_view region,
+                                                               Identity& identity);
+
 // A domain from user input: trailing dot optional, must have at least one label, labels 1..63 octets,
-// LDH or underscore characters only (internationalised names must be given as A-labels).
-[[nodiscard]] Result<wire::Name, IdentityError> parse_domain(std::string_view text);
+// LDH or underscore characters only. A Unicode name is converted to its IDNA A-label (libidn2, IDNA2008
+// with UTS #46 mapping) and, when `understood` is given, a note says so; an email address is refused with
+// a pointer to --email.
+[[nodiscard]] Result<wire::Name, IdentityError> parse_domain(std::string_view text,
+                                                             std::vector<std::string>* understood = nullptr);
 
 // "--mail-from SUB": a label or labels below `domain`, or a full name already ending in `domain`.
 [[nodiscard]] Result<wire::Name, IdentityError> mail_from_name(std::string_view text, const wire::Name& domain);

@@ -117,6 +117,7 @@ std::string describe(const ServerAnswer& a, const wire::Name& name, wire::RRType
   const std::string who = server_label(a.ns_name, a.address) + ": ";
   const std::string q = name_text(name) + " " + wire::to_string(type) + " -> ";
   if (!a.queried) return who + "not queried (private or unroutable address)";
+  if (a.unreachable_from_host) return who + "not checked from this host (no route to this address)";
   if (!a.responded) {
     std::string what = a.error.empty() ? "no reply" : a.error;
     if (a.truncated_udp) what = "truncated over UDP, then TCP failed: " + what;
@@ -237,12 +238,17 @@ bool judge_delegation(Ctx& ctx) {
   bool problem = false;
 
   // Addresses the policy refused: private ranges in a public delegation.
-  std::vector<std::string> priv;
+  std::vector<std::string> priv, from_host;
   std::size_t public_count = 0, responded = 0, lame = 0;
   std::vector<std::string> unreachable, lame_ev;
   for (const auto& s : d.servers) {
     if (s.private_address) {
       priv.push_back(server_label(s.ns_name, s.address));
+      continue;
+    }
+    if (s.unreachable_from_host) {
+      // Not the domain's fault: the checking host cannot send there (no IPv6, no route). Judged on the rest.
+      from_host.push_back(server_label(s.ns_name, s.address));
       continue;
     }
     ++public_count;
@@ -335,6 +341,11 @@ bool judge_delegation(Ctx& ctx) {
                           " answer over UDP but not over TCP; answers too large for UDP (long DKIM keys) fail there.");
     f.severity = Severity::warning;
     f.evidence = no_tcp;
+  }
+  if (public_count == 0 && !from_host.empty()) {
+    ctx.incomplete.push_back("no name server of " + zone + " can be reached from this host (" + join(from_host) +
+                             "): this host has no route to their addresses");
+    return false;
   }
   if (!problem && responded > 0) {
     auto& f = ctx.add(Code::DELEGATION_OK, zone,
@@ -488,6 +499,22 @@ std::string headline_reason(const Ctx& ctx, const std::vector<Finding>& sorted) 
       return out + (first.code == Code::RECORD_INCONSISTENT ? " (the other servers have them)." : ".");
     }
   }
+  // Several DKIM records broken the same way: one sentence for all of them.
+  static constexpr std::pair<Code, std::string_view> kSame[] = {
+      {Code::DKIM_WRONG_TARGET, "point to the wrong target"},
+      {Code::DKIM_UNDERSCORE_STRIPPED, "are published without the underscore of _domainkey"},
+      {Code::DKIM_DOMAIN_APPENDED, "are published with the domain appended a second time"},
+      {Code::DKIM_DOMAINKEY_REMOVED, "are published without _domainkey"},
+      {Code::DKIM_WRONG_TYPE, "are not CNAME records"},
+      {Code::DKIM_TARGET_UNRESOLVABLE, "point to targets that publish no DKIM key"},
+      {Code::DKIM_CNAME_CHAIN, "reach SES's target only through a chain of CNAMEs"},
+  };
+  for (const auto& [code, phrase] : kSame) {
+    if (first.code != code || dkim.empty()) continue;
+    std::size_t same = 0;
+    for (const auto& f : sorted) same += f.code == code;
+    if (same > 1) return std::to_string(same) + " of " + std::to_string(dkim.size()) + " DKIM records " + std::string(phrase) + ".";
+  }
   return first.message;
 }
 
@@ -607,6 +634,9 @@ Judgement judge(const Identity& identity, const std::vector<ExpectedRecord>& exp
                       "Some records could not be observed, so the diagnosis is incomplete.");
     f.evidence = ctx.incomplete;
   }
+  detail::judge_input(ctx);
+  detail::judge_ses_status(ctx);
+  detail::attach_records(ctx);
   if (!identity.ses_verification_status.empty() || !identity.ses_dkim_status.empty()) {
     std::vector<std::string> parts;
     if (!identity.ses_identity_type.empty()) parts.push_back("IdentityType " + identity.ses_identity_type);
@@ -624,22 +654,7 @@ Judgement judge(const Identity& identity, const std::vector<ExpectedRecord>& exp
   sort_by_severity(j.findings);
   j.follow_ups = std::move(ctx.follow_ups);
   j.verdict = verdict_of(j.findings);
-  const std::string domain = detail::name_text(identity.domain);
-  switch (j.verdict) {
-    case Verdict::ok:
-      j.headline = "No problems found for " + domain + ": every record SES needs is published correctly.";
-      break;
-    case Verdict::problems: {
-      const Finding& first = j.findings.front();
-      j.headline = (first.severity == Severity::error ? "SES will not verify " + domain + ": "
-                                                       : "SES may have trouble with " + domain + ": ") +
-                   detail::headline_reason(ctx, j.findings);
-      break;
-    }
-    case Verdict::incomplete:
-      j.headline = "Could not complete the check of " + domain + ": some name servers did not answer.";
-      break;
-  }
+  j.headline = detail::compose_headline(ctx, j.findings, j.verdict);
   return j;
 }
 

@@ -164,7 +164,15 @@ void judge_easy_dkim(Ctx& ctx, const ExpectedRecord& e) {
     return;
   }
   const wire::Name& target = targets.front();
-  if (!(target == *expected_target)) {
+  bool regional_match = false;
+  if (!(target == *expected_target) && e.region.empty()) {
+    // No region was given: a target in a real SES signing zone for the same token is right for an identity
+    // in that region (SES.md: some regions sign under dkim.<region>.amazonses.com).
+    if (auto found = parse_ses_target(target);
+        found && iequals(found->token, e.token) && !found->region.empty() && uses_regional_signing_zone(found->region))
+      regional_match = true;
+  }
+  if (!(target == *expected_target) && !regional_match) {
     // A chain that ends at the right target: the CNAME points at another name that points onwards.
     if (it_complete) {
       auto chain = cname_chain(it->iterative->answer, e.name);
@@ -173,7 +181,9 @@ void judge_easy_dkim(Ctx& ctx, const ExpectedRecord& e) {
         for (const auto& h : chain) hops.push_back(name_text(h));
         auto& f = ctx.add(Code::DKIM_CNAME_CHAIN, e.name,
                           name_text(e.name) + " reaches the SES target only through a chain of CNAMEs (" +
-                              join(hops, " -> ") + "); SES compares the CNAME value itself with the target.");
+                              join(hops, " -> ") + "). Resolvers follow the chain to the key, but SES documents only a CNAME "
+                              "pointing directly at the target; a verifier that compares the CNAME value itself "
+                              "may not accept it.");
         f.evidence = evidence;
         f.evidence.push_back(describe(*it->iterative));
         return;
@@ -186,7 +196,7 @@ void judge_easy_dkim(Ctx& ctx, const ExpectedRecord& e) {
     if (iequals(found_text, expected_text + "." + name_text(ctx.identity.domain))) {
       why = " The provider appended your domain to the value: enter the target with a trailing dot.";
     } else if (found && iequals(found->token, e.token)) {
-      why = " It is the " + zone_text(found->region) + " target, but this identity's region uses " +
+      why = " That is the target in " + zone_text(found->region) + ", but this identity's region uses " +
             zone_text(uses_regional_signing_zone(e.region) ? e.region : std::string()) + ".";
     } else if (found) {
       bool other_token = false;
@@ -215,6 +225,10 @@ void judge_easy_dkim(Ctx& ctx, const ExpectedRecord& e) {
                     name_text(e.name) + " is a CNAME to " + name_text(target) +
                         (cv.from_servers ? " on every authoritative server" : std::string()) +
                         (key.found ? ", which publishes a " + key.detail + "." : "."));
+  if (regional_match) {
+    f.message += " That is the " + parse_ses_target(target)->region +
+                 " signing zone: right for an identity in that region (no --region was given).";
+  }
   f.evidence = evidence;
 }
 

@@ -65,6 +65,12 @@ bool iequals(std::string_view a, std::string_view b);
 std::string plural(std::size_t n, std::string_view one, std::string_view many);
 
 std::string headline_reason(const Ctx& ctx, const std::vector<Finding>& sorted);
+// verdict.cpp: findings about the input (nothing to check, too few tokens, an odd token), an SES failure the
+// records do not explain, the record each record-fix asks for, and the headline.
+void judge_input(Ctx& ctx);
+void judge_ses_status(Ctx& ctx);
+void attach_records(Ctx& ctx);
+std::string compose_headline(const Ctx& ctx, const std::vector<Finding>& sorted, Verdict verdict);
 bool judge_delegation(Ctx& ctx);
 void judge_consistency(Ctx& ctx);
 void judge_easy_dkim(Ctx& ctx, const ExpectedRecord& e);

@@ -41,6 +41,9 @@ struct ServerAnswer {
   wire::Name ns_name;
   std::string address;                    // "127.53.1.1" or "::1"
   bool queried = true;                    // false: refused by address policy (private/unroutable)
+  // This host could not send to the address at all (no IPv6, no route): not checked from here, and not
+  // the domain's fault (see ServerStatus::unreachable_from_host).
+  bool unreachable_from_host = false;
   bool responded = false;                 // a reply arrived (on the final transport)
   std::string error;                      // "timeout", "connection refused", ... when !responded
   Transport transport = Transport::udp;   // transport of the final reply
@@ -64,6 +67,10 @@ struct ServerStatus {
   wire::Name ns_name;
   std::string address;
   bool private_address = false;   // refused by policy: never queried
+  // The local stack refused to send there at once (ENETUNREACH, EADDRNOTAVAIL, ...): the checking host has
+  // no route to this address family or network. Such a server is "not checked from this host", never
+  // reported against the domain; the domain is judged on the servers that could be asked.
+  bool unreachable_from_host = false;
   bool responded = false;
   std::string error;
   wire::Rcode rcode = wire::Rcode::NoError;

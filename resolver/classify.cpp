@@ -98,13 +98,12 @@ Name keep_chain(const std::vector<Record>& answer, const wire::Question& q, cons
         break;
       }
     }
-    if (cname != nullptr) {
-      auto target = target_of(*cname);
-      // A CNAME that contradicts the DNAME synthesis is ignored in favour of the DNAME (RFC 6672 §3.2).
-      if (target && (!next || *target == *next)) {
-        out.push_back(*cname);
-        next = *target;
-      }
+    // A CNAME that contradicts the DNAME synthesis is ignored in favour of the DNAME (RFC 6672 §3.2):
+    // the CNAME is synthesised as if it were missing, and the chain goes on at the DNAME's target.
+    const std::optional<Name> cname_target = cname != nullptr ? target_of(*cname) : std::nullopt;
+    if (cname_target && (!next || *cname_target == *next)) {
+      out.push_back(*cname);
+      next = *cname_target;
     } else if (next) {
       Record synth;
       synth.owner = cur;

@@ -28,7 +28,12 @@ struct Context {
   Clock::time_point start = Clock::now();
   Clock::time_point deadline = start + kMaxResolutionTime;
   int queries = 0;
+  // Upstream queries this resolution may send: kMaxQueriesPerResolution, or less when the authority
+  // probe's per-check budget (kMaxProbeQueries) gives an NS-name lookup a smaller share.
+  int max_queries = kMaxQueriesPerResolution;
   int failed_glueless = 0;
+  // Every try waits at least this long (priming: kMaxTryTimeout); zero for ordinary resolutions.
+  std::chrono::milliseconds min_try_timeout{0};
   std::vector<wire::Question> stack;      // questions being resolved, outermost first (cycle check)
   bool tracing = true;
   // Cuts keep their NS names and glue as the parent gave them (the authority probe reports them);
@@ -118,8 +123,9 @@ struct Resolver::Impl {
   std::unordered_map<wire::Name, std::shared_ptr<InflightStep>, wire::NameHash> inflight_steps;
 
   // By value: the coroutine frame must own what it reads after its first suspension.
-  asio::awaitable<Resolution> resolve(wire::Name name, wire::RRType type);
-  asio::awaitable<ZoneProbe> probe(wire::Name name, std::vector<wire::Question> questions);
+  asio::awaitable<Resolution> resolve(wire::Name name, wire::RRType type, int max_queries = kMaxQueriesPerResolution);
+  asio::awaitable<ZoneProbe> probe(wire::Name name, std::vector<wire::Question> questions,
+                                   std::shared_ptr<ProbeBudget> budget);
 
   asio::awaitable<void> ensure_primed(Context& ctx);
   asio::awaitable<Internal> resolve_in(Context& ctx, wire::Question question, int depth);

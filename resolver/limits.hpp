@@ -39,10 +39,17 @@ inline constexpr int kMaxTriesPerAddress = 5;
 // RFC 6298 compute it: srtt + 4 * rttvar from measured RTTs, at least kMinTryTimeout (Unbound
 // RTT_MIN_TIMEOUT 50 ms) and at most kMaxTryTimeout; a server never measured starts at
 // kUnknownServerTimeout (Unbound UNKNOWN_SERVER_NICENESS 376 ms); each timeout doubles the server's
-// RTO up to kMaxTryTimeout (RFC 6298 §5.5 back-off; Unbound's ceiling is higher, ours is 2 s).
+// RTO up to kMaxTryTimeout (RFC 6298 §5.5 back-off; Unbound's ceiling is higher, ours is 3 s: a
+// server that answers within 3 s is usable, 2 s left one answering after 2.1 s never usable, issue 18).
 inline constexpr std::chrono::milliseconds kUnknownServerTimeout = 376ms;
 inline constexpr std::chrono::milliseconds kMinTryTimeout = 50ms;
-inline constexpr std::chrono::milliseconds kMaxTryTimeout = 2000ms;
+inline constexpr std::chrono::milliseconds kMaxTryTimeout = 3000ms;
+// Priming (RFC 8109) runs once per process, before the first resolution, with a budget of its own
+// (its queries are not the first resolution's): at most kPrimingTime, and every try waits
+// kMaxTryTimeout from the start, since no root's RTT is known yet. Before (issue 18) it iterated
+// with the unknown-server RTO, so roots answering after 1.9 s made it spend the first resolution's
+// whole 10 s. A failed priming leaves the root hints as they are.
+inline constexpr std::chrono::milliseconds kPrimingTime = 4000ms;
 // A server whose last try timed out is left out of the random exploration picks (one query in 20)
 // for this long: exploration re-measures slow servers, and asking a silent one at random would put
 // its backed-off RTO on an unlucky resolution's path. It is still asked when it is the best or the
@@ -53,6 +60,16 @@ inline constexpr std::chrono::milliseconds kMaxResolutionTime = 10000ms;
 // A TCP exchange (connect + write + read) after TC=1; a stalled stream is dropped at this point.
 inline constexpr std::chrono::milliseconds kTcpTimeout = 2000ms;
 
+// The authority probe asks every server of a zone directly, so the zone's owner picks how many
+// addresses and how many queries a check sends (issue 18). Bounds per check, shared by its probes:
+// distinct server addresses asked (Route 53 delegates to 4 NS names of 2 addresses each; 16 leaves
+// twice that), NS names probed (the parent's plus the zone's own, kMaxNsPerDelegation in all), and
+// queries, NS-name lookups included (a 3-token identity on a 4-NS zone costs ~100). Neither
+// Zonemaster nor DNSViz states a per-test query cap we could find; both ask every listed address.
+inline constexpr std::size_t kMaxProbeAddresses = 16;
+inline constexpr std::size_t kMaxProbeNsNames = kMaxNsPerDelegation;
+inline constexpr int kMaxProbeQueries = 600;
+
 // EDNS0 UDP payload size we advertise (DNS Flag Day 2020 value, avoids IP fragmentation).
 inline constexpr std::uint16_t kEdnsUdpSize = 1232;
 // Largest DNS message over TCP: the 2-octet length prefix caps it (RFC 1035 §4.2.2).
@@ -60,8 +77,15 @@ inline constexpr std::size_t kMaxTcpMessage = 65535;
 // How long a server is remembered as one that rejects EDNS or does not echo 0x20 case: Unbound keeps
 // such per-host facts for infra-host-ttl (900 s).
 inline constexpr std::chrono::seconds kServerQuirkMemory{900};
-// Datagrams that fail to match (wrong ID, question, case) tolerated per try before giving up on it.
+// Messages on one TCP stream that fail to match our query, skipped before the stream is given up.
+// (TCP only: the handshake means only the server itself can put them there.)
 inline constexpr int kMaxMismatchedDatagrams = 32;
+// UDP datagrams that fail to match (wrong ID, question) never end a try: an off-path attacker who
+// can aim datagrams at our port must not be able to make a server look dead (issue 18). The try
+// keeps listening until the real reply or its timer; the attacker pays one datagram per read and
+// gains nothing. Datagrams read per wake-up before the try's timer is looked at again: a flood
+// cannot keep the loop reading past the try's end.
+inline constexpr int kMaxDatagramsPerRead = 64;
 
 // Cache capacity (entries) and TTL bounds. TTLs above a week are clamped (RFC 8767 §4 reasoning;
 // BIND max-cache-ttl); negative answers are clamped to 3 hours like BIND's max-ncache-ttl.

@@ -31,6 +31,8 @@ const char* to_string(ProbeError e) {
     case ProbeError::network: return "network error";
     case ProbeError::malformed: return "malformed";
     case ProbeError::policy: return "refused by address policy";
+    case ProbeError::unreachable_from_host: return "not reachable from this host";
+    case ProbeError::budget: return "not asked: the check's probe budget (kMaxProbeQueries) is spent";
   }
   return "unknown";
 }
@@ -52,15 +54,24 @@ struct Asked {
 
 namespace {
 
+// Queries one exchange may send (the query and its fallbacks: 0x20, EDNS, TCP), reserved from the
+// check's budget before it starts so that concurrent asks never overspend it together.
+constexpr int kQueriesPerExchange = 4;
+
 asio::awaitable<Asked> ask_server(Transport& transport, ResolverStats& stats, bool use_0x20, Name zone,
-                                  Name ns_name, asio::ip::address address, Question q) {
+                                  Name ns_name, asio::ip::address address, Question q,
+                                  std::shared_ptr<ProbeBudget> budget) {
   Asked a;
   ServerResponse& r = a.response;
   r.ns_name = ns_name;
   r.address = address;
   r.question = q;
   ExchangeResult x;
+  x.error = TransportError::budget;
   for (const auto timeout : kProbeTimeouts) {
+    const int reserved = std::min(kQueriesPerExchange, budget->queries_left);
+    if (reserved == 0) break;  // the first try: TransportError::budget; a retry: the timeout stays
+    budget->queries_left -= reserved;
     ExchangeRequest req;
     req.server = asio::ip::udp::endpoint(address, 53);
     req.qname = q.name;
@@ -68,7 +79,9 @@ asio::awaitable<Asked> ask_server(Transport& transport, ResolverStats& stats, bo
     req.rd = false;
     req.timeout = timeout;
     req.use_0x20 = use_0x20;
+    req.max_queries = reserved;
     x = co_await transport.exchange(req);
+    budget->queries_left += reserved - x.queries_sent;
     a.queries += x.queries_sent;
     stats.queries_sent += static_cast<std::uint64_t>(x.queries_sent);
     if (x.error != TransportError::timeout) break;  // one retry after a timeout (loss)
@@ -94,6 +107,11 @@ asio::awaitable<Asked> ask_server(Transport& transport, ResolverStats& stats, bo
     case TransportError::timeout: r.error = ProbeError::timeout; break;
     case TransportError::malformed:
     case TransportError::case_mismatch: r.error = ProbeError::malformed; break;
+    case TransportError::unreachable_from_host: r.error = ProbeError::unreachable_from_host; break;
+    case TransportError::budget:
+      r.error = ProbeError::budget;
+      ++budget->questions_not_asked;
+      break;
     default: r.error = ProbeError::network; break;
   }
   if (x.error != TransportError::none) co_return a;
@@ -123,9 +141,12 @@ void add_unique(std::vector<Name>& v, const Name& n) {
 
 }  // namespace
 
-asio::awaitable<ZoneProbe> Resolver::Impl::probe(Name name, std::vector<Question> questions) {
+asio::awaitable<ZoneProbe> Resolver::Impl::probe(Name name, std::vector<Question> questions,
+                                                 std::shared_ptr<ProbeBudget> budget) {
   ++stats.probes;
+  if (!budget) budget = std::make_shared<ProbeBudget>();
   Context ctx;
+  ctx.max_queries = std::min(kMaxQueriesPerResolution, budget->queries_left);
   ctx.tracing = options.trace;
   ctx.keep_delegation = true;  // the parent's NS names and glue are part of the report
   ZoneProbe p;
@@ -137,6 +158,7 @@ asio::awaitable<ZoneProbe> Resolver::Impl::probe(Name name, std::vector<Question
   // 1. The zone that holds the name: walk down asking for its SOA; the servers that answer with
   //    authority (anything but a referral) are the zone's.
   Walk w = co_await walk(ctx, Question{name, RRType::SOA, wire::RRClass::IN}, 0);
+  budget->queries_left -= std::min(ctx.queries, budget->queries_left);
   p.zone = w.cut.zone;
   p.parent = w.cut.parent;
   p.parent_ns = w.cut.ns_names;
@@ -150,15 +172,24 @@ asio::awaitable<ZoneProbe> Resolver::Impl::probe(Name name, std::vector<Question
   }
 
   // 2..4 run in up to two rounds: the parent's NS names, then NS names only the zone itself lists.
+  // At most kMaxProbeNsNames NS names in all (a hostile zone may list 13 more than its parent does).
   std::vector<Name> to_probe = p.parent_ns;
   for (int round = 0; round < 2 && !to_probe.empty(); ++round) {
-    // Addresses: glue from the referral, plus a full resolution of A and AAAA for every name.
+    if (p.servers.size() + to_probe.size() > kMaxProbeNsNames) to_probe.resize(kMaxProbeNsNames - p.servers.size());
+    // Addresses: glue from the referral, plus a full resolution of A and AAAA for every name. Each
+    // lookup gets an equal share of what the check's budget has left (at most the usual 50); what a
+    // lookup does not use goes back.
     std::vector<asio::awaitable<Resolution>> lookups;
+    const int share = to_probe.empty() ? 0
+                                       : std::min(kMaxQueriesPerResolution,
+                                                  budget->queries_left / static_cast<int>(2 * to_probe.size()));
     for (const Name& ns : to_probe) {
-      lookups.push_back(resolve(ns, RRType::A));
-      lookups.push_back(resolve(ns, RRType::AAAA));
+      lookups.push_back(resolve(ns, RRType::A, share));
+      lookups.push_back(resolve(ns, RRType::AAAA, share));
     }
+    budget->queries_left -= share * static_cast<int>(lookups.size());
     std::vector<Resolution> found = co_await gather(executor, std::move(lookups));
+    for (const Resolution& r : found) budget->queries_left += share - std::min(r.queries, share);
     std::vector<asio::awaitable<Asked>> asks;
     for (std::size_t i = 0; i < to_probe.size(); ++i) {
       ProbedNameServer server;
@@ -202,7 +233,19 @@ asio::awaitable<ZoneProbe> Resolver::Impl::probe(Name name, std::vector<Question
         }
       }
       if (!any_resolved) server.resolution_error = errors.empty() ? "NODATA" : errors;
-      for (const NsAddress& a : server.addresses) {
+      for (NsAddress& a : server.addresses) {
+        if (a.permitted && std::find(budget->addresses.begin(), budget->addresses.end(), a.address) ==
+                               budget->addresses.end()) {
+          if (budget->addresses.size() >= kMaxProbeAddresses) {
+            a.asked = false;
+            ++budget->addresses_not_asked;
+            note(ctx, 0, p.zone, "not asking " + describe_server(server.name, a.address) +
+                                     ": kMaxProbeAddresses (" + std::to_string(kMaxProbeAddresses) +
+                                     " addresses per check) reached");
+            continue;
+          }
+          budget->addresses.push_back(a.address);
+        }
         if (!a.permitted) {
           RefusedAddress ref{p.zone, server.name, a.address, a.address_class};
           if (std::find(p.refused_addresses.begin(), p.refused_addresses.end(), ref) == p.refused_addresses.end()) {
@@ -211,11 +254,11 @@ asio::awaitable<ZoneProbe> Resolver::Impl::probe(Name name, std::vector<Question
           continue;
         }
         asks.push_back(ask_server(transport, stats, options.use_0x20, p.zone, server.name, a.address,
-                                  Question{p.zone, RRType::SOA, wire::RRClass::IN}));
+                                  Question{p.zone, RRType::SOA, wire::RRClass::IN}, budget));
         asks.push_back(ask_server(transport, stats, options.use_0x20, p.zone, server.name, a.address,
-                                  Question{p.zone, RRType::NS, wire::RRClass::IN}));
+                                  Question{p.zone, RRType::NS, wire::RRClass::IN}, budget));
         for (const Question& q : questions) {
-          asks.push_back(ask_server(transport, stats, options.use_0x20, p.zone, server.name, a.address, q));
+          asks.push_back(ask_server(transport, stats, options.use_0x20, p.zone, server.name, a.address, q, budget));
         }
       }
       p.servers.push_back(std::move(server));

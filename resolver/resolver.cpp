@@ -9,6 +9,7 @@
 #include "resolver/resolver.hpp"
 
 #include <asio/experimental/as_tuple.hpp>
+#include <asio/experimental/awaitable_operators.hpp>
 #include <asio/use_awaitable.hpp>
 #include <algorithm>
 #include <array>
@@ -23,6 +24,7 @@ namespace dkimdoctor::resolver {
 
 using asio::use_awaitable;
 using asio::experimental::as_tuple;
+using namespace asio::experimental::awaitable_operators;
 using wire::Name;
 using wire::Question;
 using wire::Record;
@@ -240,9 +242,17 @@ asio::awaitable<void> Resolver::Impl::ensure_primed(Context& ctx) {
     co_return;
   }
   priming = true;
-  Cut cut = make_cut(ctx, delegation_from_hints(hints), 1);
-  note(ctx, 1, Name(), "priming: asking a root server for the root NS set");
-  auto reply = co_await query_cut(ctx, cut, Question{Name(), RRType::NS, wire::RRClass::IN}, 1);
+  // Its own budget (kPrimingTime, queries not charged to this resolution); its steps still go to
+  // this resolution's trace.
+  Context pctx;
+  pctx.tracing = ctx.tracing;
+  pctx.deadline = pctx.start + kPrimingTime;
+  pctx.min_try_timeout = kMaxTryTimeout;
+  Cut cut = make_cut(pctx, delegation_from_hints(hints), 1);
+  note(pctx, 1, Name(), "priming: asking a root server for the root NS set");
+  auto reply = co_await query_cut(pctx, cut, Question{Name(), RRType::NS, wire::RRClass::IN}, 1);
+  std::move(pctx.trace.begin(), pctx.trace.end(), std::back_inserter(ctx.trace));
+  for (auto& ref : pctx.refused) ctx.refused.push_back(std::move(ref));
   if (reply && reply->classified.kind == Classification::answer) {
     CachedDelegation d;
     std::uint32_t ttl = UINT32_MAX;
@@ -359,7 +369,7 @@ asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, 
     // Lookups stay lazy, so a delegation with good glue never costs extra queries: NXNSAttack.
     if ((min_tries == INT_MAX || min_tries > 0 || only_silent) && !cut.unresolved.empty()) {
       co_await resolve_ns_addresses(ctx, cut, depth);
-      if (ctx.queries >= kMaxQueriesPerResolution) {
+      if (ctx.queries >= ctx.max_queries) {
         co_return Unexpected{Fail{Failure::max_queries, "while looking up name server addresses for " + cut.zone.to_string()}};
       }
       continue;
@@ -394,13 +404,13 @@ asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, 
       }
       co_return Unexpected{Fail{kind, std::move(detail)}};
     }
-    if (ctx.queries >= kMaxQueriesPerResolution) {
+    if (ctx.queries >= ctx.max_queries) {
       co_return Unexpected{Fail{Failure::max_queries, "at " + cut.zone.to_string()}};
     }
 
     CutServer& server = cut.servers[pick_server(cut, min_tries)];
     ++server.tries;
-    auto timeout = servers.try_timeout(server.address);
+    auto timeout = std::max(servers.try_timeout(server.address), ctx.min_try_timeout);
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(ctx.deadline - Clock::now());
     timeout = std::max(std::min(timeout, left), std::chrono::milliseconds(1));
 
@@ -410,8 +420,9 @@ asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, 
     req.qtype = asked.type;
     req.rd = false;
     req.timeout = timeout;
+    req.deadline = ctx.deadline;
     req.use_0x20 = options.use_0x20;
-    req.max_queries = kMaxQueriesPerResolution - ctx.queries;
+    req.max_queries = ctx.max_queries - ctx.queries;
     const ExchangeResult x = co_await transport.exchange(req);
     ctx.queries += x.queries_sent;
     stats.queries_sent += static_cast<std::uint64_t>(x.queries_sent);
@@ -634,7 +645,15 @@ asio::awaitable<Walk> Resolver::Impl::walk(Context& ctx, Question q, int depth) 
         // The first waiter creates what the owner signals (most steps have no waiter).
         if (!it->second) it->second = std::make_shared<InflightStep>(executor);
         std::shared_ptr<InflightStep> other = it->second;
-        co_await other->done.async_wait(as_tuple(use_awaitable));
+        // The owner runs against its own deadline; a walk that joined late waits no longer than its
+        // own (issue 18: 18 of 20 joiners ran 17 s).
+        asio::steady_timer limit(executor, ctx.deadline);
+        auto woke = co_await (other->done.async_wait(as_tuple(use_awaitable)) ||
+                              limit.async_wait(as_tuple(use_awaitable)));
+        if (woke.index() == 1) {
+          w.fail = Fail{Failure::resolution_timeout, "waiting for a shared step at " + w.cut.zone.to_string()};
+          co_return w;
+        }
         Cut closer = closest_cut(ctx, q.name, depth);
         if (closer.zone.label_count() > w.cut.zone.label_count()) {
           w.cut = std::move(closer);
@@ -830,10 +849,11 @@ asio::awaitable<Internal> Resolver::Impl::resolve_in(Context& ctx, Question q, i
 
 // ---- Top level --------------------------------------------------------------------------------------
 
-asio::awaitable<Resolution> Resolver::Impl::resolve(Name name, RRType type) {
+asio::awaitable<Resolution> Resolver::Impl::resolve(Name name, RRType type, int max_queries) {
   ++stats.resolutions;
   Context ctx;
   ctx.tracing = options.trace;
+  ctx.max_queries = std::min(max_queries, kMaxQueriesPerResolution);
   Resolution res;
   res.question = Question{name, type, wire::RRClass::IN};
   const auto t = static_cast<std::uint16_t>(type);
@@ -877,8 +897,9 @@ asio::awaitable<Resolution> Resolver::resolve(const Name& name, RRType type) {
   return impl_->resolve(name, type);
 }
 
-asio::awaitable<ZoneProbe> Resolver::probe(const Name& name, std::vector<Question> questions) {
-  return impl_->probe(name, std::move(questions));
+asio::awaitable<ZoneProbe> Resolver::probe(const Name& name, std::vector<Question> questions,
+                                           std::shared_ptr<ProbeBudget> budget) {
+  return impl_->probe(name, std::move(questions), std::move(budget));
 }
 
 ResolverStats Resolver::stats() const {

@@ -24,6 +24,7 @@
 
 #include "resolver/address_policy.hpp"
 #include "resolver/cache.hpp"
+#include "resolver/limits.hpp"
 #include "resolver/root_hints.hpp"
 #include "resolver/trace.hpp"
 #include "resolver/transport.hpp"
@@ -96,6 +97,7 @@ struct NsAddress {
   bool from_glue = false;        // given as glue in the parent's referral
   bool from_resolution = false;  // found by resolving the NS name
   bool permitted = true;         // address policy allows querying it
+  bool asked = true;             // false: over the check's probe budget (kMaxProbeAddresses), not asked
   AddressClass address_class = AddressClass::global;
 };
 
@@ -108,7 +110,10 @@ struct ProbedNameServer {
   std::string resolution_error;
 };
 
-enum class ProbeError : std::uint8_t { none, timeout, refused, network, malformed, policy };
+// unreachable_from_host: this host cannot send to the address at all (no IPv6, no route), see
+// TransportError::unreachable_from_host; the server is not to blame. budget: not asked, the check's probe
+// budget (kMaxProbeQueries) was spent.
+enum class ProbeError : std::uint8_t { none, timeout, refused, network, malformed, policy, unreachable_from_host, budget };
 const char* to_string(ProbeError e);
 
 struct ServerResponse {
@@ -155,6 +160,18 @@ struct ZoneProbe {
   std::vector<TraceStep> trace;
 };
 
+// What the authority probes of one check may still spend (issue 18: without it a zone listing 13 NS
+// names of 8 addresses each, whose servers listed 13 more, made one check send 4,270 queries to 208
+// addresses the zone chose). Shared by every probe a caller runs for one check; a probe without one
+// gets a fresh budget of its own. Addresses beyond kMaxProbeAddresses are listed in the report but
+// never asked (NsAddress::asked false); questions beyond kMaxProbeQueries end as ProbeError::budget.
+struct ProbeBudget {
+  int queries_left = kMaxProbeQueries;
+  std::vector<asio::ip::address> addresses;  // distinct addresses asked so far
+  int addresses_not_asked = 0;
+  int questions_not_asked = 0;
+};
+
 struct ResolverStats {
   std::uint64_t resolutions = 0;
   std::uint64_t probes = 0;
@@ -171,7 +188,9 @@ class Resolver {
   Resolver& operator=(const Resolver&) = delete;
 
   asio::awaitable<Resolution> resolve(const wire::Name& name, wire::RRType type);
-  asio::awaitable<ZoneProbe> probe(const wire::Name& name, std::vector<wire::Question> questions);
+  // `budget`: shared by the probes of one check (see ProbeBudget); null gives this probe its own.
+  asio::awaitable<ZoneProbe> probe(const wire::Name& name, std::vector<wire::Question> questions,
+                                   std::shared_ptr<ProbeBudget> budget = nullptr);
 
   ResolverStats stats() const;
   const Options& options() const;

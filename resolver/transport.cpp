@@ -39,6 +39,7 @@ const char* to_string(TransportError e) {
     case TransportError::none: return "none";
     case TransportError::timeout: return "timeout";
     case TransportError::network: return "network error";
+    case TransportError::unreachable_from_host: return "not reachable from this host";
     case TransportError::malformed: return "malformed reply";
     case TransportError::tcp_refused: return "tcp connection refused";
     case TransportError::tcp_reset: return "tcp connection reset";
@@ -198,7 +199,18 @@ asio::awaitable<ExchangeResult> Transport::exchange(ExchangeRequest request) {
     // and never pay for it).
     if (!it->second) it->second = std::make_shared<Pending>(executor_);
     std::shared_ptr<Pending> pending = it->second;
-    co_await pending->done.async_wait(as_tuple(use_awaitable));
+    // The owner's exchange is bounded by the owner's deadline, not ours: we wait no longer than our
+    // own (issue 18).
+    asio::steady_timer limit(executor_, request.deadline);
+    auto woke = co_await (pending->done.async_wait(as_tuple(use_awaitable)) ||
+                          limit.async_wait(as_tuple(use_awaitable)));
+    if (woke.index() == 1) {
+      ExchangeResult late;
+      late.error = TransportError::timeout;
+      late.coalesced = true;
+      late.detail = "deadline reached waiting for an identical query";
+      co_return late;
+    }
     if (pending->result.error == TransportError::budget) continue;
     ++stats_.coalesced;
     ExchangeResult r = pending->result;
@@ -240,6 +252,12 @@ asio::awaitable<ExchangeResult> Transport::exchange_uncoalesced(const ExchangeRe
   // Every query sent (the first, the 0x20 and EDNS fallbacks, the TCP retry) is checked against the
   // caller's allowance first: one exchange can never overshoot the per-resolution budget.
   auto out_of_budget = [&](ExchangeResult& r, const char* what) {
+    if (Clock::now() >= request.deadline) {
+      r = ExchangeResult{};
+      r.error = TransportError::timeout;
+      r.detail = std::string("deadline reached before ") + what;
+      return true;
+    }
     if (sent < request.max_queries) return false;
     r = ExchangeResult{};
     r.error = TransportError::budget;
@@ -339,6 +357,11 @@ asio::error_code errno_code() { return asio::error_code(errno, asio::error::get_
 
 }  // namespace
 
+bool is_host_limit(int err) noexcept {
+  return err == ENETUNREACH || err == EHOSTUNREACH || err == EADDRNOTAVAIL || err == EAFNOSUPPORT ||
+         err == EPROTONOSUPPORT;
+}
+
 // What one datagram read from the try's socket means for the try.
 enum class Transport::Datagram { accepted, ignored, failed };
 
@@ -359,11 +382,8 @@ Transport::Datagram Transport::take_datagram(std::span<const std::uint8_t> query
     r.error = TransportError::case_mismatch;
     return Datagram::failed;
   }
-  if (r.mismatched > kMaxMismatchedDatagrams) {
-    r.error = TransportError::malformed;
-    r.detail = "too many mismatched datagrams";
-    return Datagram::failed;
-  }
+  // However many come, a forged or broken datagram never ends the try (issue 18): ending it would
+  // hand an off-path attacker the power to mark a server dead and fail a one-server zone at once.
   return Datagram::ignored;
 }
 
@@ -385,10 +405,16 @@ asio::awaitable<ExchangeResult> Transport::udp_try(const ExchangeRequest& reques
     r.error = TransportError::network;
     r.detail = ec.message();
   };
+  // socket(), connect() and send() fail at once, from the local stack, when this host cannot send to the
+  // address at all (no IPv6, no route): a limit of the checking host, not a fault of the server.
+  const auto local_error = [&r](const asio::error_code& ec) {
+    r.error = is_host_limit(ec.value()) ? TransportError::unreachable_from_host : TransportError::network;
+    r.detail = ec.message();
+  };
 
   OwnedFd fd(::socket(request.server.protocol().family(), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (fd.get() < 0 || ::connect(fd.get(), request.server.data(), static_cast<socklen_t>(request.server.size())) != 0) {
-    network_error(errno_code());
+    local_error(errno_code());
     co_return r;
   }
   const auto start = Clock::now();
@@ -401,14 +427,15 @@ asio::awaitable<ExchangeResult> Transport::udp_try(const ExchangeRequest& reques
   ++r.queries_sent;
   ++stats_.udp_queries;
   if (sent_n < 0) {
-    network_error(errno_code());
+    local_error(errno_code());
     co_return r;
   }
   co_await asio::post(executor_, use_awaitable);
 
-  // Reads every datagram already queued; `false` when the socket has none left and the try goes on.
+  // Reads the datagrams already queued (at most kMaxDatagramsPerRead); `false` when none of them
+  // ended the try and it goes on.
   const auto drain = [&](int s) {
-    for (;;) {
+    for (int read = 0; read < kMaxDatagramsPerRead; ++read) {
       const ssize_t n = ::recv(s, udp_buffer_.data(), udp_buffer_.size(), 0);
       if (n < 0) {
         if (errno == EINTR) continue;
@@ -419,6 +446,7 @@ asio::awaitable<ExchangeResult> Transport::udp_try(const ExchangeRequest& reques
       }
       if (take_datagram(query, static_cast<std::size_t>(n), use_0x20, r) != Datagram::ignored) return true;
     }
+    return false;
   };
   if (!drain(fd.get())) {
     // Shared with the timer's handler, which may run after this coroutine has ended (a timer that
@@ -433,7 +461,7 @@ asio::awaitable<ExchangeResult> Transport::udp_try(const ExchangeRequest& reques
     fd.release();
     r.waited = true;
     // The timer cancels the pending wait, which then ends with operation_aborted.
-    asio::steady_timer timer(executor_, start + request.timeout);
+    asio::steady_timer timer(executor_, std::min(start + request.timeout, request.deadline));
     timer.async_wait([sock](const asio::error_code& timer_ec) {
       if (!timer_ec) {
         asio::error_code ignored;
@@ -544,8 +572,10 @@ asio::awaitable<ExchangeResult> Transport::tcp_try(const ExchangeRequest& reques
 
   asio::ip::tcp::socket sock(executor_);
   const asio::ip::tcp::endpoint server(request.server.address(), request.server.port());
-  asio::steady_timer timer(executor_, kTcpTimeout);
   const auto start = Clock::now();
+  // A fresh kTcpTimeout, but never past the caller's deadline (issue 18: TCP after TC=1 late in a
+  // resolution overran its 10 s).
+  asio::steady_timer timer(executor_, std::min(start + kTcpTimeout, request.deadline));
   ++r.queries_sent;
   ++stats_.tcp_queries;
   auto raced = co_await (tcp_exchange(sock, server, framed) || timer.async_wait(use_awaitable));

@@ -9,7 +9,8 @@
 //   reply must echo it byte for byte. A reply that matches except for case is never accepted; the
 //   query is re-sent once without 0x20 and the server remembered as one that does not echo case.
 // - A datagram that does not match (ID, QR, opcode, question) is discarded and we keep listening
-//   until the try's timer fires: a spoofer racing the real server gains nothing by being first.
+//   until the real reply or the try's timer, however many come: a spoofer racing the real server
+//   gains nothing by being first, and a flood of forgeries cannot make a server look dead.
 // - TC=1 -> the same question over TCP (RFC 7766 §5); FORMERR/NOTIMP to an EDNS query -> the same
 //   question without OPT (RFC 6891 §7), the server remembered as EDNS-less.
 // - Timeouts: every wait is raced against a steady_timer. TCP messages are capped at 65535 octets by
@@ -47,6 +48,7 @@ enum class TransportError : std::uint8_t {
   none,
   timeout,         // no acceptable reply before the timer
   network,         // send/connect failed, ICMP unreachable, ...
+  unreachable_from_host,  // the local stack cannot send there at all (no IPv6, no route): the host's limit
   malformed,       // reply could not be used (too short, truncated over TCP, oversized datagram)
   tcp_refused,     // TCP connect refused
   tcp_reset,       // TCP connection reset or closed mid-message
@@ -55,6 +57,8 @@ enum class TransportError : std::uint8_t {
   budget,          // the next query (a fallback or retry) would exceed ExchangeRequest::max_queries
 };
 const char* to_string(TransportError e);
+// errno values with which socket/connect/send fail at once when this host cannot reach an address at all.
+bool is_host_limit(int err) noexcept;
 
 struct ExchangeRequest {
   asio::ip::udp::endpoint server;
@@ -62,6 +66,9 @@ struct ExchangeRequest {
   wire::RRType qtype = wire::RRType::A;
   bool rd = false;
   std::chrono::milliseconds timeout{400};  // per UDP try
+  // The caller's deadline (the resolution's): no try, fallback, TCP exchange or wait for a
+  // coalesced twin goes beyond it, whatever `timeout` and kTcpTimeout say.
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
   bool use_0x20 = true;
   // Queries this exchange may send (the caller's remaining per-resolution budget). Checked before
   // every datagram/TCP query, fallbacks and TC->TCP included; 0 sends nothing.
@@ -78,7 +85,7 @@ struct ExchangeResult {
   bool waited = false;              // the last UDP try's reply was not there one loop turn after the
                                     // send: the try waited for it in Asio's reactor, with a timer
   int queries_sent = 0;             // datagrams/TCP queries actually sent for this exchange
-  int mismatched = 0;               // datagrams ignored: wrong ID/question/case
+  int mismatched = 0;               // datagrams ignored: wrong ID/question (never end the try)
   bool tc_seen = false;             // a UDP reply had TC=1
   bool edns_fallback = false;       // EDNS was dropped after FORMERR/NOTIMP
   std::chrono::microseconds rtt{0};

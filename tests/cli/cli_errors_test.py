@@ -13,6 +13,9 @@ BIN = sys.argv[1]
 LONG_LABEL = "a" * 300
 tmp = tempfile.mkdtemp(prefix="dkimdoctor-cli-")
 garbage = bytes(range(256)) * 4
+jsonl_output = os.path.join(tmp, "results.jsonl")  # an earlier JSON Lines output, resumed as CSV
+with open(jsonl_output, "w") as f:
+    f.write('{"line":1,"domain":"example.com","verdict":"ok"}\n')
 
 # (name, argv, stdin bytes, expected exit status)
 CASES = [
@@ -25,7 +28,10 @@ CASES = [
     ("check_name_too_long", ["check", ".".join(["abcdefghij"] * 30) + ".com"], b"", 2),
     ("check_empty_label", ["check", "example..com"], b"", 2),
     ("check_binary_domain", ["check", "ex\x01ample.com"], b"", 2),
-    ("check_bad_token", ["check", "example.com", "--easy-dkim", "a b,c,d"], b"", 2),
+    ("check_bad_token", ["check", "example.com", "--easy-dkim", "a/b,c,d"], b"", 2),
+    ("check_region_typo", ["check", "example.com", "--easy-dkim", "abc", "--region", "ap-southeast3"], b"", 2),
+    ("check_email_as_domain", ["check", "info@example.com"], b"", 2),
+    ("unknown_command", ["chek", "example.com"], b"", 2),
     ("check_bad_region", ["check", "example.com", "--easy-dkim", "abc", "--region", "../../x"], b"", 2),
     ("check_bad_color", ["check", "example.com", "--color=sometimes"], b"", 2),
     ("check_identity_garbage_stdin", ["check", "example.com", "--ses-identity", "-"], garbage, 2),
@@ -43,6 +49,8 @@ CASES = [
     ("bulk_missing_file", ["bulk", "/nonexistent/identities.jsonl"], b"", 2),
     ("bulk_bad_concurrency", ["bulk", "-", "--concurrency", "0"], b"", 2),
     ("bulk_resume_without_output", ["bulk", "-", "--resume"], b"", 2),
+    ("bulk_bad_format", ["bulk", "-", "--format", "xml"], b"", 2),
+    ("bulk_resume_csv_over_jsonl", ["bulk", "-", "--resume", "--format", "csv", "--output", jsonl_output], b"", 2),
     ("decode_missing_file", ["decode", "/nonexistent.bin"], b"", 2),
     ("decode_directory", ["decode", tmp], b"", 2),
     ("decode_garbage_stdin", ["decode", "-"], garbage, 1),
@@ -72,6 +80,28 @@ for name, argv, stdin, want in CASES:
     else:
         passed += 1
         print(f"ok   {name}")
+
+# Mistakes people make: the one line must say how to fix the input.
+HINTS = [
+    ("hint_region_typo", ["check", "example.com", "--easy-dkim", "abc", "--region", "ap-southeast3"],
+     "did you mean ap-southeast-3?"),
+    ("hint_region_unknown", ["check", "example.com", "--region", "mars-north-9"], "not an SES region"),
+    ("hint_email_as_domain", ["check", "info@example.com"], "--email info@example.com"),
+    ("hint_unknown_command", ["chek", "example.com"], "did you mean 'dkimdoctor check'"),
+    ("hint_domain_as_command", ["example.com"], "dkimdoctor check example.com"),
+    ("hint_token_as_garbage", ["check", "example.com", "--easy-dkim", "foo.bar"], "part before ._domainkey"),
+    ("hint_record_of_other_domain", ["check", "example.com", "--easy-dkim", "abc._domainkey.other.org"],
+     "not of example.com"),
+]
+for name, args, needle in HINTS:
+    proc = subprocess.run([BIN] + args, capture_output=True, timeout=30, stdin=subprocess.DEVNULL)
+    err = proc.stderr.decode("utf-8", "replace")
+    if proc.returncode == 2 and needle in err:
+        passed += 1
+        print(f"ok   {name}")
+    else:
+        failed += 1
+        print(f"FAIL {name}: status {proc.returncode}, stderr {err[:300]!r}, want {needle!r}")
 
 # --help on every command: exit 0, an example, nothing on stderr.
 for command in ["check", "bulk", "resolve", "decode", "version"]:

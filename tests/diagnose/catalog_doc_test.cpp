@@ -30,17 +30,29 @@ std::string markdown() {
       "(one unreachable name server of three is a warning, all of them an error). `ses_error` is the\n"
       "`VerificationInfo.ErrorType` SES reports for that cause. The fix column is the template; each finding's\n"
       "own fix names the record and the values.\n\n"
-      "Verdict: `ok` when every finding is ok or info; `problems` when any is a warning or an error; `incomplete`\n"
-      "when some observations could not be gathered (`LOOKUP_INCOMPLETE`). Exit status of `check`: 0, 1, 3\n"
-      "respectively (2 for a usage error).\n\n";
+      "The verdict answers one question: will SES verify this identity as given (Easy DKIM, BYODKIM, legacy\n"
+      "token, MAIL FROM, email address), and will receivers be able to validate its DKIM signatures? Every code\n"
+      "has one class, which says what it means for that question:\n\n"
+      "| class | meaning | verdict |\n|---|---|---|\n"
+      "| `blocks` | SES will not verify (or receivers cannot validate DKIM) while it stands | `problems` |\n"
+      "| `may_block` | SES may fail, depending on the server or resolver it meets | `problems` |\n"
+      "| `not_checked` | part of the identity could not be checked: nothing given, too few tokens, servers "
+      "that did not answer | `incomplete`, unless something is a problem |\n"
+      "| `advice` | deliverability, not verification (DMARC, SPF, testing mode) | never changes it |\n"
+      "| `note` | context (TCP needed, negative-cache time, what SES reported) | never changes it |\n"
+      "| `passed` | a check that passed | `ok` when nothing else says otherwise |\n\n"
+      "A `blocks` or `may_block` finding counts when its severity is warning or error. Exit status of `check`:\n"
+      "0 ok, 1 problems, 3 incomplete (could not tell), 2 usage error. Servers this host cannot send to at all\n"
+      "(no IPv6, no route) are \"not checked from this host\", never a finding against the domain.\n\n";
   std::string_view area;
   for (const auto& row : catalog()) {
     if (row.area != area) {
       area = row.area;
-      out += "\n## " + std::string(area) + "\n\n| code | severity | ses_error | fix |\n|---|---|---|---|\n";
+      out += "\n## " + std::string(area) + "\n\n| code | class | severity | ses_error | fix |\n|---|---|---|---|---|\n";
     }
     const auto ses = to_string(row.ses_error);
-    out += "| `" + std::string(row.name) + "` | " + std::string(to_string(row.severity)) + " | " +
+    out += "| `" + std::string(row.name) + "` | " + std::string(to_string(row.klass)) + " | " +
+           std::string(to_string(row.severity)) + " | " +
            (ses.empty() ? std::string("—") : "`" + std::string(ses) + "`") + " | " +
            (row.fix.empty() ? std::string("—") : cell(row.fix)) + " |\n";
   }

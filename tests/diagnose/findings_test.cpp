@@ -52,11 +52,14 @@ TEST(Verdict, FromFindings) {
   std::vector<Finding> f{make_finding(Code::DKIM_OK, "a", "m"), make_finding(Code::TCP_REQUIRED, "", "m")};
   EXPECT_EQ(verdict_of(f), Verdict::ok);
   f.push_back(make_finding(Code::DMARC_MISSING, "", "m"));
-  EXPECT_EQ(verdict_of(f), Verdict::problems);
+  EXPECT_EQ(verdict_of(f), Verdict::ok) << "advice never changes the verdict";
   f.push_back(make_finding(Code::LOOKUP_INCOMPLETE, "", "m"));
   EXPECT_EQ(verdict_of(f), Verdict::incomplete);
+  f.push_back(make_finding(Code::NS_SET_MISMATCH, "", "m"));
+  EXPECT_EQ(verdict_of(f), Verdict::problems) << "a problem outranks an unchecked part";
   sort_by_severity(f);
-  EXPECT_EQ(f.front().severity, Severity::warning);
+  EXPECT_EQ(f.front().code, Code::NS_SET_MISMATCH) << "problems first";
+  EXPECT_EQ(f[1].code, Code::LOOKUP_INCOMPLETE) << "then what was not checked";
   EXPECT_EQ(f.back().severity, Severity::ok);
 }
 

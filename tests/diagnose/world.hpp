@@ -66,6 +66,7 @@ struct World {
   std::set<std::pair<std::size_t, std::string>> hidden;   // (server, "owner TYPE") a server lacks
   std::vector<wire::Record> elsewhere;                    // other zones (amazonses.com, mail hosts)
   std::set<std::size_t> truncating, tcp_broken, down;     // per-server transport behaviour
+  std::set<std::size_t> host_limited;                     // this host cannot send there (no IPv6, no route)
   std::map<std::size_t, std::uint32_t> serial;            // SOA serial per server (default 2026112601)
   Delegation delegation;
   bool delegation_set = false;
@@ -91,6 +92,11 @@ struct World {
     a.address = servers[i].second;
     if (down.count(i)) {
       a.error = "timeout";
+      return a;
+    }
+    if (host_limited.count(i)) {
+      a.error = "not reachable from this host";
+      a.unreachable_from_host = true;
       return a;
     }
     a.responded = true;
@@ -134,7 +140,7 @@ struct World {
       std::vector<wire::Record> recs;
       if (cur.is_subdomain_of(zone)) {
         std::size_t first_up = 0;
-        while (first_up < servers.size() && down.count(first_up)) ++first_up;
+        while (first_up < servers.size() && (down.count(first_up) || host_limited.count(first_up))) ++first_up;
         if (first_up == servers.size()) {
           r.complete = false;
           r.error = "all servers timed out";
@@ -186,8 +192,9 @@ struct World {
       ServerStatus s;
       s.ns_name = N(servers[i].first);
       s.address = servers[i].second;
-      s.responded = !down.count(i);
-      if (!s.responded) s.error = "timeout";
+      s.responded = !down.count(i) && !host_limited.count(i);
+      if (!s.responded) s.error = host_limited.count(i) ? "not reachable from this host" : "timeout";
+      s.unreachable_from_host = host_limited.count(i) > 0;
       s.aa = s.responded;
       if (s.responded) s.serial = serial.count(i) ? serial.at(i) : 2026112601u;
       s.tcp_ok = !tcp_broken.count(i);

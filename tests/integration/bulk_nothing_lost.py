@@ -19,7 +19,8 @@ if not LAB or not os.path.exists(os.path.join(LAB, "identities.jsonl")):
     print("0 passed, 1 failed")
     sys.exit(1)
 HINTS = os.path.join(LAB, "root.hints")
-COMMON = ["--root-hints", HINTS, "--allow-loopback", "--progress", "never"]
+# The lab's BYODKIM lines name key files: bulk reads them only under --key-dir (issue 18).
+COMMON = ["--root-hints", HINTS, "--allow-loopback", "--progress", "never", "--key-dir", os.path.join(LAB, "keys")]
 tmp = tempfile.mkdtemp(prefix="dkimdoctor-bulk-")
 
 with open(os.path.join(LAB, "identities.jsonl"), "rb") as f:
