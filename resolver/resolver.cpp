@@ -459,7 +459,7 @@ asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, 
       } else {
         servers.record_failure(server.address);
         server.dead = true;
-        server.unreachable = x.error == TransportError::network;
+        server.unreachable = x.error == TransportError::network || x.error == TransportError::unreachable_from_host;
       }
       step.note += x.detail;
       cut.errors.push_back(describe_server(server.ns_name, server.address) + " " + to_string(x.error));
