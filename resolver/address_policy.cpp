@@ -147,7 +147,8 @@ AddressClass classify_address(const asio::ip::address& address) {
 bool AddressPolicy::permits(const asio::ip::address& address) const {
   const AddressClass cls = classify_address(address);
   if (cls == AddressClass::global) return true;
-  return cls == AddressClass::loopback && allow_loopback;
+  if (cls == AddressClass::loopback) return allow_loopback;
+  return allow_special;
 }
 
 std::size_t AddressHash::operator()(const asio::ip::address& a) const noexcept {

@@ -44,6 +44,9 @@ struct AddressHash {
 struct AddressPolicy {
   // Allows 127/8 and ::1 (and nothing else outside `global`). The lab runs on 127.53/16.
   bool allow_loopback = false;
+  // Test harnesses only: also allows every other non-global class (private, documentation, ...), for
+  // replayed scenarios whose servers sit there (tests/replay). Loopback still follows allow_loopback.
+  bool allow_special = false;
 
   // True when the resolver may send a query to `address`.
   bool permits(const asio::ip::address& address) const;

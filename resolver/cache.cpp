@@ -125,7 +125,7 @@ Cache::Entry* Cache::find(const KeyRef& k) {
     ++stats_.misses;
     return nullptr;
   }
-  if (it->second.expires <= Clock::now()) {
+  if (it->second.expires <= now()) {
     erase(it);
     ++stats_.expirations;
     ++stats_.misses;
@@ -160,13 +160,13 @@ void Cache::insert(StoredKey k, Clock::time_point expires, Value value) {
 
 namespace {
 
-std::uint32_t remaining_ttl(Cache::Clock::time_point expires) {
-  const auto left = std::chrono::duration_cast<std::chrono::seconds>(expires - Cache::Clock::now()).count();
+std::uint32_t remaining_ttl(Cache::Clock::time_point expires, Cache::Clock::time_point now) {
+  const auto left = std::chrono::duration_cast<std::chrono::seconds>(expires - now).count();
   return left <= 0 ? 0 : static_cast<std::uint32_t>(left);
 }
 
-Cache::Clock::time_point expiry(std::uint32_t ttl, std::uint32_t max) {
-  return Cache::Clock::now() + std::chrono::seconds(std::min(ttl, max));
+Cache::Clock::time_point expiry(std::uint32_t ttl, std::uint32_t max, Cache::Clock::time_point now) {
+  return now + std::chrono::seconds(std::min(ttl, max));
 }
 
 }  // namespace
@@ -183,7 +183,7 @@ std::optional<std::vector<wire::Record>> Cache::rrset(const wire::Name& name, wi
 const std::vector<wire::Record>* Cache::peek_rrset(const wire::Name& name, wire::RRType type, std::uint32_t* ttl_left) {
   Entry* e = find(key_ref('R', name, type));
   if (e == nullptr) return nullptr;
-  if (ttl_left != nullptr) *ttl_left = remaining_ttl(e->expires);
+  if (ttl_left != nullptr) *ttl_left = remaining_ttl(e->expires, now());
   return &std::get<std::vector<wire::Record>>(e->value);
 }
 
@@ -206,7 +206,7 @@ void Cache::store_rrset(std::vector<wire::Record>&& records) {
   if (ttl == 0) return;  // TTL 0 means use once, do not cache (RFC 1035 §3.2.1)
   for (auto& r : records) r.ttl = std::min(ttl, kMaxCacheTtl);  // RFC 2181 §5.2: one TTL per RRset
   StoredKey key = make_key('R', records.front().owner, records.front().type);
-  insert(std::move(key), expiry(ttl, kMaxCacheTtl), std::move(records));
+  insert(std::move(key), expiry(ttl, kMaxCacheTtl, now()), std::move(records));
 }
 
 void Cache::store_records(const std::vector<wire::Record>& records) {
@@ -247,7 +247,7 @@ std::optional<CachedNegative> Cache::negative(const wire::Name& name, wire::RRTy
     Entry* e = find(key_ref('N', name, t, name_hash));
     if (e == nullptr) continue;
     auto neg = std::get<CachedNegative>(e->value);
-    if (neg.soa) neg.soa->ttl = std::min(neg.soa->ttl, remaining_ttl(e->expires));
+    if (neg.soa) neg.soa->ttl = std::min(neg.soa->ttl, remaining_ttl(e->expires, now()));
     return neg;
   }
   return std::nullopt;
@@ -255,12 +255,12 @@ std::optional<CachedNegative> Cache::negative(const wire::Name& name, wire::RRTy
 
 void Cache::store_nxdomain(const wire::Name& name, const wire::Record& soa, std::uint32_t ttl) {
   if (ttl == 0) return;
-  insert(make_key('N', name, wire::RRType{0}), expiry(ttl, kMaxNegativeTtl), CachedNegative{true, soa});
+  insert(make_key('N', name, wire::RRType{0}), expiry(ttl, kMaxNegativeTtl, now()), CachedNegative{true, soa});
 }
 
 void Cache::store_nodata(const wire::Name& name, wire::RRType type, const wire::Record& soa, std::uint32_t ttl) {
   if (ttl == 0) return;
-  insert(make_key('N', name, type), expiry(ttl, kMaxNegativeTtl), CachedNegative{false, soa});
+  insert(make_key('N', name, type), expiry(ttl, kMaxNegativeTtl, now()), CachedNegative{false, soa});
 }
 
 std::optional<CachedDelegation> Cache::delegation(const wire::Name& zone) {
@@ -277,7 +277,7 @@ const CachedDelegation* Cache::peek_delegation(const wire::Name& zone) {
 
 void Cache::store_delegation(const CachedDelegation& delegation, std::uint32_t ttl) {
   if (ttl == 0) ttl = 1;  // a delegation with TTL 0 is still needed for the rest of this resolution
-  insert(make_key('D', delegation.zone, wire::RRType::NS), expiry(ttl, kMaxCacheTtl), delegation);
+  insert(make_key('D', delegation.zone, wire::RRType::NS), expiry(ttl, kMaxCacheTtl, now()), delegation);
 }
 
 void Cache::clear() {
@@ -293,5 +293,9 @@ CacheStats Cache::stats() const {
   s.bytes = bytes_;
   return s;
 }
+
+void Cache::set_clock(NowFn now) { now_ = std::move(now); }
+
+Cache::Clock::time_point Cache::now() const { return now_ ? now_() : Clock::now(); }
 
 }  // namespace dkimdoctor::resolver

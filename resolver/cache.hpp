@@ -10,6 +10,7 @@
 #include <asio/ip/address.hpp>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -83,6 +84,11 @@ class Cache {
   void clear();
   CacheStats stats() const;
 
+  // Where "now" comes from; unset, the steady clock. A test that replays a scenario moves it forward
+  // (TTLs expire as written) instead of sleeping.
+  using NowFn = std::function<Clock::time_point()>;
+  void set_clock(NowFn now);
+
  private:
   using Value = std::variant<std::vector<wire::Record>, CachedNegative, CachedDelegation>;
   // Keys are kind ('R' RRset, 'N' negative, 'D' delegation) + the lowercased wire name + the type (two
@@ -123,6 +129,8 @@ class Cache {
   };
   using Map = std::unordered_map<StoredKey, Entry, KeyHash, KeyEq>;
 
+  Clock::time_point now() const;
+
   // What an entry holds, approximately: the stored objects and their heap parts, key and overhead.
   static std::size_t approximate_bytes(std::size_t key_size, const Value& value);
   StoredKey make_key(char kind, const wire::Name& name, wire::RRType type) const;
@@ -146,6 +154,7 @@ class Cache {
   Slot* newest_ = nullptr;
   Slot* oldest_ = nullptr;
   CacheStats stats_;
+  NowFn now_;
 };
 
 }  // namespace dkimdoctor::resolver

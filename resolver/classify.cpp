@@ -17,6 +17,7 @@ const char* to_string(Classification c) {
     case Classification::referral: return "referral";
     case Classification::nodata: return "nodata";
     case Classification::nxdomain: return "nxdomain";
+    case Classification::yxdomain: return "yxdomain";
     case Classification::lame: return "lame";
     case Classification::throwaway: return "throwaway";
   }
@@ -80,7 +81,12 @@ Name keep_chain(const std::vector<Record>& answer, const wire::Question& q, cons
       auto target = target_of(r);
       if (!target) continue;
       auto substituted = dname_substitute(cur, r.owner, *target);
-      if (!substituted) continue;
+      if (!substituted) {
+        // The substitution overflows (RFC 6672 §2.2): the chain ends here, the DNAME is the proof
+        // of the server's YXDOMAIN.
+        out.push_back(r);
+        return cur;
+      }
       out.push_back(r);
       next = *substituted;
       break;
@@ -157,6 +163,7 @@ ScrubbedReply scrub(const wire::MessageView& reply, const wire::Question& questi
       continue;
     }
     const Name owner = rv.owner();
+    if (t == RRType::NS && !owner.is_subdomain_of(zone) && zone.is_subdomain_of(owner)) s.upward_ns = true;
     if (!owner.is_subdomain_of(zone) || !relevant(owner) || (t == RRType::SOA && have_soa)) {
       ++s.dropped;
       continue;
@@ -196,6 +203,14 @@ ScrubbedReply scrub(const wire::MessageView& reply, const wire::Question& questi
 
 Classified classify(const ScrubbedReply& reply, const wire::Question& q, const Name& zone) {
   Classified c;
+  // RFC 6672 §2.2: YXDOMAIN with the DNAME whose substitution overflows is an answer (the scrubber
+  // kept only a DNAME on the question's chain); without one it is junk.
+  if (reply.rcode == wire::Rcode::YXDomain &&
+      std::any_of(reply.answer.begin(), reply.answer.end(), [](const Record& r) { return r.type == RRType::DNAME; })) {
+    c.kind = Classification::yxdomain;
+    c.records = reply.answer;
+    return c;
+  }
   if (reply.rcode != wire::Rcode::NoError && reply.rcode != wire::Rcode::NXDomain) {
     c.kind = (reply.rcode == wire::Rcode::Refused || reply.rcode == wire::Rcode::NotAuth) ? Classification::lame
                                                                                           : Classification::throwaway;
@@ -221,6 +236,25 @@ Classified classify(const ScrubbedReply& reply, const wire::Question& q, const N
     if (r.type == RRType::SOA) soa = &r;
   }
   if (soa != nullptr) c.soa = *soa;
+
+  // A reply with RA and without AA comes from a recursive server answering from its cache, not from
+  // an authority of the zone: lame (as Unbound's REC_LAME), whatever it answers. Referrals stay
+  // usable (they are checked by bailiwick and lead to the real servers).
+  if (reply.header.ra && !reply.header.aa) {
+    const bool referral_shape = !has_final && c.chain_links == 0 && soa == nullptr &&
+                                reply.rcode == wire::Rcode::NoError &&
+                                std::any_of(reply.authority.begin(), reply.authority.end(), [&](const Record& r) {
+                                  return r.type == RRType::NS && !(r.owner == zone) && q.name.is_subdomain_of(r.owner);
+                                });
+    if (!referral_shape) {
+      c.kind = Classification::lame;
+      c.reason = "recursive reply (RA without AA)";
+      c.recursive_lame = true;
+      c.records.clear();
+      c.soa.reset();
+      return c;
+    }
+  }
 
   if (has_final) {
     c.kind = Classification::answer;
@@ -281,12 +315,12 @@ Classified classify(const ScrubbedReply& reply, const wire::Question& q, const N
   }
   bool upward = std::any_of(reply.authority.begin(), reply.authority.end(),
                             [](const Record& r) { return r.type == RRType::NS; });
-  if (reply.header.aa) {
+  if (reply.header.aa && !reply.upward_ns) {
     c.kind = Classification::nodata;  // authoritative, empty, no SOA: NODATA we cannot cache
     return c;
   }
   c.kind = Classification::lame;
-  c.reason = upward ? "upward or lateral referral" : "non-authoritative empty reply";
+  c.reason = (upward || reply.upward_ns) ? "upward or lateral referral" : "non-authoritative empty reply";
   return c;
 }
 

@@ -31,6 +31,7 @@ struct ScrubbedReply {
   wire::Rcode rcode = wire::Rcode::NoError;
   std::vector<wire::Record> answer, authority, additional;
   int dropped = 0;  // records removed by the scrubber
+  bool upward_ns = false;  // the authority had an NS RRset of an ancestor of the zone (dropped): an upward referral
 };
 
 ScrubbedReply scrub(const wire::MessageView& reply, const wire::Question& question, const wire::Name& zone);
@@ -54,6 +55,7 @@ struct Classified {
   std::vector<Glue> glue;             // referral: in-bailiwick addresses of ns_names
   std::optional<wire::Record> soa;    // nxdomain / nodata
   std::string reason;                 // lame / throwaway: why
+  bool recursive_lame = false;        // lame because RA without AA (a recursive server's cached data)
 };
 
 Classified classify(const ScrubbedReply& reply, const wire::Question& question, const wire::Name& zone);

@@ -54,6 +54,7 @@ struct CutServer {
   asio::ip::address address;
   int tries = 0;
   bool dead = false;  // answered junk, refused, lame or unreachable: not asked again here
+  bool unreachable = false;  // the send failed (network error: e.g. no route for its address family)
 };
 
 // A zone cut being iterated: its servers, and the NS names still without an address.
@@ -68,6 +69,9 @@ struct Cut {
   int refused_by_policy = 0;
   std::optional<Fail> lookup_limit;   // why an NS-name lookup was skipped or failed (limit, cycle)
   std::vector<std::string> errors;    // per failed try, for the failure detail
+  std::vector<wire::Name> looked_up;  // NS names whose addresses were resolved here
+  bool fallback_tried = false;        // add_fallback_servers ran ...
+  std::size_t fallback_looked_up = 0; // ... when looked_up had this many names (it runs again after more)
 };
 
 // The outcome of resolving one question (used for the top level and for sub-resolutions).
@@ -130,6 +134,7 @@ struct Resolver::Impl {
   asio::awaitable<void> resolve_ns_addresses(Context& ctx, Cut& cut, int depth);
 
   void promote_cached(Context& ctx, Cut& cut, int depth);
+  bool add_fallback_servers(Context& ctx, Cut& cut, int depth);
   std::size_t pick_server(const Cut& cut, int min_tries);
   Cut make_cut(Context& ctx, const CachedDelegation& d, int depth);
   Cut closest_cut(Context& ctx, const wire::Name& name, int depth);

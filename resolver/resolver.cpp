@@ -35,6 +35,7 @@ const char* to_string(Outcome o) {
     case Outcome::answer: return "answer";
     case Outcome::nodata: return "nodata";
     case Outcome::nxdomain: return "nxdomain";
+    case Outcome::yxdomain: return "yxdomain";
     case Outcome::failed: return "failed";
   }
   return "unknown";
@@ -85,7 +86,12 @@ Resolver::Impl::Impl(asio::any_io_executor ex, Options opts)
       transport(ex, random),
       cache(options.cache_entries, options.cache_bytes),
       hints(options.root_hints ? *options.root_hints : builtin_root_hints()),
-      priming_done(ex, Clock::time_point::max()) {}
+      priming_done(ex, Clock::time_point::max()) {
+  if (options.clock) {
+    cache.set_clock(options.clock);
+    servers.set_clock(options.clock);
+  }
+}
 
 void Resolver::Impl::trace(Context& ctx, TraceStep step) const {
   if (ctx.tracing) ctx.trace.push_back(std::move(step));
@@ -336,6 +342,9 @@ asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, 
   // Tries count per question; `dead` (lame, refused, unreachable) stays for the whole cut. The
   // timeout backoff is per question too: an earlier step's losses say nothing about this cut.
   for (auto& s : cut.servers) s.tries = 0;
+  // The first recursive-lame reply, read as if authoritative: the last resort when no server of the
+  // cut gives anything better (Unbound does the same: iter_reclame_two).
+  std::optional<CutReply> recursive_lame;
   for (;;) {
     if (Clock::now() >= ctx.deadline) co_return Unexpected{Fail{Failure::resolution_timeout, cut.zone.to_string()}};
     // Tries per address: kTriesPerZoneCut spread over the live addresses (a zone with few servers
@@ -364,6 +373,16 @@ asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, 
         co_return Unexpected{Fail{Failure::max_queries, "while looking up name server addresses for " + cut.zone.to_string()}};
       }
       continue;
+    }
+    if (min_tries == INT_MAX && (!cut.fallback_tried || cut.fallback_looked_up != cut.looked_up.size())) {
+      // Again after lookups: a name found by one may need its own parent's glue (iter_pcnamechrec).
+      cut.fallback_tried = true;
+      cut.fallback_looked_up = cut.looked_up.size();
+      if (add_fallback_servers(ctx, cut, depth)) continue;
+    }
+    if (min_tries == INT_MAX && recursive_lame) {
+      if (ctx.tracing) note(ctx, depth, cut.zone, "only recursive-lame servers answered: using the first one's reply");
+      co_return std::move(*recursive_lame);
     }
     if (min_tries == INT_MAX) {
       std::string detail = cut.zone.to_string() + ": ";
@@ -440,6 +459,7 @@ asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, 
       } else {
         servers.record_failure(server.address);
         server.dead = true;
+        server.unreachable = x.error == TransportError::network || x.error == TransportError::unreachable_from_host;
       }
       step.note += x.detail;
       cut.errors.push_back(describe_server(server.ns_name, server.address) + " " + to_string(x.error));
@@ -467,6 +487,15 @@ asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, 
       step.note += summarise(classified);
       trace(ctx, std::move(step));
     }
+    if (classified.recursive_lame && !recursive_lame) {
+      ScrubbedReply as_authority = scrubbed;
+      as_authority.header.ra = false;
+      as_authority.header.aa = true;
+      Classified c = classify(as_authority, asked, cut.zone);
+      if (c.kind != Classification::lame && c.kind != Classification::throwaway) {
+        recursive_lame = CutReply{std::move(c), std::move(as_authority), server.ns_name, server.address};
+      }
+    }
     if (classified.kind == Classification::lame || classified.kind == Classification::throwaway) {
       servers.record_failure(server.address);
       server.dead = true;
@@ -477,9 +506,81 @@ asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, 
   }
 }
 
+// When every address of a cut has failed: the parent side's view of the NS names (Unbound's
+// parent-side fallback, iter_pcdiff). A child zone may publish addresses for its name servers that
+// differ from the glue its parent holds, and the child's may be the broken ones; so
+//  - the glue that the zone above each NS name gave for it (a cached delegation) joins the servers;
+//  - an NS name whose every address was unreachable (a network error, not a timeout or a bad reply)
+//    is looked up (its A and AAAA), e.g. glue of one address family this host cannot reach
+//    (iter_got6only);
+//  - an NS name that only the child's own NS RRset lists (cached from its authoritative answers) is
+//    looked up and used (iter_pcnamech).
+// Only after everything else failed (once, and again after the lookups it caused: at most once per NS
+// name), so it costs nothing while the servers answer.
+bool Resolver::Impl::add_fallback_servers(Context& ctx, Cut& cut, int depth) {
+  const std::size_t before = cut.servers.size() + cut.unresolved.size();
+  std::vector<Name> names;
+  for (const auto& s : cut.servers) {
+    if (std::find(names.begin(), names.end(), s.ns_name) == names.end()) names.push_back(s.ns_name);
+  }
+  for (const auto& n : cut.looked_up) {
+    if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
+  }
+  // NS names whose addresses duplicate another name's have no server entry of their own: the cut's
+  // delegation names them all (iter_pcnamerec: two names, one broken address between them).
+  if (const auto* d = cache.peek_delegation(cut.zone)) {
+    for (const auto& s : d->servers) {
+      if (std::find(names.begin(), names.end(), s.name) == names.end()) names.push_back(s.name);
+    }
+  }
+  const std::size_t known = names.size();  // names before this are the parent's (or already used)
+  // And the names only the child lists in its own NS RRset (iter_pcnamech), cached from the authority
+  // section of its authoritative answers: they rank above the parent's referral (RFC 2181 5.4.1).
+  if (auto child = cache.rrset(cut.zone, RRType::NS)) {
+    for (const Record& r : *child) {
+      auto t = r.rdata.target();
+      if (t && names.size() < kMaxNsPerDelegation && std::find(names.begin(), names.end(), *t) == names.end()) {
+        names.push_back(*t);
+      }
+    }
+  }
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const Name& ns = names[i];
+    if (ns.is_root()) continue;
+    std::vector<asio::ip::address> glue;
+    for (Name z = ns.parent();; z = z.parent()) {
+      if (const auto* d = cache.peek_delegation(z)) {
+        for (const auto& s : d->servers) {
+          if (s.name == ns) glue.insert(glue.end(), s.glue.begin(), s.glue.end());
+        }
+        break;
+      }
+      if (z.is_root()) break;
+    }
+    if (!glue.empty()) add_server_addresses(ctx, cut, ns, glue, depth);
+    // Looked up: a name only the child lists, or one whose every address was unreachable. Not a name
+    // whose addresses the policy refused or that has none (the lookup would give the same).
+    bool has_server = false, unreachable = true;
+    for (const auto& s : cut.servers) {
+      if (!(s.ns_name == ns)) continue;
+      has_server = true;
+      unreachable = unreachable && s.unreachable;
+    }
+    if (((has_server && unreachable) || i >= known) &&
+        std::find(cut.looked_up.begin(), cut.looked_up.end(), ns) == cut.looked_up.end() &&
+        std::find(cut.unresolved.begin(), cut.unresolved.end(), ns) == cut.unresolved.end()) {
+      cut.unresolved.push_back(ns);
+    }
+  }
+  const bool added = cut.servers.size() + cut.unresolved.size() > before;
+  if (added && ctx.tracing) note(ctx, depth, cut.zone, "every server failed: trying parent-side glue and NS name lookups");
+  return added;
+}
+
 asio::awaitable<void> Resolver::Impl::resolve_ns_addresses(Context& ctx, Cut& cut, int depth) {
   const Name ns = cut.unresolved.front();
   cut.unresolved.erase(cut.unresolved.begin());
+  cut.looked_up.push_back(ns);
   if (depth + 1 > kMaxDependencyDepth) {
     cut.lookup_limit = Fail{Failure::max_dependency_depth, "NS " + ns.to_string() + " needs a lookup nested too deep"};
     note(ctx, depth, cut.zone, "not looking up " + ns.to_string() + ": " + to_string(Failure::max_dependency_depth));
@@ -580,6 +681,16 @@ asio::awaitable<Walk> Resolver::Impl::walk(Context& ctx, Question q, int depth) 
       }
     } release{*this, step_key, owns_step};
     auto reply = co_await query_cut(ctx, w.cut, asked, depth);
+    if (!reply && minimised && reply.error().kind == Failure::all_servers_failed) {
+      // RFC 9156 §2.3 (and Unbound): servers that refuse or fail the shortened name may still answer
+      // the full question; ask it, once, of the same servers.
+      if (ctx.tracing) note(ctx, depth, w.cut.zone, "minimised query failed: asking the full question");
+      qmin_labels = q.name.label_count();
+      for (auto& s : w.cut.servers) s.dead = false;
+      w.cut.errors.clear();
+      w.cut.fallback_tried = false;
+      continue;
+    }
     if (!reply) {
       w.fail = reply.error();
       co_return w;
@@ -611,6 +722,15 @@ asio::awaitable<Walk> Resolver::Impl::walk(Context& ctx, Question q, int depth) 
       // RFC 9156 §2.3): NXDOMAIN sends the full question, anything else adds one label.
       qmin_labels = c.kind == Classification::nxdomain ? q.name.label_count() : qmin_labels + 1;
       continue;
+    }
+    // The zone's own NS RRset, from the authority section of its authoritative answer: the servers the
+    // child lists may differ from the parent's referral (used when the referral's servers fail).
+    if (reply->scrubbed.header.aa) {
+      std::vector<Record> child_ns;
+      for (const Record& r : reply->scrubbed.authority) {
+        if (r.type == RRType::NS && r.owner == w.cut.zone && child_ns.size() < kMaxNsPerDelegation) child_ns.push_back(r);
+      }
+      if (!child_ns.empty()) cache.store_rrset(std::move(child_ns));
     }
     w.classified = std::move(c);
     co_return w;
@@ -693,13 +813,18 @@ asio::awaitable<Internal> Resolver::Impl::resolve_in(Context& ctx, Question q, i
           out.outcome = c.kind == Classification::nxdomain ? Outcome::nxdomain : Outcome::nodata;
           out.soa = c.soa;
           if (c.soa) {
+            // RFC 2308 §5: the SOA of a negative answer carries the negative TTL, min(TTL, MINIMUM).
             const std::uint32_t ttl = negative_ttl(*c.soa);
+            out.soa->ttl = ttl;
             if (out.outcome == Outcome::nxdomain) {
               cache.store_nxdomain(tail, *c.soa, ttl);
             } else {
               cache.store_nodata(tail, q.type, *c.soa, ttl);
             }
           }
+          co_return out;
+        case Classification::yxdomain:
+          out.outcome = Outcome::yxdomain;
           co_return out;
         case Classification::cname:
           next = c.next_name;
@@ -745,6 +870,7 @@ asio::awaitable<Resolution> Resolver::Impl::resolve(Name name, RRType type, int 
     case Outcome::answer:
     case Outcome::nodata: res.rcode = wire::Rcode::NoError; break;
     case Outcome::nxdomain: res.rcode = wire::Rcode::NXDomain; break;
+    case Outcome::yxdomain: res.rcode = wire::Rcode::YXDomain; break;
     case Outcome::failed: res.rcode = wire::Rcode::ServFail; break;
   }
   res.answer = std::move(r.answer);

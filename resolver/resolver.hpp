@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -41,12 +42,16 @@ struct Options {
   std::size_t cache_entries = 100000;          // kDefaultCacheEntries
   std::size_t cache_bytes = 32 * 1024 * 1024;  // kDefaultCacheBytes: approximate bytes held, LRU-evicted
   bool trace = true;                           // record the trace (bulk users may turn it off)
+  // The clock of the cache's TTLs and the server statistics; unset, std::chrono::steady_clock. A
+  // replayed scenario moves it forward ("TIME_PASSES") instead of sleeping. Timeouts stay real time.
+  std::function<std::chrono::steady_clock::time_point()> clock;
 };
 
 enum class Outcome : std::uint8_t {
   answer,    // NOERROR with the RRset (and any CNAME chain leading to it)
   nodata,    // NOERROR, the name exists without that type
   nxdomain,  // NXDOMAIN
+  yxdomain,  // YXDOMAIN: a DNAME substitution would exceed 255 octets (RFC 6672 §2.2); `answer` has the DNAME
   failed,    // SERVFAIL: see `failure`
 };
 const char* to_string(Outcome o);

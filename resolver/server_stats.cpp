@@ -47,7 +47,7 @@ void ServerStats::record_timeout(const asio::ip::address& address) {
   const std::int64_t rto = e.rto_us > 0 ? e.rto_us : kUnknownServerTimeout.count() * 1000;
   e.rto_us = clamp_rto(rto * 2);
   ++e.consecutive_timeouts;
-  e.last_timeout = Clock::now();
+  e.last_timeout = now();
 }
 
 void ServerStats::record_failure(const asio::ip::address& address) {
@@ -64,7 +64,7 @@ std::int64_t ServerStats::srtt_us(const asio::ip::address& address) const {
 bool ServerStats::silent(const asio::ip::address& address) const {
   const auto it = entries_.find(address);
   return it != entries_.end() && it->second.consecutive_timeouts > 0 &&
-         Clock::now() - it->second.last_timeout < kSilentServerHoldoff;
+         now() - it->second.last_timeout < kSilentServerHoldoff;
 }
 
 bool ServerStats::known(const asio::ip::address& address) const { return entries_.count(address) != 0; }
@@ -74,5 +74,9 @@ std::chrono::milliseconds ServerStats::try_timeout(const asio::ip::address& addr
   if (it == entries_.end() || it->second.rto_us == 0) return kUnknownServerTimeout;
   return std::chrono::milliseconds(clamp_rto(it->second.rto_us) / 1000);
 }
+
+void ServerStats::set_clock(NowFn now) { now_ = std::move(now); }
+
+ServerStats::Clock::time_point ServerStats::now() const { return now_ ? now_() : Clock::now(); }
 
 }  // namespace dkimdoctor::resolver

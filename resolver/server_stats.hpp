@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <unordered_map>
 
@@ -56,6 +57,10 @@ class ServerStats {
 
   std::size_t size() const { return entries_.size(); }
 
+  // Where "now" comes from (the silent-server holdoff); unset, the steady clock. See Cache::set_clock.
+  using NowFn = std::function<Clock::time_point()>;
+  void set_clock(NowFn now);
+
  private:
   struct Entry {
     std::int64_t srtt_us = 0;
@@ -67,8 +72,10 @@ class ServerStats {
   static constexpr std::int64_t kMaxSrttUs = 5'000'000;
   static constexpr std::size_t kMaxEntries = 100000;
   void trim();
+  Clock::time_point now() const;
 
   std::unordered_map<asio::ip::address, Entry, AddressHash> entries_;
+  NowFn now_;
 };
 
 template <typename AddressAt>

@@ -24,6 +24,7 @@ enum class Classification : std::uint8_t {
   referral,   // a delegation to a child zone
   nodata,     // the name exists, the type does not
   nxdomain,   // the name does not exist
+  yxdomain,   // a DNAME substitution made a name too long (RFC 6672 §2.2): the DNAME is the answer
   lame,       // the server is not authoritative here (REFUSED, upward referral, non-AA empty reply)
   throwaway,  // nothing usable (SERVFAIL, FORMERR, junk)
 };

@@ -589,6 +589,12 @@ asio::awaitable<ExchangeResult> Transport::tcp_try(const ExchangeRequest& reques
   r.detail = std::move(got.detail);
   r.reply = std::move(got.reply);
   r.mismatched = got.mismatched;
+  if (r.error == TransportError::none && wire::Header::read(r.reply).tc) {
+    // TC=1 over TCP: nowhere left to retry and the reply is incomplete by its own account.
+    r.error = TransportError::malformed;
+    r.detail = "TC=1 over TCP";
+    r.reply.clear();
+  }
   co_return r;
 }
 

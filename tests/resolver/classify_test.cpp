@@ -190,5 +190,90 @@ TEST(Classify, DnameSubstitution) {
   EXPECT_FALSE(dname_substitute(*Name::parse(prefix + "d.example."), N("d.example."), *Name::parse(longtarget)).has_value());
 }
 
+
+namespace {
+
+// The same as run(), on a reply whose header `tweak` changes first (flags make_reply does not set).
+template <typename Tweak>
+Built run_tweaked(Tweak tweak, const char* qname, RRType qtype, const char* zone, wire::Rcode rcode, bool aa,
+                  std::vector<Record> answer, std::vector<Record> authority = {}, std::vector<Record> additional = {}) {
+  Query q;
+  q.header.id = 7;
+  q.question = wire::Question{N(qname), qtype, wire::RRClass::IN};
+  Built b;
+  b.bytes = make_reply(q, rcode, aa, answer, authority, additional);
+  wire::Header h = wire::Header::read(b.bytes);
+  tweak(h);
+  h.write(b.bytes.data());
+  auto view = wire::MessageView::parse(b.bytes);
+  if (!view) {
+    ADD_FAILURE() << wire::to_string(view.error());
+    return b;
+  }
+  b.scrubbed = scrub(*view, q.question, N(zone));
+  b.classified = classify(b.scrubbed, q.question, N(zone));
+  return b;
+}
+
+const auto kRecursive = [](wire::Header& h) { h.ra = true; };
+
+}  // namespace
+
+// Unbound's iter_ranoaa_lame: RA without AA is a recursive server answering from its cache.
+TEST(Classify, RecursiveAnswerWithoutAaIsLame) {
+  auto b = run_tweaked(kRecursive, "www.example.", RRType::A, "example.", kOk, false,
+                       {rr("www.example. 300 IN A 192.0.2.50")});
+  EXPECT_EQ(b.classified.kind, Classification::lame);
+  EXPECT_TRUE(b.classified.recursive_lame);
+  EXPECT_TRUE(b.classified.records.empty());
+  // With AA it is an authority that also recurses: an answer.
+  auto aa = run_tweaked(kRecursive, "www.example.", RRType::A, "example.", kOk, true,
+                        {rr("www.example. 300 IN A 192.0.2.50")});
+  EXPECT_EQ(aa.classified.kind, Classification::answer);
+}
+
+TEST(Classify, RecursiveNegativeAnswerWithoutAaIsLame) {
+  auto b = run_tweaked(kRecursive, "nope.example.", RRType::A, "example.", wire::Rcode::NXDomain, false, {},
+                       {rr("example. 300 IN SOA ns.example. host.example. 1 2 3 4 5")});
+  EXPECT_EQ(b.classified.kind, Classification::lame);
+}
+
+TEST(Classify, ReferralWithRaIsStillAReferral) {
+  auto b = run_tweaked(kRecursive, "www.sub.example.", RRType::A, "example.", kOk, false, {},
+                       {rr("sub.example. 300 IN NS ns.sub.example.")}, {rr("ns.sub.example. 300 IN A 192.0.2.7")});
+  EXPECT_EQ(b.classified.kind, Classification::referral);
+  EXPECT_FALSE(b.classified.recursive_lame);
+}
+
+// Unbound's iter_lame_aaaa: AA, nothing answered, the root's NS in authority: an upward referral, lame
+// (not NODATA, which would be cached and answered).
+TEST(Classify, AuthoritativeUpwardReferralIsLameNotNodata) {
+  auto b = run("example.com.", RRType::AAAA, "example.com.", kOk, true, {},
+               {rr(". 3600 IN NS a.root-servers.net.")}, {rr("a.root-servers.net. 3600 IN A 198.41.0.4")});
+  EXPECT_TRUE(b.scrubbed.upward_ns);
+  EXPECT_EQ(b.classified.kind, Classification::lame);
+  // The zone's own NS with AA stays the NODATA-without-SOA it was.
+  auto own = run("example.com.", RRType::AAAA, "example.com.", kOk, true, {},
+                 {rr("example.com. 3600 IN NS ns.example.com.")});
+  EXPECT_FALSE(own.scrubbed.upward_ns);
+  EXPECT_EQ(own.classified.kind, Classification::nodata);
+}
+
+// Unbound's iter_dname_yx, RFC 6672 §2.2: YXDOMAIN with the DNAME whose substitution would exceed 255
+// octets is the answer.
+TEST(Classify, YxdomainWithOverflowingDnameIsAnAnswer) {
+  // 253 octets: any name substituted below it exceeds 255.
+  const std::string label(63, 'x');
+  const std::string target = label + "." + label + "." + label + "." + std::string(59, 'y') + ".";
+  auto b = run("too.long.", RRType::A, "long.", wire::Rcode::YXDomain, true,
+               {rr(("long. 3600 IN DNAME " + target).c_str())});
+  EXPECT_EQ(b.classified.kind, Classification::yxdomain);
+  ASSERT_EQ(b.classified.records.size(), 1u);
+  EXPECT_EQ(b.classified.records[0].type, RRType::DNAME);
+  // Without the DNAME, YXDOMAIN is junk from this server.
+  auto bare = run("too.long.", RRType::A, "long.", wire::Rcode::YXDomain, true, {});
+  EXPECT_EQ(bare.classified.kind, Classification::throwaway);
+}
+
 }  // namespace
 }  // namespace dkimdoctor::resolver

@@ -413,3 +413,233 @@ TEST_F(Iteration, MetaTypesAreRefused) {
 
 }  // namespace
 }  // namespace dkimdoctor::resolver
+
+namespace dkimdoctor::resolver {
+namespace {
+
+// Unbound's iter_auth_tc: a TCP reply that still has TC=1 is incomplete by its own account: refused.
+TEST_F(Iteration, TruncatedReplyOverTcpIsRefused) {
+  world();
+  example_->set_script([this](const Query& q) {
+    auto bytes = make_reply(q, wire::Rcode::NoError, true, {testsupport::rr("www.example.test. 300 IN A 192.0.2.80")},
+                            {}, {}, true);
+    (void)this;
+    return Reply{.message = bytes};
+  });
+  auto r = resolve("www.example.test.", RRType::A);
+  EXPECT_EQ(r.outcome, Outcome::failed);
+  EXPECT_GE(example_->tcp_queries(), 1u);
+}
+
+// Unbound's iter_ranoaa_lame: the RA-without-AA server's answer is not taken while an authority answers.
+TEST_F(Iteration, RecursiveLameServerIsPassedOverForTheAuthority) {
+  world("example.test. 86400 IN NS ns1.example.test.\n"
+        "example.test. 86400 IN NS lame.example.test.\n"
+        "ns1.example.test. 86400 IN A {h3}\n"
+        "lame.example.test. 86400 IN A {h5}\n");
+  auto& lame = net_.serve(5, [](const Query& q) {
+    auto bytes = make_reply(q, wire::Rcode::NoError, false, {testsupport::rr("www.example.test. 300 IN A 192.0.2.66")});
+    wire::Header h = wire::Header::read(bytes);
+    h.ra = true;
+    h.write(bytes.data());
+    return Reply{.message = bytes};
+  });
+  for (int i = 0; i < 6; ++i) {
+    resolver(net_.options({1}));  // cold: no cache, no RTTs, so the servers are picked at random
+    auto r = resolve("www.example.test.", RRType::A);
+    ASSERT_EQ(r.outcome, Outcome::answer) << to_string(r.failure) << " " << r.failure_detail;
+    for (const auto& rec : r.answer) EXPECT_NE(rec.rdata.to_string(), "192.0.2.66");
+  }
+  EXPECT_GE(lame.udp_queries(), 1u);  // asked at least once in six cold resolutions, never believed
+}
+
+// Unbound's iter_reclame_two: when every server is recursive-lame, the first one's answer is used.
+TEST_F(Iteration, OnlyRecursiveLameServersStillAnswer) {
+  world();
+  example_->set_script([](const Query& q) {
+    auto bytes = make_reply(q, wire::Rcode::NoError, false, {testsupport::rr("www.example.test. 300 IN A 192.0.2.66")});
+    wire::Header h = wire::Header::read(bytes);
+    h.ra = true;
+    h.write(bytes.data());
+    return Reply{.message = bytes};
+  });
+  auto r = resolve("www.example.test.", RRType::A);
+  ASSERT_EQ(r.outcome, Outcome::answer) << to_string(r.failure) << " " << r.failure_detail;
+  ASSERT_EQ(r.answer.size(), 1u);
+}
+
+// Unbound's iter_dname_yx: YXDOMAIN from a DNAME substitution reaches the caller with the DNAME.
+TEST_F(Iteration, YxdomainFromADnameIsTheOutcome) {
+  world();
+  // 253 octets: any name substituted below it exceeds 255.
+  const std::string label(63, 'x');
+  const std::string target = label + "." + label + "." + label + "." + std::string(59, 'y') + ".";
+  example_->set_script([target](const Query& q) {
+    return Reply{.message = make_reply(q, wire::Rcode::YXDomain, true,
+                                       {testsupport::rr(("long.example.test. 300 IN DNAME " + target).c_str())})};
+  });
+  auto r = resolve("too.long.example.test.", RRType::A);
+  EXPECT_EQ(r.outcome, Outcome::yxdomain) << to_string(r.failure) << " " << r.failure_detail;
+  EXPECT_EQ(r.rcode, wire::Rcode::YXDomain);
+  ASSERT_EQ(r.answer.size(), 1u);
+  EXPECT_EQ(r.answer[0].type, RRType::DNAME);
+}
+
+// A root with two TLDs, test. (host 2, `test_body` appended) and alt. (host 6, `alt_body` appended), so
+// that a name server of example.test. can sit outside test.'s bailiwick (no glue in its referral).
+void serve_two_tlds(Net& net, const std::string& test_body, const std::string& alt_body) {
+  net.serve_zone(1, ".", expand(net, R"(
+. 86400 IN SOA a.root-servers.test. host.test. 1 3600 600 86400 3600
+. 86400 IN NS a.root-servers.test.
+test. 86400 IN NS ns1.nic.test.
+ns1.nic.test. 86400 IN A {h2}
+alt. 86400 IN NS ns1.nic.alt.
+ns1.nic.alt. 86400 IN A {h6}
+)"));
+  net.serve_zone(2, "test.", expand(net, R"(
+test. 86400 IN SOA ns1.nic.test. host.test. 1 3600 600 86400 3600
+test. 86400 IN NS ns1.nic.test.
+ns1.nic.test. 86400 IN A {h2}
+)" + test_body));
+  net.serve_zone(6, "alt.", expand(net, R"(
+alt. 86400 IN SOA ns1.nic.alt. host.alt. 1 3600 600 86400 3600
+alt. 86400 IN NS ns1.nic.alt.
+ns1.nic.alt. 86400 IN A {h6}
+)" + alt_body));
+}
+
+const char* kOtherAltZone = R"(
+other.alt. 3600 IN SOA ns1.other.alt. host.other.alt. 1 3600 600 86400 300
+other.alt. 3600 IN NS ns1.other.alt.
+ns1.other.alt. 3600 IN A {h5}
+)";
+
+// Unbound's iter_pcdiff: the child zone gives its name server an address that fails (host 5); the glue
+// its parent holds for that name (host 4) still works, and is tried.
+TEST_F(Iteration, ParentSideGlueIsTriedWhenTheChildsAddressFails) {
+  serve_two_tlds(net_, "example.test. 86400 IN NS ns1.other.alt.\n",
+                 "other.alt. 86400 IN NS ns1.other.alt.\nns1.other.alt. 86400 IN A {h4}\n");
+  auto example = std::make_shared<Zone>("example.test.", expand(net_, kExampleZone));
+  auto other = std::make_shared<Zone>("other.alt.", expand(net_, kOtherAltZone));
+  net_.serve(4, [example, other](const Query& q) {
+    const bool ex = q.question.name.is_subdomain_of(N("example.test."));
+    return Reply{.message = ex ? example->answer(q) : other->answer(q)};
+  });
+  auto& broken = net_.serve(5, [](const Query& q) { return Reply{.message = make_reply(q, wire::Rcode::ServFail, false, {})}; });
+  auto r = resolve("www.example.test.", RRType::A);
+  ASSERT_EQ(r.outcome, Outcome::answer) << to_string(r.failure) << " " << r.failure_detail;
+  EXPECT_EQ(r.answer.size(), 2u);
+  EXPECT_GE(broken.udp_queries(), 1u);  // the child's address was tried first
+}
+
+// Unbound's iter_pcnamech: the child lists a name server its parent does not (ns1.other.alt., host 4);
+// once the referral's only server (host 3) breaks, the child's extra name is used.
+TEST_F(Iteration, ChildOnlyNsNameIsUsedWhenTheReferralsServersFail) {
+  serve_two_tlds(net_, "example.test. 86400 IN NS ns1.example.test.\nns1.example.test. 86400 IN A {h3}\n",
+                 "other.alt. 86400 IN NS ns1.other.alt.\nns1.other.alt. 86400 IN A {h4}\n");
+  auto example = std::make_shared<Zone>("example.test.", expand(net_, kExampleZone));
+  std::string other_text = kOtherAltZone;
+  other_text.replace(other_text.find("{h5}"), 4, "{h4}");
+  auto other = std::make_shared<Zone>("other.alt.", expand(net_, other_text));
+  net_.serve(4, [example, other](const Query& q) {
+    const bool ex = q.question.name.is_subdomain_of(N("example.test."));
+    return Reply{.message = ex ? example->answer(q) : other->answer(q)};
+  });
+  auto broken = std::make_shared<bool>(false);
+  net_.serve(3, [broken](const Query& q) {
+    if (*broken) return Reply{.message = make_reply(q, wire::Rcode::ServFail, false, {})};
+    return Reply{.message = make_reply(q, wire::Rcode::NoError, true, {testsupport::rr("www.example.test. 300 IN A 192.0.2.80")},
+                                       {testsupport::rr("example.test. 3600 IN NS ns1.example.test."),
+                                        testsupport::rr("example.test. 3600 IN NS ns1.other.alt.")})};
+  });
+  auto first = resolve("www.example.test.", RRType::A);
+  ASSERT_EQ(first.outcome, Outcome::answer) << to_string(first.failure) << " " << first.failure_detail;
+  *broken = true;
+  auto r = resolve("empty.sub.example.test.", RRType::TXT);
+  ASSERT_EQ(r.outcome, Outcome::answer) << to_string(r.failure) << " " << r.failure_detail;
+}
+
+// Unbound's iter_pcnamechrec: as above, but the child-only name's own zone gives it a broken address
+// (host 5); after that lookup the fallback runs again and uses the glue alt. holds for it (host 4).
+TEST_F(Iteration, ChildOnlyNsNameFallsBackToItsParentsGlue) {
+  serve_two_tlds(net_, "example.test. 86400 IN NS ns1.example.test.\nns1.example.test. 86400 IN A {h3}\n",
+                 "other.alt. 86400 IN NS ns1.other.alt.\nns1.other.alt. 86400 IN A {h4}\n");
+  auto example = std::make_shared<Zone>("example.test.", expand(net_, kExampleZone));
+  auto other = std::make_shared<Zone>("other.alt.", expand(net_, kOtherAltZone));  // ns1.other.alt. A {h5}
+  net_.serve(4, [example, other](const Query& q) {
+    const bool ex = q.question.name.is_subdomain_of(N("example.test."));
+    return Reply{.message = ex ? example->answer(q) : other->answer(q)};
+  });
+  auto& broken5 = net_.serve(5, [](const Query& q) { return Reply{.message = make_reply(q, wire::Rcode::ServFail, false, {})}; });
+  auto broken = std::make_shared<bool>(false);
+  net_.serve(3, [broken](const Query& q) {
+    if (*broken) return Reply{.message = make_reply(q, wire::Rcode::ServFail, false, {})};
+    return Reply{.message = make_reply(q, wire::Rcode::NoError, true, {testsupport::rr("www.example.test. 300 IN A 192.0.2.80")},
+                                       {testsupport::rr("example.test. 3600 IN NS ns1.example.test."),
+                                        testsupport::rr("example.test. 3600 IN NS ns1.other.alt.")})};
+  });
+  auto first = resolve("www.example.test.", RRType::A);
+  ASSERT_EQ(first.outcome, Outcome::answer) << to_string(first.failure) << " " << first.failure_detail;
+  *broken = true;
+  auto r = resolve("empty.sub.example.test.", RRType::TXT);
+  ASSERT_EQ(r.outcome, Outcome::answer) << to_string(r.failure) << " " << r.failure_detail;
+  EXPECT_GE(broken5.udp_queries(), 1u);  // the child-side address was tried first
+}
+
+// Unbound's iter_got6only: the only glue is an IPv6 address this host cannot reach (no route in the
+// test namespace); the NS name's A record is looked up instead.
+TEST_F(Iteration, NsNameIsLookedUpWhenItsGlueIsUnreachable) {
+  net_.serve_zone(1, ".", expand(net_, R"(
+. 86400 IN SOA a.root-servers.test. host.test. 1 3600 600 86400 3600
+. 86400 IN NS a.root-servers.test.
+test. 86400 IN NS ns1.nic.test.
+ns1.nic.test. 86400 IN A {h2}
+)"));
+  auto test_zone = std::make_shared<Zone>("test.", expand(net_, R"(
+test. 86400 IN SOA ns1.nic.test. host.test. 1 3600 600 86400 3600
+test. 86400 IN NS ns1.nic.test.
+ns1.nic.test. 86400 IN A {h2}
+ns1.bla.test. 86400 IN A {h3}
+)"));
+  // test.'s server: the referral for example.test. carries only the AAAA glue (as in iter_got6only).
+  net_.serve(2, [this, test_zone](const Query& q) {
+    if (q.question.name.is_subdomain_of(N("example.test."))) {
+      return Reply{.message = make_reply(q, wire::Rcode::NoError, false, {},
+                                         {testsupport::rr("example.test. 86400 IN NS ns1.bla.test.")},
+                                         {testsupport::rr("ns1.bla.test. 86400 IN AAAA 2a00:dead::53")})};
+    }
+    (void)this;
+    return Reply{.message = test_zone->answer(q)};
+  });
+  net_.serve_zone(3, "example.test.", expand(net_, kExampleZone));
+  auto r = resolve("www.example.test.", RRType::A);
+  ASSERT_EQ(r.outcome, Outcome::answer) << to_string(r.failure) << " " << r.failure_detail;
+}
+
+// Unbound's iter_resolve_minimised_refused: a server that refuses the shortened name is asked the
+// full question.
+TEST_F(Iteration, MinimisedQueryRefusedAsksTheFullQuestion) {
+  world();
+  example_->set_script([z = std::make_shared<Zone>("example.test.", expand(net_, kExampleZone))](const Query& q) {
+    if (q.question.name == N("empty.sub.example.test.")) return Reply{.message = z->answer(q)};
+    return Reply{.message = make_reply(q, wire::Rcode::Refused, false, {})};
+  });
+  Options o = net_.options({1});
+  o.qname_minimisation = true;
+  resolver(o);
+  auto r = resolve("empty.sub.example.test.", RRType::TXT);
+  ASSERT_EQ(r.outcome, Outcome::answer) << to_string(r.failure) << " " << r.failure_detail;
+}
+
+// RFC 2308 §5 (Unbound's iter_domain_sale checks it): the SOA of a negative answer carries the
+// negative TTL, min(SOA TTL, MINIMUM), fresh from the server too.
+TEST_F(Iteration, NegativeAnswerSoaCarriesTheNegativeTtl) {
+  world();
+  auto r = resolve("nope.example.test.", RRType::A);
+  ASSERT_EQ(r.outcome, Outcome::nxdomain);
+  ASSERT_TRUE(r.negative_soa.has_value());
+  EXPECT_EQ(r.negative_soa->ttl, 120u);
+}
+
+}  // namespace
+}  // namespace dkimdoctor::resolver

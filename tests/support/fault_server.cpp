@@ -357,6 +357,11 @@ void FaultServer::refuse_tcp() {
   state_->acceptor.close(ignored);
 }
 
+void FaultServer::send_udp(const asio::ip::udp::endpoint& to, const std::vector<std::uint8_t>& bytes) {
+  asio::error_code ignored;
+  state_->udp.send_to(asio::buffer(bytes), to, 0, ignored);
+}
+
 const asio::ip::address& FaultServer::address() const { return state_->address; }
 std::size_t FaultServer::udp_queries() const { return state_->udp_count; }
 std::size_t FaultServer::tcp_queries() const { return state_->tcp_count; }

@@ -109,6 +109,9 @@ class FaultServer {
   void set_script(Script script);
   // Closes the TCP listener: connection attempts are refused.
   void refuse_tcp();
+  // Sends `bytes` now from this server's port-53 UDP socket to `to`: a reply decided after the script
+  // returned (a replayed scenario's STEP REPLY, tests/replay).
+  void send_udp(const asio::ip::udp::endpoint& to, const std::vector<std::uint8_t>& bytes);
 
   const asio::ip::address& address() const;
   std::size_t udp_queries() const;

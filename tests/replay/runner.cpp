@@ -1,0 +1,522 @@
+// replay_runner: Unbound's iterator scenarios (iter_*.rpl) replayed against our resolver.
+//
+//   replay_runner --suite DIR --expected FILE [--only NAME] [--jobs N] [--verbose]
+//
+// Each applicable scenario runs in a child process inside its own network namespace
+// (unshare(CLONE_NEWNET), so root is needed): the child brings `lo` up, puts the scenario's server
+// addresses on it, serves them with the replay server (tests/replay/replay_server.hpp) and drives one
+// Resolver through the steps: QUERY resolves (the cache persists across steps), CHECK_ANSWER compares,
+// TIME_PASSES moves the resolver's clock (Options::clock). In a scenario that scripts single queries
+// (CHECK_OUT_QUERY, REPLY, TIMEOUT, TRAFFIC) the resolution runs while those steps check and answer its
+// queries. Nothing can leave the namespace.
+//
+// It prints one row per scenario (pass / fail / n/a / documented, with the reason) and the line
+// "replay: N passed, M failed, K not applicable". It fails (exit 1) when a scenario that FILE records as
+// "pass" does not pass, so the suite only moves forward; a new pass is reported for FILE to record.
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/io_context.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/use_awaitable.hpp>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "resolver/resolver.hpp"
+#include "tests/replay/replay_server.hpp"
+#include "tests/replay/scenario.hpp"
+#include "tests/support/fault_server.hpp"
+
+namespace dkimdoctor::replay {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct Options {
+  std::string suite;
+  std::string expected;
+  std::string only;
+  int jobs = 6;
+  bool verbose = false;
+};
+
+struct Outcome {
+  std::string status;  // pass, fail, n/a, documented
+  std::string detail;
+};
+
+// Steps that script single outgoing queries (Unbound's harness answers them one by one).
+bool scripted_step(const std::string& kind) {
+  return kind == "CHECK_OUT_QUERY" || kind == "REPLY" || kind == "TIMEOUT" || kind == "TRAFFIC" || kind == "NOTHING";
+}
+
+// Why a scenario does not apply to dkimdoctor: a feature it deliberately lacks, or (prefixed
+// "harness:") a construct of Unbound's harness this replay does not reproduce. Empty: it applies.
+std::string not_applicable(const Scenario& s) {
+  bool other_stub = false;
+  bool in_stub = false;
+  for (const auto& line : s.config) {
+    if (line == "stub-zone:") in_stub = true;
+    else if (line.back() == ':' && line.find(' ') == std::string::npos) in_stub = false;
+    if (in_stub && line.rfind("name:", 0) == 0) {
+      std::string n = line.substr(5);
+      std::erase(n, '"');
+      std::erase(n, ' ');
+      std::erase(n, '\t');
+      if (n != "." && !n.empty()) other_stub = true;
+    }
+    if (line == "forward-zone:") return "forwarders (forward-zone): dkimdoctor iterates from the root only";
+    if (line == "auth-zone:") return "auth-zone (locally served zone data): a recursive-server feature";
+  }
+  if (other_stub) return "stub zones below the root (stub-zone): dkimdoctor iterates from the root only";
+  if (auto v = config_value(s, "prefetch"); v && *v == "yes") return "prefetch: dkimdoctor has no prefetch";
+  if (auto v = config_value(s, "serve-expired"); v && *v == "yes") return "serve-expired: we never serve stale data";
+  if (auto v = config_value(s, "do-nat64"); v && *v == "yes") return "NAT64 (do-nat64): not a feature of dkimdoctor";
+  if (config_value(s, "trust-anchor") || config_value(s, "auto-trust-anchor-file")) {
+    // With a trust anchor, a query with DO expects signatures and the AD bit, and a bogus answer
+    // SERVFAIL: validation. Without DO the iterator's behaviour is what is checked; replay those.
+    for (const auto& st : s.steps) {
+      if (st.kind == "QUERY" && st.entry && st.entry->do_bit)
+        return "DNSSEC validation (trust-anchor, queries with DO): belongs to the DNSSEC issue";
+      if (st.kind == "CHECK_ANSWER" && st.entry && st.entry->header.ad)
+        return "DNSSEC validation (trust-anchor, AD expected): belongs to the DNSSEC issue";
+    }
+  }
+  if (config_value(s, "private-address"))
+    return "private-address (answer filtering for a recursive server's clients): not a feature of dkimdoctor";
+  if (auto v = config_value(s, "do-ip4"); v && *v == "no") return "do-ip4: no (IPv6-only transport): not an option of dkimdoctor";
+  if (auto v = config_value(s, "harden-glue"); v && *v == "no")
+    return "harden-glue: no (out-of-bailiwick glue trusted): our scrubber always drops it";
+  if (config_value(s, "iter-scrub-ns"))
+    return "iter-scrub-ns (a tunable NS-set size): ours is the fixed kMaxNsPerDelegation";
+  if (config_value(s, "root-hints")) return "harness: root-hints file not shipped with the suite";
+  for (const auto& st : s.steps) {
+    if (st.kind == "INFRA_RTT") return "harness: STEP INFRA_RTT (setting Unbound's server RTT table) not replayed";
+    if (!scripted_step(st.kind) && st.kind != "QUERY" && st.kind != "CHECK_ANSWER" && st.kind != "TIME_PASSES")
+      return "harness: STEP " + st.kind + " not replayed";
+  }
+  if (s.root.empty()) return "harness: no stub-zone \".\" address";
+  if (!s.unsupported.empty()) return "harness: cannot read " + s.unsupported.front();
+  return {};
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// A record as compared: owner, class, type and RDATA case-folded (TTL only when asked).
+std::string key_of(const wire::Record& r, bool with_ttl) {
+  wire::Record c = r;
+  if (!with_ttl) c.ttl = 0;
+  return lower(c.to_string());
+}
+
+std::vector<std::string> keys(const std::vector<wire::Record>& rs, bool with_ttl) {
+  std::vector<std::string> out;
+  for (const auto& r : rs) {
+    if (r.type == wire::RRType::OPT) continue;
+    out.push_back(key_of(r, with_ttl));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) {
+    if (!out.empty()) out += " | ";
+    out += s;
+  }
+  return out.empty() ? "(empty)" : out;
+}
+
+// Compares a resolution with a CHECK_ANSWER entry: the rcode and the answer section's RRsets (MATCH all,
+// or rcode / answer), TTLs when MATCH says "ttl", and with "all" the negative answer's SOA when the
+// expected authority has one.
+// Flags are not compared: a Resolution is a library result, not a server's reply.
+std::string compare(const resolver::Resolution& got, const Entry& want) {
+  std::ostringstream why;
+  // As Unbound's harness: only what MATCH names is checked ("all" is everything; no keyword, nothing).
+  const bool all = want.match.contains("all");
+  const bool check_rcode = all || want.match.contains("rcode");
+  const bool check_answer = all || want.match.contains("answer");
+  if (!check_rcode && !check_answer) return {};
+  if (check_rcode && got.rcode != want.rcode) {
+    why << "rcode " << wire::to_string(got.rcode) << ", expected " << wire::to_string(want.rcode);
+    if (got.outcome == resolver::Outcome::failed) why << " (" << resolver::to_string(got.failure) << ": " << got.failure_detail << ")";
+    return why.str();
+  }
+  const bool ttl = want.match.contains("ttl");
+  // A server answering from a failed resolution sends SERVFAIL with an empty answer; the partial chain a
+  // Resolution keeps for the diagnosis is not part of it.
+  static const std::vector<wire::Record> kNone;
+  const auto& answer = got.outcome == resolver::Outcome::failed ? kNone : got.answer;
+  const auto g = keys(answer, ttl), w = keys(want.answer, ttl);
+  if (!check_answer) return {};
+  if (g != w) return "answer " + join(g) + "; expected " + join(w);
+  std::vector<wire::Record> want_soa;
+  for (const auto& r : want.authority)
+    if (r.type == wire::RRType::SOA) want_soa.push_back(r);
+  if (all && !want_soa.empty() && answer.empty()) {
+    std::vector<wire::Record> got_soa;
+    if (got.negative_soa) got_soa.push_back(*got.negative_soa);
+    if (keys(got_soa, ttl) != keys(want_soa, ttl))
+      return "authority SOA " + join(keys(got_soa, ttl)) + "; expected " + join(keys(want_soa, ttl));
+  }
+  return {};
+}
+
+std::string describe_trace(const resolver::Resolution& r) {
+  std::ostringstream out;
+  for (const auto& t : r.trace) {
+    out << "    " << std::string(static_cast<std::size_t>(t.depth) * 2, ' ') << t.zone.to_string() << " @"
+        << (t.address ? t.address->to_string() : "-") << " " << t.question.name.to_string() << " "
+        << wire::to_string(t.question.type) << ": " << resolver::to_string(t.error) << " "
+        << (t.rcode ? wire::to_string(*t.rcode) : "") << " " << t.note << "\n";
+  }
+  return out.str();
+}
+
+// Puts `lo` up with the scenario's addresses (this process is alone in its namespace).
+bool setup_namespace(const std::vector<asio::ip::address>& addresses, bool ipv6) {
+  FILE* ip = popen("ip -batch -", "w");
+  if (ip == nullptr) return false;
+  std::fprintf(ip, "link set lo up\n");
+  for (const auto& a : addresses) {
+    if (a.is_v4()) std::fprintf(ip, "addr add %s/32 dev lo\n", a.to_string().c_str());
+    else if (ipv6) std::fprintf(ip, "addr add %s/128 dev lo nodad\n", a.to_string().c_str());
+  }
+  return pclose(ip) == 0;
+}
+
+// Runs one scenario in this (child) process; returns its outcome.
+Outcome run_scenario(const Scenario& s, bool verbose) {
+  const bool ipv6 = config_value(s, "do-ip6").value_or("yes") != "no";
+  auto addresses = server_addresses(s);
+  const bool scripted = std::any_of(s.steps.begin(), s.steps.end(), [](const Step& st) { return scripted_step(st.kind); });
+  // Servers that only step-scripted replies (or a range without ADDRESS) answer for: every address the
+  // scenario's records name is bound, so that queries to them wait for their STEP REPLY.
+  if (scripted || std::any_of(s.ranges.begin(), s.ranges.end(), [](const Range& r) { return r.addresses.empty(); })) {
+    auto add = [&](const Entry& e) {
+      for (const auto* sec : {&e.answer, &e.authority, &e.additional}) {
+        for (const auto& rec : *sec) {
+          if (auto a = rec.rdata.as_a()) addresses.emplace_back(asio::ip::address_v4(*a));
+          if (auto a6 = rec.rdata.as_aaaa()) addresses.emplace_back(asio::ip::address_v6(*a6));
+        }
+      }
+    };
+    for (const auto& r : s.ranges)
+      for (const auto& e : r.entries) add(e);
+    for (const auto& st : s.steps)
+      if (st.entry) add(*st.entry);
+    std::sort(addresses.begin(), addresses.end());
+    addresses.erase(std::unique(addresses.begin(), addresses.end()), addresses.end());
+    // Only addresses a host may bind here: not loopback (do-not-query-localhost), not unspecified.
+    std::erase_if(addresses, [](const asio::ip::address& a) { return a.is_loopback() || a.is_unspecified() || a.is_multicast(); });
+  }
+  if (!setup_namespace(addresses, ipv6)) return {"fail", "harness: cannot set up the namespace"};
+  asio::io_context io;
+  int step = 0;
+  // Queries no range answered, newest last (UDP only): a STEP REPLY answers the newest, as Unbound's
+  // harness answers the head of its pending list.
+  std::vector<testsupport::Query> pending;
+  std::vector<testsupport::Query> seen;  // every query, until a CHECK_OUT_QUERY consumes it
+  const auto unmatched = [&pending](const testsupport::Query& q) {
+    if (!q.tcp) pending.push_back(q);
+  };
+  std::vector<std::unique_ptr<testsupport::FaultServer>> servers;
+  for (const auto& a : addresses) {
+    if (!a.is_v4() && !ipv6) continue;
+    // Every query is seen by CHECK_OUT_QUERY, answered by a range or not (Unbound's harness checks its
+    // pending list, where a range's answer waits for the next event too).
+    auto script = [&seen, inner = serve(s, a, step, unmatched)](const testsupport::Query& q) {
+      seen.push_back(q);
+      return inner(q);
+    };
+    servers.push_back(std::make_unique<testsupport::FaultServer>(io, a, script));
+  }
+  std::chrono::seconds elapsed{0};
+  const auto base = std::chrono::steady_clock::now();
+  resolver::Options o;
+  o.policy.allow_special = true;  // scenario servers sit in documentation and private space too
+  o.policy.allow_loopback = false;  // Unbound's do-not-query-localhost default
+  o.root_hints = testsupport::hints_for(s.root);
+  o.prime = true;  // Unbound primes a stub "." too (its scenarios expect the ". NS" query first)
+  o.qname_minimisation = config_value(s, "qname-minimisation").value_or("yes") != "no";
+  o.use_0x20 = false;  // use-caps-for-id defaults to no, and the scripted replies do not echo case
+  o.clock = [&] { return base + elapsed; };
+  resolver::Resolver r(io.get_executor(), o);
+  Outcome out{"pass", ""};
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        asio::steady_timer timer(io);
+        // Waits (polling the loop) until `ready()` or `limit` passes.
+        auto wait_for = [&](auto ready, std::chrono::milliseconds limit) -> asio::awaitable<bool> {
+          const auto until = std::chrono::steady_clock::now() + limit;
+          while (!ready()) {
+            if (std::chrono::steady_clock::now() >= until) co_return false;
+            timer.expires_after(2ms);
+            co_await timer.async_wait(asio::use_awaitable);
+          }
+          co_return true;
+        };
+        std::optional<resolver::Resolution> last;
+        auto running = std::make_shared<std::optional<resolver::Resolution>>();
+        bool in_flight = false;
+        auto fail = [&](const Step& st, const std::string& why) {
+          out = {"fail", "step " + std::to_string(st.number) + " " + st.kind + ": " + why};
+        };
+        for (const auto& st : s.steps) {
+          step = st.number;
+          if (st.kind == "QUERY") {
+            if (!st.entry || !st.entry->question) {
+              fail(st, "harness: no question");
+              break;
+            }
+            const auto q = *st.entry->question;
+            if (scripted) {
+              // The resolution runs while the following steps script its queries one by one.
+              running->reset();
+              in_flight = true;
+              asio::co_spawn(io, [&r, q, running]() -> asio::awaitable<void> {
+                *running = co_await r.resolve(q.name, q.type);
+              }, asio::detached);
+            } else {
+              last = co_await r.resolve(q.name, q.type);
+            }
+          } else if (st.kind == "CHECK_ANSWER") {
+            if (in_flight) {
+              if (!co_await wait_for([&] { return running->has_value(); }, 15000ms)) {
+                fail(st, "the resolution did not finish");
+                break;
+              }
+              last = std::move(**running);
+              in_flight = false;
+            }
+            if (verbose && last) std::cerr << "  step " << st.number << " " << last->question.name.to_string() << " "
+                                           << wire::to_string(last->question.type) << "\n" << describe_trace(*last);
+            if (!last || !st.entry) {
+              fail(st, "harness: no query to check");
+              break;
+            }
+            if (auto why = compare(*last, *st.entry); !why.empty()) {
+              out = {"fail", "step " + std::to_string(st.number) + " " + last->question.name.to_string() + " " +
+                                 wire::to_string(last->question.type) + ": " + why};
+              break;
+            }
+          } else if (st.kind == "CHECK_OUT_QUERY") {
+            auto found = [&] {
+              auto it = std::find_if(seen.begin(), seen.end(), [&](const testsupport::Query& q) { return matches(*st.entry, q); });
+              if (it == seen.end()) return false;
+              seen.erase(it);
+              return true;
+            };
+            if (!st.entry || !co_await wait_for(found, 2000ms)) {
+              fail(st, "no outgoing query " + (st.entry && st.entry->question ? st.entry->question->name.to_string() + " " +
+                                                   wire::to_string(st.entry->question->type) : std::string()));
+              break;
+            }
+          } else if (st.kind == "REPLY" || st.kind == "TIMEOUT") {
+            auto newest = [&]() -> std::optional<std::size_t> {
+              for (std::size_t i = pending.size(); i-- > 0;) {
+                if (!st.address || pending[i].server == *st.address) return i;
+              }
+              return std::nullopt;
+            };
+            if (!co_await wait_for([&] { return newest().has_value(); }, 2000ms)) {
+              fail(st, "no outgoing query pending");
+              break;
+            }
+            const std::size_t i = *newest();
+            const testsupport::Query q = pending[i];
+            pending.erase(pending.begin() + static_cast<std::ptrdiff_t>(i));
+            // TIMEOUT: never answered; the resolver's own timer ends the try.
+            if (st.kind == "REPLY" && st.entry) {
+              for (auto& srv : servers) {
+                if (srv->address() == q.server) srv->send_udp({q.from_address, q.from_port}, reply_for(*st.entry, q));
+              }
+            }
+          } else if (st.kind == "TRAFFIC" || st.kind == "NOTHING") {
+            timer.expires_after(20ms);
+            co_await timer.async_wait(asio::use_awaitable);
+          } else if (st.kind == "TIME_PASSES") {
+            elapsed += std::chrono::seconds(st.elapse);
+          }
+        }
+        servers.clear();
+        io.stop();
+      },
+      asio::detached);
+  io.run();
+  return out;
+}
+
+std::map<std::string, std::string> read_expected(const std::string& path) {
+  std::map<std::string, std::string> out;
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream l(line);
+    std::string name, status;
+    if (l >> name >> status) out[name] = status;
+  }
+  return out;
+}
+
+int main_impl(int argc, char** argv) {
+  Options opt;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto next = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
+    if (a == "--suite") opt.suite = next();
+    else if (a == "--expected") opt.expected = next();
+    else if (a == "--only") opt.only = next();
+    else if (a == "--jobs") opt.jobs = std::max(1, std::stoi(next()));
+    else if (a == "--verbose") opt.verbose = true;
+    else {
+      std::cerr << "usage: replay_runner --suite DIR --expected FILE [--only NAME] [--jobs N] [--verbose]\n";
+      return 2;
+    }
+  }
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(opt.suite, ec)) {
+    const auto name = e.path().filename().string();
+    if (name.rfind("iter_", 0) == 0 && name.ends_with(".rpl")) {
+      if (opt.only.empty() || name == opt.only + ".rpl") files.push_back(e.path().string());
+    }
+  }
+  if (ec || files.empty()) {
+    std::cerr << "replay: no iter_*.rpl in " << opt.suite << "\n";
+    return 2;
+  }
+  std::sort(files.begin(), files.end());
+  const auto expected = read_expected(opt.expected);
+
+  struct Job {
+    Scenario scenario;
+    Outcome outcome;
+    pid_t pid = -1;
+    int fd = -1;
+  };
+  std::vector<Job> jobs;
+  for (const auto& f : files) {
+    std::string err;
+    auto s = load_scenario(f, err);
+    if (!s) {
+      std::cerr << "replay: " << err << "\n";
+      return 2;
+    }
+    Job j;
+    j.scenario = std::move(*s);
+    if (auto why = not_applicable(j.scenario); !why.empty()) j.outcome = {"n/a", why};
+    jobs.push_back(std::move(j));
+  }
+
+  const auto start = std::chrono::steady_clock::now();
+  std::size_t next = 0;
+  int running = 0;
+  auto reap = [&](bool block) {
+    int status = 0;
+    pid_t pid = waitpid(-1, &status, block ? 0 : WNOHANG);
+    if (pid <= 0) return false;
+    for (auto& j : jobs) {
+      if (j.pid != pid) continue;
+      std::string text;
+      char buf[4096];
+      for (ssize_t n; (n = read(j.fd, buf, sizeof buf)) > 0;) text.append(buf, static_cast<std::size_t>(n));
+      close(j.fd);
+      auto tab = text.find('\t');
+      if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || tab == std::string::npos) {
+        j.outcome = {"fail", "harness: child ended abnormally (status " + std::to_string(status) + ")"};
+      } else {
+        j.outcome = {text.substr(0, tab), text.substr(tab + 1)};
+      }
+      --running;
+    }
+    return true;
+  };
+  while (next < jobs.size() || running > 0) {
+    while (next < jobs.size() && running < opt.jobs) {
+      Job& j = jobs[next++];
+      if (!j.outcome.status.empty()) continue;
+      int fds[2];
+      if (pipe(fds) != 0) return 2;
+      std::cout.flush();
+      std::cerr.flush();
+      pid_t pid = fork();
+      if (pid == 0) {
+        close(fds[0]);
+        Outcome o;
+        if (unshare(CLONE_NEWNET) != 0) {
+          o = {"fail", std::string("harness: unshare(CLONE_NEWNET): ") + std::strerror(errno) + " (run as root)"};
+        } else {
+          alarm(60);
+          if (opt.verbose) std::cerr << "== " << j.scenario.name << "\n";
+          o = run_scenario(j.scenario, opt.verbose);
+        }
+        std::string text = o.status + "\t" + o.detail.substr(0, 1500);
+        [[maybe_unused]] auto w = write(fds[1], text.data(), text.size());
+        close(fds[1]);
+        std::_Exit(0);
+      }
+      close(fds[1]);
+      j.pid = pid;
+      j.fd = fds[0];
+      ++running;
+    }
+    if (running > 0) reap(true);
+  }
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+
+  int passed = 0, failed = 0, na = 0, documented = 0, regressions = 0;
+  std::vector<std::string> news;
+  std::cout << "| scenario | result | detail |\n|---|---|---|\n";
+  for (auto& j : jobs) {
+    auto want = expected.find(j.scenario.name);
+    std::string status = j.outcome.status;
+    if (status == "fail" && want != expected.end() && want->second == "documented") status = "documented";
+    if (status == "pass") ++passed;
+    else if (status == "fail") ++failed;
+    else if (status == "documented") ++documented;
+    else ++na;
+    std::string detail = j.outcome.detail;
+    std::replace(detail.begin(), detail.end(), '|', '/');
+    std::cout << "| " << j.scenario.name << " | " << status << " | " << detail << " |\n";
+    const std::string recorded = want == expected.end() ? "(none)" : want->second;
+    if (recorded == "pass" && status != "pass") {
+      ++regressions;
+      news.push_back("REGRESSION " + j.scenario.name + ": recorded pass, now " + status);
+    } else if (status != recorded && !(recorded == "documented" && status == "documented")) {
+      news.push_back("changed " + j.scenario.name + ": recorded " + recorded + ", now " + status +
+                     " (update tests/replay/expected.txt)");
+    }
+  }
+  for (const auto& n : news) std::cout << n << "\n";
+  std::cout << "replay: " << passed << " passed, " << failed << " failed, " << na << " not applicable";
+  if (documented > 0) std::cout << ", " << documented << " documented differences";
+  std::cout << " (" << took.count() << " ms)\n";
+  if (!opt.only.empty()) return regressions == 0 ? 0 : 1;
+  return regressions == 0 ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace dkimdoctor::replay
+
+int main(int argc, char** argv) { return dkimdoctor::replay::main_impl(argc, argv); }
