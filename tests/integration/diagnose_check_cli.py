@@ -126,5 +126,46 @@ for bad in (["--easy-dkim", "a.b", ok_dom["domain"]], [], ["not a domain!"], [ok
     expect(r.returncode == 2 and r.stdout == "" and len(r.stderr.strip().splitlines()) == 1,
            f"usage error {bad}: status {r.returncode}, stderr {r.stderr!r}")
 
+# Issue 19 on the lab. A regional identity checked without --region: its CNAMEs point at a real regional
+# signing zone for the same tokens, so they are right (with a note naming the region), never "wrong target".
+for d in MANIFEST["domains"]:
+    if d["scenario"] != "regional-ok":
+        continue
+    ident = dict(d["identity"], region=None)
+    r = run(args_for(ident) + COMMON + ["--json"])
+    j = json.loads(r.stdout) if r.stdout.startswith("{") else {"findings": [], "verdict": None}
+    expect(r.returncode == 0 and j["verdict"] == "ok", f"{d['domain']} without --region: {r.returncode} {j.get('headline')}")
+    notes = [f["message"] for f in j["findings"] if f["code"] == "DKIM_OK"]
+    region = d["identity"]["region"]
+    expect(len(notes) == 3 and all(region in m for m in notes), f"{d['domain']}: DKIM_OK notes name {region}: {notes}")
+    # The same tokens pasted as the record values the console shows, with a capitalised region elsewhere.
+    values = " ".join(f"{t}.dkim.{region}.amazonses.com" for t in d["identity"]["easy_dkim_tokens"])
+    r = run([d["domain"], "--easy-dkim", values] + COMMON)
+    expect(r.returncode == 0 and "understood:" in r.stdout, f"{d['domain']} pasted values: {r.returncode} {r.stdout[:300]}")
+
+# A domain given with no DKIM input is never "ok": the report says DKIM was not checked and how to get tokens.
+for scenario in ("dkim-missing", "underscore-stripped", "easy-dkim-ok"):
+    d = by_scenario[scenario]
+    r = run([d["domain"], "--json"] + COMMON)
+    j = json.loads(r.stdout) if r.stdout.startswith("{") else {"findings": [], "verdict": None, "headline": ""}
+    expect(r.returncode == 3 and j["verdict"] == "incomplete", f"{d['domain']} without tokens: {r.returncode} {j['verdict']}")
+    expect("DKIM not checked" in j["headline"] and "get-email-identity" in j["headline"],
+           f"{d['domain']} without tokens: headline {j['headline']}")
+
+# One token, or one token twice: not "ok", the missing two are named as not checked.
+d = ok_dom
+t1 = d["identity"]["easy_dkim_tokens"][0]
+for tokens in (t1, f"{t1},{t1}"):
+    r = run([d["domain"], "--easy-dkim", tokens, "--json"] + COMMON)
+    j = json.loads(r.stdout) if r.stdout.startswith("{") else {"findings": [], "verdict": None}
+    expect(r.returncode == 3 and any(f["code"] == "DKIM_TOKENS_INCOMPLETE" for f in j["findings"]),
+           f"{d['domain']} --easy-dkim {tokens}: {r.returncode} {j.get('headline')}")
+
+# The MAIL FROM-only failure: the domain verifies, the headline says so.
+d = by_scenario["mail-from-wrong-mx"]
+r = run(args_for(d["identity"]) + COMMON)
+first = r.stdout.splitlines()[0] if r.stdout else ""
+expect(r.returncode == 1 and "verifies, but its custom MAIL FROM domain" in first, f"mail-from-wrong-mx headline: {first}")
+
 print(f"{passed} passed, {len(failures)} failed")
 sys.exit(1 if failures else 0)
