@@ -347,7 +347,8 @@ nlohmann::json to_json(const CheckResult& result) {
     nlohmann::json sj;
     sj["name"] = s.ns_name.to_string();
     sj["address"] = s.address;
-    sj["queried"] = !s.private_address;
+    sj["queried"] = !s.private_address && !s.unreachable_from_host;
+    sj["not_checked_from_host"] = s.unreachable_from_host;  // this host cannot send there (no IPv6, no route)
     sj["responded"] = s.responded;
     sj["authoritative"] = s.aa;
     sj["rcode"] = s.responded ? nlohmann::json(wire::to_string(s.rcode)) : nlohmann::json(nullptr);
