@@ -93,7 +93,7 @@ h3{font-size:1em;margin:0 0 .3em}code{font:13px ui-monospace,Menlo,Consolas,mono
 .sev-error{border-left-color:#c62828}.sev-warning{border-left-color:#ef6c00}.sev-info{border-left-color:#1565c0}.sev-ok{border-left-color:#2e7d32}
 .sev{font-size:.75em;text-transform:uppercase;letter-spacing:.05em;color:#555;margin-right:.5em}
 .subject{font-weight:400;color:#444}.fix{background:#fff8e1;padding:.4em .6em;border-radius:3px}
-table.record{border-collapse:collapse;margin:.4em 0}table.record th{text-align:left;padding:.2em .8em .2em 0;color:#555;vertical-align:top}
+table.record{border-collapse:collapse;margin:.4em 0}table.record caption{text-align:left;caption-side:top;padding-bottom:.2em}table.record th{text-align:left;padding:.2em .8em .2em 0;color:#555;vertical-align:top}
 table.record td{padding:.2em 0}code.copy{user-select:all;display:inline-block;padding:.2em .4em;background:#e8f0fe}
 details{margin-top:.4em}summary{cursor:pointer;color:#1565c0}ul.trace{margin:.3em 0;padding-left:1.2em}ul.trace li{margin:.15em 0}
 .passed li{margin:.2em 0}.muted{color:#666}.walk{overflow-x:auto}.legend span{display:inline-block;margin:.2em .8em .2em 0}
@@ -191,7 +191,7 @@ void render_walk(std::string& o, const CheckResult& result, const RecordGrid& g)
   const int grid_top = kMargin + kChainH + 50;
   const int rows = static_cast<int>(g.servers.size());
   const int cols = static_cast<int>(g.records.size());
-  const int width = std::max(kMargin * 2 + kNsW + kAddrW + 20 + cols * kCellW,
+  const int width = std::max(kMargin * 2 + 16 + kNsW + kAddrW + 20 + cols * kCellW,
                              kMargin * 2 + static_cast<int>(chain.size()) * (chain_box_w + chain_gap));
   const int height = grid_top + kHeadH + std::max(rows, 1) * kRowH + kMargin;
   o += "<div class=\"walk\"><svg role=\"img\" width=\"" + std::to_string(width) +
@@ -219,7 +219,9 @@ void render_walk(std::string& o, const CheckResult& result, const RecordGrid& g)
   }
   // Column heads.
   const int head_y = grid_top;
-  const int x_ns = kMargin, x_addr = kMargin + kNsW + 10, x_cells = x_addr + kAddrW + 10;
+  // The delegation's edges run down a bus left of the NS names, so no edge crosses a box.
+  const int bus_x = kMargin + 4;
+  const int x_ns = kMargin + 16, x_addr = x_ns + kNsW + 10, x_cells = x_addr + kAddrW + 10;
   o += "<text x=\"" + std::to_string(x_ns) + "\" y=\"" + std::to_string(head_y + 20) +
        "\" font-weight=\"700\">NS name</text><text x=\"" + std::to_string(x_addr) + "\" y=\"" +
        std::to_string(head_y + 20) + "\" font-weight=\"700\">address</text>\n";
@@ -239,10 +241,9 @@ void render_walk(std::string& o, const CheckResult& result, const RecordGrid& g)
     const int y = head_y + kHeadH + r * kRowH;
     const int h = (end - r) * kRowH - 4;
     const auto& ns = g.servers[static_cast<std::size_t>(r)].ns_name;
-    o += "<path d=\"M" + std::to_string(zone_x + 20) + "," + std::to_string(kMargin + kChainH) + " C" +
-         std::to_string(zone_x + 20) + "," + std::to_string(y) + " " + std::to_string(x_ns + kNsW / 2) + "," +
-         std::to_string(kMargin + kChainH + 20) + " " + std::to_string(x_ns + kNsW / 2) + "," + std::to_string(y) +
-         "\" fill=\"none\" stroke=\"#b0bec5\"/>\n";
+    o += "<path d=\"M" + std::to_string(zone_x + chain_box_w / 2) + "," + std::to_string(kMargin + kChainH) + " V" +
+         std::to_string(grid_top + 4) + " H" + std::to_string(bus_x) + " V" + std::to_string(y + (h / 2)) + " H" +
+         std::to_string(x_ns) + "\" fill=\"none\" stroke=\"#78909c\" marker-end=\"url(#arrow)\"/>\n";
     o += "<g class=\"ns-node\"><title>" + E(ns) + "</title><rect x=\"" + std::to_string(x_ns) + "\" y=\"" +
          std::to_string(y) + "\" width=\"" + std::to_string(kNsW) + "\" height=\"" + std::to_string(h) +
          "\" rx=\"4\" fill=\"#eceff1\" stroke=\"#90a4ae\"/><text x=\"" + std::to_string(x_ns + 8) + "\" y=\"" +
@@ -338,8 +339,8 @@ std::string render_html(const CheckResult& result) {
   std::size_t index = 0;
   render_section(o, "problems", "Problems", "", problems, index);
   render_section(o, "not-checked", "Not checked", "The verdict cannot be OK while these stand.", not_checked, index);
-  render_section(o, "notes", "Notes", "", notes, index);
   render_walk(o, result, grid);
+  render_section(o, "notes", "Notes", "", notes, index);
   render_section(o, "advice", "Advice", "Deliverability, not verification: advice never changes the verdict.",
                  advice, index);
   if (!passed.empty()) {

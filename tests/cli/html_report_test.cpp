@@ -3,6 +3,8 @@
 // (record x server) with the right state, escaping of hostile DNS text, and no way to fetch anything.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <fstream>
 #include <map>
 #include <regex>
 
@@ -141,12 +143,15 @@ TEST(HtmlReport, StructureCellsAndEscaping) {
   const CheckResult r = stale_secondary_result();
   const std::string page = render_html(r);
   const RecordGrid g = record_grid(r);
+  // To look at the page (in a browser): DKIMDOCTOR_HTML_SAMPLE=/tmp/sample.html cli_tests.
+  if (const char* path = std::getenv("DKIMDOCTOR_HTML_SAMPLE")) std::ofstream(path) << page;
   // Verdict and headline come first, before any section.
   const auto verdict = page.find("data-verdict=\"problems\"");
   ASSERT_NE(verdict, std::string::npos);
   EXPECT_LT(verdict, page.find("<section"));
   EXPECT_LT(page.find("id=\"headline\""), page.find("<section"));
   EXPECT_LT(page.find("id=\"problems\""), page.find("id=\"walk\""));
+  EXPECT_LT(page.find("id=\"walk\""), page.find("id=\"passed\""));
   // The picture: one node per NS name and per address, one cell per (record x server), each with its state.
   EXPECT_EQ(count(page, "class=\"ns-node\""), 6u);
   EXPECT_EQ(count(page, "class=\"addr-node\""), 6u);
