@@ -380,7 +380,16 @@ nlohmann::json to_json(const CheckResult& result) {
     servers.push_back(std::move(sj));
   }
   j["servers"] = std::move(servers);
-  // The grid of the HTML report's picture: one cell per (expected record x authoritative server address).
+  j["zone"] = d.zone.to_string();
+  if (!result.notes.empty()) j["notes"] = result.notes;
+  if (!result.identity.understood.empty()) j["understood"] = result.identity.understood;
+  if (!result.host_limits.empty()) j["host_limits"] = result.host_limits;
+  j["queries"] = result.queries;
+  j["elapsed_ms"] = static_cast<double>(result.elapsed.count()) / 1000.0;
+  return j;
+}
+
+nlohmann::json cells_json(const CheckResult& result) {
   const RecordGrid grid = record_grid(result);
   nlohmann::json cells = nlohmann::json::array();
   for (const auto& c : grid.cells) {
@@ -389,14 +398,7 @@ nlohmann::json to_json(const CheckResult& result) {
     cells.push_back({{"name", rec.name}, {"type", rec.type}, {"server", srv.ns_name}, {"address", srv.address},
                      {"state", std::string(to_string(c.state))}, {"detail", c.detail}});
   }
-  j["cells"] = std::move(cells);
-  j["zone"] = d.zone.to_string();
-  if (!result.notes.empty()) j["notes"] = result.notes;
-  if (!result.identity.understood.empty()) j["understood"] = result.identity.understood;
-  if (!result.host_limits.empty()) j["host_limits"] = result.host_limits;
-  j["queries"] = result.queries;
-  j["elapsed_ms"] = static_cast<double>(result.elapsed.count()) / 1000.0;
-  return j;
+  return cells;
 }
 
 namespace {
@@ -536,7 +538,9 @@ int run_command(const CheckOptions& o) {
   if (o.html == "-") {
     // The page is the output.
   } else if (o.json) {
-    std::cout << to_json(result).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    nlohmann::json j = to_json(result);
+    j["cells"] = cells_json(result);
+    std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
   } else {
     ReportOptions ropt;
     ropt.color = use_color(o.color, 1);
