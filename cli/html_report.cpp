@@ -183,11 +183,13 @@ void render_walk(std::string& o, const CheckResult& result, const RecordGrid& g)
     if (tld != zone) chain.push_back(tld);
     if (!parent.empty() && parent != "." && parent != tld && parent != zone) chain.push_back(parent);
     chain.push_back(zone);
-  } else {
-    chain.push_back(bare(result.identity.domain) + " (no zone found)");
   }
+  // The name that is not there: the parent answered NXDOMAIN, or no zone was found at all. Drawn dashed
+  // and red, with no edge to the servers (those belong to the zone before it).
+  const bool absent = d.not_delegated || zone.empty() || zone == ".";
+  if (absent) chain.push_back(bare(result.identity.domain) + (d.not_delegated ? " (NXDOMAIN)" : " (no zone found)"));
   constexpr int kMargin = 10, kChainH = 30, kNsW = 230, kAddrW = 190, kCellW = 112, kRowH = 28, kHeadH = 34;
-  const int chain_box_w = 170, chain_gap = 40;
+  const int chain_box_w = 200, chain_gap = 36;
   const int grid_top = kMargin + kChainH + 50;
   const int rows = static_cast<int>(g.servers.size());
   const int cols = static_cast<int>(g.records.size());
@@ -205,17 +207,18 @@ void render_walk(std::string& o, const CheckResult& result, const RecordGrid& g)
   for (std::size_t i = 0; i < chain.size(); ++i) {
     const int x = kMargin + static_cast<int>(i) * (chain_box_w + chain_gap);
     const bool last = i + 1 == chain.size();
+    const bool missing_node = last && absent;
     o += "<g class=\"zone-node\"><title>" + E(chain[i]) + "</title><rect x=\"" + std::to_string(x) + "\" y=\"" +
          std::to_string(kMargin) + "\" width=\"" + std::to_string(chain_box_w) + "\" height=\"" +
-         std::to_string(kChainH) + "\" rx=\"5\" fill=\"" + (last ? "#e3f2fd" : "#fafafa") +
-         "\" stroke=\"#607d8b\"/><text x=\"" + std::to_string(x + chain_box_w / 2) + "\" y=\"" +
+         std::to_string(kChainH) + "\" rx=\"5\" fill=\"" + (missing_node ? "#ffebee" : last ? "#e3f2fd" : "#fafafa") +
+         "\" stroke=\"" + (missing_node ? "#c62828\" stroke-dasharray=\"5 3" : "#607d8b") + "\"/><text x=\"" + std::to_string(x + chain_box_w / 2) + "\" y=\"" +
          std::to_string(kMargin + 19) + "\" text-anchor=\"middle\"" + (last ? " font-weight=\"700\"" : "") + ">" +
-         E(clip(chain[i], 24)) + "</text></g>\n";
+         E(clip(chain[i], 28)) + "</text></g>\n";
     if (!last)
       o += "<line x1=\"" + std::to_string(x + chain_box_w) + "\" y1=\"" + std::to_string(kMargin + kChainH / 2) +
            "\" x2=\"" + std::to_string(x + chain_box_w + chain_gap) + "\" y2=\"" +
            std::to_string(kMargin + kChainH / 2) + "\" stroke=\"#777\" marker-end=\"url(#arrow)\"/>\n";
-    zone_x = x;
+    if (!missing_node) zone_x = x;
   }
   // Column heads.
   const int head_y = grid_top;

@@ -106,7 +106,10 @@ RecordGrid record_grid(const CheckResult& result) {
     if (l == nullptr) continue;
     if (std::find(lookups.begin(), lookups.end(), l) != lookups.end()) continue;  // one column per question
     lookups.push_back(l);
-    g.records.push_back(GridRecord{bare(e.name), wire::to_string(e.type), e.value});
+    // Host names without the final dot, as RecordToPublish shows them; TXT values as they are.
+    std::string value = e.value;
+    if (e.type != wire::RRType::TXT && value.size() > 1 && value.back() == '.') value.pop_back();
+    g.records.push_back(GridRecord{bare(e.name), wire::to_string(e.type), std::move(value)});
     for (const auto& a : l->servers) server_index(lower(bare(a.ns_name)), a.address);
   }
   for (std::size_t r = 0; r < g.records.size(); ++r) {
