@@ -145,6 +145,9 @@ expect('data-code="RECORD_INCONSISTENT"' in page and "<details>" in page, "--htm
 expect(all(x not in page for x in ("http://", "https://", "<link", "<script", "<img")), "--html: nothing to fetch")
 r = run(args_for(stale["identity"]) + COMMON + ["--html", "-"])
 expect(r.stdout.startswith("<!DOCTYPE html>") and r.stdout.rstrip().endswith("</html>"), "--html - writes to stdout")
+r = run(args_for(stale["identity"]) + COMMON + ["--html", os.path.join(LAB, "no-such-dir", "x.html")])
+expect(r.returncode == 3 and r.stdout == "" and "--html" in r.stderr and len(r.stderr.strip().splitlines()) == 1,
+       f"--html to an unwritable path: {r.returncode} {r.stderr!r}")
 r = run(args_for(stale["identity"]) + COMMON + ["--html", "-", "--json"])
 expect(r.returncode == 2 and r.stdout == "", "--html - with --json is a usage error")
 
