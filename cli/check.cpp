@@ -17,6 +17,8 @@
 
 #include "cli/common.hpp"
 #include "cli/file_input.hpp"
+#include "cli/html_report.hpp"
+#include "cli/record_cells.hpp"
 #include "cli/report.hpp"
 #include "diagnose/limits.hpp"
 #include "diagnose/dkim_key.hpp"
@@ -388,6 +390,18 @@ nlohmann::json to_json(const CheckResult& result) {
   return j;
 }
 
+nlohmann::json cells_json(const CheckResult& result) {
+  const RecordGrid grid = record_grid(result);
+  nlohmann::json cells = nlohmann::json::array();
+  for (const auto& c : grid.cells) {
+    const auto& rec = grid.records[c.record];
+    const auto& srv = grid.servers[c.server];
+    cells.push_back({{"name", rec.name}, {"type", rec.type}, {"server", srv.ns_name}, {"address", srv.address},
+                     {"state", std::string(to_string(c.state))}, {"detail", c.detail}});
+  }
+  return cells;
+}
+
 namespace {
 
 struct CheckOptions {
@@ -401,6 +415,7 @@ struct CheckOptions {
   std::string ses_identity;
   std::string email;
   bool json = false;
+  std::string html;  // FILE, or "-" for stdout
   bool verbose = false;
   std::string root_hints;
   bool allow_loopback = false;
@@ -473,9 +488,27 @@ Result<diagnose::Identity, std::string> identity_from(const CheckOptions& o) {
   return id;
 }
 
+// Writes the HTML report to `path` ("-": stdout). False (after a message) when the file cannot be written.
+bool write_html(const std::string& path, const CheckResult& result) {
+  const std::string page = render_html(result);
+  if (path == "-") {
+    std::cout << page;
+    return true;
+  }
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (out) out << page;
+  out.close();
+  if (!out) {
+    std::fprintf(stderr, "dkimdoctor: error: --html %s: cannot write the file\n", path.c_str());
+    return false;
+  }
+  return true;
+}
+
 int run_command(const CheckOptions& o) {
   auto identity = identity_from(o);
   if (!identity) return usage_error(identity.error());
+  if (o.html == "-" && o.json) return usage_error("--html - and --json both want stdout: give --html a FILE");
   auto ro = make_resolver_options(o.root_hints, o.allow_loopback);
   if (!ro) return usage_error(ro.error());
   ro->trace = false;
@@ -502,8 +535,13 @@ int run_command(const CheckOptions& o) {
     std::fprintf(stderr, "dkimdoctor: error: %s\n", network_error.c_str());
     return 3;
   }
-  if (o.json) {
-    std::cout << to_json(result).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+  if (!o.html.empty() && !write_html(o.html, result)) return 3;
+  if (o.html == "-") {
+    // The page is the output.
+  } else if (o.json) {
+    nlohmann::json j = to_json(result);
+    j["cells"] = cells_json(result);
+    std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
   } else {
     ReportOptions ropt;
     ropt.color = use_color(o.color, 1);
@@ -532,6 +570,8 @@ void add_check_command(CLI::App& app, int& exit_status) {
   cmd->add_option("--ses-identity", o->ses_identity, "JSON of `aws sesv2 get-email-identity` (FILE or - for stdin)");
   cmd->add_option("--email", o->email, "Email-address identity: check that its domain can receive mail");
   cmd->add_flag("--json", o->json, "Print one JSON object");
+  cmd->add_option("--html", o->html,
+                  "Also write a self-contained HTML report with a picture of the walk to FILE (- for stdout)");
   cmd->add_flag("-v,--verbose", o->verbose, "Also print every check that passed in full and each server's answers");
   add_resolver_flags(cmd, o->root_hints, o->allow_loopback);
   cmd->add_option("--color", o->color, "Colour: auto, always or never (NO_COLOR is respected)")

@@ -43,6 +43,10 @@ asio::awaitable<CheckResult> run_check(resolver::Resolver& resolver, const diagn
 // The JSON of issue 5: {"domain", "verdict", "headline", "findings": [{"code", "severity", "ses_error",
 // "message", "fix", "evidence", "subject"}], "servers": [...]}.
 nlohmann::json to_json(const CheckResult& result);
+// `check --json`'s "cells": the grid the HTML report draws (record_cells.hpp), one object per (expected record x
+// authoritative server address): {"name", "type", "server", "address", "state", "detail"}. Not in to_json(),
+// so bulk's lines stay as they were (the cells would add about a fifth to each).
+nlohmann::json cells_json(const CheckResult& result);
 
 // 0 nothing wrong, 1 problems found, 3 could not complete.
 int exit_status_of(const CheckResult& result);

@@ -6,6 +6,7 @@ manifest's identity, and the binary's exit status, --json object and human repor
   - the human report starts with the verdict line, has no colour when not on a terminal and with
     NO_COLOR, and colour with --color=always;
   - --ses-identity - (the `aws sesv2 get-email-identity` JSON on stdin) gives the same findings as --easy-dkim;
+  - --html FILE (the stale secondary): verdict first, the walk's nodes and one cell per (record x server);
   - usage errors are one line on stderr and exit status 2.
 Usage: diagnose_check_cli.py PATH/TO/dkimdoctor   (inside the lab namespace, DKIMDOCTOR_LAB set)"""
 import json
@@ -118,6 +119,37 @@ r = run([bad_dom["domain"], "--ses-identity", "-", "--json"] + COMMON, stdin=ses
 j = json.loads(r.stdout) if r.stdout.startswith("{") else {"findings": []}
 expect(r.returncode == 1 and "DKIM_RECORD_MISSING" in problem_codes(j), f"--ses-identity -: {r.returncode} {problem_codes(j)}")
 expect(any(f["code"] == "SES_IDENTITY_STATUS" for f in j["findings"]), "SES status reported as information")
+
+# check --html FILE on the stale secondary: the page has the verdict first, one node per NS name and address
+# of the delegation, one cell per (expected record x server) as the JSON's "cells" say, the stale server's
+# missing CNAME among them, and nothing to fetch.
+stale = by_scenario["stale-secondary"]
+html_path = os.path.join(LAB, "check-stale-secondary.html")
+r = run(args_for(stale["identity"]) + COMMON + ["--html", html_path])
+expect(r.returncode == 1 and r.stdout.startswith("FAIL"), f"--html keeps the text report: {r.returncode}")
+page = open(html_path, encoding="utf-8").read() if os.path.exists(html_path) else ""
+j = json.loads(run(args_for(stale["identity"]) + COMMON + ["--json"]).stdout)
+expect(page.startswith("<!DOCTYPE html>") and 'data-verdict="problems"' in page, "--html: verdict")
+expect(page.find('id="verdict"') < page.find("<section"), "--html: verdict before the sections")
+addresses = [a for s in stale["servers"] for a in s["addresses"]]
+expect(page.count('class="ns-node"') == len(stale["servers"]), "--html: one node per NS name")
+expect(page.count('class="addr-node"') == len(addresses), "--html: one node per address")
+cells = page.count('<g class="cell ')
+expect(cells == len(j["cells"]) and cells > 0 and cells % len(addresses) == 0,
+       f'--html: one cell per (record x server): {cells} vs {len(j["cells"])}')
+stale_ns = [s["name"] for s in stale["servers"] if s["state"] == "stale"]
+missing = [(c["server"], c["type"]) for c in j["cells"] if c["state"] == "missing"]
+expect(missing == [(stale_ns[0], "CNAME")], f"--json cells: the stale secondary's missing CNAME: {missing}")
+expect(page.count('data-state="missing"') == 1, "--html: one missing cell")
+expect('data-code="RECORD_INCONSISTENT"' in page and "<details>" in page, "--html: the finding and its trace")
+expect(all(x not in page for x in ("http://", "https://", "<link", "<script", "<img")), "--html: nothing to fetch")
+r = run(args_for(stale["identity"]) + COMMON + ["--html", "-"])
+expect(r.stdout.startswith("<!DOCTYPE html>") and r.stdout.rstrip().endswith("</html>"), "--html - writes to stdout")
+r = run(args_for(stale["identity"]) + COMMON + ["--html", os.path.join(LAB, "no-such-dir", "x.html")])
+expect(r.returncode == 3 and r.stdout == "" and "--html" in r.stderr and len(r.stderr.strip().splitlines()) == 1,
+       f"--html to an unwritable path: {r.returncode} {r.stderr!r}")
+r = run(args_for(stale["identity"]) + COMMON + ["--html", "-", "--json"])
+expect(r.returncode == 2 and r.stdout == "", "--html - with --json is a usage error")
 
 for bad in (["--easy-dkim", "a.b", ok_dom["domain"]], [], ["not a domain!"], [ok_dom["domain"], "--color=sometimes"],
             [ok_dom["domain"], "--public-key", "/nonexistent.pem", "--byodkim", "s"],
