@@ -468,6 +468,30 @@ TEST_F(Iteration, OnlyRecursiveLameServersStillAnswer) {
   ASSERT_EQ(r.answer.size(), 1u);
 }
 
+// Unbound's iter_ignore_empty: a reply with nothing in it (AA, NOERROR, no SOA) sends the resolver to
+// the zone's other servers; only when none answers better is it NODATA.
+TEST_F(Iteration, EmptyAuthoritativeReplyIsPassedOverForAnotherServer) {
+  world("example.test. 86400 IN NS ns1.example.test.\n"
+        "example.test. 86400 IN NS empty.example.test.\n"
+        "ns1.example.test. 86400 IN A {h3}\n"
+        "empty.example.test. 86400 IN A {h5}\n");
+  auto& empty = net_.serve(5, [](const Query& q) { return Reply{.message = make_reply(q, wire::Rcode::NoError, true, {})}; });
+  for (int i = 0; i < 6; ++i) {
+    resolver(net_.options({1}));  // cold: the servers are picked at random
+    auto r = resolve("www.example.test.", RRType::A);
+    ASSERT_EQ(r.outcome, Outcome::answer) << to_string(r.failure) << " " << r.failure_detail;
+  }
+  EXPECT_GE(empty.udp_queries(), 1u);  // asked at least once in six cold resolutions, never believed
+}
+
+TEST_F(Iteration, OnlyEmptyAuthoritativeRepliesAreNodata) {
+  world();
+  example_->set_script([](const Query& q) { return Reply{.message = make_reply(q, wire::Rcode::NoError, true, {})}; });
+  auto r = resolve("www.example.test.", RRType::A);
+  EXPECT_EQ(r.outcome, Outcome::nodata) << to_string(r.failure) << " " << r.failure_detail;
+  EXPECT_TRUE(r.answer.empty());
+}
+
 // Unbound's iter_dname_yx: YXDOMAIN from a DNAME substitution reaches the caller with the DNAME.
 TEST_F(Iteration, YxdomainFromADnameIsTheOutcome) {
   world();
