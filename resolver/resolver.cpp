@@ -501,6 +501,14 @@ asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, 
         recursive_lame = CutReply{std::move(c), std::move(as_authority), server.ns_name, server.address};
       }
     }
+    if (classified.kind == Classification::nodata && scrubbed.answer.empty() && scrubbed.authority.empty()) {
+      // A reply with nothing in it (AA, NOERROR, no SOA): as Unbound, ask the other servers first
+      // (iter_ignore_empty; a zone whose servers disagree); when none answers better, it is NODATA.
+      if (!empty_reply) empty_reply = CutReply{classified, scrubbed, server.ns_name, server.address};
+      server.dead = true;
+      cut.errors.push_back(describe_server(server.ns_name, server.address) + " empty reply");
+      continue;
+    }
     if (classified.kind == Classification::lame || classified.kind == Classification::throwaway) {
       servers.record_failure(server.address);
       server.dead = true;

@@ -492,6 +492,39 @@ TEST_F(Iteration, OnlyEmptyAuthoritativeRepliesAreNodata) {
   EXPECT_TRUE(r.answer.empty());
 }
 
+// Unbound's iter_ghost_ns_childapex (the ghost domain names, CVE-2022-30698): a delegation learnt
+// through a cached one expires with it, so when the parent's delegation ends the parent is asked again
+// (and a zone it has removed cannot live on through a cached grandchild delegation).
+TEST_F(Iteration, GrandchildDelegationExpiresWithItsParentsDelegation) {
+  world("example.test. 5 IN NS ns1.example.test.\n"
+        "ns1.example.test. 5 IN A {h3}\n");
+  std::string example_zone = std::string(kExampleZone) +
+                             "sub.example.test. 3600 IN NS ns1.sub.example.test.\n"
+                             "ns1.sub.example.test. 3600 IN A {h5}\n";
+  auto zone = std::make_shared<Zone>("example.test.", expand(net_, example_zone));
+  example_->set_script([zone](const Query& q) { return Reply{.message = zone->answer(q)}; });
+  net_.serve_zone(5, "sub.example.test.", expand(net_, R"(
+sub.example.test. 3600 IN SOA ns1.sub.example.test. host.sub.example.test. 1 3600 600 86400 120
+sub.example.test. 3600 IN NS ns1.sub.example.test.
+ns1.sub.example.test. 3600 IN A {h5}
+a.sub.example.test. 3600 IN A 192.0.2.1
+b.sub.example.test. 3600 IN A 192.0.2.2
+)"));
+  auto now = std::make_shared<std::chrono::steady_clock::time_point>(std::chrono::steady_clock::now());
+  Options o = net_.options({1});
+  o.clock = [now] { return *now; };
+  resolver(std::move(o));
+  auto first = resolve("a.sub.example.test.", RRType::A);
+  ASSERT_EQ(first.outcome, Outcome::answer) << to_string(first.failure) << " " << first.failure_detail;
+
+  *now += std::chrono::seconds(10);  // example.test.'s delegation (TTL 5) has expired; sub's (3600) not
+  auto second = resolve("b.sub.example.test.", RRType::A);
+  ASSERT_EQ(second.outcome, Outcome::answer) << to_string(second.failure) << " " << second.failure_detail;
+  const auto q = std::find_if(second.trace.begin(), second.trace.end(), [](const TraceStep& s) { return s.kind == StepKind::query; });
+  ASSERT_NE(q, second.trace.end());
+  EXPECT_EQ(q->zone, N("test.")) << "the cached grandchild delegation was used after its parent's expired";
+}
+
 // Unbound's iter_dname_yx: YXDOMAIN from a DNAME substitution reaches the caller with the DNAME.
 TEST_F(Iteration, YxdomainFromADnameIsTheOutcome) {
   world();
