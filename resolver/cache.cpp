@@ -269,9 +269,10 @@ std::optional<CachedDelegation> Cache::delegation(const wire::Name& zone) {
   return *d;
 }
 
-const CachedDelegation* Cache::peek_delegation(const wire::Name& zone) {
+const CachedDelegation* Cache::peek_delegation(const wire::Name& zone, std::uint32_t* ttl_left) {
   Entry* e = find(key_ref('D', zone, wire::RRType::NS));
   if (e == nullptr) return nullptr;
+  if (ttl_left != nullptr) *ttl_left = remaining_ttl(e->expires, now());
   return &std::get<CachedDelegation>(e->value);
 }
 

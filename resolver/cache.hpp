@@ -73,7 +73,7 @@ class Cache {
   // changed (a store, clear, or a lookup that finds an expired entry of the same key); `ttl_left`
   // receives the seconds the entry has left.
   const std::vector<wire::Record>* peek_rrset(const wire::Name& name, wire::RRType type, std::uint32_t* ttl_left);
-  const CachedDelegation* peek_delegation(const wire::Name& zone);
+  const CachedDelegation* peek_delegation(const wire::Name& zone, std::uint32_t* ttl_left = nullptr);
   // The A and the AAAA RRset of `name` (either null when not cached), hashing the name once.
   struct AddressSets {
     const std::vector<wire::Record>* a = nullptr;

@@ -345,6 +345,7 @@ asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, 
   // The first recursive-lame reply, read as if authoritative: the last resort when no server of the
   // cut gives anything better (Unbound does the same: iter_reclame_two).
   std::optional<CutReply> recursive_lame;
+  std::optional<CutReply> empty_reply;  // the first empty authoritative reply, used when nothing better comes
   for (;;) {
     if (Clock::now() >= ctx.deadline) co_return Unexpected{Fail{Failure::resolution_timeout, cut.zone.to_string()}};
     // Tries per address: kTriesPerZoneCut spread over the live addresses (a zone with few servers
@@ -379,6 +380,10 @@ asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, 
       cut.fallback_tried = true;
       cut.fallback_looked_up = cut.looked_up.size();
       if (add_fallback_servers(ctx, cut, depth)) continue;
+    }
+    if (min_tries == INT_MAX && empty_reply) {
+      if (ctx.tracing) note(ctx, depth, cut.zone, "only empty replies: NODATA from the first one");
+      co_return std::move(*empty_reply);
     }
     if (min_tries == INT_MAX && recursive_lame) {
       if (ctx.tracing) note(ctx, depth, cut.zone, "only recursive-lame servers answered: using the first one's reply");
@@ -495,6 +500,14 @@ asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, 
       if (c.kind != Classification::lame && c.kind != Classification::throwaway) {
         recursive_lame = CutReply{std::move(c), std::move(as_authority), server.ns_name, server.address};
       }
+    }
+    if (classified.kind == Classification::nodata && scrubbed.answer.empty() && scrubbed.authority.empty()) {
+      // A reply with nothing in it (AA, NOERROR, no SOA): as Unbound, ask the other servers first
+      // (iter_ignore_empty; a zone whose servers disagree); when none answers better, it is NODATA.
+      if (!empty_reply) empty_reply = CutReply{classified, scrubbed, server.ns_name, server.address};
+      server.dead = true;
+      cut.errors.push_back(describe_server(server.ns_name, server.address) + " empty reply");
+      continue;
     }
     if (classified.kind == Classification::lame || classified.kind == Classification::throwaway) {
       servers.record_failure(server.address);
@@ -711,7 +724,13 @@ asio::awaitable<Walk> Resolver::Impl::walk(Context& ctx, Question q, int depth) 
         }
         d.servers.push_back(std::move(s));
       }
-      cache.store_delegation(d, c.ns_ttl);
+      // A delegation learnt through a cached one lives no longer than it (Unbound's fix for the ghost
+      // domain names, CVE-2022-30698): once the parent's delegation expires, the parent is asked again
+      // and a zone it has removed takes its children with it (iter_ghost_ns_childapex).
+      std::uint32_t ttl = c.ns_ttl;
+      std::uint32_t parent_left = 0;
+      if (cache.peek_delegation(w.cut.zone, &parent_left) != nullptr) ttl = std::min(ttl, std::max(parent_left, 1u));
+      cache.store_delegation(d, ttl);
       w.cut = make_cut(ctx, d, depth);
       w.via_referral = true;
       qmin_labels = w.cut.zone.label_count() + 1;

@@ -5,8 +5,9 @@
 // list this address (or no address) are searched, the last defined first, and the first entry whose MATCH
 // keywords all hold gives the reply; a query that matches nothing gets no reply (a timeout).
 // MATCH: opcode, qtype, qname, subdomain, question, TCP, UDP, noedns; other keywords do not constrain.
-// ADJUST: copy_id, copy_query (others are ignored). REPLY: the flags and rcode as written. An OPT
-// record is added when the query had one. HEX_ANSWER: the bytes as written (with copy_id).
+// ADJUST: copy_query (others are ignored; the reply always carries the query's ID, as Unbound's fake
+// network never compares IDs). REPLY: the flags and rcode as written. An OPT record is added when the
+// query had one. HEX_ANSWER: the bytes as written (with the query's ID).
 #pragma once
 
 #include <asio/ip/address.hpp>

@@ -321,9 +321,11 @@ Outcome run_scenario(const Scenario& s, bool verbose) {
               break;
             }
           } else if (st.kind == "CHECK_OUT_QUERY") {
+            std::optional<testsupport::Query> consumed;
             auto found = [&] {
               auto it = std::find_if(seen.begin(), seen.end(), [&](const testsupport::Query& q) { return matches(*st.entry, q); });
               if (it == seen.end()) return false;
+              consumed = *it;
               seen.erase(it);
               return true;
             };
@@ -331,6 +333,18 @@ Outcome run_scenario(const Scenario& s, bool verbose) {
               fail(st, "no outgoing query " + (st.entry && st.entry->question ? st.entry->question->name.to_string() + " " +
                                                    wire::to_string(st.entry->question->type) : std::string()));
               break;
+            }
+            // Unbound's harness answers the matched query with the step's entry when it has ADJUST copy_id
+            // (testcode/fake_event.c, run_scenario), if no range answered it (iter_ghost_timewindow).
+            const auto same = [&](const testsupport::Query& q) {
+              return q.server == consumed->server && q.from_port == consumed->from_port && q.header.id == consumed->header.id;
+            };
+            if (auto it = std::find_if(pending.begin(), pending.end(), same); st.entry->copy_id && it != pending.end()) {
+              const testsupport::Query q = *it;
+              pending.erase(it);
+              for (auto& srv : servers) {
+                if (srv->address() == q.server) srv->send_udp({q.from_address, q.from_port}, reply_for(*st.entry, q));
+              }
             }
           } else if (st.kind == "REPLY" || st.kind == "TIMEOUT") {
             auto newest = [&]() -> std::optional<std::size_t> {

@@ -468,6 +468,63 @@ TEST_F(Iteration, OnlyRecursiveLameServersStillAnswer) {
   ASSERT_EQ(r.answer.size(), 1u);
 }
 
+// Unbound's iter_ignore_empty: a reply with nothing in it (AA, NOERROR, no SOA) sends the resolver to
+// the zone's other servers; only when none answers better is it NODATA.
+TEST_F(Iteration, EmptyAuthoritativeReplyIsPassedOverForAnotherServer) {
+  world("example.test. 86400 IN NS ns1.example.test.\n"
+        "example.test. 86400 IN NS empty.example.test.\n"
+        "ns1.example.test. 86400 IN A {h3}\n"
+        "empty.example.test. 86400 IN A {h5}\n");
+  auto& empty = net_.serve(5, [](const Query& q) { return Reply{.message = make_reply(q, wire::Rcode::NoError, true, {})}; });
+  for (int i = 0; i < 6; ++i) {
+    resolver(net_.options({1}));  // cold: the servers are picked at random
+    auto r = resolve("www.example.test.", RRType::A);
+    ASSERT_EQ(r.outcome, Outcome::answer) << to_string(r.failure) << " " << r.failure_detail;
+  }
+  EXPECT_GE(empty.udp_queries(), 1u);  // asked at least once in six cold resolutions, never believed
+}
+
+TEST_F(Iteration, OnlyEmptyAuthoritativeRepliesAreNodata) {
+  world();
+  example_->set_script([](const Query& q) { return Reply{.message = make_reply(q, wire::Rcode::NoError, true, {})}; });
+  auto r = resolve("www.example.test.", RRType::A);
+  EXPECT_EQ(r.outcome, Outcome::nodata) << to_string(r.failure) << " " << r.failure_detail;
+  EXPECT_TRUE(r.answer.empty());
+}
+
+// Unbound's iter_ghost_ns_childapex (the ghost domain names, CVE-2022-30698): a delegation learnt
+// through a cached one expires with it, so when the parent's delegation ends the parent is asked again
+// (and a zone it has removed cannot live on through a cached grandchild delegation).
+TEST_F(Iteration, GrandchildDelegationExpiresWithItsParentsDelegation) {
+  world("example.test. 5 IN NS ns1.example.test.\n"
+        "ns1.example.test. 5 IN A {h3}\n");
+  std::string example_zone = std::string(kExampleZone) +
+                             "sub.example.test. 3600 IN NS ns1.sub.example.test.\n"
+                             "ns1.sub.example.test. 3600 IN A {h5}\n";
+  auto zone = std::make_shared<Zone>("example.test.", expand(net_, example_zone));
+  example_->set_script([zone](const Query& q) { return Reply{.message = zone->answer(q)}; });
+  net_.serve_zone(5, "sub.example.test.", expand(net_, R"(
+sub.example.test. 3600 IN SOA ns1.sub.example.test. host.sub.example.test. 1 3600 600 86400 120
+sub.example.test. 3600 IN NS ns1.sub.example.test.
+ns1.sub.example.test. 3600 IN A {h5}
+a.sub.example.test. 3600 IN A 192.0.2.1
+b.sub.example.test. 3600 IN A 192.0.2.2
+)"));
+  auto now = std::make_shared<std::chrono::steady_clock::time_point>(std::chrono::steady_clock::now());
+  Options o = net_.options({1});
+  o.clock = [now] { return *now; };
+  resolver(std::move(o));
+  auto first = resolve("a.sub.example.test.", RRType::A);
+  ASSERT_EQ(first.outcome, Outcome::answer) << to_string(first.failure) << " " << first.failure_detail;
+
+  *now += std::chrono::seconds(10);  // example.test.'s delegation (TTL 5) has expired; sub's (3600) not
+  auto second = resolve("b.sub.example.test.", RRType::A);
+  ASSERT_EQ(second.outcome, Outcome::answer) << to_string(second.failure) << " " << second.failure_detail;
+  const auto q = std::find_if(second.trace.begin(), second.trace.end(), [](const TraceStep& s) { return s.kind == StepKind::query; });
+  ASSERT_NE(q, second.trace.end());
+  EXPECT_EQ(q->zone, N("test.")) << "the cached grandchild delegation was used after its parent's expired";
+}
+
 // Unbound's iter_dname_yx: YXDOMAIN from a DNAME substitution reaches the caller with the DNAME.
 TEST_F(Iteration, YxdomainFromADnameIsTheOutcome) {
   world();
