@@ -8,6 +8,12 @@
 
 namespace dkimdoctor::wire::ascii {
 
+// One octet, ASCII letters to lower case (RFC 4343 §3): the single-octet form of lower8 below. The one
+// definition of ASCII lowering in the project; every other file calls it.
+inline constexpr std::uint8_t lower(std::uint8_t c) noexcept {
+  return (c >= 'A' && c <= 'Z') ? static_cast<std::uint8_t>(c + 0x20) : c;
+}
+
 // Each octet of `x` that is 'A'..'Z' gets 0x20 added; every other octet is unchanged.
 inline constexpr std::uint64_t lower8(std::uint64_t x) noexcept {
   constexpr std::uint64_t k7f = 0x7f7f7f7f7f7f7f7fULL, k80 = 0x8080808080808080ULL;
@@ -70,6 +76,7 @@ inline std::uint64_t hash_folded(std::uint64_t seed, const std::uint8_t* p, std:
   return mum(h ^ s1, std::uint64_t{len} ^ s2);
 }
 
+static_assert(lower('A') == 'a' && lower('Z') == 'z' && lower('@') == '@' && lower('[') == '[');
 static_assert(lower8(0x41'5a'40'5b'61'7a'c1'00ULL) == 0x61'7a'40'5b'61'7a'c1'00ULL);
 
 }  // namespace dkimdoctor::wire::ascii
