@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <string>
+#include <string_view>
 
 namespace dkimdoctor::wire::ascii {
 
@@ -12,6 +14,14 @@ namespace dkimdoctor::wire::ascii {
 // definition of ASCII lowering in the project; every other file calls it.
 inline constexpr std::uint8_t lower(std::uint8_t c) noexcept {
   return (c >= 'A' && c <= 'Z') ? static_cast<std::uint8_t>(c + 0x20) : c;
+}
+
+// A copy of `s` with ASCII letters lowered (tags, tokens, domain text: RFC 6376 §3.2 tags and DNS
+// names compare ASCII case-insensitively; other octets stay as they are).
+inline std::string lowered(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(lower(static_cast<std::uint8_t>(c)));
+  return out;
 }
 
 // Each octet of `x` that is 'A'..'Z' gets 0x20 added; every other octet is unchanged.
