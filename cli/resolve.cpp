@@ -28,6 +28,7 @@
 #include "cli/common.hpp"
 #include "cli/file_input.hpp"
 #include "cli/json_line.hpp"
+#include "wire/message.hpp"
 #include "wire/name.hpp"
 #include "wire/types.hpp"
 
@@ -114,7 +115,7 @@ std::string trace_step_to_text(const TraceStep& s) {
       std::snprintf(rtt, sizeof rtt, " %.1f ms", static_cast<double>(s.rtt.count()) / 1000.0);
       o << rtt;
       if (s.error != resolver::TransportError::none) o << ": " << resolver::to_string(s.error);
-      if (s.rcode) o << ": " << wire::to_string(*s.rcode) << ((s.flags & 0x0400) ? " aa" : "");
+      if (s.rcode) o << ": " << wire::to_string(*s.rcode) << ((s.flags & wire::hdr::kAa) ? " aa" : "");
       if (s.classification) o << ' ' << resolver::to_string(*s.classification);
       if (s.mismatched) o << " (" << s.mismatched << " mismatched replies ignored)";
       if (s.scrubbed) o << " (" << s.scrubbed << " records scrubbed)";

@@ -1,5 +1,6 @@
 #include "diagnose/dkim_tags.hpp"
 #include "diagnose/fail.hpp"
+#include "wire/ascii.hpp"
 
 namespace dkimdoctor::diagnose {
 namespace {
@@ -19,10 +20,7 @@ std::string_view trim(std::string_view s) noexcept {
 }
 
 std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
+  return wire::ascii::lowered(s);
 }
 
 std::vector<std::string> split_list(std::string_view value, char sep) {

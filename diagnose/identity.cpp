@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "diagnose/regions.hpp"
+#include "wire/ascii.hpp"
 
 namespace dkimdoctor::diagnose {
 namespace {
@@ -190,12 +191,7 @@ Result<wire::Name, IdentityError> parse_domain(std::string_view text, std::vecto
 
 namespace {
 
-std::string lowered(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
+using wire::ascii::lowered;
 
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "diagnose/judge_internal.hpp"
+#include "wire/ascii.hpp"
 
 namespace dkimdoctor::diagnose {
 namespace detail {
@@ -53,10 +54,7 @@ std::string join(const std::vector<std::string>& items, std::string_view sep) {
 }
 
 std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
+  return wire::ascii::lowered(s);
 }
 
 bool iequals(std::string_view a, std::string_view b) { return a.size() == b.size() && lower(a) == lower(b); }

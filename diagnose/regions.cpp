@@ -4,6 +4,8 @@
 #include <array>
 #include <vector>
 
+#include "wire/ascii.hpp"
+
 namespace dkimdoctor::diagnose {
 namespace {
 
@@ -28,10 +30,7 @@ constexpr std::array kRegions = {
 std::string folded(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  std::string out(text);
-  for (auto& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
+  return wire::ascii::lowered(text);
 }
 
 // Optimal string alignment distance (edits, with adjacent transpositions), for short names only.

@@ -3,6 +3,8 @@
 #include <array>
 #include <cstdint>
 
+#include "wire/bytes.hpp"
+
 namespace dkimdoctor::resolver {
 
 const char* to_string(AddressClass cls) {
@@ -103,8 +105,7 @@ bool in_v6(const std::array<unsigned char, 16>& b, const V6Row& row) {
 }
 
 std::uint32_t v4_at(const std::array<unsigned char, 16>& b, std::size_t at) {
-  return (std::uint32_t{b[at]} << 24) | (std::uint32_t{b[at + 1]} << 16) | (std::uint32_t{b[at + 2]} << 8) |
-         std::uint32_t{b[at + 3]};
+  return wire::get32(b.data() + at);
 }
 
 bool zero(const std::array<unsigned char, 16>& b, std::size_t from, std::size_t to) {

@@ -8,6 +8,7 @@
 
 #include "resolver/limits.hpp"
 #include "wire/ascii.hpp"
+#include "wire/bytes.hpp"
 
 namespace dkimdoctor::resolver {
 
@@ -16,14 +17,13 @@ namespace {
 using wire::ascii::hash_folded;  // a name's octets, lowercased: both key forms hash through it
 using wire::ascii::kHashK1;
 using wire::ascii::kHashK2;
+using wire::ascii::lower;
 using wire::ascii::mum;
 
 // The key's hash: the name's, with the kind and type mixed in.
 std::uint64_t hash_key(std::uint64_t seed, std::uint64_t name_hash, char kind, std::uint16_t type) noexcept {
   return mum(name_hash ^ kHashK2, (std::uint64_t{static_cast<unsigned char>(kind)} << 16 | type) ^ seed ^ kHashK1);
 }
-
-std::uint8_t lower(std::uint8_t c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<std::uint8_t>(c + 32) : c; }
 
 std::uint64_t random_seed() {
   std::random_device rd;
@@ -37,7 +37,7 @@ bool Cache::KeyEq::operator()(const KeyRef& a, const StoredKey& stored) const no
   const std::string& b = stored.bytes;
   if (stored.hash != a.hash || b.size() != w.size() + 3 || b[0] != a.kind) return false;
   const auto* p = reinterpret_cast<const std::uint8_t*>(b.data());
-  if (static_cast<std::uint16_t>((p[w.size() + 1] << 8) | p[w.size() + 2]) != a.type) return false;
+  if (wire::get16(p + w.size() + 1) != a.type) return false;
   for (std::size_t i = 0; i < w.size(); ++i) {
     if (lower(w[i]) != p[i + 1]) return false;  // stored keys are lowercase already
   }

@@ -23,6 +23,7 @@
 #include "resolver/limits.hpp"
 #include "wire/ascii.hpp"
 #include "wire/builder.hpp"
+#include "wire/bytes.hpp"
 #include "wire/message.hpp"
 
 namespace dkimdoctor::resolver {
@@ -52,8 +53,6 @@ const char* to_string(TransportError e) {
 
 namespace {
 
-std::uint8_t lower(std::uint8_t c) { return (c >= 'A' && c <= 'Z') ? static_cast<std::uint8_t>(c + 32) : c; }
-
 // Length of the question (name + type + class) starting at offset 12 of a query we built: the name
 // is uncompressed there, so we can walk its labels.
 std::size_t question_length(std::span<const std::uint8_t> query) {
@@ -71,7 +70,7 @@ std::chrono::microseconds since(Clock::time_point start) {
 // (same length, same labels) gives the caller the names as it asked them.
 void restore_case(std::vector<std::uint8_t>& reply, const wire::Name& qname) {
   const auto w = qname.wire();
-  const unsigned qdcount = reply.size() >= wire::kHeaderSize ? (unsigned{reply[4]} << 8) | reply[5] : 0;
+  const unsigned qdcount = reply.size() >= wire::kHeaderSize ? wire::get16(&reply[wire::hdr::kQdcount]) : 0;
   if (qdcount != 1 || reply.size() < wire::kHeaderSize + w.size()) return;
   std::copy(w.begin(), w.end(), reply.begin() + wire::kHeaderSize);
 }
@@ -82,10 +81,11 @@ Match match_reply(std::span<const std::uint8_t> query, std::span<const std::uint
   if (reply.size() < wire::kHeaderSize) return Match::too_short;
   if (reply[0] != query[0] || reply[1] != query[1]) return Match::wrong_id;
   // QR must be set and the opcode must be QUERY (RFC 1035 §4.1.1).
-  if ((reply[2] & 0x80) == 0 || (reply[2] & 0x78) != 0) return Match::not_response;
-  const unsigned qdcount = (unsigned{reply[4]} << 8) | reply[5];
-  const unsigned rcode = reply[3] & 0x0f;
-  if (qdcount == 0 && (rcode == 1 || rcode == 4)) return Match::ok;
+  const std::uint16_t flags = wire::get16(&reply[wire::hdr::kFlags]);
+  if ((flags & wire::hdr::kQr) == 0 || (flags & wire::hdr::kOpcodeMask) != 0) return Match::not_response;
+  const unsigned qdcount = wire::get16(&reply[wire::hdr::kQdcount]);
+  const auto rcode = static_cast<wire::Rcode>(flags & wire::hdr::kRcodeMask);
+  if (qdcount == 0 && (rcode == wire::Rcode::FormErr || rcode == wire::Rcode::NotImp)) return Match::ok;
   if (qdcount != 1) return Match::wrong_question;
   // The question name at offset 12 can never be compressed (a pointer would point into the header,
   // which we reject), so comparing octets is exact.
@@ -94,7 +94,7 @@ Match match_reply(std::span<const std::uint8_t> query, std::span<const std::uint
   bool case_differs = false;
   for (std::size_t i = wire::kHeaderSize; i < wire::kHeaderSize + qlen; ++i) {
     if (reply[i] == query[i]) continue;
-    if (lower(reply[i]) != lower(query[i])) return Match::wrong_question;
+    if (wire::ascii::lower(reply[i]) != wire::ascii::lower(query[i])) return Match::wrong_question;
     case_differs = true;
   }
   if (case_differs && exact_case) return Match::wrong_case;
@@ -296,8 +296,8 @@ asio::awaitable<ExchangeResult> Transport::exchange_uncoalesced(const ExchangeRe
   }
 
   if (r.error == TransportError::none && edns) {
-    const unsigned rcode = r.reply[3] & 0x0f;
-    if (rcode == 1 || rcode == 4) {
+    const auto rcode = static_cast<wire::Rcode>(wire::get16(&r.reply[wire::hdr::kFlags]) & wire::hdr::kRcodeMask);
+    if (rcode == wire::Rcode::FormErr || rcode == wire::Rcode::NotImp) {
       // RFC 6891 §7: a responder without EDNS answers FORMERR or NOTIMP, without an OPT record.
       auto view = wire::MessageView::parse(r.reply);
       if (!view || !view->opt_record()) {
@@ -316,7 +316,7 @@ asio::awaitable<ExchangeResult> Transport::exchange_uncoalesced(const ExchangeRe
     }
   }
 
-  if (r.error == TransportError::none && (r.reply[2] & 0x02) != 0) {
+  if (r.error == TransportError::none && (wire::get16(&r.reply[wire::hdr::kFlags]) & wire::hdr::kTc) != 0) {
     // TC=1: the answer did not fit; RFC 7766 §5 says retry over TCP. The truncated reply is discarded.
     const bool fell_back = r.edns_fallback;
     if (out_of_budget(r, "the TCP retry after TC=1")) {
@@ -536,7 +536,7 @@ asio::awaitable<TcpOutcome> tcp_exchange(asio::ip::tcp::socket& sock, const asio
     (void)ln;
     if (lec) co_return fail(lec);
     // The length prefix caps a message at 65535 octets (kMaxTcpMessage): never more memory than that.
-    const std::size_t len = (std::size_t{len_buf[0]} << 8) | len_buf[1];
+    const std::size_t len = wire::get16(len_buf.data());
     std::vector<std::uint8_t> msg(len);
     auto [rec, rn] = co_await asio::async_read(sock, asio::buffer(msg), as_tuple(use_awaitable));
     (void)rn;
@@ -566,8 +566,7 @@ asio::awaitable<ExchangeResult> Transport::tcp_try(const ExchangeRequest& reques
   std::vector<std::uint8_t> query = build_query(request, edns, false, &id);
   std::vector<std::uint8_t> framed;
   framed.reserve(query.size() + 2);
-  framed.push_back(static_cast<std::uint8_t>(query.size() >> 8));
-  framed.push_back(static_cast<std::uint8_t>(query.size() & 0xff));
+  wire::append16(framed, static_cast<std::uint16_t>(query.size()));
   framed.insert(framed.end(), query.begin(), query.end());
 
   asio::ip::tcp::socket sock(executor_);

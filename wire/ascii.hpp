@@ -5,8 +5,24 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <string>
+#include <string_view>
 
 namespace dkimdoctor::wire::ascii {
+
+// One octet, ASCII letters to lower case (RFC 4343 §3): the single-octet form of lower8 below. The one
+// definition of ASCII lowering in the project; every other file calls it.
+inline constexpr std::uint8_t lower(std::uint8_t c) noexcept {
+  return (c >= 'A' && c <= 'Z') ? static_cast<std::uint8_t>(c + 0x20) : c;
+}
+
+// A copy of `s` with ASCII letters lowered (tags, tokens, domain text: RFC 6376 §3.2 tags and DNS
+// names compare ASCII case-insensitively; other octets stay as they are).
+inline std::string lowered(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(lower(static_cast<std::uint8_t>(c)));
+  return out;
+}
 
 // Each octet of `x` that is 'A'..'Z' gets 0x20 added; every other octet is unchanged.
 inline constexpr std::uint64_t lower8(std::uint64_t x) noexcept {
@@ -70,6 +86,7 @@ inline std::uint64_t hash_folded(std::uint64_t seed, const std::uint8_t* p, std:
   return mum(h ^ s1, std::uint64_t{len} ^ s2);
 }
 
+static_assert(lower('A') == 'a' && lower('Z') == 'z' && lower('@') == '@' && lower('[') == '[');
 static_assert(lower8(0x41'5a'40'5b'61'7a'c1'00ULL) == 0x61'7a'40'5b'61'7a'c1'00ULL);
 
 }  // namespace dkimdoctor::wire::ascii

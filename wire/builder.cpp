@@ -1,18 +1,11 @@
 #include "wire/builder.hpp"
 
+#include "wire/bytes.hpp"
 #include "wire/rdata_layout.hpp"
 
 namespace dkimdoctor::wire {
 
 namespace {
-void put16(std::vector<std::uint8_t>& out, std::uint32_t v) {
-  out.push_back(static_cast<std::uint8_t>(v >> 8));
-  out.push_back(static_cast<std::uint8_t>(v));
-}
-void put32(std::vector<std::uint8_t>& out, std::uint32_t v) {
-  put16(out, v >> 16);
-  put16(out, v & 0xFFFF);
-}
 constexpr std::size_t kMaxPointerTarget = 0x3FFF;  // 14-bit pointer offsets (RFC 1035 §4.1.4)
 }  // namespace
 
@@ -123,8 +116,8 @@ WireResult<void> MessageBuilder::add_question(const Name& name, RRType type, RRC
   if (counts_[0] == 0xFFFF) return fail(Errc::too_many_records, buf_.size());
   const std::size_t start = buf_.size();
   if (auto r = write_name(name, true); !r) return r;
-  put16(buf_, static_cast<std::uint16_t>(type));
-  put16(buf_, static_cast<std::uint16_t>(cls));
+  append16(buf_, static_cast<std::uint16_t>(type));
+  append16(buf_, static_cast<std::uint16_t>(cls));
   if (auto r = check_room(start); !r) return r;
   ++counts_[0];
   return {};
@@ -147,11 +140,11 @@ WireResult<void> MessageBuilder::add_record(Section section, const Record& recor
   current_ = section;
   const std::size_t start = buf_.size();
   if (auto r = write_name(record.owner, true); !r) return r;
-  put16(buf_, static_cast<std::uint16_t>(record.type));
-  put16(buf_, static_cast<std::uint16_t>(record.cls));
-  put32(buf_, record.ttl);
+  append16(buf_, static_cast<std::uint16_t>(record.type));
+  append16(buf_, static_cast<std::uint16_t>(record.cls));
+  append32(buf_, record.ttl);
   const std::size_t rdlength_at = buf_.size();
-  put16(buf_, 0);
+  append16(buf_, 0);
   // Only RFC 1035 types get their RDATA names compressed (RFC 3597 §4); the layout marks them.
   const layout::Layout* l = layout::find(record.type);
   bool compressible = false;
@@ -199,15 +192,15 @@ WireResult<void> MessageBuilder::add_edns(std::uint16_t udp_size, bool do_bit, s
   std::vector<std::uint8_t> rr;
   rr.reserve(11 + rdlength);
   rr.push_back(0);  // root owner
-  put16(rr, static_cast<std::uint16_t>(RRType::OPT));
-  put16(rr, udp_size);
+  append16(rr, static_cast<std::uint16_t>(RRType::OPT));
+  append16(rr, udp_size);
   rr.push_back(0);  // extended RCODE, filled in by finish()
   rr.push_back(version);
-  put16(rr, static_cast<std::uint16_t>(extra_flags | (do_bit ? 0x8000 : 0)));
-  put16(rr, static_cast<std::uint32_t>(rdlength));
+  append16(rr, static_cast<std::uint16_t>(extra_flags | (do_bit ? 0x8000 : 0)));
+  append16(rr, static_cast<std::uint16_t>(rdlength));
   for (const auto& o : options) {
-    put16(rr, o.code);
-    put16(rr, static_cast<std::uint32_t>(o.data.size()));
+    append16(rr, o.code);
+    append16(rr, static_cast<std::uint16_t>(o.data.size()));
     rr.insert(rr.end(), o.data.begin(), o.data.end());
   }
   if (buf_.size() + rr.size() > max_size_) return fail(Errc::message_too_large, buf_.size());
@@ -240,7 +233,7 @@ WireResult<std::vector<std::uint8_t>> MessageBuilder::finish_tcp() {
   if (!r) return r;
   std::vector<std::uint8_t> out;
   out.reserve(r->size() + 2);
-  put16(out, static_cast<std::uint32_t>(r->size()));
+  append16(out, static_cast<std::uint16_t>(r->size()));
   out.insert(out.end(), r->begin(), r->end());
   return out;
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "wire/bytes.hpp"
 #include "wire/name_internal.hpp"
 #include "wire/rdata_layout.hpp"
 
@@ -12,12 +13,6 @@ namespace {
 using namespace hdr;
 // Smallest question (root name + type + class) and smallest record (root owner + 10 octets).
 constexpr std::size_t kMinQuestion = 5, kMinRecord = 11;
-
-inline std::uint16_t get16(const std::uint8_t* p) noexcept { return static_cast<std::uint16_t>((p[0] << 8) | p[1]); }
-inline void put16(std::uint8_t* p, std::uint16_t v) noexcept {
-  p[0] = static_cast<std::uint8_t>(v >> 8);
-  p[1] = static_cast<std::uint8_t>(v);
-}
 
 }  // namespace
 

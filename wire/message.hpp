@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "wire/bytes.hpp"
 #include "wire/error.hpp"
 #include "wire/name.hpp"
 #include "wire/rdata.hpp"
@@ -29,7 +30,7 @@ inline constexpr std::size_t kMaxMessageSize = 65535;
 namespace hdr {
 inline constexpr std::size_t kId = 0, kFlags = 2, kQdcount = 4, kAncount = 6, kNscount = 8, kArcount = 10;
 inline constexpr std::uint16_t kQr = 0x8000, kAa = 0x0400, kTc = 0x0200, kRd = 0x0100, kRa = 0x0080, kZ = 0x0040,
-                               kAd = 0x0020, kCd = 0x0010, kRcodeMask = 0x000F;
+                               kAd = 0x0020, kCd = 0x0010, kOpcodeMask = 0x7800, kRcodeMask = 0x000F;
 inline constexpr unsigned kOpcodeShift = 11;
 }  // namespace hdr
 
@@ -90,10 +91,6 @@ class SectionIterator;
 class QuestionIterator;
 
 namespace detail {
-inline std::uint16_t get16(const std::uint8_t* p) noexcept { return static_cast<std::uint16_t>((p[0] << 8) | p[1]); }
-inline std::uint32_t get32(const std::uint8_t* p) noexcept {
-  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
-}
 // Skips a name that MessageView::parse() already validated: no checks needed, it cannot run off the
 // message. Only the iterators use it.
 inline std::size_t skip_valid_name(const std::uint8_t* d, std::size_t pos) noexcept {
@@ -111,8 +108,8 @@ inline Header Header::read(std::span<const std::uint8_t> b) noexcept {
   Header h;
   if (b.size() < kHeaderSize) return h;
   const std::uint8_t* p = b.data();
-  h.id = detail::get16(p + hdr::kId);
-  const std::uint16_t f = detail::get16(p + hdr::kFlags);
+  h.id = get16(p + hdr::kId);
+  const std::uint16_t f = get16(p + hdr::kFlags);
   h.qr = f & hdr::kQr;
   h.opcode = static_cast<Opcode>((f >> hdr::kOpcodeShift) & 0xF);
   h.aa = f & hdr::kAa;
@@ -123,10 +120,10 @@ inline Header Header::read(std::span<const std::uint8_t> b) noexcept {
   h.ad = f & hdr::kAd;
   h.cd = f & hdr::kCd;
   h.rcode = static_cast<std::uint8_t>(f & hdr::kRcodeMask);
-  h.qdcount = detail::get16(p + hdr::kQdcount);
-  h.ancount = detail::get16(p + hdr::kAncount);
-  h.nscount = detail::get16(p + hdr::kNscount);
-  h.arcount = detail::get16(p + hdr::kArcount);
+  h.qdcount = get16(p + hdr::kQdcount);
+  h.ancount = get16(p + hdr::kAncount);
+  h.nscount = get16(p + hdr::kNscount);
+  h.arcount = get16(p + hdr::kArcount);
   return h;
 }
 
@@ -217,10 +214,10 @@ class SectionIterator {
     const std::uint8_t* d = rec_.data_;
     rec_.owner_offset_ = next_;
     const std::size_t p = detail::skip_valid_name(d, next_);
-    rec_.type_ = static_cast<RRType>(detail::get16(d + p));
-    rec_.cls_ = static_cast<RRClass>(detail::get16(d + p + 2));
-    rec_.ttl_ = detail::get32(d + p + 4);
-    rec_.rdlength_ = detail::get16(d + p + 8);
+    rec_.type_ = static_cast<RRType>(get16(d + p));
+    rec_.cls_ = static_cast<RRClass>(get16(d + p + 2));
+    rec_.ttl_ = get32(d + p + 4);
+    rec_.rdlength_ = get16(d + p + 8);
     rec_.rdata_offset_ = static_cast<std::uint16_t>(p + 10);
     next_ = static_cast<std::uint16_t>(p + 10 + rec_.rdlength_);
   }
@@ -260,8 +257,8 @@ class QuestionIterator {
     const std::uint8_t* d = q_.data_;
     q_.name_offset_ = next_;
     const std::size_t p = detail::skip_valid_name(d, next_);
-    q_.type_ = static_cast<RRType>(detail::get16(d + p));
-    q_.cls_ = static_cast<RRClass>(detail::get16(d + p + 2));
+    q_.type_ = static_cast<RRType>(get16(d + p));
+    q_.cls_ = static_cast<RRClass>(get16(d + p + 2));
     next_ = static_cast<std::uint16_t>(p + 4);
   }
   QuestionView q_;

@@ -12,8 +12,6 @@ namespace dkimdoctor::wire {
 
 namespace {
 
-inline std::uint8_t lower(std::uint8_t c) noexcept { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
-
 // `n` octets of two names' wire forms, ASCII case-insensitively, eight at a time. Length octets
 // (at most 63) are below 'A', so folding them changes nothing.
 bool equal_folded(const std::uint8_t* a, const std::uint8_t* b, std::size_t n) noexcept {
@@ -244,7 +242,7 @@ int Name::canonical_compare(const Name& other) const noexcept {
     const std::uint8_t* lb = other.buf_.data() + b[ib];
     const std::size_t m = std::min(la[0], lb[0]);
     for (std::size_t k = 1; k <= m; ++k) {
-      const int d = int(lower(la[k])) - int(lower(lb[k]));
+      const int d = int(ascii::lower(la[k])) - int(ascii::lower(lb[k]));
       if (d != 0) return d;
     }
     if (la[0] != lb[0]) return int(la[0]) - int(lb[0]);

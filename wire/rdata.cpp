@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "wire/bytes.hpp"
 #include "wire/rdata_layout.hpp"
 #include "wire/text.hpp"
 
@@ -12,18 +13,6 @@ using layout::Field;
 
 namespace {
 
-std::uint16_t get16(const std::uint8_t* p) noexcept { return static_cast<std::uint16_t>((p[0] << 8) | p[1]); }
-std::uint32_t get32(const std::uint8_t* p) noexcept {
-  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
-}
-void put16(std::vector<std::uint8_t>& out, std::uint32_t v) {
-  out.push_back(static_cast<std::uint8_t>(v >> 8));
-  out.push_back(static_cast<std::uint8_t>(v));
-}
-void put32(std::vector<std::uint8_t>& out, std::uint32_t v) {
-  put16(out, v >> 16);
-  put16(out, v & 0xFFFF);
-}
 
 // OPT's options have no presentation format of their own in master files: OPT text is RFC 3597.
 bool has_text_form(const layout::Layout* l) noexcept {
@@ -170,11 +159,11 @@ WireResult<void> field_from_text(Field f, TokenCursor& tc, const Name& origin, s
       return {};
     case Field::U16:
       if (!text::parse_uint(t->text, 0xFFFF, v)) return fail(Errc::bad_text, t->offset);
-      put16(out, static_cast<std::uint32_t>(v));
+      append16(out, static_cast<std::uint16_t>(v));
       return {};
     case Field::U32:
       if (!text::parse_uint(t->text, 0xFFFFFFFF, v)) return fail(Errc::bad_text, t->offset);
-      put32(out, static_cast<std::uint32_t>(v));
+      append32(out, static_cast<std::uint32_t>(v));
       return {};
     case Field::Ipv4: {
       std::uint8_t a[4];
@@ -198,13 +187,13 @@ WireResult<void> field_from_text(Field f, TokenCursor& tc, const Name& origin, s
     case Field::Type: {
       auto type = parse_rrtype(t->text);
       if (!type) return fail(Errc::unknown_type, t->offset);
-      put16(out, static_cast<std::uint32_t>(*type));
+      append16(out, static_cast<std::uint16_t>(*type));
       return {};
     }
     case Field::Time: {
       std::uint32_t time = 0;
       if (!text::parse_time(t->text, time)) return fail(Errc::bad_text, t->offset);
-      put32(out, time);
+      append32(out, time);
       return {};
     }
     case Field::CharString:

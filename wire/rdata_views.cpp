@@ -2,17 +2,13 @@
 // bounds-checked cursor: the bytes were validated when the Rdata was made, but a view never relies on it.
 #include <cstring>
 
+#include "wire/bytes.hpp"
 #include "wire/rdata.hpp"
 #include "wire/text.hpp"
 
 namespace dkimdoctor::wire {
 
 namespace {
-
-std::uint16_t get16(const std::uint8_t* p) noexcept { return static_cast<std::uint16_t>((p[0] << 8) | p[1]); }
-std::uint32_t get32(const std::uint8_t* p) noexcept {
-  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
-}
 
 std::vector<RRType> bitmap_types(std::span<const std::uint8_t> b) {
   std::vector<RRType> types;
@@ -27,52 +23,34 @@ std::vector<RRType> bitmap_types(std::span<const std::uint8_t> b) {
   return types;
 }
 
-// Bounds-checked cursor for the typed views (the bytes were validated, but a view never trusts that).
-struct Reader {
-  std::span<const std::uint8_t> b;
-  std::size_t pos = 0;
-  bool bad = false;
-  bool need(std::size_t n) {
-    if (bad || b.size() - pos < n) bad = true;
-    return !bad;
-  }
-  std::uint8_t u8() { return need(1) ? b[pos++] : 0; }
-  std::uint16_t u16() {
-    if (!need(2)) return 0;
-    pos += 2;
-    return get16(&b[pos - 2]);
-  }
-  std::uint32_t u32() {
-    if (!need(4)) return 0;
-    pos += 4;
-    return get32(&b[pos - 4]);
-  }
+// The shared sticky-error cursor (wire/bytes.hpp), plus the reads that make owned values for the views.
+struct Reader : Cursor {
+  using Cursor::Cursor;
   Name name() {
-    if (bad) return Name();
+    if (bad()) return Name();
     std::size_t next = 0;
-    auto n = read_name(b, pos, &next);
+    auto n = read_name(data(), pos(), &next);
     if (!n) {
-      bad = true;
+      fail();
       return Name();
     }
-    pos = next;
+    seek(next);
     return *n;
   }
-  std::vector<std::uint8_t> bytes(std::size_t n) {
-    if (!need(n)) return {};
-    pos += n;
-    return {b.begin() + static_cast<std::ptrdiff_t>(pos - n), b.begin() + static_cast<std::ptrdiff_t>(pos)};
+  std::vector<std::uint8_t> copy(std::size_t n) {
+    const auto s = take(n);
+    return {s.begin(), s.end()};
   }
-  std::vector<std::uint8_t> rest() { return bytes(bad ? 0 : b.size() - pos); }
+  std::vector<std::uint8_t> copy_rest() { return copy(bad() ? 0 : remaining()); }
   std::string str(std::size_t n) {
-    auto v = bytes(n);
-    return std::string(v.begin(), v.end());
+    const auto s = take(n);
+    return std::string(s.begin(), s.end());
   }
 };
 
 template <class T>
 WireResult<T> finish(const Reader& r, T value) {
-  if (r.bad || r.pos != r.b.size()) return fail(Errc::bad_rdata, r.pos);
+  if (!r.done()) return fail(Errc::bad_rdata, r.pos());
   return value;
 }
 
@@ -149,7 +127,7 @@ WireResult<std::vector<std::string>> Rdata::txt_strings() const {
   if (type_ != RRType::TXT) return fail(Errc::bad_rdata, 0);
   Reader r{bytes_};
   std::vector<std::string> strings;
-  while (!r.bad && r.pos < bytes_.size()) strings.push_back(r.str(r.u8()));
+  while (!r.bad() && r.pos() < bytes_.size()) strings.push_back(r.str(r.u8()));
   if (strings.empty()) return fail(Errc::bad_rdata, 0);
   return finish(r, strings);
 }
@@ -161,7 +139,7 @@ WireResult<rdata::Ds> Rdata::as_ds() const {
   d.key_tag = r.u16();
   d.algorithm = r.u8();
   d.digest_type = r.u8();
-  d.digest = r.rest();
+  d.digest = r.copy_rest();
   return finish(r, d);
 }
 
@@ -172,7 +150,7 @@ WireResult<rdata::Dnskey> Rdata::as_dnskey() const {
   d.flags = r.u16();
   d.protocol = r.u8();
   d.algorithm = r.u8();
-  d.public_key = r.rest();
+  d.public_key = r.copy_rest();
   return finish(r, d);
 }
 
@@ -188,7 +166,7 @@ WireResult<rdata::Rrsig> Rdata::as_rrsig() const {
   s.inception = r.u32();
   s.key_tag = r.u16();
   s.signer = r.name();
-  s.signature = r.rest();
+  s.signature = r.copy_rest();
   return finish(r, s);
 }
 
@@ -208,8 +186,8 @@ WireResult<rdata::Nsec3> Rdata::as_nsec3() const {
   n.hash_algorithm = r.u8();
   n.flags = r.u8();
   n.iterations = r.u16();
-  n.salt = r.bytes(r.u8());
-  n.next_hashed_owner = r.bytes(r.u8());
+  n.salt = r.copy(r.u8());
+  n.next_hashed_owner = r.copy(r.u8());
   n.types = bitmap_types(r.rest());
   return finish(r, n);
 }
@@ -221,7 +199,7 @@ WireResult<rdata::Nsec3Param> Rdata::as_nsec3param() const {
   n.hash_algorithm = r.u8();
   n.flags = r.u8();
   n.iterations = r.u16();
-  n.salt = r.bytes(r.u8());
+  n.salt = r.copy(r.u8());
   return finish(r, n);
 }
 
@@ -229,10 +207,10 @@ WireResult<std::vector<EdnsOption>> Rdata::edns_options() const {
   if (type_ != RRType::OPT) return fail(Errc::bad_rdata, 0);
   Reader r{bytes_};
   std::vector<EdnsOption> options;
-  while (!r.bad && r.pos < bytes_.size()) {
+  while (!r.bad() && r.pos() < bytes_.size()) {
     EdnsOption o;
     o.code = r.u16();
-    o.data = r.bytes(r.u16());
+    o.data = r.copy(r.u16());
     options.push_back(std::move(o));
   }
   return finish(r, options);
