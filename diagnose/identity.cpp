@@ -160,6 +160,7 @@ Result<std::string, IdentityError> to_a_label(std::string_view text) {
   }
   std::string a(out);
   idn2_free(out);
+  if (a.empty()) return fail(IdentityError{IdentityErrc::bad_domain, "empty domain"});
   return a;
 }
 
@@ -173,6 +174,12 @@ Result<wire::Name, IdentityError> parse_domain(std::string_view text, std::vecto
     return fail(IdentityError{IdentityErrc::bad_domain,
                               "'" + std::string(text) + "' is an email address: give --email " + std::string(text) +
                                   " to check an email identity, or the domain " + std::string(after) + " alone"});
+  }
+  // Control characters (NUL among them: it would end the C string libidn2 reads) are never part of a name.
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f)
+      return fail(IdentityError{IdentityErrc::bad_domain, "the domain has control characters a host name cannot carry"});
   }
   std::string ascii(text);
   if (!is_ascii(text)) {

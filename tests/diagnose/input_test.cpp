@@ -141,6 +141,19 @@ TEST(Domains, UnicodeBecomesTheALabelAndSaysSo) {
   EXPECT_EQ(parse_domain("Bücher.DE")->to_string(), "xn--bcher-kva.de.");
 }
 
+// Fuzz find (fuzz_bulk_line, crash-4f1168b0f587): a line starting with NUL and holding a non-ASCII octet
+// went to libidn2 as an empty C string and came back as the root name. Control characters are refused
+// before IDNA, and an empty A-label is an empty domain.
+TEST(Domains, FuzzNulBeforeNonAsciiIsRefusedNotTheRoot) {
+  const std::string line("\x00\x00\x29\x04\xd0\x00\x00\x00\x00\x00\x00\x2c\x67\x7f", 14);
+  auto id = parse_bulk_line(line);
+  ASSERT_FALSE(id.ok());
+  EXPECT_EQ(id.error().code, IdentityErrc::bad_domain) << to_string(id.error());
+  auto d = parse_domain(std::string("\x00\xc3\xbc.de", 6));
+  EXPECT_FALSE(d.ok());
+  EXPECT_FALSE(parse_domain("b\x01cher.de").ok());
+}
+
 TEST(Domains, AnEmailAddressPointsToEmail) {
   auto d = parse_domain("info@example.com");
   ASSERT_FALSE(d.ok());
