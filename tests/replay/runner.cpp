@@ -36,6 +36,8 @@
 #include <string>
 #include <vector>
 
+#include <net/if.h>
+
 #include "resolver/resolver.hpp"
 #include "tests/replay/replay_server.hpp"
 #include "tests/replay/scenario.hpp"
@@ -393,6 +395,19 @@ std::map<std::string, std::string> read_expected(const std::string& path) {
   return out;
 }
 
+// The name of a network interface other than lo in this namespace, or "" when lo is the only one.
+std::string interface_besides_lo() {
+  std::string other;
+  if (struct if_nameindex* list = if_nameindex()) {
+    for (auto* i = list; i->if_index != 0 && i->if_name != nullptr; ++i)
+      if (std::string(i->if_name) != "lo") other = i->if_name;
+    if_freenameindex(list);
+  } else {
+    other = "(if_nameindex failed)";
+  }
+  return other;
+}
+
 int main_impl(int argc, char** argv) {
   Options opt;
   for (int i = 1; i < argc; ++i) {
@@ -480,6 +495,9 @@ int main_impl(int argc, char** argv) {
         Outcome o;
         if (unshare(CLONE_NEWNET) != 0) {
           o = {"fail", std::string("harness: unshare(CLONE_NEWNET): ") + std::strerror(errno) + " (run as root)"};
+        } else if (const std::string other = interface_besides_lo(); !other.empty()) {
+          // The scenario's public-looking addresses go on lo: only where nothing else could carry a packet.
+          o = {"fail", "harness: the namespace has interface " + other + " besides lo; refusing to run"};
         } else {
           alarm(60);
           if (opt.verbose) std::cerr << "== " << j.scenario.name << "\n";
