@@ -178,3 +178,16 @@ def dkim_target(token, region):
 def pem_body(path):
     with open(path) as f:
         return "".join(line.strip() for line in f if not line.startswith("-----"))
+
+
+def advice_codes():
+    """Finding codes of the class "advice", read from docs/findings.md (kept equal to the catalog by a
+    test): they never make a verdict "problems"."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs", "findings.md")
+    codes = set()
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            cells = [c.strip() for c in line.split("|")]
+            if len(cells) > 3 and cells[1].startswith("`") and cells[2] == "advice":
+                codes.add(cells[1].strip("`"))
+    return codes

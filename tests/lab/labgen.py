@@ -99,8 +99,23 @@ def all_servers():
 # Rule for the expectations: one finding per root cause. A record found at a variant name (underscore
 # stripped, domain appended, _domainkey removed) is reported with the variant's code, not also as
 # DKIM_RECORD_MISSING; a zone nobody can reach yields the delegation code, not record-level codes.
-# Finding codes of the class "advice" (diagnose/findings.cpp): shown, never a reason for "problems".
-ADVICE_CODES = {"DMARC_MISSING", "DMARC_SYNTAX", "MAIL_FROM_SPF", "DKIM_TESTING_MODE"}
+
+def advice_codes():
+    """Finding codes of the class "advice" (shown, never a reason for "problems"), read from
+    docs/findings.md, which the catalog test keeps equal to diagnose/findings.cpp."""
+    path = os.path.join(HERE, "..", "..", "docs", "findings.md")
+    codes = set()
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            cells = [c.strip() for c in line.split("|")]
+            if len(cells) > 3 and cells[1].startswith("`") and cells[2] == "advice":
+                codes.add(cells[1].strip("`"))
+    if not codes:
+        sys.exit(f"labgen: no advice codes in {path}")
+    return codes
+
+
+ADVICE_CODES = advice_codes()
 
 SCENARIOS = [
     ("easy-dkim-ok", "three Easy DKIM CNAMEs, correct", [], []),
