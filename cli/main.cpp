@@ -14,6 +14,7 @@
 #include "cli/decode.hpp"
 #include "cli/resolve.hpp"
 #include "cli/version.hpp"
+#include "diagnose/regions.hpp"
 
 namespace {
 
@@ -26,22 +27,6 @@ std::string one_line(std::string text) {
   return text;
 }
 
-// Edits (insert, delete, substitute) between two short words.
-std::size_t edits(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diag = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
-
 // For a first argument that is no subcommand: the nearest subcommand, or `check` for a domain or an
 // address. Empty when nothing fits.
 std::string suggestion(const CLI::App& app, const std::string& word) {
@@ -50,7 +35,7 @@ std::string suggestion(const CLI::App& app, const std::string& word) {
   std::string best;
   std::size_t best_d = 3;  // at most two edits away
   for (const auto* sub : app.get_subcommands({})) {
-    const std::size_t d = edits(word, sub->get_name());
+    const std::size_t d = dkimdoctor::diagnose::edit_distance(word, sub->get_name());
     if (d < best_d) {
       best_d = d;
       best = "dkimdoctor " + sub->get_name();

@@ -33,8 +33,9 @@ std::string folded(std::string_view text) {
   return wire::ascii::lowered(text);
 }
 
-// Optimal string alignment distance (edits, with adjacent transpositions), for short names only.
-std::size_t distance(std::string_view a, std::string_view b) {
+}  // namespace
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
   const std::size_t n = a.size(), m = b.size();
   std::vector<std::size_t> d((n + 1) * (m + 1));
   auto at = [&](std::size_t i, std::size_t j) -> std::size_t& { return d[i * (m + 1) + j]; };
@@ -49,8 +50,6 @@ std::size_t distance(std::string_view a, std::string_view b) {
   }
   return at(n, m);
 }
-
-}  // namespace
 
 std::span<const SesRegion> ses_regions() noexcept { return kRegions; }
 
@@ -69,7 +68,7 @@ std::string nearest_region(std::string_view text) {
   std::string best;
   std::size_t best_d = kMaxEdits + 1;
   for (const auto& r : kRegions) {
-    const std::size_t d = distance(name, r.name);
+    const std::size_t d = edit_distance(name, r.name);
     if (d < best_d) {
       best_d = d;
       best = std::string(r.name);

@@ -16,6 +16,9 @@ struct SesRegion {
 };
 
 std::span<const SesRegion> ses_regions() noexcept;
+// Optimal string alignment distance (insertions, deletions, substitutions and adjacent transpositions),
+// for short words such as region and command names ("did you mean").
+std::size_t edit_distance(std::string_view a, std::string_view b);
 // The region named `text` (surrounding blanks ignored, any letter case), or nullptr.
 const SesRegion* find_region(std::string_view text) noexcept;
 // The SES region nearest to `text` by edit distance (at most 3 edits), or "" when none is that close.

@@ -116,6 +116,9 @@ TEST(Regions, CaseFoldedAndTyposGetASuggestion) {
   ASSERT_FALSE(far.ok());
   EXPECT_NE(to_string(far.error()).find("not an SES region"), std::string::npos);
   EXPECT_EQ(nearest_region("eu-west1"), "eu-west-1");
+  EXPECT_EQ(edit_distance("chek", "check"), 1u);
+  EXPECT_EQ(edit_distance("bluk", "bulk"), 1u) << "an adjacent transposition is one edit";
+  EXPECT_EQ(edit_distance("", "abc"), 3u);
   EXPECT_EQ(nearest_region("completely-else"), "");
 }
 
