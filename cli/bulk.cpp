@@ -177,7 +177,7 @@ class BulkRun {
   std::uint64_t queries() const { return resolver_.stats().queries_sent; }
   std::uint64_t skipped() const { return reader_.lines_skipped(); }
   int signal() const { return signal_; }
-  bool stopped_early() const { return stopping_; }
+  bool input_done() const { return reader_.done(); }
 
  private:
   static bool use_progress(const std::string& mode) {
@@ -294,8 +294,10 @@ class BulkRun {
     if (stopping_) return;
     stopping_ = true;
     reader_.stop();
-    // In-flight checks are abandoned (their lines are not written; --resume redoes them).
-    shutdown();
+    // The checks in flight end promptly, their results unwritten (--resume redoes those lines); when the
+    // last has ended, maybe_finish() shuts the run down and io_.run() returns with nothing left in it.
+    resolver_.stop();
+    maybe_finish();
   }
 
   void shutdown() {
@@ -448,7 +450,7 @@ int run_bulk(const BulkOptions& options) {
     probe_options.trace = false;
     resolver::Resolver probe(io.get_executor(), std::move(probe_options));
     std::string problem;
-    asio::co_spawn(io, [&]() -> asio::awaitable<void> { problem = co_await network_problem(probe); }, asio::detached);
+    asio::co_spawn(io, [&]() -> asio::awaitable<void> { problem = co_await check::network_problem(probe); }, asio::detached);
     io.run();
     if (!problem.empty()) {
       std::fprintf(stderr, "dkimdoctor: error: %s\n", problem.c_str());
@@ -473,8 +475,8 @@ int run_bulk(const BulkOptions& options) {
   int status = run->run();
   print_summary(*run, summary, options.output.empty() ? std::string("standard output") : options.output);
   if (run->read_error()) std::fprintf(stderr, "dkimdoctor: error: %s\n", run->read_error()->c_str());
-  const bool stopped_early = run->stopped_early();
-  if (!stopped_early) run.reset();
+  const bool input_done = run->input_done();
+  run.reset();
   for (OutputWriter* w : {out->get(), ok_lines.get()}) {
     if (w != nullptr && (!w->flush() || w->error())) {
       std::fprintf(stderr, "dkimdoctor: error: %s\n", w->error()->c_str());
@@ -485,14 +487,8 @@ int run_bulk(const BulkOptions& options) {
   ok_lines.reset();
   std::fflush(stdout);
   std::fflush(stderr);
-  if (stopped_early) {
-    // A signal or a write error abandoned checks mid-resolution: their coroutine frames still point into
-    // the resolver, so the run is not torn down (destroying the io_context would resume nothing but
-    // would run their destructors against a destroyed resolver). Every whole line is written and the
-    // output closed; the process ends here. The reader thread may be blocked on a pipe too.
-    std::_Exit(status);
-  }
-  if (in != stdin) std::fclose(in);
+  // A reader thread still blocked on a pipe that never ended (the run was stopped) keeps its FILE.
+  if (in != stdin && input_done) std::fclose(in);
   return status;
 }
 

@@ -103,71 +103,115 @@ std::optional<std::vector<std::string>> split_csv_record(std::string_view record
   return fields;
 }
 
+// Shared by the reader and its thread: the thread may outlive the reader (blocked on a pipe).
+struct InputReader::State {
+  State(std::FILE* f, std::size_t window, const DoneSet* s, Deliver d, Finished fin)
+      : in(f), window(static_cast<std::ptrdiff_t>(window == 0 ? 1 : window)), skip(s), deliver(std::move(d)),
+        finished(std::move(fin)) {}
+  std::FILE* in;
+  std::counting_semaphore<1 << 20> window;
+  // Guarded by `mutex`: what belongs to the caller. Cleared by stop().
+  std::mutex mutex;
+  bool stopping = false;
+  const DoneSet* skip;
+  Deliver deliver;
+  Finished finished;
+  std::atomic<bool> done{false};
+  std::atomic<std::uint64_t> lines_read{0};
+  std::atomic<std::uint64_t> lines_skipped{0};
+
+  void run();
+  // One physical line into `line` (a too-long line is cut and flagged); false at the end of the input.
+  bool read_line(InputLine& line, std::optional<std::string>& error);
+};
+
 InputReader::InputReader(std::FILE* in, std::size_t window, const DoneSet* skip, Deliver deliver,
                          Finished finished)
-    : in_(in),
-      window_(static_cast<std::ptrdiff_t>(window == 0 ? 1 : window)),
-      skip_(skip),
-      deliver_(std::move(deliver)),
-      finished_(std::move(finished)) {}
+    : state_(std::make_shared<State>(in, window, skip, std::move(deliver), std::move(finished))) {}
 
 InputReader::~InputReader() {
   stop();
-  if (thread_.joinable()) {
-    // The thread may be blocked in a read from a pipe that never ends; it owns nothing of ours that
-    // outlives the process, so it is left to the exit.
+  if (!thread_.joinable()) return;
+  if (state_->done) {
+    thread_.join();
+  } else {
+    // Blocked in a read from a pipe that has not ended: it owns its state and touches nothing else.
     thread_.detach();
   }
 }
 
-void InputReader::start() { thread_ = std::thread([this] { run(); }); }
-
-void InputReader::stop() {
-  stopping_ = true;
-  window_.release();  // wake a reader waiting for room
+void InputReader::start() {
+  thread_ = std::thread([state = state_] {
+    state->run();
+    state->done = true;
+  });
 }
 
-void InputReader::run() {
+void InputReader::release() { state_->window.release(); }
+
+void InputReader::stop() {
+  {
+    const std::lock_guard lock(state_->mutex);
+    state_->stopping = true;
+    state_->skip = nullptr;
+    state_->deliver = nullptr;
+    state_->finished = nullptr;
+  }
+  state_->window.release();  // wake a reader waiting for room
+}
+
+bool InputReader::done() const { return state_->done; }
+std::uint64_t InputReader::lines_read() const { return state_->lines_read; }
+std::uint64_t InputReader::lines_skipped() const { return state_->lines_skipped; }
+
+bool InputReader::State::read_line(InputLine& line, std::optional<std::string>& error) {
+  line.text.clear();
+  line.too_long = false;
+  int c;
+  bool any = false;
+  while ((c = getc_unlocked(in)) != EOF) {
+    any = true;
+    if (c == '\n') break;
+    if (line.text.size() < kMaxBulkLineBytes) {
+      line.text.push_back(static_cast<char>(c));
+    } else {
+      line.too_long = true;
+    }
+  }
+  if (c == EOF) {
+    if (std::ferror(in)) {
+      error = std::string("cannot read the input: ") + std::strerror(errno);
+      return false;
+    }
+    if (!any) return false;  // no final unterminated line
+  }
+  if (!line.text.empty() && line.text.back() == '\r') line.text.pop_back();
+  return true;
+}
+
+void InputReader::State::run() {
   std::uint64_t number = 0;
   std::optional<std::string> error;
   InputLine current;
-  bool at_eof = false;
-  while (!at_eof && !stopping_) {
-    current.text.clear();
-    current.too_long = false;
-    int c;
-    bool any = false;
-    while ((c = getc_unlocked(in_)) != EOF) {
-      any = true;
-      if (c == '\n') break;
-      if (current.text.size() < kMaxBulkLineBytes) {
-        current.text.push_back(static_cast<char>(c));
-      } else {
-        current.too_long = true;
+  while (read_line(current, error)) {
+    lines_read = ++number;
+    {
+      const std::lock_guard lock(mutex);
+      if (stopping) return;
+      if (skip != nullptr && skip->contains(number)) {
+        ++lines_skipped;
+        continue;
       }
     }
-    if (c == EOF) {
-      at_eof = true;
-      if (std::ferror(in_)) {
-        error = std::string("cannot read the input: ") + std::strerror(errno);
-        break;
-      }
-      if (!any) break;  // no final unterminated line
-    }
-    ++number;
-    if (!current.text.empty() && current.text.back() == '\r') current.text.pop_back();
-    lines_read_ = number;
-    if (skip_ != nullptr && skip_->contains(number)) {
-      ++lines_skipped_;
-      continue;
-    }
-    window_.acquire();
-    if (stopping_) break;
+    window.acquire();
+    const std::lock_guard lock(mutex);
+    if (stopping) return;
     current.number = number;
-    deliver_(std::move(current));
+    deliver(std::move(current));
     current = InputLine{};
   }
-  finished_(std::move(error));
+  const std::lock_guard lock(mutex);
+  if (!stopping) finished(std::move(error));
 }
 
 Result<std::unique_ptr<OutputWriter>, std::string> OutputWriter::open(const std::string* path, bool append) {

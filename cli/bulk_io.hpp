@@ -65,7 +65,9 @@ std::optional<std::vector<std::string>> split_csv_record(std::string_view record
 // Reads lines on its own thread so a slow pipe never stalls the event loop. At most `window` lines are
 // handed out and not yet released; `deliver` is called on the reader thread for each line (the caller
 // posts it to its io_context). `finished` is called once, after the last line, with an error message
-// when reading failed.
+// when reading failed. After stop() returns, neither is called again and the thread touches nothing of the
+// caller's (`skip` included): a thread still blocked on a pipe that never ends is left to the process's
+// exit, owning only its own state.
 class InputReader {
  public:
   using Deliver = std::function<void(InputLine)>;
@@ -78,23 +80,17 @@ class InputReader {
 
   void start();
   // A handed-out line is finished: one more may be read.
-  void release() { window_.release(); }
-  // Stop handing out lines (Ctrl-C). The thread ends at its next line or release.
+  void release();
+  // Stop handing out lines (Ctrl-C).
   void stop();
-  std::uint64_t lines_read() const { return lines_read_.load(); }
-  std::uint64_t lines_skipped() const { return lines_skipped_.load(); }
+  // The thread has ended (read to the end, or stopped at a line): `in` is no longer read.
+  bool done() const;
+  std::uint64_t lines_read() const;
+  std::uint64_t lines_skipped() const;
 
  private:
-  void run();
-
-  std::FILE* in_;
-  std::counting_semaphore<1 << 20> window_;
-  const DoneSet* skip_;
-  Deliver deliver_;
-  Finished finished_;
-  std::atomic<bool> stopping_{false};
-  std::atomic<std::uint64_t> lines_read_{0};
-  std::atomic<std::uint64_t> lines_skipped_{0};
+  struct State;
+  std::shared_ptr<State> state_;
   std::thread thread_;
 };
 

@@ -1,302 +1,37 @@
 #include "cli/check.hpp"
 
 #include <CLI/CLI.hpp>
-#include <asio/co_spawn.hpp>
-#include <asio/experimental/as_tuple.hpp>
-#include <asio/io_context.hpp>
-#include <asio/steady_timer.hpp>
-#include <asio/use_awaitable.hpp>
 
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <iterator>
 #include <memory>
-#include <sstream>
 
 #include "cli/common.hpp"
 #include "cli/file_input.hpp"
 #include "cli/html_report.hpp"
 #include "cli/record_cells.hpp"
 #include "cli/report.hpp"
-#include "diagnose/limits.hpp"
 #include "diagnose/dkim_key.hpp"
-#include "resolver/gather.hpp"
 
 namespace dkimdoctor::cli {
-namespace {
 
-using diagnose::Lookup;
 using diagnose::Scope;
 
-// Rounds of follow-up lookups (variant names, A records, MX host addresses): each round only asks what the
-// previous judgement asked for, and the judge never asks twice, so this bound is never the reason to stop
-// in practice.
-constexpr int kMaxFollowUpRounds = 3;
-// Questions per authority probe (the resolver asks at most 16 besides the zone's SOA and NS).
-constexpr std::size_t kProbeQuestions = 16;
-
-std::string address_text(const asio::ip::address& a) { return a.to_string(); }
-
-bool same_question(const wire::Question& q, const Lookup& l) { return q.name == l.name && q.type == l.type; }
-
-std::string probe_error_text(const resolver::ServerResponse& r) {
-  std::string s = resolver::to_string(r.error);
-  if (!r.error_detail.empty()) s += " (" + r.error_detail + ")";
-  return s;
-}
-
-// Reads the BYODKIM public key file named by a bulk line, if any (bulk reads it off the event loop,
-// under --key-dir, before it gets here; this is the capped, regular-file-only fallback).
-void load_public_key(diagnose::Identity& identity, std::vector<std::string>& notes) {
-  if (identity.public_key_pem || !identity.public_key_file) return;
+std::optional<std::string> load_public_key(diagnose::Identity& identity) {
+  if (identity.public_key_pem || !identity.public_key_file) return std::nullopt;
   auto text = read_named_file(*identity.public_key_file, kMaxPublicKeyBytes);
-  if (!text) {
-    notes.push_back("cannot read public key file: " + text.error());
-    return;
-  }
+  if (!text) return "cannot read public key file: " + text.error();
   identity.public_key_pem = std::move(*text);
+  return std::nullopt;
 }
 
-asio::awaitable<resolver::Resolution> resolve_task(resolver::Resolver& r, wire::Name name, wire::RRType type) {
-  co_return co_await r.resolve(name, type);
-}
-
-asio::awaitable<resolver::Resolution> probe_into(resolver::Resolver& r, wire::Name name,
-                                                 std::vector<wire::Question> questions, resolver::ZoneProbe& slot,
-                                                 std::shared_ptr<resolver::ProbeBudget> budget) {
-  slot = co_await r.probe(name, std::move(questions), std::move(budget));
-  co_return resolver::Resolution{};
-}
-
-// Observes `lookups`: one authority probe for the authoritative ones (plus, when `with_delegation`, the
-// delegation facts), one resolution per iterative one, all at once.
-asio::awaitable<void> observe(resolver::Resolver& r, const wire::Name& domain, const std::vector<Lookup>& lookups,
-                              bool with_delegation, CheckResult& out,
-                              const std::shared_ptr<resolver::ProbeBudget>& budget) {
-  std::vector<wire::Question> questions;
-  std::vector<Lookup> iterative, authoritative;
-  for (const auto& l : lookups) {
-    if (l.scope == Scope::iterative) {
-      iterative.push_back(l);
-    } else {
-      authoritative.push_back(l);
-      questions.push_back(wire::Question{l.name, l.type, wire::RRClass::IN});
-    }
-  }
-  auto ex = co_await asio::this_coro::executor;
-  std::vector<asio::awaitable<resolver::Resolution>> tasks;
-  for (const auto& l : iterative) tasks.push_back(resolve_task(r, l.name, l.type));
-  // The probes run beside the resolutions as more tasks; their results land in `probed` (sized first, so
-  // the slots stay put). The probe takes at most kProbeQuestions questions at a time.
-  std::vector<std::vector<wire::Question>> chunks;
-  for (std::size_t i = 0; i < questions.size(); i += kProbeQuestions)
-    chunks.emplace_back(questions.begin() + static_cast<std::ptrdiff_t>(i),
-                        questions.begin() + static_cast<std::ptrdiff_t>(std::min(questions.size(), i + kProbeQuestions)));
-  if (chunks.empty() && with_delegation) chunks.emplace_back();
-  std::vector<resolver::ZoneProbe> probed(chunks.size());
-  for (std::size_t i = 0; i < chunks.size(); ++i) tasks.push_back(probe_into(r, domain, chunks[i], probed[i], budget));
-  const std::vector<resolver::Resolution> resolved = co_await resolver::gather(ex, std::move(tasks));
-  for (std::size_t i = 0; i < iterative.size(); ++i) {
-    out.queries += resolved[i].queries;
-    out.observations.lookups.push_back(lookup_from(resolved[i], iterative[i]));
-  }
-  for (std::size_t c = 0; c < probed.size(); ++c) {
-    const auto& p = probed[c];
-    out.queries += p.queries;
-    if (with_delegation && c == 0) out.observations.delegation = delegation_from(p);
-    for (std::size_t k = c * kProbeQuestions; k < std::min(authoritative.size(), (c + 1) * kProbeQuestions); ++k)
-      out.observations.lookups.push_back(lookup_from(p, authoritative[k]));
-  }
-}
-
-// A TCP exchange that failed once may be a passing overload of the server (a busy NSD resets connections
-// beyond its TCP limit): ask those questions once more before calling it TCP_FAILED, and keep each server's
-// better answer.
-asio::awaitable<void> retry_tcp_failures(resolver::Resolver& r, CheckResult& out,
-                                         const std::shared_ptr<resolver::ProbeBudget>& budget) {
-  std::vector<Lookup> again;
-  for (const auto& l : out.observations.lookups) {
-    if (l.lookup.scope != Scope::authoritative) continue;
-    for (const auto& a : l.servers) {
-      if (a.truncated_udp && !a.responded) {
-        again.push_back(l.lookup);
-        break;
-      }
-    }
-  }
-  if (again.empty()) co_return;
-  CheckResult second;
-  co_await observe(r, out.identity.domain, again, false, second, budget);
-  out.queries += second.queries;
-  for (const auto& retried : second.observations.lookups) {
-    for (auto& l : out.observations.lookups) {
-      if (!(l.lookup == retried.lookup)) continue;
-      for (auto& a : l.servers) {
-        if (a.responded) continue;
-        for (const auto& b : retried.servers)
-          if (b.responded && b.ns_name == a.ns_name && b.address == a.address) a = b;
-      }
-    }
-  }
-}
-
-}  // namespace
-
-diagnose::Delegation delegation_from(const resolver::ZoneProbe& p) {
-  diagnose::Delegation d;
-  d.zone = p.zone;
-  d.parent = p.parent;
-  d.parent_ns = p.parent_ns;
-  d.zone_ns = p.zone_ns;
-  d.not_delegated = p.name_nxdomain;
-  d.complete = p.zone_found || p.name_nxdomain;
-  if (p.failure != resolver::Failure::none) {
-    d.error = resolver::to_string(p.failure);
-    if (!p.failure_detail.empty()) d.error += ": " + p.failure_detail;
-  }
-  for (const auto& ns : p.servers) {
-    if (ns.addresses.empty()) {
-      d.nameservers_without_address.push_back(ns.name.to_string() +
-                                              (ns.resolution_error.empty() ? "" : " (" + ns.resolution_error + ")"));
-    }
-    for (const auto& a : ns.addresses) {
-      if (!a.asked) continue;  // over the check's probe budget (kMaxProbeAddresses): not judged
-      diagnose::ServerStatus s;
-      s.ns_name = ns.name;
-      s.address = address_text(a.address);
-      if (!a.permitted) {
-        s.private_address = true;
-        s.error = std::string("not queried: ") + resolver::to_string(a.address_class) + " address";
-        d.servers.push_back(std::move(s));
-        continue;
-      }
-      for (const auto& r : p.responses) {
-        if (!(r.ns_name == ns.name) || r.address != a.address) continue;
-        if (r.question.type != wire::RRType::SOA || !(r.question.name == p.zone)) continue;
-        // A REFUSED reply is a reply (ProbeError::refused with an rcode): lame, not unreachable.
-        s.responded = r.rcode.has_value();
-        if (!s.responded) s.error = probe_error_text(r);
-        s.unreachable_from_host = r.error == resolver::ProbeError::unreachable_from_host;
-        if (r.rcode) s.rcode = *r.rcode;
-        s.aa = r.aa;
-        for (const auto& rec : r.answer) {
-          if (rec.type != wire::RRType::SOA || !(rec.owner == p.zone)) continue;
-          if (auto soa = rec.rdata.as_soa()) {
-            s.serial = soa->serial;
-            if (!d.soa_ttl) {
-              d.soa_ttl = rec.ttl;
-              d.soa_minimum = soa->minimum;
-            }
-          }
-        }
-        break;
-      }
-      d.servers.push_back(std::move(s));
-    }
-  }
-  return d;
-}
-
-diagnose::LookupResult lookup_from(const resolver::ZoneProbe& p, const Lookup& lookup) {
-  diagnose::LookupResult out;
-  out.lookup = lookup;
-  out.zone = p.zone;
-  for (const auto& ns : p.servers) {
-    for (const auto& a : ns.addresses) {
-      if (!a.permitted) {
-        diagnose::ServerAnswer s;
-        s.ns_name = ns.name;
-        s.address = address_text(a.address);
-        s.queried = false;
-        s.error = "refused by address policy";
-        out.servers.push_back(std::move(s));
-      }
-    }
-  }
-  for (const auto& r : p.responses) {
-    if (!same_question(r.question, lookup)) continue;
-    diagnose::ServerAnswer s;
-    s.ns_name = r.ns_name;
-    s.address = address_text(r.address);
-    s.responded = r.rcode.has_value();
-    if (!s.responded) s.error = probe_error_text(r);
-    s.unreachable_from_host = r.error == resolver::ProbeError::unreachable_from_host;
-    s.transport = r.protocol == resolver::Protocol::tcp ? diagnose::Transport::tcp : diagnose::Transport::udp;
-    s.truncated_udp = r.protocol == resolver::Protocol::tcp;
-    if (r.rcode) s.rcode = *r.rcode;
-    s.aa = r.aa;
-    s.answer = r.answer;
-    s.authority = r.authority;
-    s.rtt_ms = static_cast<std::uint32_t>(r.rtt.count() / 1000);
-    out.servers.push_back(std::move(s));
-  }
-  return out;
-}
-
-diagnose::LookupResult lookup_from(const resolver::Resolution& r, const Lookup& lookup) {
-  diagnose::LookupResult out;
-  out.lookup = lookup;
-  diagnose::IterativeResult it;
-  it.complete = r.outcome != resolver::Outcome::failed;
-  it.rcode = it.complete ? r.rcode : wire::Rcode::ServFail;
-  it.answer = r.answer;
-  if (!it.complete) {
-    it.error = resolver::to_string(r.failure);
-    if (!r.failure_detail.empty()) it.error += ": " + r.failure_detail;
-  }
-  out.iterative = std::move(it);
-  return out;
-}
-
-namespace {
-
-std::vector<std::string> host_limits_of(const diagnose::Observations& obs) {
-  std::vector<std::string> out;
-  auto add = [&out](const wire::Name& ns, const std::string& address) {
-    std::string label = ns.to_string();
-    if (label.size() > 1 && label.back() == '.') label.pop_back();
-    label += " (" + address + ")";
-    if (std::find(out.begin(), out.end(), label) == out.end()) out.push_back(std::move(label));
-  };
-  for (const auto& s : obs.delegation.servers)
-    if (s.unreachable_from_host) add(s.ns_name, s.address);
-  for (const auto& l : obs.lookups)
-    for (const auto& a : l.servers)
-      if (a.unreachable_from_host) add(a.ns_name, a.address);
-  return out;
-}
-
-}  // namespace
-
-asio::awaitable<CheckResult> run_check(resolver::Resolver& resolver, const diagnose::Identity& identity) {
-  const auto start = std::chrono::steady_clock::now();
-  CheckResult out;
-  out.identity = identity;
-  load_public_key(out.identity, out.notes);
-  out.expected = diagnose::expectations(out.identity);
-  // One probe budget for the whole check, follow-ups included (issue 18).
-  const auto planned = diagnose::plan(out.expected);
-  const auto budget = std::make_shared<resolver::ProbeBudget>(resolver::ProbeBudget::for_questions(planned.size()));
-  co_await observe(resolver, out.identity.domain, planned, true, out, budget);
-  co_await retry_tcp_failures(resolver, out, budget);
-  out.judgement = diagnose::judge(out.identity, out.expected, out.observations);
-  for (int round = 0; round < kMaxFollowUpRounds && !out.judgement.follow_ups.empty(); ++round) {
-    co_await observe(resolver, out.identity.domain, out.judgement.follow_ups, false, out, budget);
-    out.judgement = diagnose::judge(out.identity, out.expected, out.observations);
-  }
-  out.host_limits = host_limits_of(out.observations);
-  out.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
+asio::awaitable<CheckResult> run_check(resolver::Resolver& resolver, diagnose::Identity identity) {
+  const std::optional<std::string> key_problem = load_public_key(identity);
+  CheckResult out = co_await check::run(resolver, identity);
+  if (key_problem) out.notes.push_back(*key_problem);
   co_return out;
-}
-
-asio::awaitable<std::string> network_problem(resolver::Resolver& resolver) {
-  const resolver::Resolution root = co_await resolver.resolve(wire::Name(), wire::RRType::NS);
-  if (root.outcome != resolver::Outcome::failed) co_return std::string();
-  std::string why = resolver::to_string(root.failure);
-  if (!root.failure_detail.empty()) why += ": " + root.failure_detail;
-  co_return "no root server answered (" + why + "); this host cannot reach the DNS, so nothing can be checked";
 }
 
 int exit_status_of(const CheckResult& result) {
@@ -512,29 +247,13 @@ int run_command(const CheckOptions& o) {
   auto ro = make_resolver_options(o.root_hints, o.allow_loopback);
   if (!ro) return usage_error(ro.error());
   ro->trace = false;
-  asio::io_context io;
-  resolver::Resolver res(io.get_executor(), std::move(*ro));
-  CheckResult result;
-  std::string network_error;
-  bool done = false;
-  asio::co_spawn(
-      io, [&]() -> asio::awaitable<void> {
-        network_error = co_await network_problem(res);
-        if (network_error.empty()) result = co_await run_check(res, *identity);
-        done = true;
-      },
-      [](std::exception_ptr e) {
-        if (e) std::rethrow_exception(e);
-      });
-  io.run();
-  if (!done) {
-    std::fprintf(stderr, "dkimdoctor: error: the check did not complete\n");
+  const std::optional<std::string> key_problem = load_public_key(*identity);
+  CheckResult result = check::check_blocking(*identity, std::move(*ro));
+  if (!result.network_error.empty()) {
+    std::fprintf(stderr, "dkimdoctor: error: %s\n", result.network_error.c_str());
     return 3;
   }
-  if (!network_error.empty()) {
-    std::fprintf(stderr, "dkimdoctor: error: %s\n", network_error.c_str());
-    return 3;
-  }
+  if (key_problem) result.notes.push_back(*key_problem);
   if (!o.html.empty() && !write_html(o.html, result)) return 3;
   if (o.html == "-") {
     // The page is the output.

@@ -1,20 +1,15 @@
-// `dkimdoctor check`: one SES identity, diagnosed. The glue between the resolver (which observes) and
-// diagnose/ (which judges): expectations -> plan -> authority probe + iterative resolutions ->
-// observations -> judge (-> follow-up lookups -> judge again) -> report.
-//
-// run_check() is reusable: `bulk` runs many of them at once on one Resolver.
+// `dkimdoctor check`: one SES identity, diagnosed and rendered. The check itself (observe, judge, follow
+// up) is the check library (check/check.hpp); this file reads the input (options, key files), renders the
+// result as JSON and picks the exit status.
 #pragma once
 
 #include <asio/awaitable.hpp>
-#include <chrono>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
-#include <vector>
 
-#include "diagnose/expect.hpp"
+#include "check/check.hpp"
 #include "diagnose/identity.hpp"
-#include "diagnose/judge.hpp"
-#include "diagnose/observations.hpp"
 #include "resolver/resolver.hpp"
 
 namespace CLI {
@@ -23,22 +18,15 @@ class App;
 
 namespace dkimdoctor::cli {
 
-struct CheckResult {
-  diagnose::Identity identity;
-  std::vector<diagnose::ExpectedRecord> expected;
-  diagnose::Observations observations;
-  diagnose::Judgement judgement;
-  std::vector<std::string> notes;  // problems with the input that did not stop the check (unreadable key file)
-  // Server addresses this host could not send to at all (no IPv6, no route): "not checked from this host",
-  // the host's limit and never the domain's fault. "ns1.example.net (2001:db8::53)".
-  std::vector<std::string> host_limits;
-  int queries = 0;
-  std::chrono::microseconds elapsed{0};
-};
+using check::CheckResult;
 
-// Observes everything the identity needs through `resolver` and judges it. Never throws for network
-// input; failures become an `incomplete` verdict.
-asio::awaitable<CheckResult> run_check(resolver::Resolver& resolver, const diagnose::Identity& identity);
+// Reads the BYODKIM public key file an identity names but has not read (a bulk line's
+// "byodkim_public_key_pem"): capped, regular files only. The reason when it cannot, for CheckResult::notes.
+std::optional<std::string> load_public_key(diagnose::Identity& identity);
+
+// check::run() on an identity whose key file, if it names one, is read first (an unreadable one becomes a
+// note in the result, and the key is then not compared).
+asio::awaitable<CheckResult> run_check(resolver::Resolver& resolver, diagnose::Identity identity);
 
 // The JSON of issue 5: {"domain", "verdict", "headline", "findings": [{"code", "severity", "ses_error",
 // "message", "fix", "evidence", "subject"}], "servers": [...]}.
@@ -50,16 +38,6 @@ nlohmann::json cells_json(const CheckResult& result);
 
 // 0 nothing wrong, 1 problems found, 3 could not complete.
 int exit_status_of(const CheckResult& result);
-
-// Whether this host can reach the DNS at all: asks the root servers for the root's NS set (cached after the
-// first time). An empty string when some root server answered; else one sentence for the user ("no root
-// server answered: ..."), the check's verdict could only be "could not tell" for every domain.
-asio::awaitable<std::string> network_problem(resolver::Resolver& resolver);
-
-// Observations from the resolver's results (exposed for tests).
-diagnose::Delegation delegation_from(const resolver::ZoneProbe& probe);
-diagnose::LookupResult lookup_from(const resolver::ZoneProbe& probe, const diagnose::Lookup& lookup);
-diagnose::LookupResult lookup_from(const resolver::Resolution& resolution, const diagnose::Lookup& lookup);
 
 void add_check_command(CLI::App& app, int& exit_status);
 

@@ -154,7 +154,7 @@ void append_resolution_members(std::string& out, const resolver::Resolution& r) 
   }
   out += ",\"queries\":";
   out += std::to_string(r.queries);
-  // Tenths of a millisecond, as resolution_to_json() rounds them (and as nlohmann prints k / 10.0).
+  // Tenths of a millisecond (printed as nlohmann prints k / 10.0).
   const long long tenths = static_cast<long long>(r.elapsed.count() / 100);
   out += ",\"ms\":";
   out += std::to_string(tenths / 10);

@@ -1,7 +1,7 @@
-// JSON text written directly into a string, for the hot output of `resolve --batch` (one line per
-// name, tens of thousands a second): the same text nlohmann::json would dump for
-// resolution_to_json(), without building a tree of allocated nodes first. Everything else in the CLI
-// keeps using nlohmann::json; a test holds the two to the same output.
+// JSON text written directly into a string: the one writer of a Resolution, for `resolve --json` and the
+// hot output of `resolve --batch` (one line per name, tens of thousands a second), without building a
+// tree of allocated nodes first. Everything else in the CLI uses nlohmann::json; a test holds this writer
+// to the text nlohmann dumps for the same members.
 #pragma once
 
 #include <cstddef>
@@ -17,7 +17,8 @@ namespace dkimdoctor::cli {
 // does), so hostile input bytes always make valid JSON.
 void append_json_string(std::string& out, std::string_view text);
 
-// The members of resolution_to_json(resolution, false), without the braces: "name":...,"ms":...
+// The members of one resolution, without the braces: "name":...,"ms":... (resolve.hpp's resolution_to_json
+// adds the braces and the trace).
 void append_resolution_members(std::string& out, const resolver::Resolution& resolution);
 
 }  // namespace dkimdoctor::cli

@@ -71,35 +71,17 @@ nlohmann::ordered_json trace_step_to_json(const TraceStep& s) {
   return j;
 }
 
-nlohmann::ordered_json resolution_to_json(const Resolution& r, bool with_trace) {
-  nlohmann::ordered_json j;
-  j["name"] = r.question.name.to_string();
-  j["type"] = wire::to_string(r.question.type);
-  if (r.outcome == resolver::Outcome::failed) {
-    j["error"] = std::string(resolver::is_limit(r.failure) ? "limit: " : "") + resolver::to_string(r.failure) +
-                 (r.failure_detail.empty() ? "" : ": " + r.failure_detail);
-  } else {
-    j["rcode"] = wire::to_string(r.rcode);
-  }
-  j["answer"] = nlohmann::ordered_json::array();
-  for (const auto& rec : r.answer) j["answer"].push_back(record_to_json(rec));
-  if (r.negative_soa) j["soa"] = record_to_json(*r.negative_soa);
-  if (!r.refused_addresses.empty()) {
-    auto& arr = j["refused_addresses"] = nlohmann::ordered_json::array();
-    for (const auto& ref : r.refused_addresses) {
-      arr.push_back({{"zone", ref.zone.to_string()},
-                     {"ns", ref.ns_name.to_string()},
-                     {"address", ref.address.to_string()},
-                     {"class", resolver::to_string(ref.address_class)}});
-    }
-  }
-  j["queries"] = r.queries;
-  j["ms"] = static_cast<double>(r.elapsed.count() / 100) / 10.0;
+std::string resolution_to_json(const Resolution& r, bool with_trace) {
+  std::string out = "{";
+  append_resolution_members(out, r);
   if (with_trace) {
-    auto& arr = j["trace"] = nlohmann::ordered_json::array();
-    for (const auto& s : r.trace) arr.push_back(trace_step_to_json(s));
+    nlohmann::ordered_json trace = nlohmann::ordered_json::array();
+    for (const auto& step : r.trace) trace.push_back(trace_step_to_json(step));
+    out += ",\"trace\":";
+    out += trace.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
   }
-  return j;
+  out += '}';
+  return out;
 }
 
 std::string trace_step_to_text(const TraceStep& s) {
@@ -191,7 +173,7 @@ int run_single(const ResolveOptions& o, resolver::Options ro) {
       });
   io.run();
   if (o.json) {
-    std::cout << resolution_to_json(result, o.trace).dump() << '\n';
+    std::cout << resolution_to_json(result, o.trace) << '\n';
   } else {
     print_text(result, o.trace);
   }

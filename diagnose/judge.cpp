@@ -329,17 +329,6 @@ bool judge_delegation(Ctx& ctx) {
                           " different versions of the zone (SOA serials differ): at least one is stale.");
     f.evidence = serial_ev;
   }
-  std::vector<std::string> no_tcp;
-  for (const auto& s : d.servers)
-    if (s.responded && !s.tcp_ok) no_tcp.push_back(server_label(s.ns_name, s.address) + ": TCP query failed");
-  if (!no_tcp.empty()) {
-    problem = true;
-    auto& f = ctx.add(Code::TCP_FAILED, zone,
-                      plural(no_tcp.size(), "name server", "name servers") + " of " + zone +
-                          " answer over UDP but not over TCP; answers too large for UDP (long DKIM keys) fail there.");
-    f.severity = Severity::warning;
-    f.evidence = no_tcp;
-  }
   if (public_count == 0 && !from_host.empty()) {
     ctx.incomplete.push_back("no name server of " + zone + " can be reached from this host (" + join(from_host) +
                              "): this host has no route to their addresses");
@@ -411,13 +400,9 @@ void judge_tcp(Ctx& ctx) {
     const std::string msg =
         "Some answers are too large for UDP and the server did not answer the same question over TCP; "
         "SES cannot read these records from that server.";
-    // One TCP_FAILED finding: the delegation's TCP probe may already have reported the server.
-    auto it = std::find_if(ctx.findings.begin(), ctx.findings.end(),
-                           [](const Finding& f) { return f.code == Code::TCP_FAILED; });
-    Finding& f = it != ctx.findings.end() ? *it : ctx.add(Code::TCP_FAILED, "", msg);
+    Finding& f = ctx.add(Code::TCP_FAILED, "", msg);
     f.severity = Severity::error;
-    f.message = msg;
-    f.evidence.insert(f.evidence.end(), failed.begin(), failed.end());
+    f.evidence = failed;
   }
   if (!needed.empty()) {
     auto& f = ctx.add(Code::TCP_REQUIRED, "",

@@ -1,6 +1,6 @@
-// What the resolver saw, as plain data. The resolver glue (cli/check.cpp) fills these from its trace and
-// its authority probe; unit tests build them by hand. Nothing here knows about sockets or time beyond
-// numbers already measured.
+// What the resolver saw, as plain data. The check library (check/observe.cpp) fills these from the
+// resolver's authority probe and resolutions; unit tests build them by hand. Nothing here knows about
+// sockets or time beyond numbers already measured.
 #pragma once
 
 #include <cstdint>
@@ -76,7 +76,6 @@ struct ServerStatus {
   wire::Rcode rcode = wire::Rcode::NoError;
   bool aa = false;
   std::optional<std::uint32_t> serial;  // SOA serial this server serves
-  bool tcp_ok = true;                   // a TCP probe worked (or was not tried)
 };
 
 struct Delegation {

@@ -77,6 +77,10 @@ inline constexpr std::size_t kMaxProbeNsNames = kMaxNsPerDelegation;
 inline constexpr int kProbeQueriesBase = 200;
 inline constexpr int kProbeQueriesPerQuestion = static_cast<int>(kMaxProbeAddresses);
 inline constexpr int kMaxProbeQueries = 4000;
+// Questions one probe asks of each server beyond the zone's own SOA and NS. A caller with more (a check
+// of many Easy DKIM tokens) runs several probes, one per kMaxProbeQuestions questions, sharing one
+// ProbeBudget; Resolver::probe() rejects none but asks only the first kMaxProbeQuestions.
+inline constexpr std::size_t kMaxProbeQuestions = 16;
 
 // EDNS0 UDP payload size we advertise (DNS Flag Day 2020 value, avoids IP fragmentation).
 inline constexpr std::uint16_t kEdnsUdpSize = 1232;

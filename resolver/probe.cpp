@@ -33,14 +33,13 @@ const char* to_string(ProbeError e) {
     case ProbeError::policy: return "refused by address policy";
     case ProbeError::unreachable_from_host: return "not reachable from this host";
     case ProbeError::budget: return "not asked: the check's probe query budget is spent";
+    case ProbeError::stopped: return "not asked: the check was stopped";
   }
   return "unknown";
 }
 
 namespace {
 
-// Questions asked of each server beyond the zone's own NS and SOA.
-constexpr std::size_t kMaxProbeQuestions = 16;
 constexpr std::chrono::milliseconds kProbeTimeouts[] = {std::chrono::milliseconds(1000),
                                                         std::chrono::milliseconds(2000)};
 
@@ -110,6 +109,7 @@ asio::awaitable<Asked> ask_server(Transport& transport, ResolverStats& stats, bo
     case TransportError::malformed:
     case TransportError::case_mismatch: r.error = ProbeError::malformed; break;
     case TransportError::unreachable_from_host: r.error = ProbeError::unreachable_from_host; break;
+    case TransportError::stopped: r.error = ProbeError::stopped; break;
     case TransportError::budget:
       r.error = ProbeError::budget;
       ++budget->questions_not_asked;
@@ -153,7 +153,10 @@ asio::awaitable<ZoneProbe> Resolver::Impl::probe(Name name, std::vector<Question
   ctx.keep_delegation = true;  // the parent's NS names and glue are part of the report
   ZoneProbe p;
   p.name = name;
-  if (questions.size() > kMaxProbeQuestions) questions.resize(kMaxProbeQuestions);
+  if (questions.size() > kMaxProbeQuestions) {  // the caller splits larger sets (limits.hpp)
+    budget->questions_not_asked += static_cast<int>(questions.size() - kMaxProbeQuestions);
+    questions.resize(kMaxProbeQuestions);
+  }
 
   co_await ensure_primed(ctx);
 

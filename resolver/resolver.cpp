@@ -56,6 +56,7 @@ const char* to_string(Failure f) {
     case Failure::no_permitted_servers: return "every server address is refused by the address policy";
     case Failure::no_server_addresses: return "no NS name resolves to an address";
     case Failure::bad_question: return "question type not resolvable";
+    case Failure::stopped: return "stopped";
   }
   return "unknown";
 }
@@ -347,6 +348,7 @@ asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, 
   std::optional<CutReply> recursive_lame;
   std::optional<CutReply> empty_reply;  // the first empty authoritative reply, used when nothing better comes
   for (;;) {
+    if (transport.stopped()) co_return Unexpected{Fail{Failure::stopped, "at " + cut.zone.to_string()}};
     if (Clock::now() >= ctx.deadline) co_return Unexpected{Fail{Failure::resolution_timeout, cut.zone.to_string()}};
     // Tries per address: kTriesPerZoneCut spread over the live addresses (a zone with few servers
     // gets more tries each, so loss is survivable), within [kMinTriesPerAddress, kMaxTriesPerAddress].
@@ -452,6 +454,10 @@ asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, 
       if (x.edns_fallback) step.note += "FORMERR/NOTIMP to EDNS, retried without; ";
     }
 
+    if (x.error == TransportError::stopped) {
+      trace(ctx, std::move(step));
+      co_return Unexpected{Fail{Failure::stopped, "at " + cut.zone.to_string()}};
+    }
     if (x.error == TransportError::budget) {
       // A fallback inside the exchange (0x20, EDNS, TC->TCP) would have gone over the budget.
       step.note += x.detail;
@@ -920,6 +926,10 @@ asio::awaitable<ZoneProbe> Resolver::probe(const Name& name, std::vector<Questio
                                            std::shared_ptr<ProbeBudget> budget) {
   return impl_->probe(name, std::move(questions), std::move(budget));
 }
+
+void Resolver::stop() { impl_->transport.stop(); }
+
+bool Resolver::stopped() const { return impl_->transport.stopped(); }
 
 ResolverStats Resolver::stats() const {
   ResolverStats s = impl_->stats;

@@ -72,6 +72,7 @@ enum class Failure : std::uint8_t {
   no_permitted_servers,     // every address of a zone is refused by the address policy
   no_server_addresses,      // no NS name of a zone resolves to an address
   bad_question,             // e.g. a meta type we do not resolve
+  stopped,                  // Resolver::stop() ended it
 };
 const char* to_string(Failure f);
 // "limit" for the max_* and resolution_timeout values: the CLI's `"error"` prefix.
@@ -114,7 +115,7 @@ struct ProbedNameServer {
 // unreachable_from_host: this host cannot send to the address at all (no IPv6, no route), see
 // TransportError::unreachable_from_host; the server is not to blame. budget: not asked, the check's probe
 // budget (kMaxProbeQueries) was spent.
-enum class ProbeError : std::uint8_t { none, timeout, refused, network, malformed, policy, unreachable_from_host, budget };
+enum class ProbeError : std::uint8_t { none, timeout, refused, network, malformed, policy, unreachable_from_host, budget, stopped };
 const char* to_string(ProbeError e);
 
 struct ServerResponse {
@@ -126,7 +127,7 @@ struct ServerResponse {
   Protocol protocol = Protocol::udp;       // tcp when the UDP reply had TC=1
   std::optional<wire::Rcode> rcode;
   bool aa = false;
-  bool tc = false;
+  bool tc = false;                         // a UDP reply had TC=1, so the question went to TCP
   std::vector<wire::Record> answer, authority;
   std::chrono::microseconds rtt{0};
 };
@@ -175,7 +176,7 @@ struct ProbeBudget {
     b.queries_left = std::min(kMaxProbeQueries, kProbeQueriesBase + kProbeQueriesPerQuestion * static_cast<int>(q));
     return b;
   }
-  int queries_left = kProbeQueriesBase + kProbeQueriesPerQuestion * 16;
+  int queries_left = kProbeQueriesBase + kProbeQueriesPerQuestion * static_cast<int>(kMaxProbeQuestions);
   std::vector<asio::ip::address> addresses;  // distinct addresses asked so far
   int addresses_not_asked = 0;
   int questions_not_asked = 0;
@@ -197,9 +198,18 @@ class Resolver {
   Resolver& operator=(const Resolver&) = delete;
 
   asio::awaitable<Resolution> resolve(const wire::Name& name, wire::RRType type);
-  // `budget`: shared by the probes of one check (see ProbeBudget); null gives this probe its own.
+  // `budget`: shared by the probes of one check (see ProbeBudget); null gives this probe its own. Asks at
+  // most kMaxProbeQuestions of `questions` (limits.hpp); the others are counted in
+  // budget->questions_not_asked, not asked.
   asio::awaitable<ZoneProbe> probe(const wire::Name& name, std::vector<wire::Question> questions,
                                    std::shared_ptr<ProbeBudget> budget = nullptr);
+
+  // Ends every resolution and probe in flight promptly (each ends with Failure::stopped, or its servers
+  // with ProbeError::stopped) and makes later ones end at once without sending a query. After it, the
+  // coroutines that were waiting on this resolver run to their end and leave the io_context without work:
+  // a caller can stop (Ctrl-C) and tear down cleanly. Call on the resolver's executor.
+  void stop();
+  bool stopped() const;
 
   ResolverStats stats() const;
   const Options& options() const;

@@ -47,6 +47,7 @@ const char* to_string(TransportError e) {
     case TransportError::tcp_timeout: return "tcp timeout";
     case TransportError::case_mismatch: return "0x20 case mismatch";
     case TransportError::budget: return "query budget exhausted";
+    case TransportError::stopped: return "stopped";
   }
   return "unknown";
 }
@@ -189,6 +190,24 @@ std::vector<std::uint8_t> Transport::build_query(const ExchangeRequest& request,
   return query;
 }
 
+// Unregisters a try's ender when the try ends, however it ends.
+struct Transport::EndOnStop {
+  Transport& transport;
+  Ender it;
+  ~EndOnStop() { transport.enders_.erase(it); }
+};
+
+Transport::Ender Transport::on_stop(std::function<void()> end) {
+  enders_.push_front(std::move(end));
+  return enders_.begin();
+}
+
+void Transport::stop() {
+  stopped_ = true;
+  // An ender only cancels a socket's wait: the try itself ends (and unregisters) later, in its coroutine.
+  for (const auto& end : enders_) end();
+}
+
 asio::awaitable<ExchangeResult> Transport::exchange(ExchangeRequest request) {
   const PendingKey key{request.server, request.qname.lowercased(), request.qtype, request.rd};
 
@@ -252,6 +271,12 @@ asio::awaitable<ExchangeResult> Transport::exchange_uncoalesced(const ExchangeRe
   // Every query sent (the first, the 0x20 and EDNS fallbacks, the TCP retry) is checked against the
   // caller's allowance first: one exchange can never overshoot the per-resolution budget.
   auto out_of_budget = [&](ExchangeResult& r, const char* what) {
+    if (stopped_) {
+      r = ExchangeResult{};
+      r.error = TransportError::stopped;
+      r.detail = std::string("stopped before ") + what;
+      return true;
+    }
     if (Clock::now() >= request.deadline) {
       r = ExchangeResult{};
       r.error = TransportError::timeout;
@@ -472,10 +497,18 @@ asio::awaitable<ExchangeResult> Transport::udp_try(const ExchangeRequest& reques
       asio::steady_timer& t;
       ~CancelTimer() { t.cancel(); }
     } cancel_timer{timer};
+    const EndOnStop end_on_stop{*this, on_stop([sock] {
+                                  asio::error_code ignored;
+                                  sock->cancel(ignored);
+                                })};
     for (;;) {
+      if (stopped_) {
+        r.error = TransportError::stopped;
+        break;
+      }
       auto [wait_ec] = co_await sock->async_wait(asio::socket_base::wait_read, as_tuple(use_awaitable));
       if (wait_ec == asio::error::operation_aborted) {
-        r.error = TransportError::timeout;
+        r.error = stopped_ ? TransportError::stopped : TransportError::timeout;
         break;
       }
       if (wait_ec) {
@@ -577,6 +610,10 @@ asio::awaitable<ExchangeResult> Transport::tcp_try(const ExchangeRequest& reques
   asio::steady_timer timer(executor_, std::min(start + kTcpTimeout, request.deadline));
   ++r.queries_sent;
   ++stats_.tcp_queries;
+  const EndOnStop end_on_stop{*this, on_stop([&sock] {
+                                asio::error_code ignored;
+                                sock.cancel(ignored);
+                              })};
   auto raced = co_await (tcp_exchange(sock, server, framed) || timer.async_wait(use_awaitable));
   r.rtt = since(start);
   if (raced.index() == 1) {
@@ -584,7 +621,7 @@ asio::awaitable<ExchangeResult> Transport::tcp_try(const ExchangeRequest& reques
     co_return r;
   }
   TcpOutcome& got = std::get<0>(raced);
-  r.error = got.error;
+  r.error = stopped_ && got.error != TransportError::none ? TransportError::stopped : got.error;
   r.detail = std::move(got.detail);
   r.reply = std::move(got.reply);
   r.mismatched = got.mismatched;

@@ -28,6 +28,8 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <list>
 #include <memory>
 #include <span>
 #include <string>
@@ -55,6 +57,7 @@ enum class TransportError : std::uint8_t {
   tcp_timeout,     // TCP connect or stream stalled
   case_mismatch,   // only replies with wrong 0x20 case arrived, even after the fallback
   budget,          // the next query (a fallback or retry) would exceed ExchangeRequest::max_queries
+  stopped,         // Transport::stop(): the exchange was ended, or not begun
 };
 const char* to_string(TransportError e);
 // errno values with which socket/connect/send fail at once when this host cannot reach an address at all.
@@ -114,6 +117,12 @@ class Transport {
 
   const TransportStats& stats() const { return stats_; }
 
+  // Ends every exchange in flight (each returns TransportError::stopped at its next step) and makes every
+  // later one return it at once, without sending. For a clean shutdown: once the coroutines waiting on
+  // exchanges have run to their end, the io_context has no work of ours left. Call on the executor's thread.
+  void stop();
+  bool stopped() const { return stopped_; }
+
   // How long a server is remembered as EDNS-less or as not echoing 0x20 case (kServerQuirkMemory by
   // default; tests shorten it).
   void set_quirk_memory(std::chrono::steady_clock::duration d) { quirk_memory_ = d; }
@@ -149,8 +158,15 @@ class Transport {
   static bool marked(Marks& marks, const asio::ip::udp::endpoint& server);
   static void mark(Marks& marks, const asio::ip::udp::endpoint& server, std::chrono::steady_clock::duration memory);
 
+  // Ends one try in flight (cancels its socket's wait): what stop() calls. A try registers while it waits.
+  using Ender = std::list<std::function<void()>>::iterator;
+  Ender on_stop(std::function<void()> end);
+  struct EndOnStop;
+
   asio::any_io_executor executor_;
   RandomPool& random_;
+  bool stopped_ = false;
+  std::list<std::function<void()>> enders_;
   // Where UDP datagrams are read: a Transport runs on one thread and a datagram is judged and copied
   // out before the next read. Larger than any reply to a 1232-octet EDNS query, so a datagram that
   // fills it is a broken server's.

@@ -1,11 +1,16 @@
-// `check` (cli/check.cpp: probe + resolutions -> observations -> judge) against scripted servers, for the
-// faults no real server in the lab produces: a CNAME with other data beside it (NSD refuses such a zone)
-// and an answer that needs TCP from a server that refuses TCP. Binds 127.53.x.y:53, so it runs in a
-// network namespace like the resolver's unit tests.
+// The check library (check/: probe + resolutions -> observations -> the check loop -> judge) against
+// scripted servers, for the faults no real server in the lab produces: a CNAME with other data beside it
+// (NSD refuses such a zone) and an answer that needs TCP from a server that refuses TCP. Binds
+// 127.53.x.y:53, so it runs in a network namespace like the resolver's unit tests.
 #include <gtest/gtest.h>
+
+#include <asio/co_spawn.hpp>
+#include <optional>
 
 #include <set>
 
+#include "check/check.hpp"
+#include "check/observe.hpp"
 #include "cli/check.hpp"
 #include "tests/resolver/harness.hpp"
 
@@ -72,7 +77,7 @@ class CheckFaults : public ::testing::Test {
 
   CheckResult check(diagnose::Identity id) {
     resolver::Resolver res(net_.io.get_executor(), net_.options({1}));
-    return net_.run(run_check(res, id));
+    return net_.run(check::run(res, id));
   }
 
   static std::set<std::string> problems(const CheckResult& r) {
@@ -147,6 +152,27 @@ TEST_F(CheckFaults, EveryServerSilentIsAProblem) {
   EXPECT_FALSE(codes(r).count("DKIM_RECORD_MISSING")) << "nothing can be called missing";
 }
 
+// A check stopped in flight (bulk's Ctrl-C): Resolver::stop() ends it promptly, its verdict is "could not
+// tell", nothing is reported against the domain, and no coroutine is left waiting.
+TEST_F(CheckFaults, StoppedCheckEndsIncompleteAndBlamesNothing) {
+  auto silent = [](const Query&) { return Reply{.drop = true}; };
+  auto& ns1 = net_.serve(3, silent);
+  net_.serve(4, silent);
+  resolver::Resolver res(net_.io.get_executor(), net_.options({1}));
+  std::optional<CheckResult> result;
+  asio::co_spawn(net_.io, check::run(res, identity(true, true)), [&result](std::exception_ptr e, CheckResult r) {
+    ASSERT_FALSE(e);
+    result = std::move(r);
+  });
+  while (ns1.udp_queries() == 0) net_.io.run_one();
+  res.stop();
+  while (!result) net_.io.run_one();
+  EXPECT_EQ(result->judgement.verdict, diagnose::Verdict::incomplete) << to_json(*result).dump(2);
+  EXPECT_EQ(exit_status_of(*result), 3);
+  EXPECT_FALSE(codes(*result).count("NS_UNREACHABLE")) << "a stopped check blames no server";
+  EXPECT_FALSE(codes(*result).count("DKIM_RECORD_MISSING"));
+}
+
 // The conversion from the probe's results: a REFUSED reply is a reply (the server is lame), a timeout is
 // not (unreachable), an address the policy refused was never queried; serials and the SOA TTL carry over.
 TEST(CheckObservations, ProbeToDelegationAndServerAnswers) {
@@ -191,10 +217,11 @@ TEST(CheckObservations, ProbeToDelegationAndServerAnswers) {
   big.rcode = wire::Rcode::NoError;
   big.aa = true;
   big.protocol = resolver::Protocol::tcp;
+  big.tc = true;  // the UDP reply was truncated, so the probe asked over TCP
   big.answer.push_back(rr("_amazonses.example.test. 300 IN TXT \"x\""));
   p.responses = {good, refused, silent, big};
 
-  const auto d = delegation_from(p);
+  const auto d = check::delegation_from(p);
   EXPECT_TRUE(d.complete);
   ASSERT_EQ(d.servers.size(), 4u);
   EXPECT_TRUE(d.servers[0].responded && d.servers[0].aa);
@@ -207,7 +234,7 @@ TEST(CheckObservations, ProbeToDelegationAndServerAnswers) {
   EXPECT_EQ(d.soa_ttl, 3600u);
   EXPECT_EQ(d.soa_minimum, 60u);
 
-  const auto l = lookup_from(p, diagnose::Lookup{txt.name, wire::RRType::TXT, diagnose::Scope::authoritative});
+  const auto l = check::lookup_from(p, diagnose::Lookup{txt.name, wire::RRType::TXT, diagnose::Scope::authoritative});
   ASSERT_EQ(l.servers.size(), 2u);  // the refused address (never queried) and ns1's answer
   EXPECT_FALSE(l.servers[0].queried);
   EXPECT_TRUE(l.servers[1].truncated_udp);

@@ -7,10 +7,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "diagnose/check_loop.hpp"
 #include "diagnose/expect.hpp"
 #include "diagnose/judge.hpp"
 #include "wire/message.hpp"
@@ -197,7 +199,6 @@ struct World {
       s.unreachable_from_host = host_limited.count(i) > 0;
       s.aa = s.responded;
       if (s.responded) s.serial = serial.count(i) ? serial.at(i) : 2026112601u;
-      s.tcp_ok = !tcp_broken.count(i);
       d.servers.push_back(s);
     }
     d.soa_ttl = 3600;
@@ -205,19 +206,18 @@ struct World {
     return d;
   }
 
-  // expectations -> plan -> observe -> judge, answering follow-ups until there are none (at most 4 rounds).
+  // The check's own loop (diagnose::CheckLoop, as check::run drives it), observing this world instead of
+  // the network.
   Judgement run() const {
-    Observations obs;
-    obs.delegation = delegation_set ? delegation : default_delegation();
-    const auto expected = expectations(identity);
-    for (const auto& l : plan(expected)) obs.lookups.push_back(observe(l));
-    Judgement j;
-    for (int round = 0; round < 4; ++round) {
-      j = judge(identity, expected, obs);
-      if (j.follow_ups.empty()) break;
-      for (const auto& l : j.follow_ups) obs.lookups.push_back(observe(l));
+    CheckLoop loop(identity);
+    while (const CheckLoop::Step* step = loop.next()) {
+      std::vector<LookupResult> results;
+      for (const auto& l : step->lookups) results.push_back(observe(l));
+      std::optional<Delegation> d;
+      if (step->with_delegation) d = delegation_set ? delegation : default_delegation();
+      loop.observed(std::move(results), std::move(d));
     }
-    return j;
+    return loop.judgement();
   }
 };
 

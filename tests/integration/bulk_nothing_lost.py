@@ -2,6 +2,7 @@
 """`dkimdoctor bulk` never loses a line (issue 7, "Nothing lost"), against the real lab:
   - every input line, malformed ones included, yields exactly one output line with its line number;
   - SIGTERM mid-run leaves only whole lines, and --resume completes the file with no line missing or doubled;
+  - SIGINT with the input pipe still open ends the run cleanly (Resolver::stop, no forced exit);
   - a full disk (/dev/full) and a closed pipe are reported with a non-zero exit status, not ignored.
 Usage: bulk_nothing_lost.py PATH/TO/dkimdoctor   (inside the lab namespace, DKIMDOCTOR_LAB set)"""
 import json
@@ -107,6 +108,32 @@ proc = subprocess.run([BIN, "bulk", input_path, "--output", out2, "--resume", "-
 final, whole = line_numbers(out2)
 check("resume_completes", sorted(final) == list(range(1, N + 1)),
       f"{len(final)} lines, doubled {[n for n in set(final) if final.count(n) > 1][:10]}")
+
+# 2b. SIGINT while the input is a pipe that stays open (the reader thread blocked on it) and checks are in
+# flight: the run stops cleanly (no forced exit), promptly, with only whole lines written.
+out2b = os.path.join(tmp, "out2b.jsonl")
+p = subprocess.Popen([BIN, "bulk", "-", "--output", out2b, "--concurrency", "8"] + COMMON,
+                     stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+p.stdin.write(b"\n".join(identities[:20]) + b"\n")
+p.stdin.flush()
+deadline = time.time() + 60
+while time.time() < deadline and (not os.path.exists(out2b) or os.path.getsize(out2b) < 200):
+    time.sleep(0.05)
+started = time.time()
+p.send_signal(signal.SIGINT)
+try:
+    _, err = p.communicate(timeout=30)
+    ended = True
+except subprocess.TimeoutExpired:
+    p.kill()
+    _, err = p.communicate()
+    ended = False
+p.stdin.close()
+check("sigint_open_pipe_ends", ended, f"still running {time.time() - started:.0f} s after SIGINT")
+check("sigint_open_pipe_exit_status", p.returncode == 128 + signal.SIGINT, f"status {p.returncode}")
+_, whole = line_numbers(out2b)
+check("sigint_open_pipe_whole_lines", whole, "partial last line")
+check("sigint_says_resume", b"--resume" in err, f"stderr {err[-200:]!r}")
 
 # 3. A torn last line (a run killed by SIGKILL mid-write) is cut, then resumed.
 out3 = os.path.join(tmp, "out3.jsonl")

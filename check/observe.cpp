@@ -1,0 +1,188 @@
+#include "check/observe.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "resolver/gather.hpp"
+#include "resolver/limits.hpp"
+
+namespace dkimdoctor::check {
+namespace {
+
+using diagnose::Lookup;
+using diagnose::Scope;
+
+std::string probe_error_text(const resolver::ServerResponse& r) {
+  std::string s = resolver::to_string(r.error);
+  if (!r.error_detail.empty()) s += " (" + r.error_detail + ")";
+  return s;
+}
+
+bool same_question(const wire::Question& q, const Lookup& l) { return q.name == l.name && q.type == l.type; }
+
+// The zone's SOA as one server answered it: whether it answered, authoritatively, and its serial.
+void read_soa_reply(const resolver::ZoneProbe& p, const resolver::ServerResponse& r, diagnose::ServerStatus& s,
+                    diagnose::Delegation& d) {
+  // A REFUSED reply is a reply (ProbeError::refused with an rcode): lame, not unreachable.
+  s.responded = r.rcode.has_value();
+  if (!s.responded) s.error = probe_error_text(r);
+  s.unreachable_from_host = r.error == resolver::ProbeError::unreachable_from_host;
+  if (r.rcode) s.rcode = *r.rcode;
+  s.aa = r.aa;
+  for (const auto& rec : r.answer) {
+    if (rec.type != wire::RRType::SOA || !(rec.owner == p.zone)) continue;
+    if (auto soa = rec.rdata.as_soa()) {
+      s.serial = soa->serial;
+      if (!d.soa_ttl) {
+        d.soa_ttl = rec.ttl;
+        d.soa_minimum = soa->minimum;
+      }
+    }
+  }
+}
+
+diagnose::ServerStatus server_status(const resolver::ZoneProbe& p, const wire::Name& ns,
+                                     const resolver::NsAddress& a, diagnose::Delegation& d) {
+  diagnose::ServerStatus s;
+  s.ns_name = ns;
+  s.address = a.address.to_string();
+  if (!a.permitted) {
+    s.private_address = true;
+    s.error = std::string("not queried: ") + resolver::to_string(a.address_class) + " address";
+    return s;
+  }
+  for (const auto& r : p.responses) {
+    if (!(r.ns_name == ns) || r.address != a.address) continue;
+    if (r.question.type != wire::RRType::SOA || !(r.question.name == p.zone)) continue;
+    read_soa_reply(p, r, s, d);
+    break;
+  }
+  return s;
+}
+
+asio::awaitable<resolver::Resolution> resolve_task(resolver::Resolver& r, wire::Name name, wire::RRType type) {
+  co_return co_await r.resolve(name, type);
+}
+
+// A probe run as one more task of the gather: its result lands in `slot` (sized before the tasks start,
+// so the slots stay put).
+asio::awaitable<resolver::Resolution> probe_into(resolver::Resolver& r, wire::Name name,
+                                                 std::vector<wire::Question> questions, resolver::ZoneProbe& slot,
+                                                 std::shared_ptr<resolver::ProbeBudget> budget) {
+  slot = co_await r.probe(name, std::move(questions), std::move(budget));
+  co_return resolver::Resolution{};
+}
+
+}  // namespace
+
+diagnose::Delegation delegation_from(const resolver::ZoneProbe& p) {
+  diagnose::Delegation d;
+  d.zone = p.zone;
+  d.parent = p.parent;
+  d.parent_ns = p.parent_ns;
+  d.zone_ns = p.zone_ns;
+  d.not_delegated = p.name_nxdomain;
+  d.complete = p.zone_found || p.name_nxdomain;
+  if (p.failure != resolver::Failure::none) {
+    d.error = resolver::to_string(p.failure);
+    if (!p.failure_detail.empty()) d.error += ": " + p.failure_detail;
+  }
+  for (const auto& ns : p.servers) {
+    if (ns.addresses.empty()) {
+      d.nameservers_without_address.push_back(ns.name.to_string() +
+                                              (ns.resolution_error.empty() ? "" : " (" + ns.resolution_error + ")"));
+    }
+    for (const auto& a : ns.addresses) {
+      if (!a.asked) continue;  // over the check's probe budget (kMaxProbeAddresses): not judged
+      d.servers.push_back(server_status(p, ns.name, a, d));
+    }
+  }
+  return d;
+}
+
+diagnose::LookupResult lookup_from(const resolver::ZoneProbe& p, const Lookup& lookup) {
+  diagnose::LookupResult out;
+  out.lookup = lookup;
+  out.zone = p.zone;
+  for (const auto& ns : p.servers) {
+    for (const auto& a : ns.addresses) {
+      if (a.permitted) continue;
+      diagnose::ServerAnswer s;
+      s.ns_name = ns.name;
+      s.address = a.address.to_string();
+      s.queried = false;
+      s.error = "refused by address policy";
+      out.servers.push_back(std::move(s));
+    }
+  }
+  for (const auto& r : p.responses) {
+    if (!same_question(r.question, lookup)) continue;
+    diagnose::ServerAnswer s;
+    s.ns_name = r.ns_name;
+    s.address = r.address.to_string();
+    s.responded = r.rcode.has_value();
+    if (!s.responded) s.error = probe_error_text(r);
+    s.unreachable_from_host = r.error == resolver::ProbeError::unreachable_from_host;
+    s.transport = r.protocol == resolver::Protocol::tcp ? diagnose::Transport::tcp : diagnose::Transport::udp;
+    s.truncated_udp = r.tc;
+    if (r.rcode) s.rcode = *r.rcode;
+    s.aa = r.aa;
+    s.answer = r.answer;
+    s.authority = r.authority;
+    s.rtt_ms = static_cast<std::uint32_t>(r.rtt.count() / 1000);
+    out.servers.push_back(std::move(s));
+  }
+  return out;
+}
+
+diagnose::LookupResult lookup_from(const resolver::Resolution& r, const Lookup& lookup) {
+  diagnose::LookupResult out;
+  out.lookup = lookup;
+  diagnose::IterativeResult it;
+  it.complete = r.outcome != resolver::Outcome::failed;
+  it.rcode = it.complete ? r.rcode : wire::Rcode::ServFail;
+  it.answer = r.answer;
+  if (!it.complete) {
+    it.error = resolver::to_string(r.failure);
+    if (!r.failure_detail.empty()) it.error += ": " + r.failure_detail;
+  }
+  out.iterative = std::move(it);
+  return out;
+}
+
+asio::awaitable<Observed> observe(resolver::Resolver& r, const wire::Name& domain, const std::vector<Lookup>& lookups,
+                                  bool with_delegation, std::shared_ptr<resolver::ProbeBudget> budget) {
+  std::vector<Lookup> iterative, authoritative;
+  for (const auto& l : lookups) (l.scope == Scope::iterative ? iterative : authoritative).push_back(l);
+  // The authoritative questions, kMaxProbeQuestions per probe; a step with none still probes once when it
+  // wants the delegation.
+  std::vector<std::vector<wire::Question>> chunks;
+  for (std::size_t i = 0; i < authoritative.size(); ++i) {
+    if (i % resolver::kMaxProbeQuestions == 0) chunks.emplace_back();
+    chunks.back().push_back(wire::Question{authoritative[i].name, authoritative[i].type, wire::RRClass::IN});
+  }
+  if (chunks.empty() && with_delegation) chunks.emplace_back();
+
+  std::vector<asio::awaitable<resolver::Resolution>> tasks;
+  for (const auto& l : iterative) tasks.push_back(resolve_task(r, l.name, l.type));
+  std::vector<resolver::ZoneProbe> probed(chunks.size());
+  for (std::size_t i = 0; i < chunks.size(); ++i) tasks.push_back(probe_into(r, domain, chunks[i], probed[i], budget));
+  auto ex = co_await asio::this_coro::executor;
+  const std::vector<resolver::Resolution> resolved = co_await resolver::gather(ex, std::move(tasks));
+
+  Observed out;
+  for (std::size_t i = 0; i < iterative.size(); ++i) {
+    out.queries += resolved[i].queries;
+    out.results.push_back(lookup_from(resolved[i], iterative[i]));
+  }
+  for (std::size_t c = 0; c < probed.size(); ++c) {
+    out.queries += probed[c].queries;
+    if (with_delegation && c == 0) out.delegation = delegation_from(probed[c]);
+    const std::size_t first = c * resolver::kMaxProbeQuestions;
+    const std::size_t last = std::min(authoritative.size(), first + resolver::kMaxProbeQuestions);
+    for (std::size_t k = first; k < last; ++k) out.results.push_back(lookup_from(probed[c], authoritative[k]));
+  }
+  co_return out;
+}
+
+}  // namespace dkimdoctor::check

@@ -1,0 +1,75 @@
+#include "diagnose/check_loop.hpp"
+
+#include <utility>
+
+namespace dkimdoctor::diagnose {
+
+std::vector<Lookup> tcp_failures(const Observations& observations) {
+  std::vector<Lookup> out;
+  for (const auto& l : observations.lookups) {
+    if (l.lookup.scope != Scope::authoritative) continue;
+    for (const auto& a : l.servers) {
+      if (a.truncated_udp && !a.responded) {
+        out.push_back(l.lookup);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+CheckLoop::CheckLoop(const Identity& identity) : identity_(identity), expected_(expectations(identity_)) {
+  step_.phase = Phase::planned;
+  step_.lookups = plan(expected_);
+  step_.with_delegation = true;
+}
+
+void CheckLoop::observed(std::vector<LookupResult> results, std::optional<Delegation> delegation) {
+  switch (step_.phase) {
+    case Phase::planned: {
+      if (delegation) observations_.delegation = std::move(*delegation);
+      for (auto& r : results) observations_.lookups.push_back(std::move(r));
+      std::vector<Lookup> again = tcp_failures(observations_);
+      if (!again.empty()) {
+        step_ = Step{Phase::tcp_retry, std::move(again), false};
+        return;
+      }
+      break;
+    }
+    case Phase::tcp_retry:
+      merge_retried(std::move(results));
+      break;
+    case Phase::follow_up:
+      for (auto& r : results) observations_.lookups.push_back(std::move(r));
+      break;
+    case Phase::done:
+      return;  // nothing was asked: a caller's mistake, ignored
+  }
+  judge_and_plan_follow_ups();
+}
+
+// Each server keeps its better answer: one that did not respond the first time takes the retry's reply.
+void CheckLoop::merge_retried(std::vector<LookupResult> retried) {
+  for (auto& again : retried) {
+    for (auto& first : observations_.lookups) {
+      if (!(first.lookup == again.lookup)) continue;
+      for (auto& a : first.servers) {
+        if (a.responded) continue;
+        for (auto& b : again.servers)
+          if (b.responded && b.ns_name == a.ns_name && b.address == a.address) a = b;
+      }
+    }
+  }
+}
+
+void CheckLoop::judge_and_plan_follow_ups() {
+  judgement_ = judge(identity_, expected_, observations_);
+  if (judgement_.follow_ups.empty() || rounds_ >= kMaxFollowUpRounds) {
+    step_ = Step{Phase::done, {}, false};
+    return;
+  }
+  ++rounds_;
+  step_ = Step{Phase::follow_up, judgement_.follow_ups, false};
+}
+
+}  // namespace dkimdoctor::diagnose
