@@ -200,12 +200,14 @@ class BulkRun {
 
   asio::awaitable<void> check_line(InputLine line) {
     nlohmann::json result;
+    std::optional<CheckResult> checked;
+    std::string error;
     bool named = false;
     try {
       if (line.too_long) {
-        result = error_result("input line longer than " + std::to_string(kMaxBulkLineBytes) + " bytes", line.text);
+        error = "input line longer than " + std::to_string(kMaxBulkLineBytes) + " bytes";
       } else if (auto identity = diagnose::parse_bulk_line(line.text); !identity) {
-        result = error_result(std::string(diagnose::to_string(identity.error())), line.text);
+        error = std::string(diagnose::to_string(identity.error()));
       } else {
         std::string domain = identity->domain.to_string();
         if (domain.size() > 1 && domain.back() == '.') domain.pop_back();
@@ -218,45 +220,49 @@ class BulkRun {
           if (!key.second.empty()) throw KeyFileError(key.second);
           identity->public_key_pem = std::move(key.first);
         }
-        CheckResult checked = co_await run_check(resolver_, *identity);
-        result = to_json(checked);
+        checked = co_await run_check(resolver_, *identity);
+        result = to_json(*checked);
       }
     } catch (const KeyFileError& e) {
-      result = error_result(e.what(), line.text);
+      error = e.what();
     } catch (const std::exception& e) {
       // A bug or out-of-memory in one check must not lose the line.
-      result = error_result(std::string("internal error: ") + e.what(), line.text);
+      error = std::string("internal error: ") + e.what();
+      checked.reset();
     }
     if (named) waiting_for_.erase(line.number);
-    if (!stopping_) record(line.number, result);
+    if (!stopping_) {
+      if (checked) {
+        record(line.number, result, digest_of(line.number, *checked));
+      } else {
+        result = error_result(error, line.text);
+        record(line.number, result, digest_of_error(line.number, error));
+      }
+    }
     --in_flight_;
     reader_.release();
     maybe_finish();
   }
 
   // Writes one answered line (or, for an ok line under --only-problems, records it apart) and counts it.
-  void record(std::uint64_t number, nlohmann::json& result) {
-    // "line" first, so a person (or `sort -n`) reads the file by input order.
-    std::string text = result.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    std::string prefix = "{\"line\":" + std::to_string(number);
-    text = text.size() > 2 ? prefix + "," + text.substr(1) : prefix + "}";
-    result["line"] = number;
-    const std::optional<LineDigest> digest = digest_from_json(result);
-    if (!digest) return;  // cannot happen: "line" was just set
+  void record(std::uint64_t number, const nlohmann::json& result, const LineDigest& digest) {
     ++tally_.completed;
     last_completion_ = std::chrono::steady_clock::now();
-    if (digest->verdict == "incomplete") ++tally_.errors;
-    if (options_.only_problems && digest->verdict == "ok") {
-      if (ok_lines_ != nullptr) ok_lines_->write_line(csv_row(*digest));
+    if (digest.verdict == "incomplete") ++tally_.errors;
+    if (options_.only_problems && digest.verdict == "ok") {
+      if (ok_lines_ != nullptr) ok_lines_->write_line(csv_row(digest));
       ++tally_.omitted;
     } else if (options_.format == "csv") {
-      out_.write_line(csv_row(*digest));
+      out_.write_line(csv_row(digest));
       ++tally_.written;
     } else {
-      out_.write_line(text);
+      // "line" first, so a person (or `sort -n`) reads the file by input order.
+      std::string text = result.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      const std::string prefix = "{\"line\":" + std::to_string(number);
+      out_.write_line(text.size() > 2 ? prefix + "," + text.substr(1) : prefix + "}");
       ++tally_.written;
     }
-    summary_.add(*digest, /*earlier=*/false);
+    summary_.add(digest, /*earlier=*/false);
     if (out_.error() || (ok_lines_ != nullptr && ok_lines_->error())) stop();
   }
 

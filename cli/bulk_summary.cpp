@@ -79,6 +79,28 @@ std::string finding_class(const nlohmann::json& finding) {
   return "note";
 }
 
+LineDigest digest_of(std::uint64_t line, const check::CheckResult& result) {
+  LineDigest d;
+  d.line = line;
+  d.domain = result.identity.domain.to_string();
+  if (d.domain.size() > 1 && d.domain.back() == '.') d.domain.pop_back();
+  d.verdict = std::string(diagnose::to_string(result.judgement.verdict));
+  d.headline = result.judgement.headline;
+  for (const auto& f : result.judgement.findings)
+    add_code(d.codes, std::string(diagnose::to_string(f.code)), std::string(diagnose::to_string(diagnose::class_of(f.code))));
+  d.host_limits = result.host_limits;
+  return d;
+}
+
+LineDigest digest_of_error(std::uint64_t line, std::string error) {
+  LineDigest d;
+  d.line = line;
+  d.verdict = "incomplete";
+  d.error = true;
+  d.headline = std::move(error);
+  return d;
+}
+
 std::optional<LineDigest> digest_from_json(const nlohmann::json& result) {
   if (!result.is_object()) return std::nullopt;
   auto line = result.find("line");

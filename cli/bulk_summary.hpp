@@ -22,6 +22,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "check/check.hpp"
+
 namespace dkimdoctor::cli {
 
 // Lines listed by name per list of the summary (will not verify, could not tell, input errors).
@@ -49,7 +51,13 @@ struct LineDigest {
 // error -> blocks, warning -> may_block, info -> note, ok -> passed.
 std::string finding_class(const nlohmann::json& finding);
 
-// The digest of one result object (with "line"); nullopt when it has no non-negative integer "line".
+// The digest of a check as bulk writes it (the same as digest_from_json of its JSON line), and of a line
+// that could not be checked (`error`: why).
+LineDigest digest_of(std::uint64_t line, const check::CheckResult& result);
+LineDigest digest_of_error(std::uint64_t line, std::string error);
+
+// The digest of one result object read back (--resume reads earlier output); nullopt when it has no
+// non-negative integer "line".
 std::optional<LineDigest> digest_from_json(const nlohmann::json& result);
 
 // CSV: the header, one row per digest, and a row read back (nullopt for anything else, the header

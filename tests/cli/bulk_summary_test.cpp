@@ -5,6 +5,8 @@
 
 #include "cli/bulk_io.hpp"
 #include "cli/bulk_summary.hpp"
+#include "cli/check.hpp"
+#include "tests/diagnose/world.hpp"
 
 namespace dkimdoctor::cli {
 namespace {
@@ -102,6 +104,43 @@ TEST(BulkDigest, EachCodeOnceProblemClassesFirst) {
     EXPECT_EQ(back->codes[i].cls, d->codes[i].cls);
   }
   EXPECT_FALSE(digest_from_csv(csv_header()));
+}
+
+// bulk counts a check from its result (digest_of), and --resume from the line it wrote (digest_from_json):
+// both must say the same, or a resumed run's summary would differ from an uninterrupted one.
+TEST(BulkDigest, FromTheResultEqualsFromItsJsonLine) {
+  using diagnose::testing::N;
+  using diagnose::testing::RR;
+  diagnose::testing::World w;
+  w.identity.domain = N("example.com");
+  w.identity.easy_dkim.push_back({"t1aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", ""});
+  w.identity.verification_token = "fmxqxT/icOYx4aA/bEUrDPMeax9/s3frblS+niixmqk=";
+  w.zone_records = {RR("example.com", wire::RRType::SOA, "ns1.provider.test. h. 1 3600 600 86400 900", 3600),
+                    RR("t1aaaaaaaaaaaaaaaaaaaaaaaaaaaaaadomainkey.example.com", wire::RRType::CNAME,
+                       "t1aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.dkim.amazonses.com.")};
+  w.host_limited.insert(1);
+  check::CheckResult r;
+  r.identity = w.identity;
+  r.judgement = w.run();
+  r.host_limits = {"ns2.provider.test (127.53.1.2)"};
+  ASSERT_FALSE(r.judgement.findings.empty());
+  nlohmann::json j = to_json(r);
+  j["line"] = 7;
+  const LineDigest direct = digest_of(7, r);
+  const std::optional<LineDigest> read_back = digest_from_json(j);
+  ASSERT_TRUE(read_back);
+  EXPECT_EQ(direct.line, read_back->line);
+  EXPECT_EQ(direct.domain, read_back->domain);
+  EXPECT_EQ(direct.verdict, read_back->verdict);
+  EXPECT_EQ(direct.headline, read_back->headline);
+  EXPECT_EQ(direct.error, read_back->error);
+  EXPECT_EQ(direct.host_limits, read_back->host_limits);
+  ASSERT_EQ(direct.codes.size(), read_back->codes.size());
+  for (std::size_t i = 0; i < direct.codes.size(); ++i) {
+    EXPECT_EQ(direct.codes[i].code, read_back->codes[i].code);
+    EXPECT_EQ(direct.codes[i].cls, read_back->codes[i].cls);
+  }
+  EXPECT_EQ(csv_row(direct), csv_row(*read_back));
 }
 
 TEST(BulkDigest, ErrorLinesAreIncomplete) {
