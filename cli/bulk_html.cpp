@@ -268,7 +268,7 @@ void render_bars(std::string& o, std::string_view title, const std::vector<Bar>&
   o += "<figure class=\"chart\" id=\"" + std::string(id) + "\"><figcaption>" + E(title) + "</figcaption>\n";
   o += "<svg role=\"img\" width=\"" + std::to_string(kWidth) + "\" height=\"" + std::to_string(height) +
        "\" viewBox=\"0 0 " + std::to_string(kWidth) + " " + std::to_string(height) +
-       "\" xmlns=\"http://www.w3.org/2000/svg\">\n";
+       "\">\n";
   int y = 4;
   for (const auto& b : bars) {
     const int w = b.count == 0 ? 0 : std::max(2, static_cast<int>(static_cast<double>(b.count) * kBarW / static_cast<double>(max)));
