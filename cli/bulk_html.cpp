@@ -73,9 +73,22 @@ var LABEL = {ok: "OK", problems: "Problems", incomplete: "Could not tell"};
 var PAGE = 200;
 var started = performance.now();
 var data = JSON.parse(document.getElementById("rows").textContent);
+var shared = JSON.parse(document.getElementById("shared").textContent);
+// A row's text: an index into the shared texts or the text; U+0001 stands for the row's domain.
+function text(v, domain) {
+  if (typeof v === "number") v = shared[v];
+  if (typeof v !== "string") return "";
+  return v.indexOf("\u0001") < 0 ? v : v.split("\u0001").join(domain);
+}
 var n = data.length, i;
 var low = new Array(n);
-for (i = 0; i < n; i++) low[i] = (data[i][1] + " " + data[i][4] + " " + data[i][3]).toLowerCase();
+for (i = 0; i < n; i++) {
+  var r0 = data[i];
+  r0[3] = text(r0[3], r0[1]);
+  r0[4] = text(r0[4], r0[1]);
+  r0[5] = text(r0[5], r0[1]);
+  low[i] = (r0[1] + " " + r0[4] + " " + r0[3]).toLowerCase();
+}
 function $(id) { return document.getElementById(id); }
 function el(tag, cls, text) {
   var e = document.createElement(tag);
@@ -175,15 +188,17 @@ function detail() {
     box.appendChild(p);
   }
   for (var j = 0; j < f.length; j++) {
+    var x = [text(f[j][0], r[1]), f[j][1], text(f[j][2], r[1]), text(f[j][3], r[1]), text(f[j][4], r[1]),
+             f[j][5] ? [text(f[j][5][0], r[1]), text(f[j][5][1], r[1]), text(f[j][5][2], r[1])] : 0];
     var d = el("div", "finding");
     d.style.borderLeftColor = ["#c62828", "#ef6c00", "#6a1b9a", "#1565c0", "#78909c"][f[j][1]] || "#78909c";
     var t = el("p");
-    t.appendChild(el("strong", "", f[j][0]));
-    t.appendChild(document.createTextNode(" " + (CLS[f[j][1]] || "") + (f[j][2] ? "  " + f[j][2] : "")));
+    t.appendChild(el("strong", "", x[0]));
+    t.appendChild(document.createTextNode(" " + (CLS[f[j][1]] || "") + (x[2] ? "  " + x[2] : "")));
     d.appendChild(t);
-    d.appendChild(el("p", "", f[j][3]));
-    if (f[j][4]) d.appendChild(el("p", "fix", "Fix: " + f[j][4]));
-    var rec = f[j][5];
+    d.appendChild(el("p", "", x[3]));
+    if (x[4]) d.appendChild(el("p", "fix", "Fix: " + x[4]));
+    var rec = x[5];
     if (rec) {
       var c = el("p", "muted", "The record to publish: ");
       c.appendChild(el("code", "copy", rec[0] + " " + rec[1] + " " + rec[2]));
@@ -302,7 +317,7 @@ std::string utc_now() {
 // The page before the rows' JSON and after it.
 std::pair<std::string, std::string> page_parts(const BulkSummary& summary, const RunFigures& fig, std::string_view where,
                                                const std::map<std::string, std::pair<std::string, std::uint64_t>>& codes,
-                                               std::uint64_t rows) {
+                                               std::uint64_t rows, const SharedTexts& shared) {
   std::string head;
   head.reserve(16384);
   head += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -370,7 +385,8 @@ std::pair<std::string, std::string> page_parts(const BulkSummary& summary, const
           "<th data-sort=\"headline\"><button type=\"button\">Headline</button></th></tr></thead>\n"
           "<tbody id=\"tbody\"></tbody></table>\n</section>\n"
           "<script type=\"application/json\" id=\"rows\">";
-  std::string tail = "</script>\n<footer>dkimdoctor bulk --html: " + std::to_string(rows) +
+  std::string tail = "</script>\n<script type=\"application/json\" id=\"shared\">" + shared.json() +
+                     "</script>\n<footer>dkimdoctor bulk --html: " + std::to_string(rows) +
                      " rows. The same results as the JSON lines; one domain's walk: <code>dkimdoctor check DOMAIN "
                      "--html FILE</code>.</footer>\n<script>" + std::string(kScript) + "</script>\n</body>\n</html>\n";
   return {std::move(head), std::move(tail)};
@@ -397,7 +413,40 @@ std::string json_for_script(const nlohmann::json& j) {
   return out;
 }
 
-std::string dashboard_row(const LineDigest& d, const nlohmann::json* result) {
+nlohmann::json SharedTexts::ref(const std::string& text) {
+  if (auto it = index_.find(text); it != index_.end()) return it->second;
+  const std::uint64_t h = std::hash<std::string>{}(text);
+  if (seen_once_.insert(h).second || bytes_ + text.size() > kMaxSharedBytes) return text;
+  seen_once_.erase(h);
+  bytes_ += text.size();
+  const auto i = static_cast<std::uint32_t>(index_.size());
+  index_.emplace(text, i);
+  return i;
+}
+
+std::string SharedTexts::json() const {
+  std::vector<const std::string*> by_index(index_.size());
+  for (const auto& [text, i] : index_) by_index[i] = &text;
+  nlohmann::json j = nlohmann::json::array();
+  for (const auto* t : by_index) j.push_back(*t);
+  return json_for_script(j);
+}
+
+std::string domain_marked(const std::string& text, const std::string& domain) {
+  if (domain.empty() || text.find(kDomainMark) != std::string::npos) return text;
+  std::string out;
+  std::size_t from = 0;
+  for (auto at = text.find(domain); at != std::string::npos; at = text.find(domain, from)) {
+    out.append(text, from, at - from);
+    out += kDomainMark;
+    from = at + domain.size();
+  }
+  out.append(text, from);
+  return out;
+}
+
+std::string dashboard_row(const LineDigest& d, const nlohmann::json* result, SharedTexts& shared) {
+  const auto ref = [&](const std::string& text) { return shared.ref(domain_marked(text, d.domain)); };
   std::string codes, classes;
   for (const auto& c : d.codes) {
     codes += (codes.empty() ? "" : " ") + c.code;
@@ -420,14 +469,15 @@ std::string dashboard_row(const LineDigest& d, const nlohmann::json* result) {
             auto v = r->find(key);
             return v != r->end() && v->is_string() ? v->get<std::string>() : std::string();
           };
-          record = nlohmann::json::array({field("type"), field("name"), field("value")});
+          record = nlohmann::json::array({ref(field("type")), ref(field("name")), ref(field("value"))});
         }
-        findings.push_back({text("code"), class_digit(cls) - '0', text("subject"), text("message"), text("fix"),
-                            std::move(record)});
+        findings.push_back({ref(text("code")), class_digit(cls) - '0', ref(text("subject")), ref(text("message")),
+                            ref(text("fix")), std::move(record)});
       }
     }
   }
-  return json_for_script(nlohmann::json::array({d.line, d.domain, d.verdict, d.headline, codes, classes, std::move(findings)}));
+  return json_for_script(nlohmann::json::array(
+      {d.line, d.domain, d.verdict, ref(d.headline), ref(codes), ref(classes), std::move(findings)}));
 }
 
 Result<std::unique_ptr<BulkDashboard>, std::string> BulkDashboard::open(const std::string& path) {
@@ -450,14 +500,14 @@ void BulkDashboard::add(const LineDigest& digest, const nlohmann::json* result) 
     if (entry.first.empty() || class_digit(c.cls) < class_digit(entry.first)) entry.first = c.cls;
     ++entry.second;
   }
-  const std::string row = (row_count_ == 0 ? "" : ",\n") + dashboard_row(digest, result);
+  const std::string row = (row_count_ == 0 ? "" : ",\n") + dashboard_row(digest, result, shared_);
   if (std::fwrite(row.data(), 1, row.size(), rows_) != row.size()) rows_failed_ = true;
   ++row_count_;
 }
 
 Result<void, std::string> BulkDashboard::finish(const BulkSummary& summary, const RunFigures& figures,
                                                 std::string_view where) {
-  const auto [head, tail] = page_parts(summary, figures, where, codes_, row_count_);
+  const auto [head, tail] = page_parts(summary, figures, where, codes_, row_count_, shared_);
   std::FILE* out = std::fopen(path_.c_str(), "wb");
   if (out == nullptr) return Unexpected{"cannot write --html " + path_ + ": " + std::strerror(errno)};
   bool ok = !rows_failed_ && std::fflush(rows_) == 0 && std::fseek(rows_, 0, SEEK_SET) == 0;
@@ -480,8 +530,8 @@ Result<void, std::string> BulkDashboard::finish(const BulkSummary& summary, cons
 
 std::string dashboard_page(const BulkSummary& summary, const RunFigures& figures, std::string_view where,
                            const std::map<std::string, std::pair<std::string, std::uint64_t>>& codes,
-                           std::uint64_t rows, std::string_view rows_json) {
-  const auto [head, tail] = page_parts(summary, figures, where, codes, rows);
+                           std::uint64_t rows, std::string_view rows_json, const SharedTexts& shared) {
+  const auto [head, tail] = page_parts(summary, figures, where, codes, rows, shared);
   return head + std::string(rows_json) + tail;
 }
 

@@ -4,9 +4,12 @@
 // pages in the browser, with each domain's findings on demand (#open=LINE).
 //
 // Size: the rows are data, not markup: one inline JSON array (`<script type="application/json">`), one
-// short array per domain, rendered by the script a page at a time, so a 100,000-domain run is one file
-// the browser opens in about a second (README: the measured figures). Memory: rows are streamed to a
-// temporary file as results complete; only the counters stay in memory.
+// short array per domain, rendered by the script a page at a time (README: the figures for 100,000
+// domains). Two things keep the data small: in a row's texts the row's own domain is written as U+0001
+// (messages name it again and again), and a text met a second time (a fix, a code list, a headline with
+// the domain taken out) is written as its index in a table of shared texts. Memory: rows are streamed to a
+// temporary file as results complete; what stays in memory is the counters, the shared texts (bounded by
+// kMaxSharedBytes) and 8 bytes per text seen once.
 //
 // Threat: every domain, code, headline, message and record value comes from DNS or from the input and is
 // attacker-controlled. In markup it goes through html_escape(); inside the inline JSON through
@@ -21,6 +24,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -44,12 +49,38 @@ struct RunFigures {
 // means the same character, so JSON.parse() gives back the same value.
 std::string json_for_script(const nlohmann::json& j);
 
+// Bytes of shared texts kept; past it a text is written in full wherever it occurs.
+inline constexpr std::size_t kMaxSharedBytes = 32 << 20;
+
+// The texts rows share. ref() gives a text's JSON value in a row: the text itself the first time it is
+// seen (only its 64-bit hash is kept), its index in the table from the second time on (the table then
+// holds it). A hash collision only makes a text shared needlessly: the table holds the text itself.
+class SharedTexts {
+ public:
+  nlohmann::json ref(const std::string& text);
+  // The table, as JSON text for the page: ["text0", "text1", ...].
+  std::string json() const;
+  std::size_t size() const { return index_.size(); }
+
+ private:
+  std::unordered_set<std::uint64_t> seen_once_;
+  std::unordered_map<std::string, std::uint32_t> index_;
+  std::size_t bytes_ = 0;
+};
+
+// The row's domain in its texts: U+0001 (never when the text holds a U+0001 of its own, so the page's
+// split/join gives back the text exactly).
+inline constexpr std::string_view kDomainMark = "\x01";
+std::string domain_marked(const std::string& text, const std::string& domain);
+
 // One row of the dashboard's data, as JSON text: [line, domain, verdict, headline, codes, classes,
-// findings]. codes: the digest's codes joined by spaces; classes: one digit per code (index into
-// kDashboardClasses); findings: [[code, class digit, subject, message, fix, record], ...] for every
-// finding that did not pass (record: [type, name, value] of the record to publish, or 0). `result` is the
-// check's JSON; null for a line read back from an earlier run (its codes only, findings []).
-std::string dashboard_row(const LineDigest& digest, const nlohmann::json* result);
+// findings]. codes: the digest's codes joined by spaces; classes: one digit per code (an index into the
+// page's class list: blocks, may_block, not_checked, advice, note); findings: [[code, class digit,
+// subject, message, fix, record], ...] for every finding that did not pass (record: [type, name, value]
+// of the record to publish, or 0). Every text but the domain is domain_marked() and then shared.ref():
+// a string, or an index into the shared texts. `result` is the check's JSON; null for a line read back
+// from a CSV output (its codes only, findings []).
+std::string dashboard_row(const LineDigest& digest, const nlohmann::json* result, SharedTexts& shared);
 
 class BulkDashboard {
  public:
@@ -75,11 +106,12 @@ class BulkDashboard {
   std::uint64_t row_count_ = 0;
   bool rows_failed_ = false;
   std::map<std::string, std::pair<std::string, std::uint64_t>> codes_;  // code -> (class, domains)
+  SharedTexts shared_;
 };
 
 // The page around the rows (exposed for tests): `rows_json` is the inline array's text, "[...]".
 std::string dashboard_page(const BulkSummary& summary, const RunFigures& figures, std::string_view where,
                            const std::map<std::string, std::pair<std::string, std::uint64_t>>& codes,
-                           std::uint64_t rows, std::string_view rows_json);
+                           std::uint64_t rows, std::string_view rows_json, const SharedTexts& shared);
 
 }  // namespace dkimdoctor::cli

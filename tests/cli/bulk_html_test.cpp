@@ -62,7 +62,8 @@ TEST(DashboardRow, KeepsWhatTheDetailShowsEscaped) {
   const nlohmann::json result = hostile_result();
   const auto digest = digest_from_json(result);
   ASSERT_TRUE(digest);
-  const std::string row = dashboard_row(*digest, &result);
+  SharedTexts shared;
+  const std::string row = dashboard_row(*digest, &result, shared);
   EXPECT_EQ(row.find_first_of("<>&"), std::string::npos) << row;
   EXPECT_EQ(row.find("\xE2\x80\xA8"), std::string::npos);
   const auto j = nlohmann::json::parse(row);
@@ -87,10 +88,41 @@ TEST(DashboardRow, AnEarlierLineKeepsItsCodesOnly) {
   d.verdict = "problems";
   d.headline = "h";
   d.codes = {{"NS_LAME", "may_block"}, {"DMARC_MISSING", "advice"}};
-  const auto j = nlohmann::json::parse(dashboard_row(d, nullptr));
+  SharedTexts shared;
+  const auto j = nlohmann::json::parse(dashboard_row(d, nullptr, shared));
   EXPECT_EQ(j[4], "NS_LAME DMARC_MISSING");
   EXPECT_EQ(j[5], "13");
   EXPECT_TRUE(j[6].empty());
+}
+
+TEST(DashboardRow, TheDomainIsMarkedAndATextSeenTwiceIsShared) {
+  EXPECT_EQ(domain_marked("a.example holds x; _dmarc.a.example.", "a.example"), "\x01 holds x; _dmarc.\x01.");
+  EXPECT_EQ(domain_marked("has \x01 and a.example", "a.example"), "has \x01 and a.example") << "never ambiguous";
+  EXPECT_EQ(domain_marked("a.example", ""), "a.example");
+
+  SharedTexts shared;
+  const auto row_for = [&](std::uint64_t line, const std::string& domain) {
+    nlohmann::json r = {{"line", line}, {"domain", domain}, {"verdict", "problems"},
+                        {"headline", "SES will not verify " + domain + ": no DMARC"},
+                        {"findings", {{{"code", "DMARC_MISSING"}, {"class", "advice"}, {"subject", "_dmarc." + domain},
+                                       {"message", "no TXT at _dmarc." + domain}, {"fix", "Publish one."}}}}};
+    return nlohmann::json::parse(dashboard_row(*digest_from_json(r), &r, shared));
+  };
+  const auto first = row_for(1, "a.example");
+  const auto second = row_for(2, "b.example");
+  // First sight: the text itself, the domain marked.
+  EXPECT_EQ(first[1], "a.example");
+  EXPECT_EQ(first[3], "SES will not verify \x01: no DMARC");
+  EXPECT_EQ(first[6][0][3], "no TXT at _dmarc.\x01");
+  // Second sight (another domain, the same text once marked): an index into the table.
+  ASSERT_TRUE(second[3].is_number());
+  ASSERT_TRUE(second[6][0][3].is_number());
+  ASSERT_TRUE(second[6][0][4].is_number());
+  EXPECT_EQ(second[1], "b.example");
+  const auto table = nlohmann::json::parse(shared.json());
+  EXPECT_EQ(table[second[3].get<std::size_t>()], "SES will not verify \x01: no DMARC");
+  EXPECT_EQ(table[second[6][0][4].get<std::size_t>()], "Publish one.");
+  EXPECT_EQ(shared.json().find('\x01'), std::string::npos) << "U+0001 is written as \\u0001";
 }
 
 std::string sha256_base64(std::string_view text) {
@@ -115,12 +147,14 @@ TEST(DashboardPage, ChartFiguresAndOneScriptAllowedByItsHash) {
   const std::map<std::string, std::pair<std::string, std::uint64_t>> codes = {
       {"VERIFICATION_TOKEN_WRONG_VALUE", {"blocks", 1}}, {"<b>HOSTILE</b>", {"note", 1}}};
   const RunFigures figures{4, 0, 120, 2.0, 0};
-  const std::string page = dashboard_page(summary, figures, "out<1>.jsonl", codes, 1, "[" + dashboard_row(*digest_from_json(result), &result) + "]");
+  SharedTexts shared;
+  const std::string row = dashboard_row(*digest_from_json(result), &result, shared);
+  const std::string page = dashboard_page(summary, figures, "out<1>.jsonl", codes, 1, "[" + row + "]", shared);
 
   EXPECT_EQ(page.rfind("<!DOCTYPE html>", 0), 0u);
-  // Exactly two script elements: the data block and the page's script; the CSP names the latter's hash.
-  EXPECT_EQ(count(page, "<script"), 2u);
-  EXPECT_EQ(count(page, "</script>"), 2u);
+  // Three script elements: the rows, the shared texts, the page's script; the CSP names the last one's hash.
+  EXPECT_EQ(count(page, "<script"), 3u);
+  EXPECT_EQ(count(page, "</script>"), 3u);
   const std::string open = "<script>";
   const auto start = page.find(open);
   ASSERT_NE(start, std::string::npos);
