@@ -41,6 +41,7 @@
 #include <string_view>
 #include <utility>
 
+#include "cli/bulk_html.hpp"
 #include "cli/bulk_io.hpp"
 #include "cli/bulk_summary.hpp"
 #include "cli/check.hpp"
@@ -65,6 +66,7 @@ struct BulkOptions {
   // The only directory whose files a line's "byodkim_public_key_pem" may name (issue 18: a line could
   // make the run read any file the process can). Empty: key paths are refused; keys come inline.
   std::string key_dir;
+  std::string html;  // --html FILE: the dashboard (bulk_html.hpp)
 };
 
 // Reads the key file a line names: only under `key_dir` (after resolving links and ".."), only a
@@ -263,6 +265,7 @@ class BulkRun {
       ++tally_.written;
     }
     summary_.add(digest, /*earlier=*/false);
+    if (dashboard_ != nullptr) dashboard_->add(digest, &result);
     if (out_.error() || (ok_lines_ != nullptr && ok_lines_->error())) stop();
   }
 
@@ -324,6 +327,7 @@ class BulkRun {
 
  public:
   const std::optional<std::string>& read_error() const { return read_error_; }
+  void set_dashboard(BulkDashboard* dashboard) { dashboard_ = dashboard; }
 
  private:
   const BulkOptions& options_;
@@ -348,6 +352,7 @@ class BulkRun {
   bool stopping_ = false;
   int signal_ = 0;
   std::optional<std::string> read_error_;
+  BulkDashboard* dashboard_ = nullptr;
 };
 
 void print_summary(const BulkRun& run, const BulkSummary& summary, const std::string& where) {
@@ -370,11 +375,13 @@ void print_summary(const BulkRun& run, const BulkSummary& summary, const std::st
 
 // Reads back an earlier output for --resume: marks its lines done and adds them to the summary. A line
 // number seen twice (it cannot be, unless the file was edited) counts once.
-Result<void, std::string> read_back(const std::string& path, bool csv, DoneSet& done, BulkSummary& summary) {
+Result<void, std::string> read_back(const std::string& path, bool csv, DoneSet& done, BulkSummary& summary,
+                                    BulkDashboard* dashboard) {
   bool first = true;
   const OutputLineParser parse = [&](std::string_view text) -> Result<std::optional<std::uint64_t>, std::string> {
     const bool is_first = std::exchange(first, false);
     std::optional<LineDigest> digest;
+    nlohmann::json parsed;
     if (csv) {
       if (is_first && text != csv_header()) {
         return Unexpected{std::string("not a CSV output of dkimdoctor bulk (its first line is not the header \"") +
@@ -385,10 +392,14 @@ Result<void, std::string> read_back(const std::string& path, bool csv, DoneSet& 
       if (is_first && text == csv_header()) {
         return Unexpected{std::string("is a CSV output: resume it with --format csv")};
       }
-      digest = digest_from_json(nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false));
+      parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+      digest = digest_from_json(parsed);
     }
     if (!digest) return std::optional<std::uint64_t>();
-    if (!done.contains(digest->line)) summary.add(*digest, /*earlier=*/true);
+    if (!done.contains(digest->line)) {
+      summary.add(*digest, /*earlier=*/true);
+      if (dashboard != nullptr) dashboard->add(*digest, csv ? nullptr : &parsed);
+    }
     return std::optional<std::uint64_t>(digest->line);
   };
   return scan_and_repair_output(path, parse, done);
@@ -427,14 +438,20 @@ int run_bulk(const BulkOptions& options) {
   }
   DoneSet done;
   BulkSummary summary;
+  std::unique_ptr<BulkDashboard> dashboard;
+  if (!options.html.empty()) {
+    auto opened = BulkDashboard::open(options.html);
+    if (!opened) return usage_error(opened.error());
+    dashboard = std::move(*opened);
+  }
   bool has_header = false;
   if (options.resume) {
-    auto read = read_back(options.output, csv, done, summary);
+    auto read = read_back(options.output, csv, done, summary, dashboard.get());
     if (!read) return usage_error(read.error());
     has_header = csv && non_empty_file(options.output);  // read_back checked it is the header
     // The ok lines an --only-problems run left out of the output are done too.
     if (!ok_path.empty() && ::access(ok_path.c_str(), F_OK) == 0) {
-      auto ok_read = read_back(ok_path, /*csv=*/true, done, summary);
+      auto ok_read = read_back(ok_path, /*csv=*/true, done, summary, dashboard.get());
       if (!ok_read) return usage_error(ok_read.error());
     }
   } else if (!ok_path.empty()) {
@@ -478,8 +495,17 @@ int run_bulk(const BulkOptions& options) {
 
   auto run = std::make_unique<BulkRun>(options, std::move(*resolver_options), **out, ok_lines.get(), done, summary,
                                        in, total);
+  run->set_dashboard(dashboard.get());
   int status = run->run();
-  print_summary(*run, summary, options.output.empty() ? std::string("standard output") : options.output);
+  const std::string where = options.output.empty() ? std::string("standard output") : options.output;
+  print_summary(*run, summary, where);
+  if (dashboard) {
+    const RunFigures figures{run->tally().completed, run->skipped(), run->queries(), run->elapsed(), run->signal()};
+    if (auto written = dashboard->finish(summary, figures, where); !written) {
+      std::fprintf(stderr, "dkimdoctor: error: %s\n", written.error().c_str());
+      if (status < 128) status = 3;
+    }
+  }
   if (run->read_error()) std::fprintf(stderr, "dkimdoctor: error: %s\n", run->read_error()->c_str());
   const bool input_done = run->input_done();
   run.reset();
@@ -525,6 +551,9 @@ void add_bulk_command(CLI::App& app, int& exit_status) {
   cmd->add_flag("--only-problems", options->only_problems,
                 "Omit the lines whose verdict is ok (with --output FILE they are recorded in FILE.ok-lines.csv "
                 "for --resume and the summary)");
+  cmd->add_option("--html", options->html,
+                  "Also write a dashboard of the run to FILE: one self-contained HTML page (chart by verdict and "
+                  "code, figures, a table of every domain to sort and filter, each domain's findings)");
   cmd->footer(
       "Input: one identity per line, as JSON\n"
       "  {\"domain\": \"example.com\", \"easy_dkim_tokens\": [\"t1\", \"t2\", \"t3\"], \"region\": \"eu-west-1\",\n"
@@ -542,6 +571,7 @@ void add_bulk_command(CLI::App& app, int& exit_status) {
       "Examples:\n"
       "  dkimdoctor bulk identities.jsonl --output results.jsonl\n"
       "  dkimdoctor bulk identities.jsonl --output results.jsonl --resume\n"
+      "  dkimdoctor bulk identities.jsonl --output results.jsonl --html dashboard.html\n"
       "  dkimdoctor bulk identities.jsonl --only-problems --format csv --output problems.csv\n"
       "  cut -d, -f1 customers.csv | dkimdoctor bulk - --concurrency 500 > results.jsonl");
   cmd->callback([options, &exit_status] { exit_status = run_bulk(*options); });

@@ -11,6 +11,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lab_support import Checks, dkim_target, fqdn, manifest, pem_body, query, resolve  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lab"))
+from labgen import HOSTILE_TXT  # noqa: E402
 
 PER_SCENARIO = int(os.environ.get("LAB_TEST_PER_SCENARIO", "2"))
 
@@ -129,6 +131,11 @@ class ScenarioChecks:
         vt = d["identity"]["verification_token"]
         vals = self.txt(d, f"_amazonses.{d['domain']}")
         self.c.expect(vals == [vt.lower()] and vt.lower() != vt, f"{d['domain']}: token published lowercased")
+        self.easy_ok(d)
+
+    def s_hostile_txt(self, d):
+        vals = self.txt(d, f"_amazonses.{d['domain']}")
+        self.c.expect(vals == [HOSTILE_TXT], f"{d['domain']}: _amazonses holds the hostile value byte for byte: {vals}")
         self.easy_ok(d)
 
     def s_byodkim_lowercased(self, d):

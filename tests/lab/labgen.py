@@ -180,7 +180,12 @@ SCENARIOS = [
      ["EMAIL_A_FALLBACK"]),
     ("email-null-mx", "email identity, domain publishes MX 0 . (RFC 7505)", ["EMAIL_NULL_MX"], []),
     ("email-mx-unresolvable", "email identity, MX host name does not exist", ["EMAIL_MX_UNRESOLVABLE"], []),
+    # Hostile DNS text: the HTML reports must show it as text and run nothing (tests/integration/browser_test.py).
+    ("hostile-txt", "_amazonses TXT holds HOSTILE_TXT (markup and script) instead of the token",
+     ["VERIFICATION_TOKEN_WRONG_VALUE"], []),
 ]
+# The value of the hostile-txt scenario's _amazonses TXT: were it ever parsed as HTML, it would set the title.
+HOSTILE_TXT = "<script>document.title='pwned'</script><img src=x onerror=\"document.title='pwned'\">"
 SCENARIO_NAMES = [s[0] for s in SCENARIOS]
 BYODKIM_SCENARIOS = {n for n in SCENARIO_NAMES if n.startswith("byodkim")}
 EMAIL_SCENARIOS = {n for n in SCENARIO_NAMES if n.startswith("email-")}
@@ -380,6 +385,8 @@ class Lab:
             z.add(f"_amazonses.{domain}", "TXT", txt(vt))
         elif scen == "token-underscore":
             z.add("amazonses", "TXT", txt(vt))
+        elif scen == "hostile-txt":
+            z.add("_amazonses", "TXT", txt(HOSTILE_TXT))
         elif scen == "tcp-required":
             for _ in range(35):
                 z.add("_amazonses", "TXT", txt(verification_token(rng)))
