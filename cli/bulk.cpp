@@ -63,7 +63,7 @@ struct BulkOptions {
   std::string progress = "auto";
   std::string format = "jsonl";
   bool only_problems = false;
-  // The only directory whose files a line's "byodkim_public_key_pem" may name (issue 18: a line could
+  // The only directory whose files a line's "byodkim_public_key_file" may name (issue 18: a line could
   // make the run read any file the process can). Empty: key paths are refused; keys come inline.
   std::string key_dir;
   std::string html;  // --html FILE: the dashboard (bulk_html.hpp)
@@ -73,7 +73,7 @@ struct BulkOptions {
 // regular file, at most kMaxPublicKeyBytes. Runs on the key-reading thread, not the event loop.
 Result<std::string, std::string> read_key_file(const std::string& key_dir, const std::string& path) {
   if (key_dir.empty()) {
-    return Unexpected{std::string("\"byodkim_public_key_pem\" names a file, and bulk reads key files only with "
+    return Unexpected{std::string("\"byodkim_public_key_file\" names a file, and bulk reads key files only with "
                                   "--key-dir DIR; give the PEM inline as \"public_key\"")};
   }
   char dir_buf[PATH_MAX];
@@ -538,7 +538,7 @@ void add_bulk_command(CLI::App& app, int& exit_status) {
                 "Complete an interrupted run: keep the lines already in --output, check only the others");
   add_resolver_flags(cmd, options->root_hints, options->allow_loopback);
   cmd->add_option("--key-dir", options->key_dir,
-                  "Let lines name BYODKIM key files (\"byodkim_public_key_pem\") under DIR; without it only inline "
+                  "Let lines name BYODKIM key files (\"byodkim_public_key_file\") under DIR; without it only inline "
                   "keys (\"public_key\") are used");
   cmd->add_option("--progress", options->progress, "Progress bar on standard error")
       ->check(CLI::IsMember({"auto", "always", "never"}))

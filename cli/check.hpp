@@ -21,7 +21,7 @@ namespace dkimdoctor::cli {
 using check::CheckResult;
 
 // Reads the BYODKIM public key file an identity names but has not read (a bulk line's
-// "byodkim_public_key_pem"): capped, regular files only. The reason when it cannot, for CheckResult::notes.
+// "byodkim_public_key_file"): capped, regular files only. The reason when it cannot, for CheckResult::notes.
 std::optional<std::string> load_public_key(diagnose::Identity& identity);
 
 // check::run() on an identity whose key file, if it names one, is read first (an unreadable one becomes a

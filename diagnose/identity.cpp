@@ -576,9 +576,16 @@ Result<Identity, IdentityError> parse_bulk_line(std::string_view line) {
     auto key = string_field(obj, "public_key");
     if (!key) return fail(key.error());
     if (*key) id.public_key_pem = **key;
-    auto key_file = string_field(obj, "byodkim_public_key_pem");
+    // "byodkim_public_key_file" names a PEM file; "byodkim_public_key_pem" is its older, misleading name
+    // (it never held PEM text), still read.
+    auto key_file = string_field(obj, "byodkim_public_key_file");
     if (!key_file) return fail(key_file.error());
+    auto old_key_file = string_field(obj, "byodkim_public_key_pem");
+    if (!old_key_file) return fail(old_key_file.error());
+    if (*key_file && *old_key_file)
+      return fail(IdentityError{IdentityErrc::bad_field, "byodkim_public_key_file and byodkim_public_key_pem: give one"});
     if (*key_file) id.public_key_file = **key_file;
+    else if (*old_key_file) id.public_key_file = **old_key_file;
     auto token = string_field(obj, "verification_token");
     if (!token) return fail(token.error());
     if (*token) id.verification_token = **token;

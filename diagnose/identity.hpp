@@ -101,7 +101,7 @@ std::string to_string(const IdentityError& error);
 [[nodiscard]] Result<void, IdentityError> apply_ses_identity_json(std::string_view json, Identity& identity);
 
 // One bulk input line: a JSON object {"domain", "easy_dkim_tokens", "region", "byodkim_selector",
-// "public_key" (PEM text) or "byodkim_public_key_pem" (a PEM file path), "verification_token", "mail_from",
+// "public_key" (PEM text) or "byodkim_public_key_file" (a PEM file path), "verification_token", "mail_from",
 // "email", "additional_regions": [{"region", "easy_dkim_tokens"}]} or a plain domain name. Blank lines and lines
 // starting with '#' are empty_line errors, which callers skip.
 [[nodiscard]] Result<Identity, IdentityError> parse_bulk_line(std::string_view line);

@@ -41,15 +41,33 @@ const char* to_string(Outcome o) {
   return "unknown";
 }
 
+namespace {
+
+// The limits' messages name each limit and its value, from the constants themselves (limits.hpp).
+const std::string kMaxQueriesText =
+    "limit kMaxQueriesPerResolution (" + std::to_string(kMaxQueriesPerResolution) + " queries) reached";
+const std::string kMaxCnameText = "limit kMaxCnameChain (" + std::to_string(kMaxCnameChain) + " links) reached";
+const std::string kMaxDepthText =
+    "limit kMaxDependencyDepth (" + std::to_string(kMaxDependencyDepth) + " nested lookups) reached";
+const std::string kMaxGluelessText =
+    "limit kMaxFailedGluelessLookups (" + std::to_string(kMaxFailedGluelessLookups) + ") reached";
+const std::string kMaxReferralsText =
+    "limit kMaxReferrals (" + std::to_string(kMaxReferrals) + ") reached: referral loop";
+const std::string kResolutionTimeText =
+    "limit kMaxResolutionTime (" +
+    std::to_string(std::chrono::duration_cast<std::chrono::seconds>(kMaxResolutionTime).count()) + " s) reached";
+
+}  // namespace
+
 const char* to_string(Failure f) {
   switch (f) {
     case Failure::none: return "none";
-    case Failure::max_queries: return "limit kMaxQueriesPerResolution (50 queries) reached";
-    case Failure::max_cname_chain: return "limit kMaxCnameChain (11 links) reached";
-    case Failure::max_dependency_depth: return "limit kMaxDependencyDepth (7 nested lookups) reached";
-    case Failure::max_failed_glueless: return "limit kMaxFailedGluelessLookups (5) reached";
-    case Failure::max_referrals: return "limit kMaxReferrals (30) reached: referral loop";
-    case Failure::resolution_timeout: return "limit kMaxResolutionTime (10 s) reached";
+    case Failure::max_queries: return kMaxQueriesText.c_str();
+    case Failure::max_cname_chain: return kMaxCnameText.c_str();
+    case Failure::max_dependency_depth: return kMaxDepthText.c_str();
+    case Failure::max_failed_glueless: return kMaxGluelessText.c_str();
+    case Failure::max_referrals: return kMaxReferralsText.c_str();
+    case Failure::resolution_timeout: return kResolutionTimeText.c_str();
     case Failure::cname_loop: return "CNAME/DNAME loop";
     case Failure::dependency_cycle: return "cyclic NS dependency";
     case Failure::all_servers_failed: return "all servers failed";

@@ -39,8 +39,8 @@ struct Options {
   bool prime = true;                           // RFC 8109 priming before the first resolution
   bool qname_minimisation = false;             // RFC 9156
   bool use_0x20 = true;                        // case randomisation (RFC 5452 §9.3 / draft-vixie-dnsext-dns0x20)
-  std::size_t cache_entries = 100000;          // kDefaultCacheEntries
-  std::size_t cache_bytes = 32 * 1024 * 1024;  // kDefaultCacheBytes: approximate bytes held, LRU-evicted
+  std::size_t cache_entries = kDefaultCacheEntries;
+  std::size_t cache_bytes = kDefaultCacheBytes;  // approximate bytes held, LRU-evicted
   bool trace = true;                           // record the trace (bulk users may turn it off)
   // The clock of the cache's TTLs and the server statistics; unset, std::chrono::steady_clock. A
   // replayed scenario moves it forward ("TIME_PASSES") instead of sleeping. Timeouts stay real time.

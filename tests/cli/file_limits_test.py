@@ -75,7 +75,7 @@ run("resolve_batch_8_mib_line", ["resolve", "--batch", nul_lines], want=0, want_
 
 
 def line(path):
-    return (json.dumps({"domain": "example.com", "byodkim_selector": "s1", "byodkim_public_key_pem": path}) + "\n").encode()
+    return (json.dumps({"domain": "example.com", "byodkim_selector": "s1", "byodkim_public_key_file": path}) + "\n").encode()
 
 
 # bulk first checks that the DNS can be reached at all (one error and exit 3 on a host with no network),

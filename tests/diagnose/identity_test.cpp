@@ -130,7 +130,7 @@ TEST(BulkLine, FullObject) {
 TEST(BulkLine, LabShapeWithAdditionalRegionsAndKeyFile) {
   auto r = parse_bulk_line(
       R"({"domain":"two-regions-3.com","easy_dkim_tokens":["aa","bb"],"region":"us-east-1","byodkim_selector":null,)"
-      R"("byodkim_public_key_pem":"/lab/keys/rsa2048-a.pub.pem","verification_token":"t=","mail_from":null,)"
+      R"("byodkim_public_key_file":"/lab/keys/rsa2048-a.pub.pem","verification_token":"t=","mail_from":null,)"
       R"("email":null,"additional_regions":[{"region":"eu-central-2","easy_dkim_tokens":["cc"]}]})");
   ASSERT_TRUE(r.ok()) << to_string(r.error());
   ASSERT_EQ(r->easy_dkim.size(), 3u);
@@ -145,6 +145,18 @@ TEST(BulkLine, LabShapeWithAdditionalRegionsAndKeyFile) {
   auto bad2 = parse_bulk_line(R"({"domain":"a.com","additional_regions":[3]})");
   ASSERT_FALSE(bad2.ok());
   EXPECT_EQ(bad2.error().code, IdentityErrc::bad_field);
+}
+
+// The key file's older field name (it held a path, never PEM text) is still read; both at once are refused.
+TEST(BulkLine, KeyFileUnderItsOlderName) {
+  auto r = parse_bulk_line(R"({"domain":"a.com","byodkim_selector":"s1","byodkim_public_key_pem":"/keys/a.pem"})");
+  ASSERT_TRUE(r.ok()) << to_string(r.error());
+  EXPECT_EQ(r->public_key_file, "/keys/a.pem");
+  EXPECT_FALSE(r->public_key_pem);
+  auto both = parse_bulk_line(
+      R"({"domain":"a.com","byodkim_public_key_file":"/keys/a.pem","byodkim_public_key_pem":"/keys/b.pem"})");
+  ASSERT_FALSE(both.ok());
+  EXPECT_EQ(both.error().code, IdentityErrc::bad_field);
 }
 
 TEST(BulkLine, PlainDomainAndEmailOnly) {

@@ -62,8 +62,8 @@ def args_for(identity):
         a += ["--easy-dkim", ",".join(tokens)]
     if identity["byodkim_selector"]:
         a += ["--byodkim", identity["byodkim_selector"]]
-    if identity["byodkim_public_key_pem"]:
-        a += ["--public-key", identity["byodkim_public_key_pem"]]
+    if identity["byodkim_public_key_file"]:
+        a += ["--public-key", identity["byodkim_public_key_file"]]
     if identity["verification_token"]:
         a += ["--verification-token", identity["verification_token"]]
     return a

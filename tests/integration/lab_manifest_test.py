@@ -81,7 +81,7 @@ def main():
         c.expect(bool(ident["easy_dkim_tokens"]) != bool(ident["byodkim_selector"]),
                  f"{dom}: Easy DKIM or BYODKIM, one of them")
         if ident["byodkim_selector"]:
-            c.expect(os.path.exists(ident["byodkim_public_key_pem"] or ""), f"{dom}: BYODKIM PEM file exists")
+            c.expect(os.path.exists(ident["byodkim_public_key_file"] or ""), f"{dom}: BYODKIM PEM file exists")
         vt = ident["verification_token"]
         ok = len(vt) == 44 and len(base64.b64decode(vt, validate=True)) == 32
         c.expect(ok and vt != vt.lower() and vt != vt.upper(), f"{dom}: 44-char mixed-case base64 token")

@@ -88,7 +88,7 @@ class ScenarioChecks:
         return vals[0] if vals else ""
 
     def identity_key(self, d):
-        return pem_body(d["identity"]["byodkim_public_key_pem"])
+        return pem_body(d["identity"]["byodkim_public_key_file"])
 
     # Scenarios -------------------------------------------------------------------------------------
     def s_easy_dkim_ok(self, d):

@@ -298,13 +298,13 @@ class Lab:
         z = Zone(domain, prov.ns[0].host)
 
         ident = {"domain": domain, "easy_dkim_tokens": [], "region": None, "byodkim_selector": None,
-                 "byodkim_public_key_pem": None, "verification_token": verification_token(rng),
+                 "byodkim_public_key_file": None, "verification_token": verification_token(rng),
                  "mail_from": None, "email": None, "additional_regions": []}
         byodkim = scen in BYODKIM_SCENARIOS
         if byodkim:
             ident["byodkim_selector"] = f"sel{rng.randrange(1000, 9999)}"
             key = BYODKIM_BIG_KEY if scen == "byodkim-key-4096" else BYODKIM_KEY
-            ident["byodkim_public_key_pem"] = os.path.join(self.state, "keys", f"{key}.pub.pem")
+            ident["byodkim_public_key_file"] = os.path.join(self.state, "keys", f"{key}.pub.pem")
         else:
             ident["easy_dkim_tokens"] = [token(rng) for _ in range(3)]
         if scen == "regional-ok":
