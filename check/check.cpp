@@ -45,7 +45,7 @@ asio::awaitable<void> blocking_body(resolver::Resolver& resolver, const diagnose
 
 }  // namespace
 
-asio::awaitable<CheckResult> run(resolver::Resolver& resolver, const diagnose::Identity& identity) {
+asio::awaitable<CheckResult> run(resolver::Resolver& resolver, diagnose::Identity identity) {
   const auto start = std::chrono::steady_clock::now();
   diagnose::CheckLoop loop(identity);
   // One probe budget for the whole check, follow-ups included (issue 18).

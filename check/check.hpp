@@ -45,7 +45,8 @@ struct CheckResult {
 // Observes everything the identity needs through `resolver` and judges it. Never throws for network input;
 // what could not be observed makes the verdict `incomplete`. Many checks may run at once on one Resolver
 // (bulk does). Resolver::stop() ends every check in flight promptly (its result is then `incomplete`).
-asio::awaitable<CheckResult> run(resolver::Resolver& resolver, const diagnose::Identity& identity);
+// `identity` by value: the coroutine keeps its own copy, whatever the caller's temporary.
+asio::awaitable<CheckResult> run(resolver::Resolver& resolver, diagnose::Identity identity);
 
 // The blocking convenience: its own io_context and Resolver built from `options`. Asks the root servers
 // first (network_problem); when none answers the result carries `network_error` and nothing else.
