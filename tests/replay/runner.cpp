@@ -38,6 +38,7 @@
 
 #include <net/if.h>
 
+#include "resolver/limits.hpp"
 #include "resolver/resolver.hpp"
 #include "tests/replay/replay_server.hpp"
 #include "tests/replay/scenario.hpp"
@@ -355,7 +356,10 @@ Outcome run_scenario(const Scenario& s, bool verbose) {
               }
               return std::nullopt;
             };
-            if (!co_await wait_for([&] { return newest().has_value(); }, 2000ms)) {
+            // Up to the longest try timeout and a second: after a TIMEOUT the next query to a silent
+            // server comes when our try's timer (its backed-off RTO, at most kMaxTryTimeout) ends.
+            if (!co_await wait_for([&] { return newest().has_value(); },
+                                   std::chrono::duration_cast<std::chrono::milliseconds>(resolver::kMaxTryTimeout) + 1000ms)) {
               fail(st, "no outgoing query pending");
               break;
             }
