@@ -230,9 +230,19 @@ Cut Resolver::Impl::make_cut(Context& ctx, const CachedDelegation& d, int depth)
     const auto addrs = list.view();
     if (addrs.empty()) {
       cut.unresolved.push_back(s.name);
-    } else {
-      add_server_addresses(ctx, cut, s.name, addrs, depth);
+      continue;
     }
+    const std::size_t servers_before = cut.servers.size();
+    const int refused_before = cut.refused_by_policy;
+    add_server_addresses(ctx, cut, s.name, addrs, depth);
+    // Every address refused by the policy (glue of ::1 only, say): the name is glueless for us, and
+    // its addresses are looked up when nothing else is left to ask (Unbound's iter_failreply), as
+    // for any glueless name (lazy, and bounded by kMaxFailedGluelessLookups and the query budget).
+    // Not a name at or below the cut's zone: its lookup would come back to this cut, which has no
+    // usable address for it.
+    const bool all_refused = cut.servers.size() == servers_before &&
+                             static_cast<std::size_t>(cut.refused_by_policy - refused_before) == addrs.size();
+    if (all_refused && !s.name.is_subdomain_of(cut.zone)) cut.unresolved.push_back(s.name);
   }
   return cut;
 }
@@ -596,7 +606,8 @@ bool Resolver::Impl::add_fallback_servers(Context& ctx, Cut& cut, int depth) {
     }
     if (!glue.empty()) add_server_addresses(ctx, cut, ns, glue, depth);
     // Looked up: a name only the child lists, or one whose every address was unreachable. Not a name
-    // whose addresses the policy refused or that has none (the lookup would give the same).
+    // that has no server entry here: one without addresses, or whose addresses the policy refused
+    // (make_cut already made the latter glueless when it lies outside the cut's zone).
     bool has_server = false, unreachable = true;
     for (const auto& s : cut.servers) {
       if (!(s.ns_name == ns)) continue;

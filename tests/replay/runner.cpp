@@ -1,6 +1,13 @@
 // replay_runner: Unbound's iterator scenarios (iter_*.rpl) replayed against our resolver.
 //
 //   replay_runner --suite DIR --expected FILE [--only NAME] [--jobs N] [--verbose]
+//                 [--resolver dkimdoctor|unbound] [--cache warm|cold] [--unbound PATH]
+//
+// --cache warm (the default): one resolver for the scenario, each step on the earlier steps' cache;
+// cold: a fresh resolver (cache and server statistics) for every QUERY. --resolver unbound replays the
+// same scenarios against Debian's Unbound (/usr/sbin/unbound) in the same namespaces instead of ours:
+// see run_scenario and README.md. Only dkimdoctor warm is checked against FILE (the ctest); the other
+// modes print their table and tally.
 //
 // Each applicable scenario runs in a child process inside its own network namespace
 // (unshare(CLONE_NEWNET), so root is needed): the child brings `lo` up, puts the scenario's server
@@ -38,9 +45,12 @@
 
 #include <net/if.h>
 
+#include "resolver/limits.hpp"
 #include "resolver/resolver.hpp"
+#include "resolver/transport.hpp"
 #include "tests/replay/replay_server.hpp"
 #include "tests/replay/scenario.hpp"
+#include "tests/replay/unbound_process.hpp"
 #include "tests/support/fault_server.hpp"
 
 namespace dkimdoctor::replay {
@@ -54,12 +64,19 @@ struct Options {
   std::string only;
   int jobs = 6;
   bool verbose = false;
+  bool unbound = false;  // --resolver unbound
+  bool cold = false;     // --cache cold
+  std::string unbound_path = "/usr/sbin/unbound";
 };
 
 struct Outcome {
-  std::string status;  // pass, fail, n/a, documented
+  std::string status;  // pass, fail, n/a, documented, clock
   std::string detail;
 };
+
+// Unbound's clock cannot be moved: a warm Unbound run sleeps through TIME_PASSES when the scenario's
+// ELAPSE values add up to at most this; a scenario with more is not replayed warm ("clock").
+constexpr long kMaxUnboundSleepSeconds = 30;
 
 // Steps that script single outgoing queries (Unbound's harness answers them one by one).
 bool scripted_step(const std::string& kind) {
@@ -207,7 +224,8 @@ bool setup_namespace(const std::vector<asio::ip::address>& addresses, bool ipv6)
 }
 
 // Runs one scenario in this (child) process; returns its outcome.
-Outcome run_scenario(const Scenario& s, bool verbose) {
+Outcome run_scenario(const Scenario& s, const Options& opt) {
+  const bool verbose = opt.verbose;
   const bool ipv6 = config_value(s, "do-ip6").value_or("yes") != "no";
   auto addresses = server_addresses(s);
   const bool scripted = std::any_of(s.steps.begin(), s.steps.end(), [](const Step& st) { return scripted_step(st.kind); });
@@ -254,6 +272,15 @@ Outcome run_scenario(const Scenario& s, bool verbose) {
   }
   std::chrono::seconds elapsed{0};
   const auto base = std::chrono::steady_clock::now();
+  // Unbound: TIME_PASSES is a real sleep when short in all, else the warm run is not replayed.
+  long total_elapse = 0;
+  for (const auto& st : s.steps)
+    if (st.kind == "TIME_PASSES") total_elapse += st.elapse;
+  if (opt.unbound && !opt.cold && total_elapse > kMaxUnboundSleepSeconds) {
+    return {"clock", "harness: clock (TIME_PASSES " + std::to_string(total_elapse) +
+                         " s in all; Unbound's clock cannot be moved, only slept through up to " +
+                         std::to_string(kMaxUnboundSleepSeconds) + " s)"};
+  }
   resolver::Options o;
   o.policy.allow_special = true;  // scenario servers sit in documentation and private space too
   o.policy.allow_loopback = false;  // Unbound's do-not-query-localhost default
@@ -262,8 +289,24 @@ Outcome run_scenario(const Scenario& s, bool verbose) {
   o.qname_minimisation = config_value(s, "qname-minimisation").value_or("yes") != "no";
   o.use_0x20 = false;  // use-caps-for-id defaults to no, and the scripted replies do not echo case
   o.clock = [&] { return base + elapsed; };
-  resolver::Resolver r(io.get_executor(), o);
+  // Ours: one resolver for the scenario (warm) or a fresh one per QUERY (cold); one that may still be
+  // resolving stays alive until the end.
+  std::vector<std::unique_ptr<resolver::Resolver>> resolvers;
+  if (!opt.unbound) resolvers.push_back(std::make_unique<resolver::Resolver>(io.get_executor(), o));
+  // Unbound: one process for the scenario (warm) or a fresh one per QUERY (cold), asked through our
+  // transport.
+  resolver::RandomPool random;
+  resolver::Transport transport(io.get_executor(), random);
+  UnboundProcess unbound(opt.unbound_path, verbose);
+  int instances = 0;
   Outcome out{"pass", ""};
+  // How long a step waits (real time: the resolver's timers are real). After a TIMEOUT the next query
+  // to a silent server comes when the try's timer ends: ours is at most kMaxTryTimeout; Unbound's
+  // backed-off timeout grows beyond it, and its whole resolution may take longer than ours may.
+  const std::chrono::milliseconds pending_wait =
+      opt.unbound ? 10000ms : std::chrono::duration_cast<std::chrono::milliseconds>(resolver::kMaxTryTimeout) + 1000ms;
+  const std::chrono::milliseconds out_query_wait = opt.unbound ? 10000ms : 2000ms;
+  const std::chrono::milliseconds answer_wait = opt.unbound ? 30000ms : 15000ms;
   asio::co_spawn(
       io,
       [&]() -> asio::awaitable<void> {
@@ -292,19 +335,55 @@ Outcome run_scenario(const Scenario& s, bool verbose) {
               break;
             }
             const auto q = *st.entry->question;
+            if (opt.unbound && (opt.cold || !unbound.running())) {
+              // A fresh Unbound (cold), or the scenario's one: started here, with the servers serving.
+              if (in_flight) {
+                fail(st, "harness: a QUERY while the previous one is still unanswered");
+                break;
+              }
+              std::string error = unbound.start(s, ++instances);
+              for (int i = 0; error.empty(); ++i) {
+                const std::string state = unbound.ready();
+                if (state.empty()) break;
+                if (state != "starting") {
+                  error = state;
+                } else if (i >= 500) {
+                  error = "unbound did not listen within 5 s";
+                } else {
+                  timer.expires_after(10ms);
+                  co_await timer.async_wait(asio::use_awaitable);
+                }
+              }
+              if (!error.empty()) {
+                fail(st, "harness: " + error);
+                break;
+              }
+            } else if (!opt.unbound && opt.cold) {
+              // A fresh resolver: cache and server statistics empty (one still resolving stays alive).
+              if (!in_flight) resolvers.clear();
+              resolvers.push_back(std::make_unique<resolver::Resolver>(io.get_executor(), o));
+            }
+            resolver::Resolver* r = opt.unbound ? nullptr : resolvers.back().get();
             if (scripted) {
               // The resolution runs while the following steps script its queries one by one.
               running->reset();
               in_flight = true;
-              asio::co_spawn(io, [&r, q, running]() -> asio::awaitable<void> {
-                *running = co_await r.resolve(q.name, q.type);
-              }, asio::detached);
+              if (opt.unbound) {
+                asio::co_spawn(io, ask_unbound(transport, unbound.address(), q),
+                               [running](std::exception_ptr, resolver::Resolution res) { *running = std::move(res); });
+              } else {
+                asio::co_spawn(io, [r, q, running]() -> asio::awaitable<void> {
+                  *running = co_await r->resolve(q.name, q.type);
+                }, asio::detached);
+              }
+            } else if (opt.unbound) {
+              last = co_await ask_unbound(transport, unbound.address(), q);
             } else {
-              last = co_await r.resolve(q.name, q.type);
+              last = co_await r->resolve(q.name, q.type);
             }
           } else if (st.kind == "CHECK_ANSWER") {
             if (in_flight) {
-              if (!co_await wait_for([&] { return running->has_value(); }, 15000ms)) {
+              if (!co_await wait_for([&] { return running->has_value(); }, answer_wait)) {
                 fail(st, "the resolution did not finish");
                 break;
               }
@@ -331,7 +410,7 @@ Outcome run_scenario(const Scenario& s, bool verbose) {
               seen.erase(it);
               return true;
             };
-            if (!st.entry || !co_await wait_for(found, 2000ms)) {
+            if (!st.entry || !co_await wait_for(found, out_query_wait)) {
               fail(st, "no outgoing query " + (st.entry && st.entry->question ? st.entry->question->name.to_string() + " " +
                                                    wire::to_string(st.entry->question->type) : std::string()));
               break;
@@ -355,7 +434,7 @@ Outcome run_scenario(const Scenario& s, bool verbose) {
               }
               return std::nullopt;
             };
-            if (!co_await wait_for([&] { return newest().has_value(); }, 2000ms)) {
+            if (!co_await wait_for([&] { return newest().has_value(); }, pending_wait)) {
               fail(st, "no outgoing query pending");
               break;
             }
@@ -373,13 +452,24 @@ Outcome run_scenario(const Scenario& s, bool verbose) {
             co_await timer.async_wait(asio::use_awaitable);
           } else if (st.kind == "TIME_PASSES") {
             elapsed += std::chrono::seconds(st.elapse);
+            if (opt.unbound && !opt.cold && st.elapse > 0) {
+              // Unbound's own clock: a real sleep (the servers keep serving meanwhile).
+              timer.expires_after(std::chrono::seconds(st.elapse));
+              co_await timer.async_wait(asio::use_awaitable);
+            }
           }
         }
+        unbound.stop();
         servers.clear();
         io.stop();
       },
       asio::detached);
   io.run();
+  if (out.status == "fail" && !unbound.dropped().empty()) {
+    std::string names;
+    for (const auto& d : unbound.dropped()) names += (names.empty() ? "" : ", ") + d;
+    out.detail += " [options not in this Unbound, dropped: " + names + "]";
+  }
   return out;
 }
 
@@ -418,11 +508,19 @@ int main_impl(int argc, char** argv) {
     else if (a == "--only") opt.only = next();
     else if (a == "--jobs") opt.jobs = std::max(1, std::stoi(next()));
     else if (a == "--verbose") opt.verbose = true;
+    else if (a == "--resolver" && i + 1 < argc && (std::string(argv[i + 1]) == "unbound" || std::string(argv[i + 1]) == "dkimdoctor"))
+      opt.unbound = next() == "unbound";
+    else if (a == "--cache" && i + 1 < argc && (std::string(argv[i + 1]) == "cold" || std::string(argv[i + 1]) == "warm"))
+      opt.cold = next() == "cold";
+    else if (a == "--unbound") opt.unbound_path = next();
     else {
-      std::cerr << "usage: replay_runner --suite DIR --expected FILE [--only NAME] [--jobs N] [--verbose]\n";
+      std::cerr << "usage: replay_runner --suite DIR --expected FILE [--only NAME] [--jobs N] [--verbose]\n"
+                   "                     [--resolver dkimdoctor|unbound] [--cache warm|cold] [--unbound PATH]\n";
       return 2;
     }
   }
+  // Only ours, warm, is what expected.txt records (and the ctest checks).
+  const bool recorded_mode = !opt.unbound && !opt.cold;
   std::vector<std::string> files;
   std::error_code ec;
   for (const auto& e : std::filesystem::directory_iterator(opt.suite, ec)) {
@@ -499,9 +597,9 @@ int main_impl(int argc, char** argv) {
           // The scenario's public-looking addresses go on lo: only where nothing else could carry a packet.
           o = {"fail", "harness: the namespace has interface " + other + " besides lo; refusing to run"};
         } else {
-          alarm(60);
+          alarm(opt.unbound ? 240 : 60);  // Unbound: real sleeps and real timeouts
           if (opt.verbose) std::cerr << "== " << j.scenario.name << "\n";
-          o = run_scenario(j.scenario, opt.verbose);
+          o = run_scenario(j.scenario, opt);
         }
         std::string text = o.status + "\t" + o.detail.substr(0, 1500);
         [[maybe_unused]] auto w = write(fds[1], text.data(), text.size());
@@ -517,21 +615,23 @@ int main_impl(int argc, char** argv) {
   }
   const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
 
-  int passed = 0, failed = 0, na = 0, documented = 0, regressions = 0;
+  int passed = 0, failed = 0, na = 0, documented = 0, clock = 0, regressions = 0;
   std::vector<std::string> news;
   std::cout << "| scenario | result | detail |\n|---|---|---|\n";
   for (auto& j : jobs) {
     auto want = expected.find(j.scenario.name);
     std::string status = j.outcome.status;
-    if (status == "fail" && want != expected.end() && want->second == "documented") status = "documented";
+    if (recorded_mode && status == "fail" && want != expected.end() && want->second == "documented") status = "documented";
     if (status == "pass") ++passed;
     else if (status == "fail") ++failed;
     else if (status == "documented") ++documented;
+    else if (status == "clock") ++clock;
     else ++na;
     std::string detail = j.outcome.detail;
     std::replace(detail.begin(), detail.end(), '|', '/');
     std::cout << "| " << j.scenario.name << " | " << status << " | " << detail << " |\n";
     const std::string recorded = want == expected.end() ? "(none)" : want->second;
+    if (!recorded_mode) continue;
     if (recorded == "pass" && status != "pass") {
       ++regressions;
       news.push_back("REGRESSION " + j.scenario.name + ": recorded pass, now " + status);
@@ -541,8 +641,11 @@ int main_impl(int argc, char** argv) {
     }
   }
   for (const auto& n : news) std::cout << n << "\n";
-  std::cout << "replay: " << passed << " passed, " << failed << " failed, " << na << " not applicable";
+  std::cout << "replay";
+  if (!recorded_mode) std::cout << " (" << (opt.unbound ? "unbound" : "dkimdoctor") << ", " << (opt.cold ? "cold" : "warm") << ")";
+  std::cout << ": " << passed << " passed, " << failed << " failed, " << na << " not applicable";
   if (documented > 0) std::cout << ", " << documented << " documented differences";
+  if (clock > 0) std::cout << ", " << clock << " not replayed (harness: clock)";
   std::cout << " (" << took.count() << " ms)\n";
   if (!opt.only.empty()) return regressions == 0 ? 0 : 1;
   return regressions == 0 ? 0 : 1;

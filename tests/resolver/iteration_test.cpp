@@ -287,6 +287,8 @@ TEST_F(Iteration, PrivateAddressesAreNeverQueriedAndAreReported) {
   EXPECT_EQ(r.refused_addresses[0].zone, N("example.test."));
   EXPECT_EQ(r.refused_addresses[0].address_class, AddressClass::private_net);
   EXPECT_EQ(count(r, StepKind::policy), 2);
+  // In-zone NS names: a lookup would need these very servers, so none is made.
+  EXPECT_EQ(count(r, StepKind::subresolution), 0);
 }
 
 TEST_F(Iteration, ManyRefusedGlueAddressesDoNotHideAUsableCachedOne) {
@@ -671,6 +673,61 @@ ns1.bla.test. 86400 IN A {h3}
   net_.serve_zone(3, "example.test.", expand(net_, kExampleZone));
   auto r = resolve("www.example.test.", RRType::A);
   ASSERT_EQ(r.outcome, Outcome::answer) << to_string(r.failure) << " " << r.failure_detail;
+}
+
+// Unbound's iter_failreply: an NS name outside the delegated zone whose only glue the address policy
+// refuses (there ::1; here a private address) is treated as glueless: its A record is looked up
+// and the zone's server found. An NS name inside the zone with refused glue is not looked up (the
+// lookup would need this very zone's servers): PrivateAddressesAreNeverQueriedAndAreReported.
+class RefusedGlue : public Iteration {
+ protected:
+  // test. delegates example.test. to ns1.bla.test. with glue `glue` only; test.'s own zone holds
+  // ns1.bla.test's A record `address`. Host 3 serves example.test.
+  void world_with(const std::string& glue, const std::string& address) {
+    net_.serve_zone(1, ".", expand(net_, R"(
+. 86400 IN SOA a.root-servers.test. host.test. 1 3600 600 86400 3600
+. 86400 IN NS a.root-servers.test.
+test. 86400 IN NS ns1.nic.test.
+ns1.nic.test. 86400 IN A {h2}
+)"));
+    auto test_zone = std::make_shared<Zone>("test.", expand(net_, R"(
+test. 86400 IN SOA ns1.nic.test. host.test. 1 3600 600 86400 3600
+test. 86400 IN NS ns1.nic.test.
+ns1.nic.test. 86400 IN A {h2}
+ns1.bla.test. 86400 IN A )" + address + "\n"));
+    net_.serve(2, [test_zone, glue](const Query& q) {
+      if (q.question.name.is_subdomain_of(N("example.test."))) {
+        return Reply{.message = make_reply(q, wire::Rcode::NoError, false, {},
+                                           {testsupport::rr("example.test. 86400 IN NS ns1.bla.test.")},
+                                           {testsupport::rr(("ns1.bla.test. 86400 IN A " + glue).c_str())})};
+      }
+      return Reply{.message = test_zone->answer(q)};
+    });
+    example_ = &net_.serve_zone(3, "example.test.", expand(net_, kExampleZone));
+  }
+};
+
+TEST_F(RefusedGlue, NsNameIsLookedUpWhenThePolicyRefusesAllItsGlue) {
+  world_with("10.0.0.53", net_.ip(3));
+  auto r = resolve("www.example.test.", RRType::A);
+  ASSERT_EQ(r.outcome, Outcome::answer) << to_string(r.failure) << " " << r.failure_detail;
+  EXPECT_EQ(r.answer.size(), 2u);
+  EXPECT_EQ(count(r, StepKind::subresolution), 1);
+  EXPECT_GE(example_->udp_queries(), 1u);
+  // The refused glue is still reported, and never queried.
+  ASSERT_EQ(r.refused_addresses.size(), 1u);
+  EXPECT_EQ(r.refused_addresses[0].address.to_string(), "10.0.0.53");
+  EXPECT_EQ(r.refused_addresses[0].address_class, AddressClass::private_net);
+}
+
+TEST_F(RefusedGlue, ALookupThatFindsOnlyRefusedAddressesStillSaysSo) {
+  world_with("10.0.0.53", "10.0.0.54");
+  auto r = resolve("www.example.test.", RRType::A);
+  EXPECT_EQ(r.outcome, Outcome::failed);
+  EXPECT_EQ(r.failure, Failure::no_permitted_servers) << to_string(r.failure) << " " << r.failure_detail;
+  EXPECT_EQ(count(r, StepKind::subresolution), 1);  // looked up once, not again by the fallback
+  ASSERT_EQ(r.refused_addresses.size(), 2u);
+  EXPECT_EQ(example_->udp_queries(), 0u);
 }
 
 // Unbound's iter_resolve_minimised_refused: a server that refuses the shortened name is asked the
