@@ -410,32 +410,115 @@ bool non_empty_file(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 && st.st_size > 0;
 }
 
+// The input: a file (with its line count, for the progress bar) or standard input.
+struct Input {
+  std::FILE* file = stdin;
+  std::optional<std::uint64_t> total;
+};
+
+Result<Input, std::string> open_input(const std::string& path) {
+  Input in;
+  if (path == "-") return in;
+  // An input that cannot be opened is a usage error (2), like every other file named on the command line;
+  // 3 is for I/O that fails during the run.
+  auto readable = check_readable_file(path);
+  if (!readable) return Unexpected{readable.error()};
+  in.file = std::fopen(path.c_str(), "rb");
+  if (in.file == nullptr) return Unexpected{"cannot open " + path + ": " + std::strerror(errno)};
+  in.total = count_lines(path);
+  return in;
+}
+
+// The ok-lines record sits beside a regular output file only (not beside /dev/stdout or a FIFO).
+std::string ok_lines_path_for(const std::string& output) {
+  if (output.empty()) return {};
+  struct stat st {};
+  if (::stat(output.c_str(), &st) != 0 || S_ISREG(st.st_mode)) return ok_lines_path(output);
+  return {};
+}
+
+// A fresh run: an ok-lines record left by an earlier run on this file would make a later --resume skip
+// lines that this run never answered. Only a file of ours is removed.
+void remove_stale_ok_lines(const std::string& ok_path) {
+  std::FILE* f = std::fopen(ok_path.c_str(), "rb");
+  if (f == nullptr) return;
+  char first[128] = {};
+  const bool ours = std::fgets(first, sizeof first, f) != nullptr &&
+                    std::string_view(first).substr(0, csv_header().size()) == csv_header();
+  std::fclose(f);
+  if (ours) ::unlink(ok_path.c_str());
+}
+
+// --resume: the lines already answered (in the output, and in the ok-lines record), into `done` and the
+// summary. Whether the output already starts with the CSV header.
+Result<bool, std::string> resume_from(const BulkOptions& options, const std::string& ok_path, DoneSet& done,
+                                      BulkSummary& summary, BulkDashboard* dashboard) {
+  const bool csv = options.format == "csv";
+  auto read = read_back(options.output, csv, done, summary, dashboard);
+  if (!read) return Unexpected{read.error()};
+  // The ok lines an --only-problems run left out of the output are done too.
+  if (!ok_path.empty() && ::access(ok_path.c_str(), F_OK) == 0) {
+    auto ok_read = read_back(ok_path, /*csv=*/true, done, summary, dashboard);
+    if (!ok_read) return Unexpected{ok_read.error()};
+  }
+  return csv && non_empty_file(options.output);  // read_back checked it is the header
+}
+
+// One sentence when no root server answers: a host with no network at all gets one error for the run,
+// before anything is read or written (a later run, or --resume, starts clean), not one "could not tell"
+// per domain.
+std::string network_problem_of(resolver::Options options) {
+  asio::io_context io;
+  options.trace = false;
+  resolver::Resolver probe(io.get_executor(), std::move(options));
+  std::string problem;
+  asio::co_spawn(io, check::network_problem(probe), [&problem](std::exception_ptr e, std::string p) {
+    if (e) std::rethrow_exception(e);
+    problem = std::move(p);
+  });
+  io.run();
+  return problem;
+}
+
+// The run's ending: the dashboard, read and write errors, the files flushed and closed. The exit status.
+int finish_run(std::unique_ptr<BulkRun> run, int status, const BulkSummary& summary, BulkDashboard* dashboard,
+               std::unique_ptr<OutputWriter> out, std::unique_ptr<OutputWriter> ok_lines, const std::string& where,
+               Input in) {
+  if (dashboard != nullptr) {
+    const RunFigures figures{run->tally().completed, run->skipped(), run->queries(), run->elapsed(), run->signal()};
+    if (auto written = dashboard->finish(summary, figures, where); !written) {
+      std::fprintf(stderr, "dkimdoctor: error: %s\n", written.error().c_str());
+      if (status < 128) status = 3;
+    }
+  }
+  if (run->read_error()) std::fprintf(stderr, "dkimdoctor: error: %s\n", run->read_error()->c_str());
+  const bool input_done = run->input_done();
+  run.reset();
+  for (OutputWriter* w : {out.get(), ok_lines.get()}) {
+    if (w != nullptr && (!w->flush() || w->error())) {
+      std::fprintf(stderr, "dkimdoctor: error: %s\n", w->error()->c_str());
+      if (status < 128) status = 3;
+    }
+  }
+  out.reset();  // closes the output file
+  ok_lines.reset();
+  std::fflush(stdout);
+  std::fflush(stderr);
+  // A reader thread still blocked on a pipe that never ended (the run was stopped) keeps its FILE.
+  if (in.file != stdin && input_done) std::fclose(in.file);
+  return status;
+}
+
 int run_bulk(const BulkOptions& options) {
   if (options.resume && options.output.empty()) {
     return usage_error("--resume needs --output FILE (the file to complete)");
   }
   auto resolver_options = make_resolver_options(options.root_hints, options.allow_loopback);
   if (!resolver_options) return usage_error(resolver_options.error());
+  auto in = open_input(options.input);
+  if (!in) return usage_error(in.error());
 
-  std::FILE* in = stdin;
-  std::optional<std::uint64_t> total;
-  if (options.input != "-") {
-    // An input that cannot be opened is a usage error (2), like every other file named on the command
-    // line; 3 is for I/O that fails during the run.
-    auto readable = check_readable_file(options.input);
-    if (!readable) return usage_error(readable.error());
-    in = std::fopen(options.input.c_str(), "rb");
-    if (in == nullptr) return usage_error("cannot open " + options.input + ": " + std::strerror(errno));
-    total = count_lines(options.input);
-  }
-
-  const bool csv = options.format == "csv";
-  // The ok-lines record sits beside a regular output file only (not beside /dev/stdout or a FIFO).
-  std::string ok_path;
-  if (!options.output.empty()) {
-    struct stat st {};
-    if (::stat(options.output.c_str(), &st) != 0 || S_ISREG(st.st_mode)) ok_path = ok_lines_path(options.output);
-  }
+  const std::string ok_path = ok_lines_path_for(options.output);
   DoneSet done;
   BulkSummary summary;
   std::unique_ptr<BulkDashboard> dashboard;
@@ -446,44 +529,20 @@ int run_bulk(const BulkOptions& options) {
   }
   bool has_header = false;
   if (options.resume) {
-    auto read = read_back(options.output, csv, done, summary, dashboard.get());
-    if (!read) return usage_error(read.error());
-    has_header = csv && non_empty_file(options.output);  // read_back checked it is the header
-    // The ok lines an --only-problems run left out of the output are done too.
-    if (!ok_path.empty() && ::access(ok_path.c_str(), F_OK) == 0) {
-      auto ok_read = read_back(ok_path, /*csv=*/true, done, summary, dashboard.get());
-      if (!ok_read) return usage_error(ok_read.error());
-    }
+    auto resumed = resume_from(options, ok_path, done, summary, dashboard.get());
+    if (!resumed) return usage_error(resumed.error());
+    has_header = *resumed;
   } else if (!ok_path.empty()) {
-    // A fresh run: an ok-lines record left by an earlier run on this file would make a later --resume
-    // skip lines that this run never answered. Only a file of ours is removed.
-    if (std::FILE* f = std::fopen(ok_path.c_str(), "rb")) {
-      char first[128] = {};
-      const bool ours = std::fgets(first, sizeof first, f) != nullptr &&
-                        std::string_view(first).substr(0, csv_header().size()) == csv_header();
-      std::fclose(f);
-      if (ours) ::unlink(ok_path.c_str());
-    }
+    remove_stale_ok_lines(ok_path);
   }
-  // A host with no network at all gets one error for the run, before anything is read or written (a later
-  // run, or --resume, starts clean), not one "could not tell" per domain.
-  {
-    asio::io_context io;
-    resolver::Options probe_options = *resolver_options;
-    probe_options.trace = false;
-    resolver::Resolver probe(io.get_executor(), std::move(probe_options));
-    std::string problem;
-    asio::co_spawn(io, [&]() -> asio::awaitable<void> { problem = co_await check::network_problem(probe); }, asio::detached);
-    io.run();
-    if (!problem.empty()) {
-      std::fprintf(stderr, "dkimdoctor: error: %s\n", problem.c_str());
-      if (in != stdin) std::fclose(in);
-      return 3;
-    }
+  if (const std::string problem = network_problem_of(*resolver_options); !problem.empty()) {
+    std::fprintf(stderr, "dkimdoctor: error: %s\n", problem.c_str());
+    if (in->file != stdin) std::fclose(in->file);
+    return 3;
   }
   auto out = OutputWriter::open(options.output.empty() ? nullptr : &options.output, options.resume);
   if (!out) return usage_error(out.error());
-  if (csv && !has_header) (*out)->write_line(csv_header());
+  if (options.format == "csv" && !has_header) (*out)->write_line(csv_header());
   std::unique_ptr<OutputWriter> ok_lines;
   if (options.only_problems && !ok_path.empty()) {
     const bool ok_exists = non_empty_file(ok_path);
@@ -494,34 +553,13 @@ int run_bulk(const BulkOptions& options) {
   }
 
   auto run = std::make_unique<BulkRun>(options, std::move(*resolver_options), **out, ok_lines.get(), done, summary,
-                                       in, total);
+                                       in->file, in->total);
   run->set_dashboard(dashboard.get());
-  int status = run->run();
+  const int status = run->run();
   const std::string where = options.output.empty() ? std::string("standard output") : options.output;
   print_summary(*run, summary, where);
-  if (dashboard) {
-    const RunFigures figures{run->tally().completed, run->skipped(), run->queries(), run->elapsed(), run->signal()};
-    if (auto written = dashboard->finish(summary, figures, where); !written) {
-      std::fprintf(stderr, "dkimdoctor: error: %s\n", written.error().c_str());
-      if (status < 128) status = 3;
-    }
-  }
-  if (run->read_error()) std::fprintf(stderr, "dkimdoctor: error: %s\n", run->read_error()->c_str());
-  const bool input_done = run->input_done();
-  run.reset();
-  for (OutputWriter* w : {out->get(), ok_lines.get()}) {
-    if (w != nullptr && (!w->flush() || w->error())) {
-      std::fprintf(stderr, "dkimdoctor: error: %s\n", w->error()->c_str());
-      if (status < 128) status = 3;
-    }
-  }
-  (*out).reset();  // closes the output file
-  ok_lines.reset();
-  std::fflush(stdout);
-  std::fflush(stderr);
-  // A reader thread still blocked on a pipe that never ended (the run was stopped) keeps its FILE.
-  if (in != stdin && input_done) std::fclose(in);
-  return status;
+  return finish_run(std::move(run), status, summary, dashboard.get(), std::move(*out), std::move(ok_lines), where,
+                    *in);
 }
 
 }  // namespace
