@@ -13,6 +13,7 @@
 
 #include "resolver/cache.hpp"
 #include "resolver/classify.hpp"
+#include "resolver/cut_step.hpp"
 #include "resolver/limits.hpp"
 #include "resolver/random.hpp"
 #include "resolver/resolver.hpp"
@@ -90,6 +91,13 @@ struct CutReply {
   asio::ip::address address;
 };
 
+// What query_cut keeps from one server in case no server of the cut answers better.
+struct CutLastResorts {
+  // The first recursive-lame reply, read as if authoritative (Unbound does the same: iter_reclame_two).
+  std::optional<CutReply> recursive_lame;
+  std::optional<CutReply> empty_reply;  // the first empty authoritative reply: NODATA
+};
+
 // The end of a walk down the tree for one question.
 struct Walk {
   std::optional<Fail> fail;   // set when no usable final reply came
@@ -132,6 +140,13 @@ struct Resolver::Impl {
   asio::awaitable<Walk> walk(Context& ctx, wire::Question question, int depth);
   asio::awaitable<Result<CutReply, Fail>> query_cut(Context& ctx, Cut& cut, const wire::Question& asked, int depth);
   asio::awaitable<void> resolve_ns_addresses(Context& ctx, Cut& cut, int depth);
+
+  // query_cut's parts: the state its decision reads, the request, and carrying out a reply's step.
+  CutState cut_state(const Context& ctx, const Cut& cut, int min_tries, const CutLastResorts& last);
+  ExchangeRequest exchange_request(const Context& ctx, const CutServer& server, const wire::Question& asked);
+  ReplyStep take_failed_exchange(Context& ctx, Cut& cut, CutServer& server, const ExchangeResult& x, TraceStep step);
+  ReplyStep take_reply(Context& ctx, Cut& cut, CutServer& server, const wire::Question& asked, const ExchangeResult& x,
+                       TraceStep step, CutLastResorts& last, std::optional<CutReply>& accepted);
 
   void promote_cached(Context& ctx, Cut& cut, int depth);
   bool add_fallback_servers(Context& ctx, Cut& cut, int depth);
