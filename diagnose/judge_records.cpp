@@ -231,6 +231,92 @@ void judge_dmarc(Ctx& ctx, const ExpectedRecord& e) {
   f.evidence = tv.evidence;
 }
 
+namespace {
+
+// The MX RRset at the end of any CNAME chain from the email's domain.
+struct MailExchangers {
+  wire::Name owner;                  // where the MX RRset is (the end of the chain)
+  std::vector<wire::Name> exchanges;
+  bool null_mx = false;              // RFC 7505 §3: "0 ."
+};
+
+MailExchangers read_exchangers(const IterativeResult& r, const wire::Name& name) {
+  auto chain = cname_chain(r.answer, name);
+  MailExchangers mx;
+  mx.owner = chain.empty() ? name : chain.back();
+  for (const auto& rec : records_at(r.answer, mx.owner, wire::RRType::MX)) {
+    auto m = rec.rdata.as_mx();
+    if (!m) continue;
+    if (m->exchange.is_root()) mx.null_mx = true;
+    else mx.exchanges.push_back(m->exchange);
+  }
+  return mx;
+}
+
+// Which hosts have an address, which have none, whether lookups are still pending (asked for with
+// ctx.want); the lookups' evidence is added to `evidence`.
+struct HostAddresses {
+  std::vector<std::string> resolvable, unresolvable;
+  bool pending = false;
+};
+
+HostAddresses read_host_addresses(Ctx& ctx, const std::vector<wire::Name>& hosts, std::vector<std::string>& evidence) {
+  HostAddresses out;
+  for (const auto& h : hosts) {
+    bool has_address = false, observed = true;
+    for (auto type : {wire::RRType::A, wire::RRType::AAAA}) {
+      const auto* a = ctx.want(Lookup{h, type, Scope::iterative});
+      if (!a || !a->iterative) {
+        observed = false;
+        continue;
+      }
+      if (!a->iterative->complete) continue;
+      auto ch = cname_chain(a->iterative->answer, h);
+      if (!records_at(a->iterative->answer, ch.empty() ? h : ch.back(), type).empty()) has_address = true;
+      evidence.push_back(name_text(h) + " " + wire::to_string(type) + ": " + describe(*a->iterative));
+    }
+    if (has_address) out.resolvable.push_back(name_text(h));
+    else if (observed) out.unresolvable.push_back(name_text(h));
+    else out.pending = true;
+  }
+  return out;
+}
+
+// The domain has no MX: mail goes to its own address, if it has one (RFC 5321 §5.1 implicit MX).
+void word_implicit_mx(Ctx& ctx, const ExpectedRecord& e, const HostAddresses& a, std::vector<std::string> evidence) {
+  const std::string domain = name_text(e.name);
+  if (!a.resolvable.empty()) {
+    auto& f = ctx.add(Code::EMAIL_A_FALLBACK, e.name,
+                      domain + " has no MX record; mail is delivered to its own address instead (RFC 5321 §5.1).");
+    f.evidence = std::move(evidence);
+    return;
+  }
+  auto& f = ctx.add(Code::EMAIL_NO_MX, e.name,
+                    domain + " has no MX record and no address, so " + e.token +
+                        " cannot receive the SES verification email.");
+  f.evidence = std::move(evidence);
+  if (a.pending) f.message += " (Address lookups are still pending.)";
+}
+
+void word_exchangers(Ctx& ctx, const ExpectedRecord& e, const HostAddresses& a, std::vector<std::string> evidence) {
+  const std::string domain = name_text(e.name);
+  if (!a.unresolvable.empty()) {
+    auto& f = ctx.add(Code::EMAIL_MX_UNRESOLVABLE, e.name,
+                      "The mail exchanger" + std::string(a.unresolvable.size() == 1 ? " " : "s ") + join(a.unresolvable) +
+                          " of " + domain + (a.unresolvable.size() == 1 ? " has" : " have") + " no A or AAAA record" +
+                          (a.resolvable.empty() ? ", so no mail can be delivered." : "; mail falls back to the others."));
+    if (!a.resolvable.empty()) f.severity = Severity::warning;
+    f.evidence = std::move(evidence);
+    return;
+  }
+  if (a.pending) return;  // judged again once the addresses are in
+  auto& f = ctx.add(Code::EMAIL_OK, e.name,
+                    domain + " receives mail (MX " + join(a.resolvable) + "), so the verification email can arrive.");
+  f.evidence = std::move(evidence);
+}
+
+}  // namespace
+
 void judge_email(Ctx& ctx, const ExpectedRecord& e) {
   const auto* mx = ctx.get(e.name, wire::RRType::MX, Scope::iterative);
   if (!mx || !mx->iterative || !mx->iterative->complete) {
@@ -245,18 +331,8 @@ void judge_email(Ctx& ctx, const ExpectedRecord& e) {
     f.evidence.push_back(describe(r));
     return;
   }
-  // MX at the end of any CNAME chain.
-  auto chain = cname_chain(r.answer, e.name);
-  const wire::Name owner = chain.empty() ? e.name : chain.back();
-  std::vector<wire::Name> exchanges;
-  bool null_mx = false;
-  for (const auto& rec : records_at(r.answer, owner, wire::RRType::MX)) {
-    auto m = rec.rdata.as_mx();
-    if (!m) continue;
-    if (m->exchange.is_root()) null_mx = true;  // RFC 7505 §3: "0 ."
-    else exchanges.push_back(m->exchange);
-  }
-  if (null_mx) {
+  const MailExchangers m = read_exchangers(r, e.name);
+  if (m.null_mx) {
     auto& f = ctx.add(Code::EMAIL_NULL_MX, e.name,
                       domain + " publishes a null MX (RFC 7505): it accepts no email, so " + e.token +
                           " cannot receive the SES verification email.");
@@ -264,53 +340,11 @@ void judge_email(Ctx& ctx, const ExpectedRecord& e) {
     return;
   }
   // Addresses: of the exchanges, or of the domain itself when there is no MX (RFC 5321 §5.1 implicit MX).
-  const std::vector<wire::Name> hosts = exchanges.empty() ? std::vector<wire::Name>{owner} : exchanges;
-  std::vector<std::string> resolvable, unresolvable, evidence{describe(r)};
-  bool pending = false;
-  for (const auto& h : hosts) {
-    bool has_address = false, observed = true;
-    for (auto type : {wire::RRType::A, wire::RRType::AAAA}) {
-      const auto* a = ctx.want(Lookup{h, type, Scope::iterative});
-      if (!a || !a->iterative) {
-        observed = false;
-        continue;
-      }
-      if (!a->iterative->complete) continue;
-      auto ch = cname_chain(a->iterative->answer, h);
-      if (!records_at(a->iterative->answer, ch.empty() ? h : ch.back(), type).empty()) has_address = true;
-      evidence.push_back(name_text(h) + " " + wire::to_string(type) + ": " + describe(*a->iterative));
-    }
-    if (has_address) resolvable.push_back(name_text(h));
-    else if (observed) unresolvable.push_back(name_text(h));
-    else pending = true;
-  }
-  if (exchanges.empty()) {
-    if (!resolvable.empty()) {
-      auto& f = ctx.add(Code::EMAIL_A_FALLBACK, e.name,
-                        domain + " has no MX record; mail is delivered to its own address instead (RFC 5321 §5.1).");
-      f.evidence = evidence;
-      return;
-    }
-    auto& f = ctx.add(Code::EMAIL_NO_MX, e.name,
-                      domain + " has no MX record and no address, so " + e.token +
-                          " cannot receive the SES verification email.");
-    f.evidence = evidence;
-    if (pending) f.message += " (Address lookups are still pending.)";
-    return;
-  }
-  if (!unresolvable.empty()) {
-    auto& f = ctx.add(Code::EMAIL_MX_UNRESOLVABLE, e.name,
-                      "The mail exchanger" + std::string(unresolvable.size() == 1 ? " " : "s ") + join(unresolvable) +
-                          " of " + domain + (unresolvable.size() == 1 ? " has" : " have") + " no A or AAAA record" +
-                          (resolvable.empty() ? ", so no mail can be delivered." : "; mail falls back to the others."));
-    if (!resolvable.empty()) f.severity = Severity::warning;
-    f.evidence = evidence;
-    return;
-  }
-  if (pending) return;  // judged again once the addresses are in
-  auto& f = ctx.add(Code::EMAIL_OK, e.name,
-                    domain + " receives mail (MX " + join(resolvable) + "), so the verification email can arrive.");
-  f.evidence = evidence;
+  std::vector<std::string> evidence{describe(r)};
+  const HostAddresses a =
+      read_host_addresses(ctx, m.exchanges.empty() ? std::vector<wire::Name>{m.owner} : m.exchanges, evidence);
+  if (m.exchanges.empty()) word_implicit_mx(ctx, e, a, std::move(evidence));
+  else word_exchangers(ctx, e, a, std::move(evidence));
 }
 
 void judge_token_present(Ctx& ctx, const ExpectedRecord& e) {
