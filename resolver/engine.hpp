@@ -98,6 +98,13 @@ struct CutLastResorts {
   std::optional<CutReply> empty_reply;  // the first empty authoritative reply: NODATA
 };
 
+// One question asked of one server address by the authority probe.
+struct ProbeAsked {
+  ServerResponse response;
+  TraceStep step;
+  int queries = 0;
+};
+
 // The end of a walk down the tree for one question.
 struct Walk {
   std::optional<Fail> fail;   // set when no usable final reply came
@@ -134,6 +141,16 @@ struct Resolver::Impl {
   asio::awaitable<Resolution> resolve(wire::Name name, wire::RRType type, int max_queries = kMaxQueriesPerResolution);
   asio::awaitable<ZoneProbe> probe(wire::Name name, std::vector<wire::Question> questions,
                                    std::shared_ptr<ProbeBudget> budget);
+
+  // probe's parts (probe.cpp): a round of NS names, one name's addresses, the questions for them.
+  asio::awaitable<std::vector<wire::Name>> probe_round(Context& ctx, ZoneProbe& p, std::vector<wire::Name> to_probe,
+                                                       std::span<const Glue> glue,
+                                                       const std::vector<wire::Question>& questions,
+                                                       std::shared_ptr<ProbeBudget> budget);
+  ProbedNameServer probe_server(Context& ctx, const ZoneProbe& p, const wire::Name& name, std::span<const Glue> glue,
+                                std::span<Resolution, 2> found);
+  void queue_asks(Context& ctx, ZoneProbe& p, ProbedNameServer& server, const std::vector<wire::Question>& questions,
+                  const std::shared_ptr<ProbeBudget>& budget, std::vector<asio::awaitable<ProbeAsked>>& asks);
 
   asio::awaitable<void> ensure_primed(Context& ctx);
   asio::awaitable<Internal> resolve_in(Context& ctx, wire::Question question, int depth);
