@@ -142,6 +142,16 @@ struct Resolver::Impl {
   asio::awaitable<ZoneProbe> probe(wire::Name name, std::vector<wire::Question> questions,
                                    std::shared_ptr<ProbeBudget> budget);
 
+  // walk's and resolve_in's parts.
+  struct StepRelease;
+  asio::awaitable<bool> wait_for_step(Context& ctx, std::shared_ptr<InflightStep>& slot);
+  Cut follow_referral(Context& ctx, const Cut& from, const Classified& c, int depth);
+  void store_child_ns(const ScrubbedReply& reply, const wire::Name& zone);
+  bool answer_from_cache(Context& ctx, const wire::Question& q, const wire::Name& name, int depth, Internal& out,
+                         std::optional<wire::Name>& next, int& links);
+  bool take_walk(Classified& c, const wire::Question& q, const wire::Name& name, Internal& out,
+                 std::optional<wire::Name>& next, int& links);
+
   // probe's parts (probe.cpp): a round of NS names, one name's addresses, the questions for them.
   asio::awaitable<std::vector<wire::Name>> probe_round(Context& ctx, ZoneProbe& p, std::vector<wire::Name> to_probe,
                                                        std::span<const Glue> glue,

@@ -680,6 +680,66 @@ asio::awaitable<void> Resolver::Impl::resolve_ns_addresses(Context& ctx, Cut& cu
 
 // ---- Walking down the tree --------------------------------------------------------------------------
 
+// Releases the waiters of a walk step however query_cut ends (a waiter left behind would wait forever).
+struct Resolver::Impl::StepRelease {
+  Impl& impl;
+  const Name& key;
+  bool owns;
+  ~StepRelease() {
+    if (!owns) return;
+    const auto it = impl.inflight_steps.find(key);
+    if (it == impl.inflight_steps.end()) return;
+    std::shared_ptr<InflightStep> waiters = std::move(it->second);
+    impl.inflight_steps.erase(it);
+    if (waiters) waiters->done.cancel();
+  }
+};
+
+// Waits for the walk that owns a step (its slot in inflight_steps). False: this walk's deadline came first.
+asio::awaitable<bool> Resolver::Impl::wait_for_step(Context& ctx, std::shared_ptr<InflightStep>& slot) {
+  // The first waiter creates what the owner signals (most steps have no waiter).
+  if (!slot) slot = std::make_shared<InflightStep>(executor);
+  std::shared_ptr<InflightStep> other = slot;
+  // The owner runs against its own deadline; a walk that joined late waits no longer than its
+  // own (issue 18: 18 of 20 joiners ran 17 s).
+  asio::steady_timer limit(executor, ctx.deadline);
+  auto woke = co_await (other->done.async_wait(as_tuple(use_awaitable)) || limit.async_wait(as_tuple(use_awaitable)));
+  co_return woke.index() == 0;
+}
+
+// The referral's delegation, cached, as the next cut.
+Cut Resolver::Impl::follow_referral(Context& ctx, const Cut& from, const Classified& c, int depth) {
+  CachedDelegation d;
+  d.zone = c.child_zone;
+  d.parent = from.zone;
+  for (const Name& ns : c.ns_names) {
+    CachedDelegation::Server s{ns, {}};
+    for (const Glue& g : c.glue) {
+      if (g.name == ns) s.glue.push_back(g.address);
+    }
+    d.servers.push_back(std::move(s));
+  }
+  // A delegation learnt through a cached one lives no longer than it (Unbound's fix for the ghost
+  // domain names, CVE-2022-30698): once the parent's delegation expires, the parent is asked again
+  // and a zone it has removed takes its children with it (iter_ghost_ns_childapex).
+  std::uint32_t ttl = c.ns_ttl;
+  std::uint32_t parent_left = 0;
+  if (cache.peek_delegation(from.zone, &parent_left) != nullptr) ttl = std::min(ttl, std::max(parent_left, 1u));
+  cache.store_delegation(d, ttl);
+  return make_cut(ctx, d, depth);
+}
+
+// The zone's own NS RRset, from the authority section of its authoritative answer: the servers the
+// child lists may differ from the parent's referral (used when the referral's servers fail).
+void Resolver::Impl::store_child_ns(const ScrubbedReply& reply, const Name& zone) {
+  if (!reply.header.aa) return;
+  std::vector<Record> child_ns;
+  for (const Record& r : reply.authority) {
+    if (r.type == RRType::NS && r.owner == zone && child_ns.size() < kMaxNsPerDelegation) child_ns.push_back(r);
+  }
+  if (!child_ns.empty()) cache.store_rrset(std::move(child_ns));
+}
+
 asio::awaitable<Walk> Resolver::Impl::walk(Context& ctx, Question q, int depth) {
   Walk w;
   w.cut = closest_cut(ctx, q.name, depth);
@@ -701,15 +761,7 @@ asio::awaitable<Walk> Resolver::Impl::walk(Context& ctx, Question q, int depth) 
     if (depth == 0 && q.name.label_count() > w.cut.zone.label_count() + 1) {
       step_key = q.name.suffix(w.cut.zone.label_count() + 1).lowercased();
       if (auto it = inflight_steps.find(step_key); it != inflight_steps.end()) {
-        // The first waiter creates what the owner signals (most steps have no waiter).
-        if (!it->second) it->second = std::make_shared<InflightStep>(executor);
-        std::shared_ptr<InflightStep> other = it->second;
-        // The owner runs against its own deadline; a walk that joined late waits no longer than its
-        // own (issue 18: 18 of 20 joiners ran 17 s).
-        asio::steady_timer limit(executor, ctx.deadline);
-        auto woke = co_await (other->done.async_wait(as_tuple(use_awaitable)) ||
-                              limit.async_wait(as_tuple(use_awaitable)));
-        if (woke.index() == 1) {
+        if (!co_await wait_for_step(ctx, it->second)) {
           w.fail = Fail{Failure::resolution_timeout, "waiting for a shared step at " + w.cut.zone.to_string()};
           co_return w;
         }
@@ -725,20 +777,7 @@ asio::awaitable<Walk> Resolver::Impl::walk(Context& ctx, Question q, int depth) 
         owns_step = true;
       }
     }
-    // Releases the waiters however query_cut ends (a waiter left behind would wait forever).
-    struct Release {
-      Impl& impl;
-      const Name& key;
-      bool owns;
-      ~Release() {
-        if (!owns) return;
-        const auto it = impl.inflight_steps.find(key);
-        if (it == impl.inflight_steps.end()) return;
-        std::shared_ptr<InflightStep> waiters = std::move(it->second);
-        impl.inflight_steps.erase(it);
-        if (waiters) waiters->done.cancel();
-      }
-    } release{*this, step_key, owns_step};
+    StepRelease release{*this, step_key, owns_step};
     auto reply = co_await query_cut(ctx, w.cut, asked, depth);
     if (!reply && minimised && reply.error().kind == Failure::all_servers_failed) {
       // RFC 9156 §2.3 (and Unbound): servers that refuse or fail the shortened name may still answer
@@ -760,24 +799,7 @@ asio::awaitable<Walk> Resolver::Impl::walk(Context& ctx, Question q, int depth) 
         w.fail = Fail{Failure::max_referrals, "at " + c.child_zone.to_string()};
         co_return w;
       }
-      CachedDelegation d;
-      d.zone = c.child_zone;
-      d.parent = w.cut.zone;
-      for (const Name& ns : c.ns_names) {
-        CachedDelegation::Server s{ns, {}};
-        for (const Glue& g : c.glue) {
-          if (g.name == ns) s.glue.push_back(g.address);
-        }
-        d.servers.push_back(std::move(s));
-      }
-      // A delegation learnt through a cached one lives no longer than it (Unbound's fix for the ghost
-      // domain names, CVE-2022-30698): once the parent's delegation expires, the parent is asked again
-      // and a zone it has removed takes its children with it (iter_ghost_ns_childapex).
-      std::uint32_t ttl = c.ns_ttl;
-      std::uint32_t parent_left = 0;
-      if (cache.peek_delegation(w.cut.zone, &parent_left) != nullptr) ttl = std::min(ttl, std::max(parent_left, 1u));
-      cache.store_delegation(d, ttl);
-      w.cut = make_cut(ctx, d, depth);
+      w.cut = follow_referral(ctx, w.cut, c, depth);
       w.via_referral = true;
       qmin_labels = w.cut.zone.label_count() + 1;
       continue;
@@ -788,21 +810,84 @@ asio::awaitable<Walk> Resolver::Impl::walk(Context& ctx, Question q, int depth) 
       qmin_labels = c.kind == Classification::nxdomain ? q.name.label_count() : qmin_labels + 1;
       continue;
     }
-    // The zone's own NS RRset, from the authority section of its authoritative answer: the servers the
-    // child lists may differ from the parent's referral (used when the referral's servers fail).
-    if (reply->scrubbed.header.aa) {
-      std::vector<Record> child_ns;
-      for (const Record& r : reply->scrubbed.authority) {
-        if (r.type == RRType::NS && r.owner == w.cut.zone && child_ns.size() < kMaxNsPerDelegation) child_ns.push_back(r);
-      }
-      if (!child_ns.empty()) cache.store_rrset(std::move(child_ns));
-    }
+    store_child_ns(reply->scrubbed, w.cut.zone);
     w.classified = std::move(c);
     co_return w;
   }
 }
 
 // ---- Following the chain ----------------------------------------------------------------------------
+
+// The cache's answer for `name`: the RRset or a negative entry (true: `out` is final), or a CNAME
+// (`next` set, the link counted).
+bool Resolver::Impl::answer_from_cache(Context& ctx, const Question& q, const Name& name, int depth, Internal& out,
+                                       std::optional<Name>& next, int& links) {
+  if (auto rr = cache.rrset(name, q.type)) {
+    if (ctx.tracing) note(ctx, depth, name, "cache: " + name.to_string() + " " + wire::to_string(q.type), StepKind::cache);
+    out.answer.insert(out.answer.end(), rr->begin(), rr->end());
+    out.outcome = Outcome::answer;
+    return true;
+  }
+  if (auto neg = cache.negative(name, q.type)) {
+    if (ctx.tracing) note(ctx, depth, name, std::string("cache: ") + (neg->nxdomain ? "NXDOMAIN " : "NODATA ") + name.to_string(),
+         StepKind::cache);
+    out.outcome = neg->nxdomain ? Outcome::nxdomain : Outcome::nodata;
+    out.soa = neg->soa;
+    return true;
+  }
+  if (q.type != RRType::CNAME) {
+    if (auto cn = cache.rrset(name, RRType::CNAME); cn && !cn->empty()) {
+      if (ctx.tracing) note(ctx, depth, name, "cache: " + name.to_string() + " CNAME", StepKind::cache);
+      out.answer.push_back(cn->front());
+      if (auto t = cn->front().rdata.target()) next = *t;
+      ++links;
+    }
+  }
+  return false;
+}
+
+// A walk's final reply for `name`: cached and added to `out` (true: `out` is final), or a chain that
+// continues at `next`.
+bool Resolver::Impl::take_walk(Classified& c, const Question& q, const Name& name, Internal& out,
+                               std::optional<Name>& next, int& links) {
+  cache.store_records(c.records);
+  Name tail = name;
+  for (const Record& r : c.records) {
+    if (r.type == RRType::CNAME && r.owner == tail) {
+      if (auto t = r.rdata.target()) tail = *t;
+    }
+  }
+  std::move(c.records.begin(), c.records.end(), std::back_inserter(out.answer));  // not read again
+  c.records.clear();
+  links += c.chain_links;
+  if (links > kMaxCnameChain) {
+    out.fail = Fail{Failure::max_cname_chain, "at " + name.to_string()};
+    return true;
+  }
+  switch (c.kind) {
+    case Classification::answer: out.outcome = Outcome::answer; return true;
+    case Classification::nxdomain:
+    case Classification::nodata:
+      out.outcome = c.kind == Classification::nxdomain ? Outcome::nxdomain : Outcome::nodata;
+      out.soa = c.soa;
+      if (c.soa) {
+        // RFC 2308 §5: the SOA of a negative answer carries the negative TTL, min(TTL, MINIMUM).
+        const std::uint32_t ttl = negative_ttl(*c.soa);
+        out.soa->ttl = ttl;
+        if (out.outcome == Outcome::nxdomain) {
+          cache.store_nxdomain(tail, *c.soa, ttl);
+        } else {
+          cache.store_nodata(tail, q.type, *c.soa, ttl);
+        }
+      }
+      return true;
+    case Classification::yxdomain: out.outcome = Outcome::yxdomain; return true;
+    case Classification::cname: next = c.next_name; return false;
+    default:
+      out.fail = Fail{Failure::all_servers_failed, "unexpected classification"};
+      return true;
+  }
+}
 
 asio::awaitable<Internal> Resolver::Impl::resolve_in(Context& ctx, Question q, int depth) {
   Internal out;
@@ -827,77 +912,14 @@ asio::awaitable<Internal> Resolver::Impl::resolve_in(Context& ctx, Question q, i
   int links = 0;
   for (;;) {
     std::optional<Name> next;
-    if (auto rr = cache.rrset(name, q.type)) {
-      if (ctx.tracing) note(ctx, depth, name, "cache: " + name.to_string() + " " + wire::to_string(q.type), StepKind::cache);
-      out.answer.insert(out.answer.end(), rr->begin(), rr->end());
-      out.outcome = Outcome::answer;
-      co_return out;
-    }
-    if (auto neg = cache.negative(name, q.type)) {
-      if (ctx.tracing) note(ctx, depth, name, std::string("cache: ") + (neg->nxdomain ? "NXDOMAIN " : "NODATA ") + name.to_string(),
-           StepKind::cache);
-      out.outcome = neg->nxdomain ? Outcome::nxdomain : Outcome::nodata;
-      out.soa = neg->soa;
-      co_return out;
-    }
-    if (q.type != RRType::CNAME) {
-      if (auto cn = cache.rrset(name, RRType::CNAME); cn && !cn->empty()) {
-        if (ctx.tracing) note(ctx, depth, name, "cache: " + name.to_string() + " CNAME", StepKind::cache);
-        out.answer.push_back(cn->front());
-        if (auto t = cn->front().rdata.target()) next = *t;
-        ++links;
-      }
-    }
+    if (answer_from_cache(ctx, q, name, depth, out, next, links)) co_return out;
     if (!next) {
       Walk w = co_await walk(ctx, Question{name, q.type, q.cls}, depth);
       if (w.fail) {
         out.fail = std::move(w.fail);
         co_return out;
       }
-      Classified& c = w.classified;
-      cache.store_records(c.records);
-      Name tail = name;
-      for (const Record& r : c.records) {
-        if (r.type == RRType::CNAME && r.owner == tail) {
-          if (auto t = r.rdata.target()) tail = *t;
-        }
-      }
-      std::move(c.records.begin(), c.records.end(), std::back_inserter(out.answer));  // not read again
-      c.records.clear();
-      links += c.chain_links;
-      if (links > kMaxCnameChain) {
-        out.fail = Fail{Failure::max_cname_chain, "at " + name.to_string()};
-        co_return out;
-      }
-      switch (c.kind) {
-        case Classification::answer:
-          out.outcome = Outcome::answer;
-          co_return out;
-        case Classification::nxdomain:
-        case Classification::nodata:
-          out.outcome = c.kind == Classification::nxdomain ? Outcome::nxdomain : Outcome::nodata;
-          out.soa = c.soa;
-          if (c.soa) {
-            // RFC 2308 §5: the SOA of a negative answer carries the negative TTL, min(TTL, MINIMUM).
-            const std::uint32_t ttl = negative_ttl(*c.soa);
-            out.soa->ttl = ttl;
-            if (out.outcome == Outcome::nxdomain) {
-              cache.store_nxdomain(tail, *c.soa, ttl);
-            } else {
-              cache.store_nodata(tail, q.type, *c.soa, ttl);
-            }
-          }
-          co_return out;
-        case Classification::yxdomain:
-          out.outcome = Outcome::yxdomain;
-          co_return out;
-        case Classification::cname:
-          next = c.next_name;
-          break;
-        default:
-          out.fail = Fail{Failure::all_servers_failed, "unexpected classification"};
-          co_return out;
-      }
+      if (take_walk(w.classified, q, name, out, next, links)) co_return out;
     }
     if (links > kMaxCnameChain) {
       out.fail = Fail{Failure::max_cname_chain, "at " + next->to_string()};
