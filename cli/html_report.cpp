@@ -168,117 +168,143 @@ void render_section(std::string& o, std::string_view id, std::string_view title,
   o += "</section>\n";
 }
 
-// The walk, drawn: root -> TLD -> parent -> zone along the top; below, one box per NS name of the
-// delegation, one per address, and one cell per (expected record x address).
-void render_walk(std::string& o, const CheckResult& result, const RecordGrid& g) {
+// The chain of zones along the top of the walk: the root, the TLD, the parent (the zone that delegates),
+// the zone; or, last, the name that is not there.
+struct ZoneChain {
+  std::vector<std::string> names{"."};
+  std::string zone;     // the zone holding the domain, without the trailing dot ("" or "." when none)
+  bool absent = false;  // the last name is not there: drawn dashed and red, with no edge to the servers
+};
+
+ZoneChain zone_chain(const CheckResult& result) {
   const auto& d = result.observations.delegation;
-  o += "<section id=\"walk\">\n<h2>The walk</h2>\n";
-  if (!d.complete && !d.error.empty())
-    o += "<p>The delegation could not be walked: <code>" + E(d.error) + "</code></p>\n";
-  // The chain of zones: the root, the TLD, the parent (the zone that delegates), the zone.
-  std::vector<std::string> chain{"."};
-  const std::string zone = bare(d.zone), parent = bare(d.parent);
-  if (!zone.empty() && zone != ".") {
-    const std::string tld = zone.substr(zone.rfind('.') == std::string::npos ? 0 : zone.rfind('.') + 1);
-    if (tld != zone) chain.push_back(tld);
-    if (!parent.empty() && parent != "." && parent != tld && parent != zone) chain.push_back(parent);
-    chain.push_back(zone);
+  ZoneChain c;
+  c.zone = bare(d.zone);
+  const std::string parent = bare(d.parent);
+  if (!c.zone.empty() && c.zone != ".") {
+    const std::string tld = c.zone.substr(c.zone.rfind('.') == std::string::npos ? 0 : c.zone.rfind('.') + 1);
+    if (tld != c.zone) c.names.push_back(tld);
+    if (!parent.empty() && parent != "." && parent != tld && parent != c.zone) c.names.push_back(parent);
+    c.names.push_back(c.zone);
   }
-  // The name that is not there: the parent answered NXDOMAIN, or no zone was found at all. Drawn dashed
-  // and red, with no edge to the servers (those belong to the zone before it).
-  const bool absent = d.not_delegated || zone.empty() || zone == ".";
-  if (absent) chain.push_back(bare(result.identity.domain) + (d.not_delegated ? " (NXDOMAIN)" : " (no zone found)"));
-  constexpr int kMargin = 10, kChainH = 30, kNsW = 230, kAddrW = 190, kCellW = 112, kRowH = 28, kHeadH = 34;
-  const int chain_box_w = 200, chain_gap = 36;
-  const int grid_top = kMargin + kChainH + 50;
-  const int rows = static_cast<int>(g.servers.size());
-  const int cols = static_cast<int>(g.records.size());
-  const int width = std::max(kMargin * 2 + 16 + kNsW + kAddrW + 20 + cols * kCellW,
-                             kMargin * 2 + static_cast<int>(chain.size()) * (chain_box_w + chain_gap));
-  const int height = grid_top + kHeadH + std::max(rows, 1) * kRowH + kMargin;
-  o += "<div class=\"walk\"><svg role=\"img\" width=\"" + std::to_string(width) +
-       "\" height=\"" + std::to_string(height) + "\" viewBox=\"0 0 " + std::to_string(width) + " " +
-       std::to_string(height) + "\" font-family=\"system-ui,sans-serif\" font-size=\"12\">\n";
-  o += "<title>Delegation of " + E(zone.empty() ? bare(result.identity.domain) : zone) +
-       " and what each authoritative server serves</title>\n";
-  o += "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" "
-       "orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#777\"/></marker></defs>\n";
-  int zone_x = kMargin;
-  for (std::size_t i = 0; i < chain.size(); ++i) {
-    const int x = kMargin + static_cast<int>(i) * (chain_box_w + chain_gap);
-    const bool last = i + 1 == chain.size();
-    const bool missing_node = last && absent;
-    o += "<g class=\"zone-node\"><title>" + E(chain[i]) + "</title><rect x=\"" + std::to_string(x) + "\" y=\"" +
-         std::to_string(kMargin) + "\" width=\"" + std::to_string(chain_box_w) + "\" height=\"" +
-         std::to_string(kChainH) + "\" rx=\"5\" fill=\"" + (missing_node ? "#ffebee" : last ? "#e3f2fd" : "#fafafa") +
-         "\" stroke=\"" + (missing_node ? "#c62828\" stroke-dasharray=\"5 3" : "#607d8b") + "\"/><text x=\"" + std::to_string(x + chain_box_w / 2) + "\" y=\"" +
-         std::to_string(kMargin + 19) + "\" text-anchor=\"middle\"" + (last ? " font-weight=\"700\"" : "") + ">" +
-         E(clip(chain[i], 28)) + "</text></g>\n";
+  // The name that is not there: the parent answered NXDOMAIN, or no zone was found at all (the servers
+  // belong to the zone before it).
+  c.absent = d.not_delegated || c.zone.empty() || c.zone == ".";
+  if (c.absent) c.names.push_back(bare(result.identity.domain) + (d.not_delegated ? " (NXDOMAIN)" : " (no zone found)"));
+  return c;
+}
+
+// Where everything of the walk's picture goes.
+struct WalkLayout {
+  static constexpr int kMargin = 10, kChainH = 30, kNsW = 230, kAddrW = 190, kCellW = 112, kRowH = 28, kHeadH = 34;
+  static constexpr int kChainBoxW = 200, kChainGap = 36;
+  static constexpr int kGridTop = kMargin + kChainH + 50;
+  // The delegation's edges run down a bus left of the NS names, so no edge crosses a box.
+  static constexpr int kBusX = kMargin + 4;
+  static constexpr int kNsX = kMargin + 16, kAddrX = kNsX + kNsW + 10, kCellsX = kAddrX + kAddrW + 10;
+  int rows = 0, cols = 0, width = 0, height = 0;
+  int row_y(int r) const { return kGridTop + kHeadH + r * kRowH; }
+};
+
+WalkLayout walk_layout(const RecordGrid& g, const ZoneChain& chain) {
+  using L = WalkLayout;
+  WalkLayout l;
+  l.rows = static_cast<int>(g.servers.size());
+  l.cols = static_cast<int>(g.records.size());
+  l.width = std::max(L::kMargin * 2 + 16 + L::kNsW + L::kAddrW + 20 + l.cols * L::kCellW,
+                     L::kMargin * 2 + static_cast<int>(chain.names.size()) * (L::kChainBoxW + L::kChainGap));
+  l.height = L::kGridTop + L::kHeadH + std::max(l.rows, 1) * L::kRowH + L::kMargin;
+  return l;
+}
+
+// The chain of zones with arrows. Returns the x of the zone's box (the edges to the NS names start there).
+int draw_zone_chain(std::string& o, const ZoneChain& chain) {
+  using L = WalkLayout;
+  int zone_x = L::kMargin;
+  for (std::size_t i = 0; i < chain.names.size(); ++i) {
+    const int x = L::kMargin + static_cast<int>(i) * (L::kChainBoxW + L::kChainGap);
+    const bool last = i + 1 == chain.names.size();
+    const bool missing_node = last && chain.absent;
+    o += "<g class=\"zone-node\"><title>" + E(chain.names[i]) + "</title><rect x=\"" + std::to_string(x) + "\" y=\"" +
+         std::to_string(L::kMargin) + "\" width=\"" + std::to_string(L::kChainBoxW) + "\" height=\"" +
+         std::to_string(L::kChainH) + "\" rx=\"5\" fill=\"" + (missing_node ? "#ffebee" : last ? "#e3f2fd" : "#fafafa") +
+         "\" stroke=\"" + (missing_node ? "#c62828\" stroke-dasharray=\"5 3" : "#607d8b") + "\"/><text x=\"" +
+         std::to_string(x + L::kChainBoxW / 2) + "\" y=\"" + std::to_string(L::kMargin + 19) + "\" text-anchor=\"middle\"" +
+         (last ? " font-weight=\"700\"" : "") + ">" + E(clip(chain.names[i], 28)) + "</text></g>\n";
     if (!last)
-      o += "<line x1=\"" + std::to_string(x + chain_box_w) + "\" y1=\"" + std::to_string(kMargin + kChainH / 2) +
-           "\" x2=\"" + std::to_string(x + chain_box_w + chain_gap) + "\" y2=\"" +
-           std::to_string(kMargin + kChainH / 2) + "\" stroke=\"#777\" marker-end=\"url(#arrow)\"/>\n";
+      o += "<line x1=\"" + std::to_string(x + L::kChainBoxW) + "\" y1=\"" + std::to_string(L::kMargin + L::kChainH / 2) +
+           "\" x2=\"" + std::to_string(x + L::kChainBoxW + L::kChainGap) + "\" y2=\"" +
+           std::to_string(L::kMargin + L::kChainH / 2) + "\" stroke=\"#777\" marker-end=\"url(#arrow)\"/>\n";
     if (!missing_node) zone_x = x;
   }
-  // Column heads.
-  const int head_y = grid_top;
-  // The delegation's edges run down a bus left of the NS names, so no edge crosses a box.
-  const int bus_x = kMargin + 4;
-  const int x_ns = kMargin + 16, x_addr = x_ns + kNsW + 10, x_cells = x_addr + kAddrW + 10;
-  o += "<text x=\"" + std::to_string(x_ns) + "\" y=\"" + std::to_string(head_y + 20) +
-       "\" font-weight=\"700\">NS name</text><text x=\"" + std::to_string(x_addr) + "\" y=\"" +
+  return zone_x;
+}
+
+// Column heads, then one box per run of addresses of the same NS name (with an edge from the zone), one
+// per address.
+void draw_servers(std::string& o, const RecordGrid& g, const WalkLayout& l, int zone_x) {
+  using L = WalkLayout;
+  const int head_y = L::kGridTop;
+  o += "<text x=\"" + std::to_string(L::kNsX) + "\" y=\"" + std::to_string(head_y + 20) +
+       "\" font-weight=\"700\">NS name</text><text x=\"" + std::to_string(L::kAddrX) + "\" y=\"" +
        std::to_string(head_y + 20) + "\" font-weight=\"700\">address</text>\n";
-  for (int c = 0; c < cols; ++c) {
+  for (int c = 0; c < l.cols; ++c) {
     const auto& r = g.records[static_cast<std::size_t>(c)];
     o += "<g class=\"record-head\"><title>" + E(r.type + " " + r.name) + "</title><text x=\"" +
-         std::to_string(x_cells + c * kCellW + kCellW / 2) + "\" y=\"" + std::to_string(head_y + 20) +
+         std::to_string(L::kCellsX + c * L::kCellW + L::kCellW / 2) + "\" y=\"" + std::to_string(head_y + 20) +
          "\" text-anchor=\"middle\" font-weight=\"700\">R" + std::to_string(c + 1) + " " + E(r.type) + "</text></g>\n";
   }
-  if (rows == 0)
-    o += "<text x=\"" + std::to_string(x_ns) + "\" y=\"" + std::to_string(head_y + kHeadH + 18) +
+  if (l.rows == 0)
+    o += "<text x=\"" + std::to_string(L::kNsX) + "\" y=\"" + std::to_string(head_y + L::kHeadH + 18) +
          "\">No authoritative server address was found.</text>\n";
-  // NS names: one box per run of addresses of the same name, with an edge from the zone.
-  for (int r = 0; r < rows;) {
+  for (int r = 0; r < l.rows;) {
     int end = r + 1;
-    while (end < rows && g.servers[static_cast<std::size_t>(end)].ns_name == g.servers[static_cast<std::size_t>(r)].ns_name) ++end;
-    const int y = head_y + kHeadH + r * kRowH;
-    const int h = (end - r) * kRowH - 4;
+    while (end < l.rows && g.servers[static_cast<std::size_t>(end)].ns_name == g.servers[static_cast<std::size_t>(r)].ns_name) ++end;
+    const int y = l.row_y(r);
+    const int h = (end - r) * L::kRowH - 4;
     const auto& ns = g.servers[static_cast<std::size_t>(r)].ns_name;
-    o += "<path d=\"M" + std::to_string(zone_x + chain_box_w / 2) + "," + std::to_string(kMargin + kChainH) + " V" +
-         std::to_string(grid_top + 4) + " H" + std::to_string(bus_x) + " V" + std::to_string(y + (h / 2)) + " H" +
-         std::to_string(x_ns) + "\" fill=\"none\" stroke=\"#78909c\" marker-end=\"url(#arrow)\"/>\n";
-    o += "<g class=\"ns-node\"><title>" + E(ns) + "</title><rect x=\"" + std::to_string(x_ns) + "\" y=\"" +
-         std::to_string(y) + "\" width=\"" + std::to_string(kNsW) + "\" height=\"" + std::to_string(h) +
-         "\" rx=\"4\" fill=\"#eceff1\" stroke=\"#90a4ae\"/><text x=\"" + std::to_string(x_ns + 8) + "\" y=\"" +
+    o += "<path d=\"M" + std::to_string(zone_x + L::kChainBoxW / 2) + "," + std::to_string(L::kMargin + L::kChainH) + " V" +
+         std::to_string(L::kGridTop + 4) + " H" + std::to_string(L::kBusX) + " V" + std::to_string(y + (h / 2)) + " H" +
+         std::to_string(L::kNsX) + "\" fill=\"none\" stroke=\"#78909c\" marker-end=\"url(#arrow)\"/>\n";
+    o += "<g class=\"ns-node\"><title>" + E(ns) + "</title><rect x=\"" + std::to_string(L::kNsX) + "\" y=\"" +
+         std::to_string(y) + "\" width=\"" + std::to_string(L::kNsW) + "\" height=\"" + std::to_string(h) +
+         "\" rx=\"4\" fill=\"#eceff1\" stroke=\"#90a4ae\"/><text x=\"" + std::to_string(L::kNsX + 8) + "\" y=\"" +
          std::to_string(y + 17) + "\">" + E(clip(ns, 32)) + "</text></g>\n";
     r = end;
   }
-  for (int r = 0; r < rows; ++r) {
+  for (int r = 0; r < l.rows; ++r) {
     const auto& s = g.servers[static_cast<std::size_t>(r)];
-    const int y = head_y + kHeadH + r * kRowH;
+    const int y = l.row_y(r);
     o += "<g class=\"addr-node\"><title>" + E(s.ns_name + " " + s.address) + "</title><rect x=\"" +
-         std::to_string(x_addr) + "\" y=\"" + std::to_string(y) + "\" width=\"" + std::to_string(kAddrW) +
-         "\" height=\"" + std::to_string(kRowH - 4) + "\" rx=\"3\" fill=\"#fff\" stroke=\"#90a4ae\"/><text x=\"" +
-         std::to_string(x_addr + 8) + "\" y=\"" + std::to_string(y + 17) + "\" font-family=\"ui-monospace,monospace\">" +
+         std::to_string(L::kAddrX) + "\" y=\"" + std::to_string(y) + "\" width=\"" + std::to_string(L::kAddrW) +
+         "\" height=\"" + std::to_string(L::kRowH - 4) + "\" rx=\"3\" fill=\"#fff\" stroke=\"#90a4ae\"/><text x=\"" +
+         std::to_string(L::kAddrX + 8) + "\" y=\"" + std::to_string(y + 17) + "\" font-family=\"ui-monospace,monospace\">" +
          E(clip(s.address, 26)) + "</text></g>\n";
   }
+}
+
+// One cell per (expected record x address), coloured by what that server serves.
+void draw_cells(std::string& o, const RecordGrid& g, const WalkLayout& l) {
+  using L = WalkLayout;
   for (const auto& c : g.cells) {
     const auto look = look_of(c.state);
-    const int x = x_cells + static_cast<int>(c.record) * kCellW;
-    const int y = head_y + kHeadH + static_cast<int>(c.server) * kRowH;
+    const int x = L::kCellsX + static_cast<int>(c.record) * L::kCellW;
+    const int y = l.row_y(static_cast<int>(c.server));
     const auto& s = g.servers[c.server];
     const auto& r = g.records[c.record];
     o += "<g class=\"cell cell-" + std::string(to_string(c.state)) + "\" data-record=\"" + std::to_string(c.record) +
          "\" data-server=\"" + std::to_string(c.server) + "\" data-state=\"" + std::string(to_string(c.state)) +
          "\"><title>" + E(r.type + " " + r.name + " at " + s.ns_name + " (" + s.address + "): " + c.detail) +
          "</title><rect x=\"" + std::to_string(x + 2) + "\" y=\"" + std::to_string(y) + "\" width=\"" +
-         std::to_string(kCellW - 4) + "\" height=\"" + std::to_string(kRowH - 4) + "\" rx=\"3\" fill=\"" +
-         std::string(look.fill) + "\" stroke=\"#fff\"/><text x=\"" + std::to_string(x + kCellW / 2) + "\" y=\"" +
+         std::to_string(L::kCellW - 4) + "\" height=\"" + std::to_string(L::kRowH - 4) + "\" rx=\"3\" fill=\"" +
+         std::string(look.fill) + "\" stroke=\"#fff\"/><text x=\"" + std::to_string(x + L::kCellW / 2) + "\" y=\"" +
          std::to_string(y + 17) + "\" text-anchor=\"middle\" fill=\"" + std::string(look.text) + "\">" +
          std::string(look.label) + "</text></g>\n";
   }
-  o += "</svg></div>\n";
-  // The legend and the columns' records, as text (readable without hovering, and by screen readers).
+}
+
+// The legend and the columns' records, as text (readable without hovering, and by screen readers).
+void render_walk_legend(std::string& o, const RecordGrid& g) {
   o += "<p class=\"legend\">";
   for (auto s : {CellState::present, CellState::missing, CellState::different, CellState::no_answer,
                  CellState::refused_by_policy, CellState::unreachable_from_host, CellState::not_asked}) {
@@ -287,17 +313,39 @@ void render_walk(std::string& o, const CheckResult& result, const RecordGrid& g)
          std::string(look.meaning) + "</span>";
   }
   o += "</p>\n";
-  if (!g.records.empty()) {
-    o += "<table class=\"grid-records\"><tr><th>Column</th><th>Type</th><th>Name</th><th>Expected value</th></tr>\n";
-    for (std::size_t i = 0; i < g.records.size(); ++i) {
-      const auto& r = g.records[i];
-      o += "<tr><td>R" + std::to_string(i + 1) + "</td><td>" + E(r.type) + "</td><td><code>" + E(r.name) +
-           "</code></td><td>" + (r.value.empty() ? std::string("<span class=\"muted\">any</span>")
-                                                 : "<code>" + E(clip(r.value, 120)) + "</code>") +
-           "</td></tr>\n";
-    }
-    o += "</table>\n";
+  if (g.records.empty()) return;
+  o += "<table class=\"grid-records\"><tr><th>Column</th><th>Type</th><th>Name</th><th>Expected value</th></tr>\n";
+  for (std::size_t i = 0; i < g.records.size(); ++i) {
+    const auto& r = g.records[i];
+    o += "<tr><td>R" + std::to_string(i + 1) + "</td><td>" + E(r.type) + "</td><td><code>" + E(r.name) +
+         "</code></td><td>" + (r.value.empty() ? std::string("<span class=\"muted\">any</span>")
+                                               : "<code>" + E(clip(r.value, 120)) + "</code>") +
+         "</td></tr>\n";
   }
+  o += "</table>\n";
+}
+
+// The walk, drawn: root -> TLD -> parent -> zone along the top; below, one box per NS name of the
+// delegation, one per address, and one cell per (expected record x address).
+void render_walk(std::string& o, const CheckResult& result, const RecordGrid& g) {
+  const auto& d = result.observations.delegation;
+  o += "<section id=\"walk\">\n<h2>The walk</h2>\n";
+  if (!d.complete && !d.error.empty())
+    o += "<p>The delegation could not be walked: <code>" + E(d.error) + "</code></p>\n";
+  const ZoneChain chain = zone_chain(result);
+  const WalkLayout l = walk_layout(g, chain);
+  o += "<div class=\"walk\"><svg role=\"img\" width=\"" + std::to_string(l.width) +
+       "\" height=\"" + std::to_string(l.height) + "\" viewBox=\"0 0 " + std::to_string(l.width) + " " +
+       std::to_string(l.height) + "\" font-family=\"system-ui,sans-serif\" font-size=\"12\">\n";
+  o += "<title>Delegation of " + E(chain.zone.empty() ? bare(result.identity.domain) : chain.zone) +
+       " and what each authoritative server serves</title>\n";
+  o += "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" "
+       "orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#777\"/></marker></defs>\n";
+  const int zone_x = draw_zone_chain(o, chain);
+  draw_servers(o, g, l, zone_x);
+  draw_cells(o, g, l);
+  o += "</svg></div>\n";
+  render_walk_legend(o, g);
   o += "</section>\n";
 }
 

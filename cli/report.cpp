@@ -127,45 +127,51 @@ void render_group(std::string& out, const Group& g, const ReportOptions& options
   }
 }
 
-}  // namespace
-
-std::string render_report(const CheckResult& result, const ReportOptions& options) {
-  const Palette p{options.color};
-  const auto& j = result.judgement;
-  std::string out;
+// The findings by the section they are shown in.
+struct Sections {
   std::vector<const diagnose::Finding*> problems, unchecked, notes, advice, passed;
-  std::size_t errors = 0;
+  std::size_t errors = 0;  // problems of severity error
+};
+
+Sections sections_of(const diagnose::Judgement& j) {
+  Sections s;
   for (const auto& f : j.findings) {
     if (diagnose::is_problem(f)) {
-      problems.push_back(&f);
-      errors += f.severity == Severity::error;
+      s.problems.push_back(&f);
+      s.errors += f.severity == Severity::error;
       continue;
     }
     switch (diagnose::class_of(f.code)) {
-      case diagnose::FindingClass::not_checked: unchecked.push_back(&f); break;
+      case diagnose::FindingClass::not_checked: s.unchecked.push_back(&f); break;
       case diagnose::FindingClass::advice:
-        if (f.severity == Severity::ok) passed.push_back(&f);
-        else advice.push_back(&f);
+        if (f.severity == Severity::ok) s.passed.push_back(&f);
+        else s.advice.push_back(&f);
         break;
-      case diagnose::FindingClass::passed: passed.push_back(&f); break;
+      case diagnose::FindingClass::passed: s.passed.push_back(&f); break;
       default:
-        if (f.severity == Severity::ok) passed.push_back(&f);
-        else notes.push_back(&f);
+        if (f.severity == Severity::ok) s.passed.push_back(&f);
+        else s.notes.push_back(&f);
         break;
     }
   }
+  return s;
+}
+
+// The headline, the counts, what was understood of the input, the host's limits and the notes.
+void render_summary(std::string& out, const CheckResult& result, const Sections& s, const Palette& p) {
+  const auto& j = result.judgement;
   switch (j.verdict) {
     case diagnose::Verdict::ok: out += p.green("OK  ") + p.bold(j.headline); break;
-    case diagnose::Verdict::problems: out += (errors ? p.red("FAIL  ") : p.yellow("WARN  ")) + p.bold(j.headline); break;
+    case diagnose::Verdict::problems: out += (s.errors ? p.red("FAIL  ") : p.yellow("WARN  ")) + p.bold(j.headline); break;
     case diagnose::Verdict::incomplete: out += p.yellow("UNKNOWN  ") + p.bold(j.headline); break;
   }
   out += "\n";
   auto count = [](std::size_t n, const char* one, const char* many) {
     return std::to_string(n) + " " + (n == 1 ? one : many);
   };
-  out += "verdict: " + std::string(diagnose::to_string(j.verdict)) + " (" + count(problems.size(), "problem", "problems") +
-         ", " + count(unchecked.size(), "not checked", "not checked") + ", " + count(advice.size(), "advice", "advice") +
-         ", " + count(passed.size(), "check passed", "checks passed") + ")\n";
+  out += "verdict: " + std::string(diagnose::to_string(j.verdict)) + " (" + count(s.problems.size(), "problem", "problems") +
+         ", " + count(s.unchecked.size(), "not checked", "not checked") + ", " + count(s.advice.size(), "advice", "advice") +
+         ", " + count(s.passed.size(), "check passed", "checks passed") + ")\n";
   for (const auto& u : result.identity.understood) out += p.cyan("understood: ") + u + "\n";
   if (!result.host_limits.empty()) {
     std::string list;
@@ -175,35 +181,25 @@ std::string render_report(const CheckResult& result, const ReportOptions& option
            "not the domain's, and the domain is judged on the servers it could ask.\n";
   }
   for (const auto& n : result.notes) out += p.yellow("note: ") + n + "\n";
+}
 
-  for (const auto& g : group_findings(problems)) render_group(out, g, options, p);
-  for (const auto& g : group_findings(unchecked)) render_group(out, g, options, p);
-  if (options.verbose) {
-    for (const auto& g : group_findings(notes)) render_group(out, g, options, p);
-  } else if (!notes.empty()) {
-    out += "\n";
-    for (const auto* f : notes)
-      out += p.cyan("note") + "  " + std::string(diagnose::to_string(f->code)) + "  " + clip(f->message, 200) + "\n";
-  }
-  if (!advice.empty()) {
-    out += "\n" + p.bold("Advice") + p.dim(" (deliverability, not verification: does not change the verdict)") + "\n";
-    for (const auto& g : group_findings(advice)) render_group(out, g, options, p);
-  }
-  if (!passed.empty() && options.show_ok) {
-    out += "\n" + p.bold("Passed") + "\n";
-    for (const auto* f : passed) {
-      if (options.verbose) {
-        out += "  " + severity_label(f->severity, p) + "  " + p.bold(std::string(diagnose::to_string(f->code))) + "  " +
-               f->message + "\n";
-        for (const auto& e : f->evidence) out += p.dim("      " + clip(e, 160)) + "\n";
-      } else {
-        out += "  " + p.green("ok") + "  " + std::string(diagnose::to_string(f->code)) +
-               (f->subject.empty() ? "" : "  " + f->subject) + "\n";
-      }
+void render_passed(std::string& out, const std::vector<const diagnose::Finding*>& passed, const ReportOptions& options,
+                   const Palette& p) {
+  out += "\n" + p.bold("Passed") + "\n";
+  for (const auto* f : passed) {
+    if (options.verbose) {
+      out += "  " + severity_label(f->severity, p) + "  " + p.bold(std::string(diagnose::to_string(f->code))) + "  " +
+             f->message + "\n";
+      for (const auto& e : f->evidence) out += p.dim("      " + clip(e, 160)) + "\n";
+    } else {
+      out += "  " + p.green("ok") + "  " + std::string(diagnose::to_string(f->code)) +
+             (f->subject.empty() ? "" : "  " + f->subject) + "\n";
     }
   }
+}
 
-  if (!options.show_servers || !options.verbose) return out;
+// --verbose: every name server of the zone, then what each answered per authoritative lookup.
+void render_servers(std::string& out, const CheckResult& result, const Palette& p) {
   const auto& d = result.observations.delegation;
   if (!d.servers.empty()) {
     out += "\n" + p.bold("Name servers of " + bare(d.zone)) + " (delegated from " + bare(d.parent) + ")\n";
@@ -228,6 +224,30 @@ std::string render_report(const CheckResult& result, const ReportOptions& option
     for (const auto& a : l.servers)
       out += "  " + bare(a.ns_name) + " (" + a.address + ")  " + answer_text(a, l.lookup) + "\n";
   }
+}
+
+}  // namespace
+
+std::string render_report(const CheckResult& result, const ReportOptions& options) {
+  const Palette p{options.color};
+  std::string out;
+  const Sections s = sections_of(result.judgement);
+  render_summary(out, result, s, p);
+  for (const auto& g : group_findings(s.problems)) render_group(out, g, options, p);
+  for (const auto& g : group_findings(s.unchecked)) render_group(out, g, options, p);
+  if (options.verbose) {
+    for (const auto& g : group_findings(s.notes)) render_group(out, g, options, p);
+  } else if (!s.notes.empty()) {
+    out += "\n";
+    for (const auto* f : s.notes)
+      out += p.cyan("note") + "  " + std::string(diagnose::to_string(f->code)) + "  " + clip(f->message, 200) + "\n";
+  }
+  if (!s.advice.empty()) {
+    out += "\n" + p.bold("Advice") + p.dim(" (deliverability, not verification: does not change the verdict)") + "\n";
+    for (const auto& g : group_findings(s.advice)) render_group(out, g, options, p);
+  }
+  if (!s.passed.empty() && options.show_ok) render_passed(out, s.passed, options, p);
+  if (options.show_servers && options.verbose) render_servers(out, result, p);
   return out;
 }
 

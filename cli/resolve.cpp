@@ -250,34 +250,80 @@ class Batch {
     if (reader_.joinable()) reader_.join();
   }
 
+  // What a worker does next: resolve a line, wait for the reader, or end.
+  enum class Take { line, wait, end };
+  Take take_line(std::string& line, std::size_t& number, asio::steady_timer& ready, const asio::any_io_executor& ex) {
+    std::lock_guard lock(mu_);
+    if (!input_is_file_) write_out();
+    if (input_is_file_) {
+      if (eof_ || !read_capped_line(in_, line)) {
+        eof_ = true;
+        return Take::end;
+      }
+    } else if (!queued_.empty()) {
+      line = std::move(queued_.front());
+      queued_.pop_front();
+      space_.notify_one();
+    } else if (eof_) {
+      return Take::end;
+    } else {
+      waiters_.emplace_back(&ready, ex);
+      return Take::wait;
+    }
+    number = ++read_;
+    return Take::line;
+  }
+
+  struct LineQuestion {
+    std::string name_text;
+    wire::Name name;
+    wire::RRType type;
+  };
+  // The question on a line "NAME [TYPE]", separated by blanks; or the line's error, appended to `out`.
+  // (No stream per line: this runs tens of thousands of times a second.)
+  static std::optional<LineQuestion> question_of(std::string& line, std::string& out) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    std::string_view rest = line;
+    auto next_field = [&rest] {
+      const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r'; };
+      while (!rest.empty() && blank(rest.front())) rest.remove_prefix(1);
+      std::size_t n = 0;
+      while (n < rest.size() && !blank(rest[n])) ++n;
+      std::string field(rest.substr(0, n));
+      rest.remove_prefix(n);
+      return field;
+    };
+    std::string name_text = next_field();
+    std::string type_text = next_field();
+    const std::string extra = next_field();
+    if (type_text.empty()) type_text = "A";
+    auto name = wire::Name::parse(name_text);
+    auto type = wire::parse_rrtype(type_text);
+    if (name_text.empty() || !extra.empty()) {
+      out += ",\"error\":";
+      append_json_string(out, "malformed line: expected NAME [TYPE]");
+      return std::nullopt;
+    }
+    if (!name || !type) {
+      out += ",\"name\":";
+      append_json_string(out, name_text);
+      out += ",\"error\":";
+      append_json_string(out, !name ? "invalid name: " + wire::to_string(name.error())
+                                    : "unknown record type '" + type_text + "'");
+      return std::nullopt;
+    }
+    return LineQuestion{std::move(name_text), std::move(*name), *type};
+  }
+
   asio::awaitable<void> worker(resolver::Resolver& resolver) {
     const auto ex = co_await asio::this_coro::executor;
     for (;;) {
       std::string line;
       std::size_t number = 0;
-      bool wait = false;
       asio::steady_timer ready(ex, asio::steady_timer::time_point::max());
-      {
-        std::lock_guard lock(mu_);
-        if (!input_is_file_) write_out();
-        if (input_is_file_) {
-          if (eof_ || !read_capped_line(in_, line)) {
-            eof_ = true;
-            co_return;
-          }
-        } else if (!queued_.empty()) {
-          line = std::move(queued_.front());
-          queued_.pop_front();
-          space_.notify_one();
-        } else if (eof_) {
-          co_return;
-        } else {
-          waiters_.emplace_back(&ready, ex);
-          wait = true;
-        }
-        if (!wait) number = ++read_;
-      }
-      if (wait) {
+      const Take take = take_line(line, number, ready, ex);
+      if (take == Take::end) co_return;
+      if (take == Take::wait) {
         co_await ready.async_wait(asio::experimental::as_tuple(asio::use_awaitable));
         continue;
       }
@@ -285,44 +331,13 @@ class Batch {
       out.reserve(1024);  // a line with a DKIM key is about this long: one allocation, not a few
       out += "{\"line\":";
       out += std::to_string(number);
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      // NAME [TYPE], separated by blanks (no stream per line: this runs tens of thousands of times a second).
-      std::string_view rest = line;
-      auto next_field = [&rest] {
-        const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r'; };
-        while (!rest.empty() && blank(rest.front())) rest.remove_prefix(1);
-        std::size_t n = 0;
-        while (n < rest.size() && !blank(rest[n])) ++n;
-        std::string field(rest.substr(0, n));
-        rest.remove_prefix(n);
-        return field;
-      };
-      const std::string name_text = next_field();
-      std::string type_text = next_field();
-      const std::string extra = next_field();
-      if (type_text.empty()) type_text = "A";
-      auto name = wire::Name::parse(name_text);
-      auto type = wire::parse_rrtype(type_text);
-      if (name_text.empty() || !extra.empty()) {
-        out += ",\"error\":";
-        append_json_string(out, "malformed line: expected NAME [TYPE]");
-      } else if (!name) {
-        out += ",\"name\":";
-        append_json_string(out, name_text);
-        out += ",\"error\":";
-        append_json_string(out, "invalid name: " + wire::to_string(name.error()));
-      } else if (!type) {
-        out += ",\"name\":";
-        append_json_string(out, name_text);
-        out += ",\"error\":";
-        append_json_string(out, "unknown record type '" + type_text + "'");
-      } else {
+      if (auto q = question_of(line, out)) {
         // A resolver bug must not take the line with it (the lines after it would wait for it in the
         // reorder buffer for ever): it becomes this line's error.
         std::optional<Resolution> r;
         std::string failure;
         try {
-          r = co_await resolver.resolve(*name, *type);
+          r = co_await resolver.resolve(q->name, q->type);
         } catch (const std::exception& e) {
           failure = e.what();
         }
@@ -331,7 +346,7 @@ class Batch {
           append_resolution_members(out, *r);
         } else {
           out += ",\"name\":";
-          append_json_string(out, name_text);
+          append_json_string(out, q->name_text);
           out += ",\"error\":";
           append_json_string(out, "internal error: " + failure);
         }

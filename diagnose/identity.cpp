@@ -393,94 +393,225 @@ bool is_v1_map(const json& value, std::string_view inner_key) {
   return false;
 }
 
+// The SES v1 API's shapes: one object per identity under DkimAttributes / VerificationAttributes.
+// True when the document has them (and they were applied).
+Result<bool, IdentityError> apply_v1_shapes(const json& root, Identity& identity) {
+  const auto dkim_v1 = root.find("DkimAttributes");
+  const auto verif_v1 = root.find("VerificationAttributes");
+  const bool v1_dkim = dkim_v1 != root.end() && (is_v1_map(*dkim_v1, "DkimTokens") ||
+                                                 is_v1_map(*dkim_v1, "DkimVerificationStatus") ||
+                                                 is_v1_map(*dkim_v1, "DkimEnabled"));
+  if (!v1_dkim && verif_v1 == root.end()) return false;
+  if (v1_dkim)
+    if (auto r = apply_v1_dkim(*dkim_v1, identity); !r) return fail(r.error());
+  if (verif_v1 != root.end()) {
+    if (!verif_v1->is_object())
+      return fail(IdentityError{IdentityErrc::bad_field, "VerificationAttributes must be an object"});
+    if (auto r = apply_v1_verification(*verif_v1, identity); !r) return fail(r.error());
+  }
+  return true;
+}
+
+// "dkim.<region>.amazonses.com" names the region; "dkim.amazonses.com" is the global zone (`region` stays).
+void region_from_signing_zone(std::string_view z, std::string& region) {
+  if (!z.empty() && z.back() == '.') z.remove_suffix(1);
+  constexpr std::string_view kPrefix = "dkim.", kSuffix = ".amazonses.com";
+  if (z.size() > kPrefix.size() + kSuffix.size() && z.substr(0, kPrefix.size()) == kPrefix &&
+      z.substr(z.size() - kSuffix.size()) == kSuffix) {
+    const auto r = z.substr(kPrefix.size(), z.size() - kPrefix.size() - kSuffix.size());
+    if (plausible_region(r)) region = std::string(r);
+  }
+}
+
+// sesv2 DkimAttributes: origin, status, and the tokens (Easy DKIM) or the selector (BYODKIM).
+Result<void, IdentityError> apply_v2_dkim(const json& dkim, Identity& identity) {
+  if (!dkim.is_object()) return fail(IdentityError{IdentityErrc::bad_field, "DkimAttributes must be an object"});
+  auto origin = string_field(dkim, "SigningAttributesOrigin");
+  if (!origin) return fail(origin.error());
+  if (*origin) identity.ses_signing_origin = **origin;
+  if (auto v = string_field(dkim, "Status"); !v) return fail(v.error());
+  else if (*v) identity.ses_dkim_status = **v;
+  std::string region = identity.region;
+  auto zone = string_field(dkim, "SigningHostedZone");
+  if (!zone) return fail(zone.error());
+  if (*zone) region_from_signing_zone(**zone, region);
+  const bool external = identity.ses_signing_origin.rfind("EXTERNAL", 0) == 0;
+  auto tokens = dkim.find("Tokens");
+  if (tokens == dkim.end() || tokens->is_null()) return {};
+  if (!tokens->is_array()) return fail(IdentityError{IdentityErrc::bad_field, "DkimAttributes.Tokens must be an array"});
+  for (const auto& t : *tokens) {
+    if (!t.is_string()) return fail(IdentityError{IdentityErrc::bad_field, "DkimAttributes.Tokens must hold strings"});
+    if (external) {
+      // BYODKIM: SES lists the selector the key is published under.
+      auto token = check_token(t.get_ref<const std::string&>());
+      if (!token) return fail(token.error());
+      if (!identity.byodkim_selector) identity.byodkim_selector = *token;
+    } else if (auto added = add_easy_dkim_tokens(t.get_ref<const std::string&>(), region, identity); !added) {
+      return fail(added.error());
+    }
+  }
+  return {};
+}
+
+Result<void, IdentityError> apply_v2_mail_from(const json& mail, Identity& identity) {
+  auto from = string_field(mail, "MailFromDomain");
+  if (!from) return fail(from.error());
+  if (*from && !(*from)->empty()) {
+    auto name = mail_from_name(**from, identity.domain);
+    if (!name) return fail(name.error());
+    identity.mail_from = *name;
+  }
+  if (auto v = string_field(mail, "MailFromDomainStatus"); !v) return fail(v.error());
+  else if (*v) identity.ses_mail_from_status = **v;
+  return {};
+}
+
+// `aws sesv2 get-email-identity` output.
+Result<void, IdentityError> apply_v2(const json& root, Identity& identity) {
+  static constexpr std::string_view kV2Keys[] = {"DkimAttributes", "IdentityType", "VerificationStatus",
+                                                 "MailFromAttributes", "VerifiedForSendingStatus"};
+  if (std::none_of(std::begin(kV2Keys), std::end(kV2Keys), [&](std::string_view k) { return root.contains(std::string(k)); })) {
+    return fail(IdentityError{IdentityErrc::bad_json,
+                              "not the output of `aws sesv2 get-email-identity`, `aws ses "
+                              "get-identity-dkim-attributes` or `aws ses get-identity-verification-attributes`"});
+  }
+  if (auto v = string_field(root, "IdentityType"); !v) return fail(v.error());
+  else if (*v) identity.ses_identity_type = **v;
+  if (auto v = string_field(root, "VerificationStatus"); !v) return fail(v.error());
+  else if (*v) identity.ses_verification_status = **v;
+  if (auto info = root.find("VerificationInfo"); info != root.end() && info->is_object()) {
+    if (auto v = string_field(*info, "ErrorType"); !v) return fail(v.error());
+    else if (*v) identity.ses_error_type = **v;
+  }
+  if (auto dkim = root.find("DkimAttributes"); dkim != root.end() && !dkim->is_null()) {
+    if (auto r = apply_v2_dkim(*dkim, identity); !r) return r;
+  }
+  if (auto mail = root.find("MailFromAttributes"); mail != root.end() && mail->is_object()) {
+    if (auto r = apply_v2_mail_from(*mail, identity); !r) return r;
+  }
+  return {};
+}
+
+// ---- Bulk lines ---------------------------------------------------------------------------------------
+
+// A line that is not JSON: an email address or a domain.
+Result<Identity, IdentityError> plain_bulk_line(std::string_view line) {
+  Identity id;
+  if (line.find('@') != std::string_view::npos) {  // an email address: an email identity
+    auto d = email_domain(line);
+    if (!d) return fail(d.error());
+    id.domain = *d;
+    id.email = std::string(line);
+    return id;
+  }
+  auto domain = parse_domain(line, &id.understood);
+  if (!domain) return fail(domain.error());
+  id.domain = *domain;
+  return id;
+}
+
+Result<void, IdentityError> apply_domain_and_email(const json& obj, Identity& id) {
+  auto domain = string_field(obj, "domain");
+  if (!domain) return fail(domain.error());
+  auto email = string_field(obj, "email");
+  if (!email) return fail(email.error());
+  if (*email) {
+    auto d = email_domain(**email);
+    if (!d) return fail(d.error());
+    id.email = **email;
+    if (!*domain) id.domain = *d;
+  }
+  if (*domain) {
+    auto d = parse_domain(**domain, &id.understood);
+    if (!d) return fail(d.error());
+    id.domain = *d;
+  } else if (!*email) {
+    return fail(IdentityError{IdentityErrc::missing_domain, "a bulk line needs \"domain\" or \"email\""});
+  }
+  return {};
+}
+
+// "easy_dkim_tokens": an array of strings, each token or tokens for `region`.
+Result<void, IdentityError> apply_token_list(const json& tokens, const std::string& region, Identity& id) {
+  if (!tokens.is_array()) return fail(IdentityError{IdentityErrc::bad_field, "easy_dkim_tokens must be an array"});
+  for (const auto& t : tokens) {
+    if (!t.is_string()) return fail(IdentityError{IdentityErrc::bad_field, "easy_dkim_tokens must hold strings"});
+    if (auto added = add_easy_dkim_tokens(t.get_ref<const std::string&>(), region, id); !added)
+      return fail(added.error());
+  }
+  return {};
+}
+
+// "additional_regions": [{"region": ..., "easy_dkim_tokens": [...]}, ...], fewer than kMaxSesRegions.
+Result<void, IdentityError> apply_additional_regions(const json& extra, Identity& id) {
+  if (!extra.is_array()) return fail(IdentityError{IdentityErrc::bad_field, "additional_regions must be an array"});
+  if (extra.size() >= kMaxSesRegions) {
+    return fail(IdentityError{IdentityErrc::bad_region, "more than " + std::to_string(kMaxSesRegions) +
+                                                            " regions (kMaxSesRegions)"});
+  }
+  for (const auto& block : extra) {
+    if (!block.is_object()) return fail(IdentityError{IdentityErrc::bad_field, "additional_regions must hold objects"});
+    auto r = string_field(block, "region");
+    if (!r) return fail(r.error());
+    std::string region;
+    if (*r) {
+      auto checked = check_region(**r);
+      if (!checked) return fail(checked.error());
+      region = *checked;
+    }
+    auto tokens = block.find("easy_dkim_tokens");
+    if (tokens == block.end() || tokens->is_null()) continue;
+    if (auto added = apply_token_list(*tokens, region, id); !added) return added;
+  }
+  return {};
+}
+
+// BYODKIM selector and key, legacy token, MAIL FROM.
+Result<void, IdentityError> apply_other_fields(const json& obj, Identity& id) {
+  auto selector = string_field(obj, "byodkim_selector");
+  if (!selector) return fail(selector.error());
+  if (*selector) {
+    auto s = check_token(**selector);
+    if (!s) return fail(s.error());
+    id.byodkim_selector = *s;
+  }
+  auto key = string_field(obj, "public_key");
+  if (!key) return fail(key.error());
+  if (*key) id.public_key_pem = **key;
+  // "byodkim_public_key_file" names a PEM file; "byodkim_public_key_pem" is its older, misleading name
+  // (it never held PEM text), still read.
+  auto key_file = string_field(obj, "byodkim_public_key_file");
+  if (!key_file) return fail(key_file.error());
+  auto old_key_file = string_field(obj, "byodkim_public_key_pem");
+  if (!old_key_file) return fail(old_key_file.error());
+  if (*key_file && *old_key_file)
+    return fail(IdentityError{IdentityErrc::bad_field, "byodkim_public_key_file and byodkim_public_key_pem: give one"});
+  if (*key_file) id.public_key_file = **key_file;
+  else if (*old_key_file) id.public_key_file = **old_key_file;
+  auto token = string_field(obj, "verification_token");
+  if (!token) return fail(token.error());
+  if (*token) id.verification_token = **token;
+  auto mail_from = string_field(obj, "mail_from");
+  if (!mail_from) return fail(mail_from.error());
+  if (*mail_from) {
+    auto m = mail_from_name(**mail_from, id.domain);
+    if (!m) return fail(m.error());
+    id.mail_from = *m;
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<void, IdentityError> apply_ses_identity_json(std::string_view text, Identity& identity) {
   try {
     auto doc = parse_json_object(text);
     if (!doc) return fail(doc.error());
-    const json& root = *doc;
-    // The SES v1 API's shapes first: one object per identity under DkimAttributes / VerificationAttributes.
-    const auto dkim_v1 = root.find("DkimAttributes");
-    const auto verif_v1 = root.find("VerificationAttributes");
-    const bool v1_dkim = dkim_v1 != root.end() && (is_v1_map(*dkim_v1, "DkimTokens") ||
-                                                   is_v1_map(*dkim_v1, "DkimVerificationStatus") ||
-                                                   is_v1_map(*dkim_v1, "DkimEnabled"));
-    if (v1_dkim || verif_v1 != root.end()) {
-      if (v1_dkim)
-        if (auto r = apply_v1_dkim(*dkim_v1, identity); !r) return fail(r.error());
-      if (verif_v1 != root.end()) {
-        if (!verif_v1->is_object())
-          return fail(IdentityError{IdentityErrc::bad_field, "VerificationAttributes must be an object"});
-        if (auto r = apply_v1_verification(*verif_v1, identity); !r) return fail(r.error());
-      }
-      return {};
-    }
+    auto v1 = apply_v1_shapes(*doc, identity);
+    if (!v1) return fail(v1.error());
+    if (*v1) return {};
     // Anything else must be `aws sesv2 get-email-identity` output.
-    static constexpr std::string_view kV2Keys[] = {"DkimAttributes", "IdentityType", "VerificationStatus",
-                                                   "MailFromAttributes", "VerifiedForSendingStatus"};
-    if (std::none_of(std::begin(kV2Keys), std::end(kV2Keys), [&](std::string_view k) { return root.contains(std::string(k)); })) {
-      return fail(IdentityError{IdentityErrc::bad_json,
-                                "not the output of `aws sesv2 get-email-identity`, `aws ses "
-                                "get-identity-dkim-attributes` or `aws ses get-identity-verification-attributes`"});
-    }
-    if (auto v = string_field(root, "IdentityType"); !v) return fail(v.error());
-    else if (*v) identity.ses_identity_type = **v;
-    if (auto v = string_field(root, "VerificationStatus"); !v) return fail(v.error());
-    else if (*v) identity.ses_verification_status = **v;
-    if (auto info = root.find("VerificationInfo"); info != root.end() && info->is_object()) {
-      if (auto v = string_field(*info, "ErrorType"); !v) return fail(v.error());
-      else if (*v) identity.ses_error_type = **v;
-    }
-    if (auto dkim = root.find("DkimAttributes"); dkim != root.end() && !dkim->is_null()) {
-      if (!dkim->is_object()) return fail(IdentityError{IdentityErrc::bad_field, "DkimAttributes must be an object"});
-      auto origin = string_field(*dkim, "SigningAttributesOrigin");
-      if (!origin) return fail(origin.error());
-      if (*origin) identity.ses_signing_origin = **origin;
-      if (auto v = string_field(*dkim, "Status"); !v) return fail(v.error());
-      else if (*v) identity.ses_dkim_status = **v;
-      std::string region = identity.region;
-      auto zone = string_field(*dkim, "SigningHostedZone");
-      if (!zone) return fail(zone.error());
-      if (*zone) {
-        // "dkim.<region>.amazonses.com" names the region; "dkim.amazonses.com" is the global zone.
-        std::string_view z = **zone;
-        if (!z.empty() && z.back() == '.') z.remove_suffix(1);
-        constexpr std::string_view kPrefix = "dkim.", kSuffix = ".amazonses.com";
-        if (z.size() > kPrefix.size() + kSuffix.size() && z.substr(0, kPrefix.size()) == kPrefix &&
-            z.substr(z.size() - kSuffix.size()) == kSuffix) {
-          const auto r = z.substr(kPrefix.size(), z.size() - kPrefix.size() - kSuffix.size());
-          if (plausible_region(r)) region = std::string(r);
-        }
-      }
-      const bool external = identity.ses_signing_origin.rfind("EXTERNAL", 0) == 0;
-      if (auto tokens = dkim->find("Tokens"); tokens != dkim->end() && !tokens->is_null()) {
-        if (!tokens->is_array()) return fail(IdentityError{IdentityErrc::bad_field, "DkimAttributes.Tokens must be an array"});
-        for (const auto& t : *tokens) {
-          if (!t.is_string()) return fail(IdentityError{IdentityErrc::bad_field, "DkimAttributes.Tokens must hold strings"});
-          if (external) {
-            // BYODKIM: SES lists the selector the key is published under.
-            auto token = check_token(t.get_ref<const std::string&>());
-            if (!token) return fail(token.error());
-            if (!identity.byodkim_selector) identity.byodkim_selector = *token;
-          } else if (auto added = add_easy_dkim_tokens(t.get_ref<const std::string&>(), region, identity); !added) {
-            return fail(added.error());
-          }
-        }
-      }
-    }
-    if (auto mail = root.find("MailFromAttributes"); mail != root.end() && mail->is_object()) {
-      auto from = string_field(*mail, "MailFromDomain");
-      if (!from) return fail(from.error());
-      if (*from && !(*from)->empty()) {
-        auto name = mail_from_name(**from, identity.domain);
-        if (!name) return fail(name.error());
-        identity.mail_from = *name;
-      }
-      if (auto v = string_field(*mail, "MailFromDomainStatus"); !v) return fail(v.error());
-      else if (*v) identity.ses_mail_from_status = **v;
-    }
-    return {};
+    return apply_v2(*doc, identity);
   } catch (const std::exception& e) {
     // nlohmann reports type errors by exception; none should reach here, but the boundary holds.
     return fail(IdentityError{IdentityErrc::bad_json, e.what()});
@@ -490,41 +621,13 @@ Result<void, IdentityError> apply_ses_identity_json(std::string_view text, Ident
 Result<Identity, IdentityError> parse_bulk_line(std::string_view line) {
   line = trim(line);
   if (line.empty() || line.front() == '#') return fail(IdentityError{IdentityErrc::empty_line, {}});
-  Identity id;
-  if (line.front() != '{') {
-    if (line.find('@') != std::string_view::npos) {  // an email address: an email identity
-      auto d = email_domain(line);
-      if (!d) return fail(d.error());
-      id.domain = *d;
-      id.email = std::string(line);
-      return id;
-    }
-    auto domain = parse_domain(line, &id.understood);
-    if (!domain) return fail(domain.error());
-    id.domain = *domain;
-    return id;
-  }
+  if (line.front() != '{') return plain_bulk_line(line);
   try {
     auto doc = parse_json_object(line);
     if (!doc) return fail(doc.error());
     const json& obj = *doc;
-    auto domain = string_field(obj, "domain");
-    if (!domain) return fail(domain.error());
-    auto email = string_field(obj, "email");
-    if (!email) return fail(email.error());
-    if (*email) {
-      auto d = email_domain(**email);
-      if (!d) return fail(d.error());
-      id.email = **email;
-      if (!*domain) id.domain = *d;
-    }
-    if (*domain) {
-      auto d = parse_domain(**domain, &id.understood);
-      if (!d) return fail(d.error());
-      id.domain = *d;
-    } else if (!*email) {
-      return fail(IdentityError{IdentityErrc::missing_domain, "a bulk line needs \"domain\" or \"email\""});
-    }
+    Identity id;
+    if (auto r = apply_domain_and_email(obj, id); !r) return fail(r.error());
     auto region = string_field(obj, "region");
     if (!region) return fail(region.error());
     if (*region) {
@@ -533,69 +636,12 @@ Result<Identity, IdentityError> parse_bulk_line(std::string_view line) {
       id.region = *r;
     }
     if (auto tokens = obj.find("easy_dkim_tokens"); tokens != obj.end() && !tokens->is_null()) {
-      if (!tokens->is_array()) return fail(IdentityError{IdentityErrc::bad_field, "easy_dkim_tokens must be an array"});
-      for (const auto& t : *tokens) {
-        if (!t.is_string()) return fail(IdentityError{IdentityErrc::bad_field, "easy_dkim_tokens must hold strings"});
-        if (auto added = add_easy_dkim_tokens(t.get_ref<const std::string&>(), id.region, id); !added)
-          return fail(added.error());
-      }
+      if (auto r = apply_token_list(*tokens, id.region, id); !r) return fail(r.error());
     }
     if (auto extra = obj.find("additional_regions"); extra != obj.end() && !extra->is_null()) {
-      if (!extra->is_array()) return fail(IdentityError{IdentityErrc::bad_field, "additional_regions must be an array"});
-      if (extra->size() >= kMaxSesRegions) {
-        return fail(IdentityError{IdentityErrc::bad_region, "more than " + std::to_string(kMaxSesRegions) +
-                                                                " regions (kMaxSesRegions)"});
-      }
-      for (const auto& block : *extra) {
-        if (!block.is_object()) return fail(IdentityError{IdentityErrc::bad_field, "additional_regions must hold objects"});
-        auto r = string_field(block, "region");
-        if (!r) return fail(r.error());
-        std::string region;
-        if (*r) {
-          auto checked = check_region(**r);
-          if (!checked) return fail(checked.error());
-          region = *checked;
-        }
-        auto tokens = block.find("easy_dkim_tokens");
-        if (tokens == block.end() || tokens->is_null()) continue;
-        if (!tokens->is_array()) return fail(IdentityError{IdentityErrc::bad_field, "easy_dkim_tokens must be an array"});
-        for (const auto& t : *tokens) {
-          if (!t.is_string()) return fail(IdentityError{IdentityErrc::bad_field, "easy_dkim_tokens must hold strings"});
-          if (auto added = add_easy_dkim_tokens(t.get_ref<const std::string&>(), region, id); !added)
-            return fail(added.error());
-        }
-      }
+      if (auto r = apply_additional_regions(*extra, id); !r) return fail(r.error());
     }
-    auto selector = string_field(obj, "byodkim_selector");
-    if (!selector) return fail(selector.error());
-    if (*selector) {
-      auto s = check_token(**selector);
-      if (!s) return fail(s.error());
-      id.byodkim_selector = *s;
-    }
-    auto key = string_field(obj, "public_key");
-    if (!key) return fail(key.error());
-    if (*key) id.public_key_pem = **key;
-    // "byodkim_public_key_file" names a PEM file; "byodkim_public_key_pem" is its older, misleading name
-    // (it never held PEM text), still read.
-    auto key_file = string_field(obj, "byodkim_public_key_file");
-    if (!key_file) return fail(key_file.error());
-    auto old_key_file = string_field(obj, "byodkim_public_key_pem");
-    if (!old_key_file) return fail(old_key_file.error());
-    if (*key_file && *old_key_file)
-      return fail(IdentityError{IdentityErrc::bad_field, "byodkim_public_key_file and byodkim_public_key_pem: give one"});
-    if (*key_file) id.public_key_file = **key_file;
-    else if (*old_key_file) id.public_key_file = **old_key_file;
-    auto token = string_field(obj, "verification_token");
-    if (!token) return fail(token.error());
-    if (*token) id.verification_token = **token;
-    auto mail_from = string_field(obj, "mail_from");
-    if (!mail_from) return fail(mail_from.error());
-    if (*mail_from) {
-      auto m = mail_from_name(**mail_from, id.domain);
-      if (!m) return fail(m.error());
-      id.mail_from = *m;
-    }
+    if (auto r = apply_other_fields(obj, id); !r) return fail(r.error());
     return id;
   } catch (const std::exception& e) {
     return fail(IdentityError{IdentityErrc::bad_json, e.what()});

@@ -212,20 +212,172 @@ std::string seconds_text(std::uint32_t s) {
   return plural(s, "second", "seconds");
 }
 
+namespace {
+
+// ---- Delegation, read as data ---------------------------------------------------------------------------
+
+// What one server address of the zone is, for the delegation findings: the first that applies.
+enum class ServerRole : std::uint8_t {
+  private_address,  // refused by policy, never queried
+  host_limit,       // this host cannot send there (no IPv6, no route): not the domain's fault, judged on the rest
+  silent,           // public, did not answer
+  lame,             // answered, but not authoritatively (or with an error rcode)
+  authoritative,    // answered authoritatively
+};
+
+ServerRole role_of(const ServerStatus& s) {
+  if (s.private_address) return ServerRole::private_address;
+  if (s.unreachable_from_host) return ServerRole::host_limit;
+  if (!s.responded) return ServerRole::silent;
+  if (!s.aa || (s.rcode != wire::Rcode::NoError && s.rcode != wire::Rcode::NXDomain)) return ServerRole::lame;
+  return ServerRole::authoritative;
+}
+
+// A server whose SOA serial counts (it answered authoritatively with one).
+bool has_serial(const ServerStatus& s) { return s.serial && s.responded && s.aa; }
+
+struct DelegationState {
+  std::size_t private_count = 0, host_limited = 0;
+  std::size_t public_count = 0;  // neither private nor out of this host's reach
+  std::size_t silent = 0;        // public servers that did not answer, and NS names without an address
+  std::size_t responded = 0, lame = 0;
+  std::set<std::string> parent_ns, zone_ns;  // lowercased; both empty unless both sides are known
+  bool ns_sets_differ = false, ns_sets_overlap = false;
+  std::set<std::uint32_t> serials;
+
+  bool problem() const {
+    return private_count > 0 || silent > 0 || lame > 0 || ns_sets_differ || serials.size() > 1;
+  }
+};
+
+DelegationState read_delegation(const Delegation& d) {
+  DelegationState st;
+  for (const auto& s : d.servers) {
+    const ServerRole role = role_of(s);
+    st.private_count += role == ServerRole::private_address;
+    st.host_limited += role == ServerRole::host_limit;
+    st.public_count += role != ServerRole::private_address && role != ServerRole::host_limit;
+    st.silent += role == ServerRole::silent;
+    st.responded += role == ServerRole::lame || role == ServerRole::authoritative;
+    st.lame += role == ServerRole::lame;
+    if (has_serial(s)) st.serials.insert(*s.serial);
+  }
+  st.silent += d.nameservers_without_address.size();
+  // Parent and child NS sets (RFC 1034 §4.2.2: they should agree).
+  if (!d.parent_ns.empty() && !d.zone_ns.empty()) {
+    for (const auto& n : d.parent_ns) st.parent_ns.insert(lower(name_text(n)));
+    for (const auto& n : d.zone_ns) st.zone_ns.insert(lower(name_text(n)));
+    st.ns_sets_differ = st.parent_ns != st.zone_ns;
+    for (const auto& n : st.parent_ns) st.ns_sets_overlap = st.ns_sets_overlap || st.zone_ns.count(n);
+  }
+  return st;
+}
+
+// ---- Delegation, worded -----------------------------------------------------------------------------------
+
+std::vector<std::string> servers_in_role(const Delegation& d, ServerRole role) {
+  std::vector<std::string> out;
+  for (const auto& s : d.servers)
+    if (role_of(s) == role) out.push_back(server_label(s.ns_name, s.address));
+  return out;
+}
+
+std::vector<std::string> serial_evidence(const Delegation& d) {
+  std::vector<std::string> out;
+  for (const auto& s : d.servers)
+    if (has_serial(s)) out.push_back(server_label(s.ns_name, s.address) + ": serial " + std::to_string(*s.serial));
+  return out;
+}
+
+void word_not_delegated(Ctx& ctx, const Delegation& d, const std::string& domain) {
+  auto& f = ctx.add(Code::DOMAIN_NOT_DELEGATED, domain,
+                    domain + " does not exist in public DNS: " +
+                        (d.zone.is_root() ? std::string("the root zone") : "the " + name_text(d.zone) + " zone") +
+                        " answers NXDOMAIN for it, so SES cannot see any record of it (a private or unregistered "
+                        "domain, or one its registry does not delegate).");
+  for (const auto& s : d.servers)
+    if (s.responded) f.evidence.push_back(server_label(s.ns_name, s.address) + ": NXDOMAIN");
+  if (f.evidence.empty()) f.evidence.push_back("zone " + name_text(d.zone) + ": NXDOMAIN for " + domain);
+}
+
+// Servers that cannot be asked or do not serve the zone: private addresses, silence, lameness.
+void word_unusable_servers(Ctx& ctx, const Delegation& d, const std::string& zone, const DelegationState& st) {
+  if (st.private_count > 0) {
+    auto& f = ctx.add(Code::NS_PRIVATE_ADDRESS, zone,
+                      zone + " is delegated to " + plural(st.private_count, "server address", "server addresses") +
+                          " in private or unroutable ranges; SES (on the internet) can never reach them.");
+    if (st.public_count > 0) f.severity = Severity::warning;
+    for (auto& p : servers_in_role(d, ServerRole::private_address)) f.evidence.push_back(p + ": private address");
+  }
+  if (st.silent > 0) {
+    auto& f = ctx.add(Code::NS_UNREACHABLE, zone,
+                      std::to_string(st.silent) + " of " +
+                          std::to_string(st.public_count + d.nameservers_without_address.size()) + " name server" +
+                          (st.public_count == 1 ? "" : "s") + " of " + zone +
+                          " did not answer; SES gets DNS_SERVER_ERROR whenever it happens to ask " +
+                          (st.silent == 1 ? "it." : "them."));
+    for (const auto& s : d.servers)
+      if (role_of(s) == ServerRole::silent)
+        f.evidence.push_back(server_label(s.ns_name, s.address) + ": " + (s.error.empty() ? "no reply" : s.error));
+    for (const auto& n : d.nameservers_without_address) f.evidence.push_back(n + ": the name has no A or AAAA record");
+    if (st.responded == 0) {
+      f.severity = Severity::error;
+      if (st.public_count > 0) ctx.incomplete.push_back("every name server of " + zone + " (no server answered)");
+    }
+  }
+  if (st.lame > 0) {
+    auto& f = ctx.add(Code::NS_LAME, zone,
+                      std::to_string(st.lame) + " of " + std::to_string(st.responded) +
+                          " responding name servers do not serve " + zone + " authoritatively (lame delegation).");
+    for (const auto& s : d.servers)
+      if (role_of(s) == ServerRole::lame)
+        f.evidence.push_back(server_label(s.ns_name, s.address) + ": " + wire::to_string(s.rcode) +
+                             (s.aa ? "" : ", not authoritative") + " for " + zone + " SOA");
+    if (st.lame == st.responded) f.severity = Severity::error;
+  }
+}
+
+// Servers that answer, but disagree or fail over TCP.
+void word_disagreement(Ctx& ctx, const Delegation& d, const std::string& zone, const DelegationState& st) {
+  if (st.ns_sets_differ) {
+    auto& f = ctx.add(Code::NS_SET_MISMATCH, zone,
+                      st.ns_sets_overlap ? "The registrar (" + name_text(d.parent) + ") and the zone " + zone +
+                                               " list different name servers; resolvers may use either set."
+                                         : "The registrar (" + name_text(d.parent) + ") delegates " + zone +
+                                               " to servers that are not the zone's own name servers: records edited "
+                                               "at the zone's servers are not what the world sees.");
+    if (!st.ns_sets_overlap) f.severity = Severity::error;
+    f.evidence.push_back("parent " + name_text(d.parent) + " NS: " +
+                         join(std::vector<std::string>(st.parent_ns.begin(), st.parent_ns.end())));
+    f.evidence.push_back("zone " + zone + " NS: " + join(std::vector<std::string>(st.zone_ns.begin(), st.zone_ns.end())));
+  }
+  if (st.serials.size() > 1) {
+    auto& f = ctx.add(Code::SOA_SERIAL_MISMATCH, zone,
+                      "The name servers of " + zone + " serve " + std::to_string(st.serials.size()) +
+                          " different versions of the zone (SOA serials differ): at least one is stale.");
+    f.evidence = serial_evidence(d);
+  }
+}
+
+void word_delegation_ok(Ctx& ctx, const Delegation& d, const std::string& zone, const DelegationState& st) {
+  auto& f = ctx.add(Code::DELEGATION_OK, zone,
+                    zone + " is delegated to " + plural(d.parent_ns.empty() ? d.zone_ns.size() : d.parent_ns.size(),
+                                                        "name server", "name servers") +
+                        " that all answer authoritatively" +
+                        (st.serials.size() == 1 ? " with the same SOA serial (" + std::to_string(*st.serials.begin()) + ")."
+                                                : "."));
+  f.evidence = serial_evidence(d);
+}
+
+}  // namespace
+
 // Returns false when the records cannot be judged at all (no public server of the zone answered): one root
 // cause, one finding.
 bool judge_delegation(Ctx& ctx) {
   const Delegation& d = ctx.obs.delegation;
   const std::string domain = name_text(ctx.identity.domain);
   if (d.not_delegated) {
-    auto& f = ctx.add(Code::DOMAIN_NOT_DELEGATED, domain,
-                      domain + " does not exist in public DNS: " +
-                          (d.zone.is_root() ? std::string("the root zone") : "the " + name_text(d.zone) + " zone") +
-                          " answers NXDOMAIN for it, so SES cannot see any record of it (a private or unregistered "
-                          "domain, or one its registry does not delegate).");
-    for (const auto& s : d.servers)
-      if (s.responded) f.evidence.push_back(server_label(s.ns_name, s.address) + ": NXDOMAIN");
-    if (f.evidence.empty()) f.evidence.push_back("zone " + name_text(d.zone) + ": NXDOMAIN for " + domain);
+    word_not_delegated(ctx, d, domain);
     return false;
   }
   if (!d.complete) {
@@ -233,117 +385,17 @@ bool judge_delegation(Ctx& ctx) {
     return true;
   }
   const std::string zone = name_text(d.zone);
-  bool problem = false;
-
-  // Addresses the policy refused: private ranges in a public delegation.
-  std::vector<std::string> priv, from_host;
-  std::size_t public_count = 0, responded = 0, lame = 0;
-  std::vector<std::string> unreachable, lame_ev;
-  for (const auto& s : d.servers) {
-    if (s.private_address) {
-      priv.push_back(server_label(s.ns_name, s.address));
-      continue;
-    }
-    if (s.unreachable_from_host) {
-      // Not the domain's fault: the checking host cannot send there (no IPv6, no route). Judged on the rest.
-      from_host.push_back(server_label(s.ns_name, s.address));
-      continue;
-    }
-    ++public_count;
-    if (!s.responded) {
-      unreachable.push_back(server_label(s.ns_name, s.address) + ": " + (s.error.empty() ? "no reply" : s.error));
-      continue;
-    }
-    ++responded;
-    if (!s.aa || (s.rcode != wire::Rcode::NoError && s.rcode != wire::Rcode::NXDomain)) {
-      ++lame;
-      lame_ev.push_back(server_label(s.ns_name, s.address) + ": " + wire::to_string(s.rcode) +
-                        (s.aa ? "" : ", not authoritative") + " for " + zone + " SOA");
-    }
-  }
-  for (const auto& n : d.nameservers_without_address) unreachable.push_back(n + ": the name has no A or AAAA record");
-  if (!priv.empty()) {
-    problem = true;
-    auto& f = ctx.add(Code::NS_PRIVATE_ADDRESS, zone,
-                      zone + " is delegated to " + plural(priv.size(), "server address", "server addresses") +
-                          " in private or unroutable ranges; SES (on the internet) can never reach them.");
-    if (public_count > 0) f.severity = Severity::warning;
-    for (auto& p : priv) f.evidence.push_back(p + ": private address");
-  }
-  if (!unreachable.empty()) {
-    problem = true;
-    auto& f = ctx.add(Code::NS_UNREACHABLE, zone,
-                      std::to_string(unreachable.size()) + " of " +
-                          std::to_string(public_count + d.nameservers_without_address.size()) + " name server" +
-                          (public_count == 1 ? "" : "s") + " of " + zone +
-                          " did not answer; SES gets DNS_SERVER_ERROR whenever it happens to ask " +
-                          (unreachable.size() == 1 ? "it." : "them."));
-    f.evidence = unreachable;
-    if (responded == 0) {
-      f.severity = Severity::error;
-      if (public_count > 0) ctx.incomplete.push_back("every name server of " + zone + " (no server answered)");
-    }
-  }
-  if (lame > 0) {
-    problem = true;
-    auto& f = ctx.add(Code::NS_LAME, zone,
-                      std::to_string(lame) + " of " + std::to_string(responded) +
-                          " responding name servers do not serve " + zone + " authoritatively (lame delegation).");
-    f.evidence = lame_ev;
-    if (lame == responded) f.severity = Severity::error;
-  }
-  // Parent and child NS sets (RFC 1034 §4.2.2: they should agree).
-  if (!d.parent_ns.empty() && !d.zone_ns.empty()) {
-    std::set<std::string> parent, child;
-    for (const auto& n : d.parent_ns) parent.insert(lower(name_text(n)));
-    for (const auto& n : d.zone_ns) child.insert(lower(name_text(n)));
-    if (parent != child) {
-      problem = true;
-      std::vector<std::string> p(parent.begin(), parent.end()), c(child.begin(), child.end());
-      bool overlap = false;
-      for (const auto& n : parent) overlap = overlap || child.count(n);
-      auto& f = ctx.add(Code::NS_SET_MISMATCH, zone,
-                        overlap ? "The registrar (" + name_text(d.parent) + ") and the zone " + zone +
-                                      " list different name servers; resolvers may use either set."
-                                : "The registrar (" + name_text(d.parent) + ") delegates " + zone +
-                                      " to servers that are not the zone's own name servers: records edited at the "
-                                      "zone's servers are not what the world sees.");
-      if (!overlap) f.severity = Severity::error;
-      f.evidence.push_back("parent " + name_text(d.parent) + " NS: " + join(p));
-      f.evidence.push_back("zone " + zone + " NS: " + join(c));
-    }
-  }
-  // SOA serials of the servers that answered authoritatively.
-  std::set<std::uint32_t> serials;
-  std::vector<std::string> serial_ev;
-  for (const auto& s : d.servers) {
-    if (s.serial && s.responded && s.aa) {
-      serials.insert(*s.serial);
-      serial_ev.push_back(server_label(s.ns_name, s.address) + ": serial " + std::to_string(*s.serial));
-    }
-  }
-  if (serials.size() > 1) {
-    problem = true;
-    auto& f = ctx.add(Code::SOA_SERIAL_MISMATCH, zone,
-                      "The name servers of " + zone + " serve " + std::to_string(serials.size()) +
-                          " different versions of the zone (SOA serials differ): at least one is stale.");
-    f.evidence = serial_ev;
-  }
-  if (public_count == 0 && !from_host.empty()) {
-    ctx.incomplete.push_back("no name server of " + zone + " can be reached from this host (" + join(from_host) +
+  const DelegationState st = read_delegation(d);
+  word_unusable_servers(ctx, d, zone, st);
+  word_disagreement(ctx, d, zone, st);
+  if (st.public_count == 0 && st.host_limited > 0) {
+    ctx.incomplete.push_back("no name server of " + zone + " can be reached from this host (" +
+                             join(servers_in_role(d, ServerRole::host_limit)) +
                              "): this host has no route to their addresses");
     return false;
   }
-  if (!problem && responded > 0) {
-    auto& f = ctx.add(Code::DELEGATION_OK, zone,
-                      zone + " is delegated to " + plural(d.parent_ns.empty() ? d.zone_ns.size() : d.parent_ns.size(),
-                                                          "name server", "name servers") +
-                          " that all answer authoritatively" +
-                          (serials.size() == 1 ? " with the same SOA serial (" + std::to_string(*serials.begin()) + ")."
-                                               : "."));
-    f.evidence = serial_ev;
-  }
-  return responded > 0 || (public_count == 0 && priv.empty());
+  if (!st.problem() && st.responded > 0) word_delegation_ok(ctx, d, zone, st);
+  return st.responded > 0 || (st.public_count == 0 && st.private_count == 0);
 }
 
 void judge_consistency(Ctx& ctx) {

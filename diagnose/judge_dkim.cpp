@@ -1,4 +1,4 @@
-// Easy DKIM (CNAME to amazonses.com) and BYODKIM (TXT with the key) judgement.
+// Easy DKIM (CNAME to amazonses.com) judgement. BYODKIM is in judge_byodkim.cpp.
 #include <algorithm>
 
 #include "diagnose/dkim_key.hpp"
@@ -7,9 +7,6 @@
 
 namespace dkimdoctor::diagnose::detail {
 namespace {
-
-constexpr Code kDkimVariantCodes[3] = {Code::DKIM_UNDERSCORE_STRIPPED, Code::DKIM_DOMAIN_APPENDED,
-                                       Code::DKIM_DOMAINKEY_REMOVED};
 
 // "<token>.dkim[.<region>].amazonses.com" split into token and region ("" = the global zone).
 struct SesTarget {
@@ -77,342 +74,255 @@ KeyAtTarget key_at_target(Ctx& ctx, const wire::Name& name) {
   return k;
 }
 
+// ---- Easy DKIM, read as data --------------------------------------------------------------------------
+
+// What is at an Easy DKIM name: the CNAMEs from the servers, else the first hop of the iterative resolution.
+struct CnameAtName {
+  Published cv, tv;                     // CNAME and TXT as the servers publish them
+  const IterativeResult* it = nullptr;  // the iterative resolution of the name's TXT, when complete
+  std::vector<wire::Record> cnames;
+  std::vector<std::string> evidence;
+};
+
+CnameAtName read_cname_at(const Ctx& ctx, const wire::Name& name) {
+  CnameAtName at;
+  at.cv = published(ctx, name, wire::RRType::CNAME);
+  at.tv = published(ctx, name, wire::RRType::TXT);
+  if (const auto* it = ctx.get(name, wire::RRType::TXT, Scope::iterative); it && it->iterative && it->iterative->complete)
+    at.it = &*it->iterative;
+  at.cnames = at.cv.records;
+  at.evidence = at.cv.evidence;
+  if (at.cnames.empty() && !at.cv.from_servers && at.it) {
+    at.cnames = records_at(at.it->answer, name, wire::RRType::CNAME);
+    at.evidence.push_back(describe(*at.it));
+  }
+  return at;
+}
+
+// What is there instead of the CNAME: a TXT (the target pasted as a TXT value) or A records (flattening,
+// proxying); their evidence is added to `evidence`. Asks for the name's A records when the TXT answers show
+// nothing (a follow-up, ctx.want).
+std::vector<wire::Record> instead_of_cname(Ctx& ctx, const wire::Name& name, const CnameAtName& at,
+                                           std::vector<std::string>& evidence) {
+  std::vector<wire::Record> other;
+  for (const auto& r : at.tv.at_name)
+    if (r.type != wire::RRType::CNAME) other.push_back(r);
+  if (!other.empty()) {
+    evidence.insert(evidence.end(), at.tv.evidence.begin(), at.tv.evidence.end());
+    return other;
+  }
+  if (const auto* a = ctx.want(Lookup{name, wire::RRType::A, Scope::iterative});
+      a && a->iterative && a->iterative->complete) {
+    // A records owned by the name itself (not reached through a CNAME).
+    other = records_at(a->iterative->answer, name, wire::RRType::A);
+    if (!other.empty()) evidence.push_back(describe(*a->iterative));
+  }
+  return other;
+}
+
+// Data beside the CNAME (RFC 1034 §3.6.2, RFC 2181 §10.1).
+std::vector<wire::Record> data_beside(const CnameAtName& at) {
+  std::vector<wire::Record> beside;
+  for (const auto* v : {&at.cv, &at.tv})
+    for (const auto& r : v->at_name)
+      if (r.type != wire::RRType::CNAME) beside.push_back(r);
+  return beside;
+}
+
+enum class TargetVerdict : std::uint8_t {
+  several,    // more than one CNAME value
+  exact,      // the target SES gave
+  regional,   // no region given: the same token's target in a real regional signing zone (SES.md)
+  via_chain,  // another name, whose CNAME chain reaches the target SES gave
+  wrong,      // another target (see WrongTarget)
+};
+enum class WrongTarget : std::uint8_t {
+  unknown,          // not an SES target
+  domain_appended,  // the target with the domain appended (no trailing dot at the provider)
+  other_zone,       // this token's target in another signing zone
+  other_token,      // the target of another token of this identity
+  unknown_token,    // an SES target of a token this identity does not have
+};
+
+struct TargetState {
+  TargetVerdict verdict = TargetVerdict::exact;
+  WrongTarget why = WrongTarget::unknown;
+  std::vector<wire::Name> targets;  // the CNAME values
+  std::vector<wire::Name> chain;    // via_chain: the names after the Easy DKIM name
+  std::optional<SesTarget> found;   // the (first) target read as an SES target
+};
+
+WrongTarget why_wrong(const Ctx& ctx, const ExpectedRecord& e, const wire::Name& expected, const TargetState& t) {
+  if (iequals(name_text(t.targets.front()), name_text(expected) + "." + name_text(ctx.identity.domain))) {
+    return WrongTarget::domain_appended;
+  }
+  if (!t.found) return WrongTarget::unknown;
+  if (iequals(t.found->token, e.token)) return WrongTarget::other_zone;
+  bool other_token = false;
+  for (const auto& tok : ctx.identity.easy_dkim) other_token = other_token || iequals(tok.token, t.found->token);
+  return other_token ? WrongTarget::other_token : WrongTarget::unknown_token;
+}
+
+TargetState read_target(const Ctx& ctx, const ExpectedRecord& e, const wire::Name& expected, const CnameAtName& at) {
+  TargetState t;
+  for (const auto& c : at.cnames)
+    if (auto target = c.rdata.target()) t.targets.push_back(*target);
+  if (t.targets.size() > 1) {
+    t.verdict = TargetVerdict::several;
+    return t;
+  }
+  const wire::Name& target = t.targets.front();
+  t.found = parse_ses_target(target);
+  if (target == expected) return t;
+  // No region was given: a target in a real SES signing zone for the same token is right for an identity
+  // in that region (SES.md: some regions sign under dkim.<region>.amazonses.com).
+  if (e.region.empty() && t.found && iequals(t.found->token, e.token) && !t.found->region.empty() &&
+      uses_regional_signing_zone(t.found->region)) {
+    t.verdict = TargetVerdict::regional;
+    return t;
+  }
+  // A chain that ends at the right target: the CNAME points at another name that points onwards.
+  if (at.it) {
+    auto chain = cname_chain(at.it->answer, e.name);
+    if (std::find(chain.begin(), chain.end(), expected) != chain.end()) {
+      t.verdict = TargetVerdict::via_chain;
+      t.chain = std::move(chain);
+      return t;
+    }
+  }
+  t.verdict = TargetVerdict::wrong;
+  t.why = why_wrong(ctx, e, expected, t);
+  return t;
+}
+
+// ---- Easy DKIM, worded ---------------------------------------------------------------------------------
+
+// No CNAME at the name: what is there instead, a variant name, or nothing.
+void word_no_cname(Ctx& ctx, const ExpectedRecord& e, const CnameAtName& at) {
+  std::vector<std::string> evidence = at.evidence;
+  const auto other = instead_of_cname(ctx, e.name, at, evidence);
+  if (!other.empty()) {
+    const bool is_a = other.front().type == wire::RRType::A || other.front().type == wire::RRType::AAAA;
+    auto& f = ctx.add(Code::DKIM_WRONG_TYPE, e.name,
+                      name_text(e.name) + " has " + wire::to_string(other.front().type) + " records where SES needs a CNAME" +
+                          (is_a ? ": the DNS provider flattens or proxies the CNAME, so SES never sees it."
+                                : ": the record was created with the wrong type."));
+    f.evidence = evidence;
+    f.evidence.push_back("expected: CNAME " + e.value);
+    return;
+  }
+  if (judge_variants(ctx, e, wire::RRType::CNAME, kDkimVariantCodes, "The DKIM CNAME for token " + e.token)) return;
+  auto& f = ctx.add(Code::DKIM_RECORD_MISSING, e.name,
+                    "The Easy DKIM CNAME " + name_text(e.name) + " is not published" +
+                        (at.cv.nxdomain ? " (the name does not exist)." : " (the name exists but has no CNAME)."));
+  if (!at.cv.nxdomain) f.ses_error = SesError::type_not_found;
+  f.evidence = evidence;
+  f.evidence.push_back("expected: " + name_text(e.name) + " CNAME " + e.value);
+  ctx.missing.push_back(name_text(e.name));
+  f.fix += ctx.delegated_to();
+}
+
+void word_beside(Ctx& ctx, const ExpectedRecord& e, const CnameAtName& at, const std::vector<wire::Record>& beside) {
+  auto& f = ctx.add(Code::CNAME_WITH_OTHER_DATA, e.name,
+                    name_text(e.name) + " has a CNAME and also " + wire::to_string(beside.front().type) +
+                        " data; resolvers may return either, so SES may not see the CNAME.");
+  f.evidence = at.cv.evidence;
+  f.evidence.insert(f.evidence.end(), at.tv.evidence.begin(), at.tv.evidence.end());
+}
+
+std::string wrong_target_reason(const ExpectedRecord& e, const TargetState& t) {
+  switch (t.why) {
+    case WrongTarget::domain_appended:
+      return " The provider appended your domain to the value: enter the target with a trailing dot.";
+    case WrongTarget::other_zone:
+      return " That is the target in " + zone_text(t.found->region) + ", but this identity's region uses " +
+             zone_text(uses_regional_signing_zone(e.region) ? e.region : std::string()) + ".";
+    case WrongTarget::other_token:
+      return " It is the target of another token (" + t.found->token +
+             "): each token needs its own record pointing to its own target.";
+    case WrongTarget::unknown_token:
+      return " It is the target of a token SES did not give this identity (perhaps from an older or deleted "
+             "identity).";
+    case WrongTarget::unknown: break;
+  }
+  return {};
+}
+
+// A target other than the one SES gave (several, a chain, or another name).
+void word_other_target(Ctx& ctx, const ExpectedRecord& e, const wire::Name& expected, const CnameAtName& at,
+                       const TargetState& t) {
+  if (t.verdict == TargetVerdict::several) {
+    std::vector<std::string> ts;
+    for (const auto& target : t.targets) ts.push_back(name_text(target));
+    auto& f = ctx.add(Code::DKIM_MULTIPLE_VALUES, e.name,
+                      name_text(e.name) + " has " + std::to_string(t.targets.size()) + " CNAME values (" + join(ts) +
+                          "); a name can hold only one CNAME, so each resolver picks one at random.");
+    f.evidence = at.evidence;
+  } else if (t.verdict == TargetVerdict::via_chain) {
+    std::vector<std::string> hops{name_text(e.name)};
+    for (const auto& h : t.chain) hops.push_back(name_text(h));
+    auto& f = ctx.add(Code::DKIM_CNAME_CHAIN, e.name,
+                      name_text(e.name) + " reaches the SES target only through a chain of CNAMEs (" +
+                          join(hops, " -> ") + "). Resolvers follow the chain to the key, but SES documents only a CNAME "
+                          "pointing directly at the target; a verifier that compares the CNAME value itself "
+                          "may not accept it.");
+    f.evidence = at.evidence;
+    f.evidence.push_back(describe(*at.it));
+  } else {
+    auto& f = ctx.add(Code::DKIM_WRONG_TARGET, e.name,
+                      name_text(e.name) + " points to " + name_text(t.targets.front()) + " but SES expects " +
+                          name_text(expected) + "." + wrong_target_reason(e, t));
+    f.evidence = at.evidence;
+  }
+}
+
+// The right target: does the key behind it exist?
+void word_right_target(Ctx& ctx, const ExpectedRecord& e, const CnameAtName& at, const TargetState& t,
+                       const KeyAtTarget& key) {
+  if (key.observed && !key.found) {
+    auto& f = ctx.add(Code::DKIM_TARGET_UNRESOLVABLE, e.name,
+                      name_text(e.name) + " points to the right target, but " + key.detail +
+                          ": the token does not belong to a live SES identity.");
+    f.evidence = at.evidence;
+    if (at.it) f.evidence.push_back(describe(*at.it));
+    return;
+  }
+  auto& f = ctx.add(Code::DKIM_OK, e.name,
+                    name_text(e.name) + " is a CNAME to " + name_text(t.targets.front()) +
+                        (at.cv.from_servers ? " on every authoritative server" : std::string()) +
+                        (key.found ? ", which publishes a " + key.detail + "." : "."));
+  if (t.verdict == TargetVerdict::regional) {
+    f.message += " That is the " + t.found->region +
+                 " signing zone: right for an identity in that region (no --region was given).";
+  }
+  f.evidence = at.evidence;
+}
+
 }  // namespace
 
 void judge_easy_dkim(Ctx& ctx, const ExpectedRecord& e) {
   auto expected_target = wire::Name::parse(e.value);
   if (!expected_target) return;
-  const Published cv = published(ctx, e.name, wire::RRType::CNAME);
-  const Published tv = published(ctx, e.name, wire::RRType::TXT);
-  const auto* it = ctx.get(e.name, wire::RRType::TXT, Scope::iterative);
-  const bool it_complete = it && it->iterative && it->iterative->complete;
-  if (!cv.observed && !tv.observed && !it_complete) {
+  const CnameAtName at = read_cname_at(ctx, e.name);
+  if (!at.cv.observed && !at.tv.observed && !at.it) {
     ctx.incomplete.push_back(name_text(e.name) + " CNAME");
     return;
   }
   const bool inconsistent = ctx.is_inconsistent(e.name);
-
-  // CNAMEs at the name: from the servers, else the first hop of the iterative resolution.
-  std::vector<wire::Record> cnames = cv.records;
-  std::vector<std::string> evidence = cv.evidence;
-  if (cnames.empty() && !cv.from_servers && it_complete) {
-    cnames = records_at(it->iterative->answer, e.name, wire::RRType::CNAME);
-    evidence.push_back(describe(*it->iterative));
-  }
-
-  if (cnames.empty()) {
-    if (inconsistent) return;  // reported as RECORD_INCONSISTENT with the servers that lack it
-    // What is there instead? A TXT (the target pasted as a TXT value) or A records (flattening, proxying).
-    std::vector<wire::Record> other;
-    for (const auto& r : tv.at_name)
-      if (r.type != wire::RRType::CNAME) other.push_back(r);
-    if (other.empty()) {
-      if (const auto* a = ctx.want(Lookup{e.name, wire::RRType::A, Scope::iterative});
-          a && a->iterative && a->iterative->complete) {
-        // A records owned by the name itself (not reached through a CNAME).
-        other = records_at(a->iterative->answer, e.name, wire::RRType::A);
-        if (!other.empty()) evidence.push_back(describe(*a->iterative));
-      }
-    } else {
-      evidence.insert(evidence.end(), tv.evidence.begin(), tv.evidence.end());
-    }
-    if (!other.empty()) {
-      const bool is_a = other.front().type == wire::RRType::A || other.front().type == wire::RRType::AAAA;
-      auto& f = ctx.add(Code::DKIM_WRONG_TYPE, e.name,
-                        name_text(e.name) + " has " + wire::to_string(other.front().type) + " records where SES needs a CNAME" +
-                            (is_a ? ": the DNS provider flattens or proxies the CNAME, so SES never sees it."
-                                  : ": the record was created with the wrong type."));
-      f.evidence = evidence;
-      f.evidence.push_back("expected: CNAME " + e.value);
-      return;
-    }
-    if (judge_variants(ctx, e, wire::RRType::CNAME, kDkimVariantCodes, "The DKIM CNAME for token " + e.token)) return;
-    auto& f = ctx.add(Code::DKIM_RECORD_MISSING, e.name,
-                      "The Easy DKIM CNAME " + name_text(e.name) + " is not published" +
-                          (cv.nxdomain ? " (the name does not exist)." : " (the name exists but has no CNAME)."));
-    if (!cv.nxdomain) f.ses_error = SesError::type_not_found;
-    f.evidence = evidence;
-    f.evidence.push_back("expected: " + name_text(e.name) + " CNAME " + e.value);
-    ctx.missing.push_back(name_text(e.name));
-    f.fix += ctx.delegated_to();
+  if (at.cnames.empty()) {
+    // When inconsistent: reported as RECORD_INCONSISTENT with the servers that lack it.
+    if (!inconsistent) word_no_cname(ctx, e, at);
     return;
   }
-
-  // Data beside the CNAME (RFC 1034 §3.6.2, RFC 2181 §10.1).
-  std::vector<wire::Record> beside;
-  for (const auto* v : {&cv, &tv})
-    for (const auto& r : v->at_name)
-      if (r.type != wire::RRType::CNAME) beside.push_back(r);
-  if (!beside.empty()) {
-    auto& f = ctx.add(Code::CNAME_WITH_OTHER_DATA, e.name,
-                      name_text(e.name) + " has a CNAME and also " + wire::to_string(beside.front().type) +
-                          " data; resolvers may return either, so SES may not see the CNAME.");
-    f.evidence = cv.evidence;
-    f.evidence.insert(f.evidence.end(), tv.evidence.begin(), tv.evidence.end());
-  }
-
-  std::vector<wire::Name> targets;
-  for (const auto& c : cnames)
-    if (auto t = c.rdata.target()) targets.push_back(*t);
-  if (targets.size() > 1) {
-    std::vector<std::string> ts;
-    for (const auto& t : targets) ts.push_back(name_text(t));
-    auto& f = ctx.add(Code::DKIM_MULTIPLE_VALUES, e.name,
-                      name_text(e.name) + " has " + std::to_string(targets.size()) + " CNAME values (" + join(ts) +
-                          "); a name can hold only one CNAME, so each resolver picks one at random.");
-    f.evidence = evidence;
-    return;
-  }
-  const wire::Name& target = targets.front();
-  bool regional_match = false;
-  if (!(target == *expected_target) && e.region.empty()) {
-    // No region was given: a target in a real SES signing zone for the same token is right for an identity
-    // in that region (SES.md: some regions sign under dkim.<region>.amazonses.com).
-    if (auto found = parse_ses_target(target);
-        found && iequals(found->token, e.token) && !found->region.empty() && uses_regional_signing_zone(found->region))
-      regional_match = true;
-  }
-  if (!(target == *expected_target) && !regional_match) {
-    // A chain that ends at the right target: the CNAME points at another name that points onwards.
-    if (it_complete) {
-      auto chain = cname_chain(it->iterative->answer, e.name);
-      if (std::find(chain.begin(), chain.end(), *expected_target) != chain.end()) {
-        std::vector<std::string> hops{name_text(e.name)};
-        for (const auto& h : chain) hops.push_back(name_text(h));
-        auto& f = ctx.add(Code::DKIM_CNAME_CHAIN, e.name,
-                          name_text(e.name) + " reaches the SES target only through a chain of CNAMEs (" +
-                              join(hops, " -> ") + "). Resolvers follow the chain to the key, but SES documents only a CNAME "
-                              "pointing directly at the target; a verifier that compares the CNAME value itself "
-                              "may not accept it.");
-        f.evidence = evidence;
-        f.evidence.push_back(describe(*it->iterative));
-        return;
-      }
-    }
-    std::string why;
-    const std::string expected_text = name_text(*expected_target);
-    const std::string found_text = name_text(target);
-    auto found = parse_ses_target(target);
-    if (iequals(found_text, expected_text + "." + name_text(ctx.identity.domain))) {
-      why = " The provider appended your domain to the value: enter the target with a trailing dot.";
-    } else if (found && iequals(found->token, e.token)) {
-      why = " That is the target in " + zone_text(found->region) + ", but this identity's region uses " +
-            zone_text(uses_regional_signing_zone(e.region) ? e.region : std::string()) + ".";
-    } else if (found) {
-      bool other_token = false;
-      for (const auto& t : ctx.identity.easy_dkim) other_token = other_token || iequals(t.token, found->token);
-      why = other_token ? " It is the target of another token (" + found->token +
-                              "): each token needs its own record pointing to its own target."
-                        : " It is the target of a token SES did not give this identity (perhaps from an older or "
-                          "deleted identity).";
-    }
-    auto& f = ctx.add(Code::DKIM_WRONG_TARGET, e.name,
-                      name_text(e.name) + " points to " + found_text + " but SES expects " + expected_text + "." + why);
-    f.evidence = evidence;
+  const auto beside = data_beside(at);
+  if (!beside.empty()) word_beside(ctx, e, at, beside);
+  const TargetState t = read_target(ctx, e, *expected_target, at);
+  if (t.verdict != TargetVerdict::exact && t.verdict != TargetVerdict::regional) {
+    word_other_target(ctx, e, *expected_target, at, t);
     return;
   }
   if (inconsistent || !beside.empty()) return;  // already reported; the key lookup would see the other data
-  const KeyAtTarget key = key_at_target(ctx, e.name);
-  if (key.observed && !key.found) {
-    auto& f = ctx.add(Code::DKIM_TARGET_UNRESOLVABLE, e.name,
-                      name_text(e.name) + " points to the right target, but " + key.detail +
-                          ": the token does not belong to a live SES identity.");
-    f.evidence = evidence;
-    if (it_complete) f.evidence.push_back(describe(*it->iterative));
-    return;
-  }
-  auto& f = ctx.add(Code::DKIM_OK, e.name,
-                    name_text(e.name) + " is a CNAME to " + name_text(target) +
-                        (cv.from_servers ? " on every authoritative server" : std::string()) +
-                        (key.found ? ", which publishes a " + key.detail + "." : "."));
-  if (regional_match) {
-    f.message += " That is the " + parse_ses_target(target)->region +
-                 " signing zone: right for an identity in that region (no --region was given).";
-  }
-  f.evidence = evidence;
-}
-
-namespace {
-
-// A TXT value that is only a piece of a DKIM record (a key split across records instead of strings).
-bool looks_like_fragment(const std::string& v) {
-  return v.find("p=") == std::string::npos && v.find("v=DKIM1") == std::string::npos;
-}
-
-bool has_upper(std::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
-}
-
-}  // namespace
-
-void judge_byodkim(Ctx& ctx, const ExpectedRecord& e) {
-  const Published tv = published(ctx, e.name, wire::RRType::TXT);
-  const auto* it = ctx.get(e.name, wire::RRType::TXT, Scope::iterative);
-  if (!tv.observed) {
-    ctx.incomplete.push_back(name_text(e.name) + " TXT");
-    return;
-  }
-  const bool inconsistent = ctx.is_inconsistent(e.name);
-  if (tv.records.empty()) {
-    if (inconsistent) return;
-    auto cname = records_at(tv.at_name, e.name, wire::RRType::CNAME);
-    if (!cname.empty()) {
-      auto& f = ctx.add(Code::DKIM_WRONG_TYPE, e.name,
-                        name_text(e.name) + " is a CNAME (" + cname.front().rdata.to_string() +
-                            ") where BYODKIM needs a TXT record holding the key.");
-      f.evidence = tv.evidence;
-      if (it && it->iterative) f.evidence.push_back(describe(*it->iterative));
-      return;
-    }
-    if (judge_variants(ctx, e, wire::RRType::TXT, kDkimVariantCodes, "The BYODKIM key for selector " + e.token)) return;
-    auto& f = ctx.add(Code::DKIM_TXT_MISSING, e.name,
-                      "The BYODKIM TXT record " + name_text(e.name) + " is not published" +
-                          (tv.nxdomain ? " (the name does not exist)." : " (the name exists but has no TXT record)."));
-    if (!tv.nxdomain) f.ses_error = SesError::type_not_found;
-    f.evidence = tv.evidence;
-    ctx.missing.push_back(name_text(e.name));
-    f.fix += ctx.delegated_to();
-    return;
-  }
-
-  std::optional<PublicKey> expected_key;
-  std::string expected_b64;
-  if (ctx.identity.public_key_pem) {
-    if (auto k = decode_public_key_pem(*ctx.identity.public_key_pem)) {
-      expected_key = *k;
-      expected_b64 = encode_base64(k->spki);
-    }
-  }
-
-  if (tv.records.size() > 1) {
-    std::vector<std::string> values;
-    bool fragments = false;
-    for (const auto& r : tv.records) {
-      values.push_back("\"" + txt_value(r) + "\"");
-      fragments = fragments || looks_like_fragment(txt_value(r));
-    }
-    auto& f = ctx.add(fragments ? Code::DKIM_TXT_SPLIT : Code::DKIM_MULTIPLE_VALUES, e.name,
-                      fragments ? name_text(e.name) + " holds the key split across " + std::to_string(values.size()) +
-                                      " separate TXT records; verifiers read each record alone, so the key is broken."
-                                : name_text(e.name) + " has " + std::to_string(values.size()) +
-                                      " TXT records; a selector must publish exactly one key.");
-    f.evidence = tv.evidence;
-    return;
-  }
-
-  const wire::Record& rec = tv.records.front();
-  const auto strings = txt_strings(rec);
-  const std::string value = txt_value(rec);
-  auto add = [&](Code code, std::string msg) -> Finding& {
-    auto& f = ctx.add(code, e.name, std::move(msg));
-    f.evidence = tv.evidence;
-    return f;
-  };
-  if (value.find('"') != std::string::npos || value.find('\\') != std::string::npos) {
-    const bool quote = value.find('"') != std::string::npos;
-    add(Code::DKIM_TXT_SPLIT, name_text(e.name) + " holds literal " + (quote ? "quote characters" : "backslashes") +
-                                  " inside its value: the provider stored the quoting you typed as part of the "
-                                  "record, which breaks the key.");
-    return;
-  }
-  auto parsed = parse_dkim_record(value);
-  if (!parsed) {
-    // A lowercased record turns "v=DKIM1" into "v=dkim1": say that plainly rather than "bad version".
-    if (parsed.error().code == DkimRecordErrc::bad_version && parsed.error().detail == "dkim1") {
-      add(Code::VALUE_CASE_CHANGED, name_text(e.name) + " reads \"v=dkim1\": the DNS provider lowercased the whole "
-                                                        "record, which also destroys the base64 key.");
-      return;
-    }
-    add(Code::DKIM_TAG_SYNTAX, name_text(e.name) + " is not a valid DKIM key record: " + to_string(parsed.error()) + ".");
-    return;
-  }
-  if (parsed->key_type != "rsa") {
-    add(Code::DKIM_KEY_INVALID, name_text(e.name) + " publishes a k=" + parsed->key_type +
-                                    " key; SES BYODKIM signs with RSA keys only.");
-    return;
-  }
-  auto key = decode_public_key(parsed->p);
-  if (!key) {
-    std::string p_compact;
-    for (char c : parsed->p)
-      if (!is_dkim_space(c)) p_compact += c;
-    bool cut = false;
-    for (std::size_t i = 0; i < strings.size(); ++i)
-      cut = cut || (strings[i].size() == 255 && i + 1 == strings.size());
-    if (key.error().code == KeyErrc::empty) {
-      add(Code::DKIM_KEY_INVALID, name_text(e.name) + " has an empty p= tag, which means the key is revoked "
-                                                      "(RFC 6376 §3.6.1).");
-    } else if (!expected_b64.empty() && p_compact != expected_b64 && iequals(p_compact, expected_b64)) {
-      add(Code::VALUE_CASE_CHANGED, "The key at " + name_text(e.name) + " matches yours except for letter case: the DNS "
-                                    "provider lowercased it, and base64 is case-sensitive.");
-    } else if (p_compact.size() > 40 && !has_upper(p_compact)) {
-      add(Code::VALUE_CASE_CHANGED, "The key at " + name_text(e.name) + " has no capital letters at all: the DNS "
-                                    "provider lowercased it, and a base64 key does not survive that.");
-    } else if (cut) {
-      add(Code::DKIM_TXT_SPLIT, "The key at " + name_text(e.name) + " stops at a 255-character string boundary: the "
-                                "provider kept only the first 255 characters of a longer value.");
-    } else {
-      add(Code::DKIM_KEY_INVALID, "The key at " + name_text(e.name) + " is not a valid public key: " +
-                                      to_string(key.error()) + ".");
-    }
-    return;
-  }
-  bool problem = false;
-  if (key->algorithm != "RSA") {
-    add(Code::DKIM_KEY_INVALID, "The key at " + name_text(e.name) + " is a " + key->algorithm +
-                                    " key; SES BYODKIM needs RSA.");
-    return;
-  }
-  if (key->bits < kSesMinKeyBits || key->bits > kSesMaxKeyBits) {
-    add(Code::DKIM_KEY_SIZE, "The key at " + name_text(e.name) + " is " + std::to_string(key->bits) +
-                                 " bits; SES accepts RSA keys of 1024 to 2048 bits.");
-    problem = true;
-  }
-  if (expected_key && expected_key->spki != key->spki) {
-    add(Code::DKIM_KEY_MISMATCH, "The key at " + name_text(e.name) + " (" + std::to_string(key->bits) +
-                                     "-bit) is not the public key you gave (" + std::to_string(expected_key->bits) +
-                                     "-bit); SES signs with the private key it was given, so signatures will fail.");
-    problem = true;
-  }
-  // RFC 6376 §3.6.2.2 concatenates the strings without spaces, so a split anywhere is valid; but a boundary
-  // inside a tag name or a short value ("v=DK" "IM1") breaks the many tools that join strings with a space.
-  if (strings.size() > 1) {
-    auto tags = parse_tag_list(value);
-    std::size_t boundary = 0;
-    std::string odd;
-    for (std::size_t i = 0; i + 1 < strings.size() && tags && odd.empty(); ++i) {
-      boundary += strings[i].size();
-      if (boundary == 0 || boundary >= value.size()) continue;
-      const char before = value[boundary - 1], after = value[boundary];
-      if (before == ';' || after == ';' || is_dkim_space(before) || is_dkim_space(after)) continue;
-      for (std::size_t k = 0; k < tags->size(); ++k) {
-        const Tag& t = (*tags)[k];
-        const std::size_t end = k + 1 < tags->size() ? (*tags)[k + 1].offset : value.size();
-        if (boundary <= t.offset || boundary >= end) continue;
-        const std::size_t value_at = value.find('=', t.offset) + 1;
-        if (t.name == "p" && boundary > value_at) break;  // inside the base64: whitespace is allowed there
-        odd = "string " + std::to_string(i + 1) + " ends inside "" + value.substr(t.offset, std::min<std::size_t>(end - t.offset, 24)) + """;
-        break;
-      }
-    }
-    if (!odd.empty()) {
-      auto& f = add(Code::DKIM_TXT_SPLIT, name_text(e.name) + " is split into strings at an odd place (" + odd +
-                                              "): valid for DKIM verifiers, but tools that join the strings with a "
-                                              "space see a broken tag.");
-      f.severity = Severity::warning;
-      f.fix = "Split long values only inside the p= key (e.g. after 255 characters), never inside a tag name or a "
-              "short value.";
-    }
-  }
-  if (parsed->testing) {
-    add(Code::DKIM_TESTING_MODE, name_text(e.name) + " has t=y (testing mode): receivers may treat mail signed "
-                                                     "with this key as unsigned.");
-  }
-  if (!problem && !inconsistent) {
-    add(Code::DKIM_OK, name_text(e.name) + " publishes a " + std::to_string(key->bits) + "-bit RSA key" +
-                           (expected_key ? " that matches the key you gave." : ".") +
-                           (key->pkcs1 ? " (Published as a bare RSAPublicKey; most verifiers accept it.)" : ""));
-  }
+  word_right_target(ctx, e, at, t, key_at_target(ctx, e.name));
 }
 
 }  // namespace dkimdoctor::diagnose::detail

@@ -82,6 +82,9 @@ void judge_email(Ctx& ctx, const ExpectedRecord& e);
 void judge_domain_mx(Ctx& ctx, const ExpectedRecord& e);
 void judge_token_present(Ctx& ctx, const ExpectedRecord& e);
 
+// The variant codes of a DKIM record (Easy DKIM and BYODKIM), in judge_variants' order.
+inline constexpr Code kDkimVariantCodes[3] = {Code::DKIM_UNDERSCORE_STRIPPED, Code::DKIM_DOMAIN_APPENDED,
+                                              Code::DKIM_DOMAINKEY_REMOVED};
 // Looks for the record at the variant names (follow-ups). Returns true when it reported a finding.
 // `kind_codes` gives the code for underscore_stripped, domain_appended, domainkey_removed.
 bool judge_variants(Ctx& ctx, const ExpectedRecord& e, wire::RRType type, const Code (&codes)[3],

@@ -201,22 +201,95 @@ ScrubbedReply scrub(const wire::MessageView& reply, const wire::Question& questi
   return s;
 }
 
-Classified classify(const ScrubbedReply& reply, const wire::Question& q, const Name& zone) {
-  Classified c;
+namespace {
+
+// NS records of a zone strictly below `zone`, above or at the question: a referral.
+bool delegates_below(const Record& r, const wire::Question& q, const Name& zone) {
+  return r.type == RRType::NS && !(r.owner == zone) && q.name.is_subdomain_of(r.owner);
+}
+
+// A reply with RA and without AA comes from a recursive server answering from its cache, not from
+// an authority of the zone: lame (as Unbound's REC_LAME), whatever it answers. Referrals stay
+// usable (they are checked by bailiwick and lead to the real servers).
+bool referral_shape(const ScrubbedReply& reply, const wire::Question& q, const Name& zone, bool has_final,
+                    int chain_links, const Record* soa) {
+  return !has_final && chain_links == 0 && soa == nullptr && reply.rcode == wire::Rcode::NoError &&
+         std::any_of(reply.authority.begin(), reply.authority.end(),
+                     [&](const Record& r) { return delegates_below(r, q, zone); });
+}
+
+// A referral: the deepest such NS RRset, its names (at most kMaxNsPerDelegation) and their glue.
+// Returns false when the reply is no referral.
+bool read_referral(Classified& c, const ScrubbedReply& reply, const wire::Question& q, const Name& zone) {
+  const Record* first_ns = nullptr;
+  for (const Record& r : reply.authority) {
+    if (delegates_below(r, q, zone)) {
+      if (first_ns == nullptr || r.owner.label_count() > first_ns->owner.label_count()) first_ns = &r;
+    }
+  }
+  if (first_ns == nullptr) return false;
+  c.kind = Classification::referral;
+  c.child_zone = first_ns->owner;
+  c.ns_ttl = first_ns->ttl;
+  for (const Record& r : reply.authority) {
+    if (r.type != RRType::NS || !(r.owner == c.child_zone)) continue;
+    auto t = target_of(r);
+    if (!t || std::find(c.ns_names.begin(), c.ns_names.end(), *t) != c.ns_names.end()) continue;
+    if (c.ns_names.size() >= kMaxNsPerDelegation) break;  // NXNSAttack: ignore the rest
+    c.ns_names.push_back(*t);
+  }
+  for (const Record& r : reply.additional) {
+    if (std::find(c.ns_names.begin(), c.ns_names.end(), r.owner) == c.ns_names.end()) continue;
+    const auto count = std::count_if(c.glue.begin(), c.glue.end(), [&](const Glue& g) { return g.name == r.owner; });
+    if (static_cast<std::size_t>(count) >= kMaxAddressesPerNs) continue;
+    if (auto a = r.rdata.as_a()) {
+      c.glue.push_back({r.owner, asio::ip::address(asio::ip::address_v4(*a))});
+    } else if (auto aaaa = r.rdata.as_aaaa()) {
+      c.glue.push_back({r.owner, asio::ip::address(asio::ip::address_v6(*aaaa))});
+    }
+  }
+  return true;
+}
+
+// Rcodes other than NOERROR and NXDOMAIN decide alone. Returns true when `c` is decided.
+bool classify_rcode(Classified& c, const ScrubbedReply& reply) {
   // RFC 6672 §2.2: YXDOMAIN with the DNAME whose substitution overflows is an answer (the scrubber
   // kept only a DNAME on the question's chain); without one it is junk.
   if (reply.rcode == wire::Rcode::YXDomain &&
       std::any_of(reply.answer.begin(), reply.answer.end(), [](const Record& r) { return r.type == RRType::DNAME; })) {
     c.kind = Classification::yxdomain;
     c.records = reply.answer;
-    return c;
+    return true;
   }
   if (reply.rcode != wire::Rcode::NoError && reply.rcode != wire::Rcode::NXDomain) {
     c.kind = (reply.rcode == wire::Rcode::Refused || reply.rcode == wire::Rcode::NotAuth) ? Classification::lame
                                                                                           : Classification::throwaway;
     c.reason = wire::to_string(reply.rcode);
-    return c;
+    return true;
   }
+  return false;
+}
+
+// A CNAME chain without the final RRset, ending at `tail`: NODATA there, or continue at `tail`.
+void classify_chain_end(Classified& c, const ScrubbedReply& reply, const Name& zone, const Name& tail,
+                        const Record* soa) {
+  // A chain whose last name still owns a CNAME here went round in a loop: not NODATA; the caller
+  // follows it to the name it has seen and reports the loop.
+  const bool loops = std::any_of(reply.answer.begin(), reply.answer.end(),
+                                 [&](const Record& r) { return r.type == RRType::CNAME && r.owner == tail; });
+  if (!loops && reply.header.aa && soa != nullptr && tail.is_subdomain_of(zone) && tail.is_subdomain_of(soa->owner)) {
+    c.kind = Classification::nodata;  // the target exists in this zone, without the type
+    return;
+  }
+  c.kind = Classification::cname;
+  c.next_name = tail;
+}
+
+}  // namespace
+
+Classified classify(const ScrubbedReply& reply, const wire::Question& q, const Name& zone) {
+  Classified c;
+  if (classify_rcode(c, reply)) return c;
   // The scrubber left the answer in chain order: walk it to find where it ends.
   Name tail = q.name;
   bool has_final = false;
@@ -240,20 +313,13 @@ Classified classify(const ScrubbedReply& reply, const wire::Question& q, const N
   // A reply with RA and without AA comes from a recursive server answering from its cache, not from
   // an authority of the zone: lame (as Unbound's REC_LAME), whatever it answers. Referrals stay
   // usable (they are checked by bailiwick and lead to the real servers).
-  if (reply.header.ra && !reply.header.aa) {
-    const bool referral_shape = !has_final && c.chain_links == 0 && soa == nullptr &&
-                                reply.rcode == wire::Rcode::NoError &&
-                                std::any_of(reply.authority.begin(), reply.authority.end(), [&](const Record& r) {
-                                  return r.type == RRType::NS && !(r.owner == zone) && q.name.is_subdomain_of(r.owner);
-                                });
-    if (!referral_shape) {
-      c.kind = Classification::lame;
-      c.reason = "recursive reply (RA without AA)";
-      c.recursive_lame = true;
-      c.records.clear();
-      c.soa.reset();
-      return c;
-    }
+  if (reply.header.ra && !reply.header.aa && !referral_shape(reply, q, zone, has_final, c.chain_links, soa)) {
+    c.kind = Classification::lame;
+    c.reason = "recursive reply (RA without AA)";
+    c.recursive_lame = true;
+    c.records.clear();
+    c.soa.reset();
+    return c;
   }
 
   if (has_final) {
@@ -267,58 +333,20 @@ Classified classify(const ScrubbedReply& reply, const wire::Question& q, const N
     return c;
   }
   if (c.chain_links > 0) {
-    // A chain whose last name still owns a CNAME here went round in a loop: not NODATA; the caller
-    // follows it to the name it has seen and reports the loop.
-    const bool loops = std::any_of(reply.answer.begin(), reply.answer.end(),
-                                   [&](const Record& r) { return r.type == RRType::CNAME && r.owner == tail; });
-    if (!loops && reply.header.aa && soa != nullptr && tail.is_subdomain_of(zone) && tail.is_subdomain_of(soa->owner)) {
-      c.kind = Classification::nodata;  // the target exists in this zone, without the type
-      return c;
-    }
-    c.kind = Classification::cname;
-    c.next_name = tail;
+    classify_chain_end(c, reply, zone, tail, soa);
     return c;
   }
   if (soa != nullptr) {
     c.kind = Classification::nodata;
     return c;
   }
-  // A referral: NS records of a zone strictly below the one we asked, above or at the question.
-  const Record* first_ns = nullptr;
-  for (const Record& r : reply.authority) {
-    if (r.type == RRType::NS && !(r.owner == zone) && q.name.is_subdomain_of(r.owner)) {
-      if (first_ns == nullptr || r.owner.label_count() > first_ns->owner.label_count()) first_ns = &r;
-    }
-  }
-  if (first_ns != nullptr) {
-    c.kind = Classification::referral;
-    c.child_zone = first_ns->owner;
-    c.ns_ttl = first_ns->ttl;
-    for (const Record& r : reply.authority) {
-      if (r.type != RRType::NS || !(r.owner == c.child_zone)) continue;
-      auto t = target_of(r);
-      if (!t || std::find(c.ns_names.begin(), c.ns_names.end(), *t) != c.ns_names.end()) continue;
-      if (c.ns_names.size() >= kMaxNsPerDelegation) break;  // NXNSAttack: ignore the rest
-      c.ns_names.push_back(*t);
-    }
-    for (const Record& r : reply.additional) {
-      if (std::find(c.ns_names.begin(), c.ns_names.end(), r.owner) == c.ns_names.end()) continue;
-      const auto count = std::count_if(c.glue.begin(), c.glue.end(), [&](const Glue& g) { return g.name == r.owner; });
-      if (static_cast<std::size_t>(count) >= kMaxAddressesPerNs) continue;
-      if (auto a = r.rdata.as_a()) {
-        c.glue.push_back({r.owner, asio::ip::address(asio::ip::address_v4(*a))});
-      } else if (auto aaaa = r.rdata.as_aaaa()) {
-        c.glue.push_back({r.owner, asio::ip::address(asio::ip::address_v6(*aaaa))});
-      }
-    }
-    return c;
-  }
-  bool upward = std::any_of(reply.authority.begin(), reply.authority.end(),
-                            [](const Record& r) { return r.type == RRType::NS; });
+  if (read_referral(c, reply, q, zone)) return c;
   if (reply.header.aa && !reply.upward_ns) {
     c.kind = Classification::nodata;  // authoritative, empty, no SOA: NODATA we cannot cache
     return c;
   }
+  const bool upward = std::any_of(reply.authority.begin(), reply.authority.end(),
+                                  [](const Record& r) { return r.type == RRType::NS; });
   c.kind = Classification::lame;
   c.reason = (upward || reply.upward_ns) ? "upward or lateral referral" : "non-authoritative empty reply";
   return c;

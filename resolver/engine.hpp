@@ -13,6 +13,7 @@
 
 #include "resolver/cache.hpp"
 #include "resolver/classify.hpp"
+#include "resolver/cut_step.hpp"
 #include "resolver/limits.hpp"
 #include "resolver/random.hpp"
 #include "resolver/resolver.hpp"
@@ -90,6 +91,20 @@ struct CutReply {
   asio::ip::address address;
 };
 
+// What query_cut keeps from one server in case no server of the cut answers better.
+struct CutLastResorts {
+  // The first recursive-lame reply, read as if authoritative (Unbound does the same: iter_reclame_two).
+  std::optional<CutReply> recursive_lame;
+  std::optional<CutReply> empty_reply;  // the first empty authoritative reply: NODATA
+};
+
+// One question asked of one server address by the authority probe.
+struct ProbeAsked {
+  ServerResponse response;
+  TraceStep step;
+  int queries = 0;
+};
+
 // The end of a walk down the tree for one question.
 struct Walk {
   std::optional<Fail> fail;   // set when no usable final reply came
@@ -127,11 +142,38 @@ struct Resolver::Impl {
   asio::awaitable<ZoneProbe> probe(wire::Name name, std::vector<wire::Question> questions,
                                    std::shared_ptr<ProbeBudget> budget);
 
+  // walk's and resolve_in's parts.
+  struct StepRelease;
+  asio::awaitable<bool> wait_for_step(Context& ctx, std::shared_ptr<InflightStep>& slot);
+  Cut follow_referral(Context& ctx, const Cut& from, const Classified& c, int depth);
+  void store_child_ns(const ScrubbedReply& reply, const wire::Name& zone);
+  bool answer_from_cache(Context& ctx, const wire::Question& q, const wire::Name& name, int depth, Internal& out,
+                         std::optional<wire::Name>& next, int& links);
+  bool take_walk(Classified& c, const wire::Question& q, const wire::Name& name, Internal& out,
+                 std::optional<wire::Name>& next, int& links);
+
+  // probe's parts (probe.cpp): a round of NS names, one name's addresses, the questions for them.
+  asio::awaitable<std::vector<wire::Name>> probe_round(Context& ctx, ZoneProbe& p, std::vector<wire::Name> to_probe,
+                                                       std::span<const Glue> glue,
+                                                       const std::vector<wire::Question>& questions,
+                                                       std::shared_ptr<ProbeBudget> budget);
+  ProbedNameServer probe_server(Context& ctx, const ZoneProbe& p, const wire::Name& name, std::span<const Glue> glue,
+                                std::span<Resolution, 2> found);
+  void queue_asks(Context& ctx, ZoneProbe& p, ProbedNameServer& server, const std::vector<wire::Question>& questions,
+                  const std::shared_ptr<ProbeBudget>& budget, std::vector<asio::awaitable<ProbeAsked>>& asks);
+
   asio::awaitable<void> ensure_primed(Context& ctx);
   asio::awaitable<Internal> resolve_in(Context& ctx, wire::Question question, int depth);
   asio::awaitable<Walk> walk(Context& ctx, wire::Question question, int depth);
   asio::awaitable<Result<CutReply, Fail>> query_cut(Context& ctx, Cut& cut, const wire::Question& asked, int depth);
   asio::awaitable<void> resolve_ns_addresses(Context& ctx, Cut& cut, int depth);
+
+  // query_cut's parts: the state its decision reads, the request, and carrying out a reply's step.
+  CutState cut_state(const Context& ctx, const Cut& cut, int min_tries, const CutLastResorts& last);
+  ExchangeRequest exchange_request(const Context& ctx, const CutServer& server, const wire::Question& asked);
+  ReplyStep take_failed_exchange(Context& ctx, Cut& cut, CutServer& server, const ExchangeResult& x, TraceStep step);
+  ReplyStep take_reply(Context& ctx, Cut& cut, CutServer& server, const wire::Question& asked, const ExchangeResult& x,
+                       TraceStep step, CutLastResorts& last, std::optional<CutReply>& accepted);
 
   void promote_cached(Context& ctx, Cut& cut, int depth);
   bool add_fallback_servers(Context& ctx, Cut& cut, int depth);

@@ -43,30 +43,77 @@ namespace {
 constexpr std::chrono::milliseconds kProbeTimeouts[] = {std::chrono::milliseconds(1000),
                                                         std::chrono::milliseconds(2000)};
 
-struct Asked {
-  ServerResponse response;
-  TraceStep step;
-  int queries = 0;
-};
-
-}  // namespace
-
-namespace {
-
 // Queries one exchange may send (the query and one fallback: 0x20, EDNS or TCP after TC=1), reserved
 // from the check's budget before it starts so that concurrent asks never overspend it together;
 // what it does not use goes back. (Reserving all four a chain of fallbacks could take starved the
 // asks of a busy check while most of the budget stayed unused.)
 constexpr int kQueriesPerExchange = 2;
 
-asio::awaitable<Asked> ask_server(Transport& transport, ResolverStats& stats, bool use_0x20, Name zone,
-                                  Name ns_name, asio::ip::address address, Question q,
-                                  std::shared_ptr<ProbeBudget> budget) {
-  Asked a;
+ProbeError probe_error(TransportError e) {
+  switch (e) {
+    case TransportError::none: return ProbeError::none;
+    case TransportError::timeout: return ProbeError::timeout;
+    case TransportError::malformed:
+    case TransportError::case_mismatch: return ProbeError::malformed;
+    case TransportError::unreachable_from_host: return ProbeError::unreachable_from_host;
+    case TransportError::stopped: return ProbeError::stopped;
+    case TransportError::budget: return ProbeError::budget;
+    default: return ProbeError::network;
+  }
+}
+
+// The response and trace step of one exchange, before its reply is read.
+void record_exchange(ProbeAsked& a, const Name& zone, const ExchangeResult& x) {
   ServerResponse& r = a.response;
-  r.ns_name = ns_name;
-  r.address = address;
-  r.question = q;
+  r.protocol = x.protocol;
+  r.tc = x.tc_seen;
+  r.rtt = x.rtt;
+  r.error_detail = x.detail;
+  r.error = probe_error(x.error);
+  TraceStep& s = a.step;
+  s.kind = StepKind::query;
+  s.zone = zone;
+  s.server_name = r.ns_name;
+  s.address = r.address;
+  s.question = r.question;
+  s.protocol = x.protocol;
+  s.edns = x.edns;
+  s.coalesced = x.coalesced;
+  s.error = x.error;
+  s.rtt = x.rtt;
+  s.mismatched = x.mismatched;
+}
+
+// The reply as it was (unscrubbed): rcode, AA, answer and authority.
+void read_probe_reply(ProbeAsked& a, const std::vector<std::uint8_t>& reply) {
+  ServerResponse& r = a.response;
+  TraceStep& s = a.step;
+  auto view = wire::MessageView::parse(reply);
+  if (!view) {
+    r.error = ProbeError::malformed;
+    r.error_detail = wire::to_string(view.error());
+    s.error = TransportError::malformed;
+    s.note = r.error_detail;
+    return;
+  }
+  r.rcode = view->rcode();
+  r.aa = view->header().aa;
+  s.rcode = r.rcode;
+  s.flags = view->header().flags();
+  if (r.rcode == wire::Rcode::Refused) r.error = ProbeError::refused;
+  for (const auto& rv : view->answers()) r.answer.push_back(rv.to_record());
+  for (const auto& rv : view->authority()) r.authority.push_back(rv.to_record());
+  s.note = std::to_string(r.answer.size()) + " answer, " + std::to_string(r.authority.size()) + " authority" +
+           (r.aa ? ", AA" : "");
+}
+
+asio::awaitable<ProbeAsked> ask_server(Transport& transport, ResolverStats& stats, bool use_0x20, Name zone,
+                                       Name ns_name, asio::ip::address address, Question q,
+                                       std::shared_ptr<ProbeBudget> budget) {
+  ProbeAsked a;
+  a.response.ns_name = ns_name;
+  a.response.address = address;
+  a.response.question = q;
   ExchangeResult x;
   x.error = TransportError::budget;
   for (const auto timeout : kProbeTimeouts) {
@@ -87,53 +134,9 @@ asio::awaitable<Asked> ask_server(Transport& transport, ResolverStats& stats, bo
     stats.queries_sent += static_cast<std::uint64_t>(x.queries_sent);
     if (x.error != TransportError::timeout) break;  // one retry after a timeout (loss)
   }
-  r.protocol = x.protocol;
-  r.tc = x.tc_seen;
-  r.rtt = x.rtt;
-  r.error_detail = x.detail;
-  TraceStep& s = a.step;
-  s.kind = StepKind::query;
-  s.zone = zone;
-  s.server_name = ns_name;
-  s.address = address;
-  s.question = q;
-  s.protocol = x.protocol;
-  s.edns = x.edns;
-  s.coalesced = x.coalesced;
-  s.error = x.error;
-  s.rtt = x.rtt;
-  s.mismatched = x.mismatched;
-  switch (x.error) {
-    case TransportError::none: break;
-    case TransportError::timeout: r.error = ProbeError::timeout; break;
-    case TransportError::malformed:
-    case TransportError::case_mismatch: r.error = ProbeError::malformed; break;
-    case TransportError::unreachable_from_host: r.error = ProbeError::unreachable_from_host; break;
-    case TransportError::stopped: r.error = ProbeError::stopped; break;
-    case TransportError::budget:
-      r.error = ProbeError::budget;
-      ++budget->questions_not_asked;
-      break;
-    default: r.error = ProbeError::network; break;
-  }
-  if (x.error != TransportError::none) co_return a;
-  auto view = wire::MessageView::parse(x.reply);
-  if (!view) {
-    r.error = ProbeError::malformed;
-    r.error_detail = wire::to_string(view.error());
-    s.error = TransportError::malformed;
-    s.note = r.error_detail;
-    co_return a;
-  }
-  r.rcode = view->rcode();
-  r.aa = view->header().aa;
-  s.rcode = r.rcode;
-  s.flags = view->header().flags();
-  if (r.rcode == wire::Rcode::Refused) r.error = ProbeError::refused;
-  for (const auto& rv : view->answers()) r.answer.push_back(rv.to_record());
-  for (const auto& rv : view->authority()) r.authority.push_back(rv.to_record());
-  s.note = std::to_string(r.answer.size()) + " answer, " + std::to_string(r.authority.size()) + " authority" +
-           (r.aa ? ", AA" : "");
+  record_exchange(a, zone, x);
+  if (x.error == TransportError::budget) ++budget->questions_not_asked;
+  if (x.error == TransportError::none) read_probe_reply(a, x.reply);
   co_return a;
 }
 
@@ -141,7 +144,163 @@ void add_unique(std::vector<Name>& v, const Name& n) {
   if (std::find(v.begin(), v.end(), n) == v.end()) v.push_back(n);
 }
 
+void add_address(ProbedNameServer& server, const AddressPolicy& policy, const asio::ip::address& a, bool glue) {
+  auto it = std::find_if(server.addresses.begin(), server.addresses.end(),
+                         [&](const NsAddress& n) { return n.address == a; });
+  if (it == server.addresses.end()) {
+    if (server.addresses.size() >= kMaxAddressesPerNs) return;
+    NsAddress n;
+    n.address = a;
+    n.address_class = classify_address(a);
+    n.permitted = policy.permits(a);
+    server.addresses.push_back(n);
+    it = server.addresses.end() - 1;
+  }
+  (glue ? it->from_glue : it->from_resolution) = true;
+}
+
+// The serials and the zone's own NS set from the answers (SOA, NS, then the questions, per address).
+void read_answers(ZoneProbe& p, const std::vector<ProbeAsked>& answers, std::size_t questions) {
+  for (std::size_t i = 0; i < answers.size(); i += 2 + questions) {
+    const ProbeAsked& soa = answers[i];
+    const ProbeAsked& ns = answers[i + 1];
+    ServerSerial serial{soa.response.ns_name, soa.response.address, std::nullopt, {}};
+    for (const Record& r : soa.response.answer) {
+      if (r.type == RRType::SOA && r.owner == p.zone) {
+        if (auto f = r.rdata.as_soa()) serial.serial = f->serial;
+      }
+    }
+    if (!serial.serial) {
+      serial.error = soa.response.error != ProbeError::none ? to_string(soa.response.error)
+                     : soa.response.rcode ? "no SOA (" + wire::to_string(*soa.response.rcode) + ")"
+                                          : "no SOA";
+    }
+    p.serials.push_back(std::move(serial));
+    if (ns.response.aa) {
+      for (const Record& r : ns.response.answer) {
+        if (r.type != RRType::NS || !(r.owner == p.zone)) continue;
+        if (auto t = r.rdata.target(); t && p.zone_ns.size() < kMaxNsPerDelegation) add_unique(p.zone_ns, *t);
+      }
+    }
+  }
+}
+
+// Names the zone lists that no probed server has: the next round.
+std::vector<Name> unprobed_zone_ns(const ZoneProbe& p) {
+  std::vector<Name> next;
+  for (const Name& n : p.zone_ns) {
+    const bool known = std::any_of(p.servers.begin(), p.servers.end(),
+                                   [&](const ProbedNameServer& s) { return s.name == n; });
+    if (!known) next.push_back(n);
+  }
+  return next;
+}
+
 }  // namespace
+
+// One NS name's addresses: glue (first round), then its A and AAAA resolutions (`a`, `aaaa`), whose
+// trace steps join this probe's.
+ProbedNameServer Resolver::Impl::probe_server(Context& ctx, const ZoneProbe& p, const Name& name,
+                                              std::span<const Glue> glue, std::span<Resolution, 2> found) {
+  ProbedNameServer server;
+  server.name = name;
+  server.at_parent = std::find(p.parent_ns.begin(), p.parent_ns.end(), server.name) != p.parent_ns.end();
+  for (const Glue& g : glue) {
+    if (g.name == server.name) add_address(server, options.policy, g.address, true);
+  }
+  bool any_resolved = false;
+  std::string errors;
+  for (int k = 0; k < 2; ++k) {
+    Resolution& r = found[static_cast<std::size_t>(k)];
+    const RRType want = k == 0 ? RRType::A : RRType::AAAA;
+    for (const Record& rec : r.answer) {
+      if (rec.type != want) continue;
+      if (auto a = rec.rdata.as_a()) add_address(server, options.policy, asio::ip::address_v4(*a), false), any_resolved = true;
+      if (auto a6 = rec.rdata.as_aaaa()) add_address(server, options.policy, asio::ip::address_v6(*a6), false), any_resolved = true;
+    }
+    if (r.outcome == Outcome::nxdomain) errors = "NXDOMAIN";
+    if (r.outcome == Outcome::failed && errors.empty()) errors = to_string(r.failure);
+    for (auto& step : r.trace) {
+      step.depth += 1;
+      trace(ctx, std::move(step));
+    }
+  }
+  if (!any_resolved) server.resolution_error = errors.empty() ? "NODATA" : errors;
+  return server;
+}
+
+// The questions for every permitted address of `server` (SOA, NS, then `questions`), within the check's
+// address budget; refused addresses are listed in the probe.
+void Resolver::Impl::queue_asks(Context& ctx, ZoneProbe& p, ProbedNameServer& server,
+                                const std::vector<Question>& questions, const std::shared_ptr<ProbeBudget>& budget,
+                                std::vector<asio::awaitable<ProbeAsked>>& asks) {
+  for (NsAddress& a : server.addresses) {
+    if (a.permitted && std::find(budget->addresses.begin(), budget->addresses.end(), a.address) ==
+                           budget->addresses.end()) {
+      if (budget->addresses.size() >= kMaxProbeAddresses) {
+        a.asked = false;
+        ++budget->addresses_not_asked;
+        note(ctx, 0, p.zone, "not asking " + describe_server(server.name, a.address) +
+                                 ": kMaxProbeAddresses (" + std::to_string(kMaxProbeAddresses) +
+                                 " addresses per check) reached");
+        continue;
+      }
+      budget->addresses.push_back(a.address);
+    }
+    if (!a.permitted) {
+      RefusedAddress ref{p.zone, server.name, a.address, a.address_class};
+      if (std::find(p.refused_addresses.begin(), p.refused_addresses.end(), ref) == p.refused_addresses.end()) {
+        p.refused_addresses.push_back(ref);
+      }
+      continue;
+    }
+    asks.push_back(ask_server(transport, stats, options.use_0x20, p.zone, server.name, a.address,
+                              Question{p.zone, RRType::SOA, wire::RRClass::IN}, budget));
+    asks.push_back(ask_server(transport, stats, options.use_0x20, p.zone, server.name, a.address,
+                              Question{p.zone, RRType::NS, wire::RRClass::IN}, budget));
+    for (const Question& q : questions) {
+      asks.push_back(ask_server(transport, stats, options.use_0x20, p.zone, server.name, a.address, q, budget));
+    }
+  }
+}
+
+// One round: resolve the addresses of `to_probe`, ask every permitted address, read the answers.
+// Returns the NS names for the next round.
+asio::awaitable<std::vector<Name>> Resolver::Impl::probe_round(Context& ctx, ZoneProbe& p, std::vector<Name> to_probe,
+                                                               std::span<const Glue> glue,
+                                                               const std::vector<Question>& questions,
+                                                               std::shared_ptr<ProbeBudget> budget) {
+  if (p.servers.size() + to_probe.size() > kMaxProbeNsNames) to_probe.resize(kMaxProbeNsNames - p.servers.size());
+  // Addresses: glue from the referral, plus a full resolution of A and AAAA for every name. Each
+  // lookup gets an equal share of what the check's budget has left (at most the usual 50); what a
+  // lookup does not use goes back.
+  std::vector<asio::awaitable<Resolution>> lookups;
+  const int share = to_probe.empty() ? 0
+                                     : std::min(kMaxQueriesPerResolution,
+                                                budget->queries_left / static_cast<int>(2 * to_probe.size()));
+  for (const Name& ns : to_probe) {
+    lookups.push_back(resolve(ns, RRType::A, share));
+    lookups.push_back(resolve(ns, RRType::AAAA, share));
+  }
+  budget->queries_left -= share * static_cast<int>(lookups.size());
+  std::vector<Resolution> found = co_await gather(executor, std::move(lookups));
+  for (const Resolution& r : found) budget->queries_left += share - std::min(r.queries, share);
+  std::vector<asio::awaitable<ProbeAsked>> asks;
+  for (std::size_t i = 0; i < to_probe.size(); ++i) {
+    p.queries += found[2 * i].queries + found[2 * i + 1].queries;
+    ProbedNameServer server = probe_server(ctx, p, to_probe[i], glue, std::span<Resolution, 2>(&found[2 * i], 2));
+    queue_asks(ctx, p, server, questions, budget, asks);
+    p.servers.push_back(std::move(server));
+  }
+  std::vector<ProbeAsked> answers = co_await gather(executor, std::move(asks));
+  read_answers(p, answers, questions.size());
+  for (auto& a : answers) {
+    p.queries += a.queries;
+    trace(ctx, std::move(a.step));
+    p.responses.push_back(std::move(a.response));
+  }
+  co_return unprobed_zone_ns(p);
+}
 
 asio::awaitable<ZoneProbe> Resolver::Impl::probe(Name name, std::vector<Question> questions,
                                                  std::shared_ptr<ProbeBudget> budget) {
@@ -176,136 +335,14 @@ asio::awaitable<ZoneProbe> Resolver::Impl::probe(Name name, std::vector<Question
     p.walk_rcode = p.name_nxdomain ? wire::Rcode::NXDomain : wire::Rcode::NoError;
   }
 
-  // 2..4 run in up to two rounds: the parent's NS names, then NS names only the zone itself lists.
-  // At most kMaxProbeNsNames NS names in all (a hostile zone may list 13 more than its parent does).
+  // 2..4 run in up to two rounds: the parent's NS names, then NS names only the zone itself lists
+  // (glue only in the first). At most kMaxProbeNsNames NS names in all (a hostile zone may list 13
+  // more than its parent does).
   std::vector<Name> to_probe = p.parent_ns;
   for (int round = 0; round < 2 && !to_probe.empty(); ++round) {
-    if (p.servers.size() + to_probe.size() > kMaxProbeNsNames) to_probe.resize(kMaxProbeNsNames - p.servers.size());
-    // Addresses: glue from the referral, plus a full resolution of A and AAAA for every name. Each
-    // lookup gets an equal share of what the check's budget has left (at most the usual 50); what a
-    // lookup does not use goes back.
-    std::vector<asio::awaitable<Resolution>> lookups;
-    const int share = to_probe.empty() ? 0
-                                       : std::min(kMaxQueriesPerResolution,
-                                                  budget->queries_left / static_cast<int>(2 * to_probe.size()));
-    for (const Name& ns : to_probe) {
-      lookups.push_back(resolve(ns, RRType::A, share));
-      lookups.push_back(resolve(ns, RRType::AAAA, share));
-    }
-    budget->queries_left -= share * static_cast<int>(lookups.size());
-    std::vector<Resolution> found = co_await gather(executor, std::move(lookups));
-    for (const Resolution& r : found) budget->queries_left += share - std::min(r.queries, share);
-    std::vector<asio::awaitable<Asked>> asks;
-    for (std::size_t i = 0; i < to_probe.size(); ++i) {
-      ProbedNameServer server;
-      server.name = to_probe[i];
-      server.at_parent = std::find(p.parent_ns.begin(), p.parent_ns.end(), server.name) != p.parent_ns.end();
-      auto add = [&](const asio::ip::address& a, bool glue) {
-        auto it = std::find_if(server.addresses.begin(), server.addresses.end(),
-                               [&](const NsAddress& n) { return n.address == a; });
-        if (it == server.addresses.end()) {
-          if (server.addresses.size() >= kMaxAddressesPerNs) return;
-          NsAddress n;
-          n.address = a;
-          n.address_class = classify_address(a);
-          n.permitted = options.policy.permits(a);
-          server.addresses.push_back(n);
-          it = server.addresses.end() - 1;
-        }
-        (glue ? it->from_glue : it->from_resolution) = true;
-      };
-      if (round == 0) {
-        for (const Glue& g : w.cut.glue) {
-          if (g.name == server.name) add(g.address, true);
-        }
-      }
-      bool any_resolved = false;
-      std::string errors;
-      for (int k = 0; k < 2; ++k) {
-        Resolution& r = found[2 * i + static_cast<std::size_t>(k)];
-        const RRType want = k == 0 ? RRType::A : RRType::AAAA;
-        for (const Record& rec : r.answer) {
-          if (rec.type != want) continue;
-          if (auto a = rec.rdata.as_a()) add(asio::ip::address_v4(*a), false), any_resolved = true;
-          if (auto a6 = rec.rdata.as_aaaa()) add(asio::ip::address_v6(*a6), false), any_resolved = true;
-        }
-        if (r.outcome == Outcome::nxdomain) errors = "NXDOMAIN";
-        if (r.outcome == Outcome::failed && errors.empty()) errors = to_string(r.failure);
-        p.queries += r.queries;
-        for (auto& step : r.trace) {
-          step.depth += 1;
-          trace(ctx, std::move(step));
-        }
-      }
-      if (!any_resolved) server.resolution_error = errors.empty() ? "NODATA" : errors;
-      for (NsAddress& a : server.addresses) {
-        if (a.permitted && std::find(budget->addresses.begin(), budget->addresses.end(), a.address) ==
-                               budget->addresses.end()) {
-          if (budget->addresses.size() >= kMaxProbeAddresses) {
-            a.asked = false;
-            ++budget->addresses_not_asked;
-            note(ctx, 0, p.zone, "not asking " + describe_server(server.name, a.address) +
-                                     ": kMaxProbeAddresses (" + std::to_string(kMaxProbeAddresses) +
-                                     " addresses per check) reached");
-            continue;
-          }
-          budget->addresses.push_back(a.address);
-        }
-        if (!a.permitted) {
-          RefusedAddress ref{p.zone, server.name, a.address, a.address_class};
-          if (std::find(p.refused_addresses.begin(), p.refused_addresses.end(), ref) == p.refused_addresses.end()) {
-            p.refused_addresses.push_back(ref);
-          }
-          continue;
-        }
-        asks.push_back(ask_server(transport, stats, options.use_0x20, p.zone, server.name, a.address,
-                                  Question{p.zone, RRType::SOA, wire::RRClass::IN}, budget));
-        asks.push_back(ask_server(transport, stats, options.use_0x20, p.zone, server.name, a.address,
-                                  Question{p.zone, RRType::NS, wire::RRClass::IN}, budget));
-        for (const Question& q : questions) {
-          asks.push_back(ask_server(transport, stats, options.use_0x20, p.zone, server.name, a.address, q, budget));
-        }
-      }
-      p.servers.push_back(std::move(server));
-    }
-
-    std::vector<Asked> answers = co_await gather(executor, std::move(asks));
-    std::vector<Name> zone_ns_before = p.zone_ns;
-    for (std::size_t i = 0; i < answers.size(); i += 2 + questions.size()) {
-      Asked& soa = answers[i];
-      Asked& ns = answers[i + 1];
-      ServerSerial serial{soa.response.ns_name, soa.response.address, std::nullopt, {}};
-      for (const Record& r : soa.response.answer) {
-        if (r.type == RRType::SOA && r.owner == p.zone) {
-          if (auto f = r.rdata.as_soa()) serial.serial = f->serial;
-        }
-      }
-      if (!serial.serial) {
-        serial.error = soa.response.error != ProbeError::none ? to_string(soa.response.error)
-                       : soa.response.rcode ? "no SOA (" + wire::to_string(*soa.response.rcode) + ")"
-                                            : "no SOA";
-      }
-      p.serials.push_back(std::move(serial));
-      if (ns.response.aa) {
-        for (const Record& r : ns.response.answer) {
-          if (r.type != RRType::NS || !(r.owner == p.zone)) continue;
-          if (auto t = r.rdata.target(); t && p.zone_ns.size() < kMaxNsPerDelegation) add_unique(p.zone_ns, *t);
-        }
-      }
-    }
-    for (auto& a : answers) {
-      p.queries += a.queries;
-      trace(ctx, std::move(a.step));
-      p.responses.push_back(std::move(a.response));
-    }
-    // Next round: names the zone lists that the parent did not.
-    std::vector<Name> next;
-    for (const Name& n : p.zone_ns) {
-      const bool known = std::any_of(p.servers.begin(), p.servers.end(),
-                                     [&](const ProbedNameServer& s) { return s.name == n; });
-      if (!known) next.push_back(n);
-    }
-    to_probe = std::move(next);
+    to_probe = co_await probe_round(ctx, p, std::move(to_probe),
+                                    round == 0 ? std::span<const Glue>(w.cut.glue) : std::span<const Glue>(),
+                                    questions, budget);
   }
   for (auto& s : p.servers) {
     s.at_zone = std::find(p.zone_ns.begin(), p.zone_ns.end(), s.name) != p.zone_ns.end();

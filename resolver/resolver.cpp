@@ -366,190 +366,236 @@ std::size_t Resolver::Impl::pick_server(const Cut& cut, int min_tries) {
   return index[servers.select(n, address_at, random)];
 }
 
+namespace {
+
+// Tries per address: kTriesPerZoneCut spread over the live addresses (a zone with few servers gets
+// more tries each, so loss is survivable), within [kMinTriesPerAddress, kMaxTriesPerAddress].
+int tries_per_address(const Cut& cut) {
+  int live = 0;
+  for (const auto& s : cut.servers) live += s.dead ? 0 : 1;
+  return live == 0 ? kMinTriesPerAddress
+                   : std::clamp((kTriesPerZoneCut + live - 1) / live, kMinTriesPerAddress, kMaxTriesPerAddress);
+}
+
+// The fewest tries among live addresses with tries left; INT_MAX when none is left.
+int least_tries(const Cut& cut, int per_address) {
+  int min_tries = INT_MAX;
+  for (const auto& s : cut.servers) {
+    if (!s.dead && s.tries < per_address) min_tries = std::min(min_tries, s.tries);
+  }
+  return min_tries;
+}
+
+// Why the cut failed when no server is left to ask and nothing kept will do.
+Fail cut_failure(const Cut& cut) {
+  std::string detail = cut.zone.to_string() + ": ";
+  Failure kind = Failure::all_servers_failed;
+  if (cut.servers.empty()) {
+    if (cut.lookup_limit) {
+      kind = cut.lookup_limit->kind;
+      detail += cut.lookup_limit->detail;
+    } else if (cut.refused_by_policy > 0) {
+      kind = Failure::no_permitted_servers;
+      detail += std::to_string(cut.refused_by_policy) + " addresses refused by policy";
+    } else {
+      kind = Failure::no_server_addresses;
+      detail += std::to_string(cut.ns_count) + " NS names without an address";
+    }
+  } else {
+    for (std::size_t i = 0; i < cut.errors.size() && i < 6; ++i) detail += (i ? "; " : "") + cut.errors[i];
+    if (cut.lookup_limit && is_limit(cut.lookup_limit->kind)) kind = cut.lookup_limit->kind;
+  }
+  return Fail{kind, std::move(detail)};
+}
+
+// The trace step of one exchange. Filled only when tracing: a bulk run resolves with the trace off
+// and must not pay for names copied and notes formatted that nobody reads.
+TraceStep query_step(const Context& ctx, const Cut& cut, const CutServer& server, const Question& asked,
+                     const ExchangeResult& x, int depth) {
+  TraceStep step;
+  if (!ctx.tracing) return step;
+  step.kind = StepKind::query;
+  step.depth = depth;
+  step.zone = cut.zone;
+  step.server_name = server.ns_name;
+  step.address = server.address;
+  step.question = asked;
+  step.protocol = x.protocol;
+  step.edns = x.edns;
+  step.coalesced = x.coalesced;
+  step.error = x.error;
+  step.rtt = x.rtt;
+  step.mismatched = x.mismatched;
+  if (x.tc_seen) step.note = "TC=1, retried over TCP; ";
+  if (x.edns_fallback) step.note += "FORMERR/NOTIMP to EDNS, retried without; ";
+  return step;
+}
+
+}  // namespace
+
+// The state next_cut_step() decides on. `min_tries` from least_tries().
+CutState Resolver::Impl::cut_state(const Context& ctx, const Cut& cut, int min_tries, const CutLastResorts& last) {
+  CutState st;
+  st.nothing_left = min_tries == INT_MAX;
+  st.only_retries = min_tries != INT_MAX && min_tries > 0;
+  st.only_silent = true;  // every server still to be asked timed out lately
+  for (const auto& s : cut.servers) {
+    if (!s.dead && s.tries == min_tries && !servers.silent(s.address)) st.only_silent = false;
+  }
+  st.unresolved_ns = !cut.unresolved.empty();
+  st.fallback_pending = !cut.fallback_tried || cut.fallback_looked_up != cut.looked_up.size();
+  st.have_empty_reply = last.empty_reply.has_value();
+  st.have_recursive_lame = last.recursive_lame.has_value();
+  st.budget_spent = ctx.queries >= ctx.max_queries;
+  return st;
+}
+
+ExchangeRequest Resolver::Impl::exchange_request(const Context& ctx, const CutServer& server, const Question& asked) {
+  auto timeout = std::max(servers.try_timeout(server.address), ctx.min_try_timeout);
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(ctx.deadline - Clock::now());
+  ExchangeRequest req;
+  req.server = asio::ip::udp::endpoint(server.address, 53);
+  req.qname = asked.name;
+  req.qtype = asked.type;
+  req.rd = false;
+  req.timeout = std::max(std::min(timeout, left), std::chrono::milliseconds(1));
+  req.deadline = ctx.deadline;
+  req.use_0x20 = options.use_0x20;
+  req.max_queries = ctx.max_queries - ctx.queries;
+  return req;
+}
+
+// Carries out reply_step() for an exchange that brought no reply (x.error set).
+ReplyStep Resolver::Impl::take_failed_exchange(Context& ctx, Cut& cut, CutServer& server, const ExchangeResult& x,
+                                               TraceStep step) {
+  const ReplyStep r = reply_step(ReplyFacts{x.error});
+  if (r == ReplyStep::retry_later) {
+    if (!x.coalesced) servers.record_timeout(server.address);  // one loss, one back-off
+  } else if (r == ReplyStep::drop_server) {
+    servers.record_failure(server.address);
+    server.dead = true;
+    server.unreachable = x.error == TransportError::network || x.error == TransportError::unreachable_from_host;
+  }
+  step.note += x.detail;
+  if (r != ReplyStep::out_of_queries) {
+    cut.errors.push_back(describe_server(server.ns_name, server.address) + " " + to_string(x.error));
+  }
+  trace(ctx, std::move(step));
+  return r;
+}
+
+// Carries out reply_step() for a reply: parse, scrub, classify, trace; the server's state and the
+// cut's last resorts. `accepted` is set when the step is ReplyStep::accept. Not a coroutine.
+ReplyStep Resolver::Impl::take_reply(Context& ctx, Cut& cut, CutServer& server, const Question& asked,
+                                     const ExchangeResult& x, TraceStep step, CutLastResorts& last,
+                                     std::optional<CutReply>& accepted) {
+  auto view = wire::MessageView::parse(x.reply);
+  if (!view) {
+    servers.record_failure(server.address);
+    server.dead = true;
+    step.error = TransportError::malformed;
+    if (ctx.tracing) step.note += "unparsable reply: " + wire::to_string(view.error());
+    cut.errors.push_back(describe_server(server.ns_name, server.address) + " malformed reply");
+    trace(ctx, std::move(step));
+    return reply_step(ReplyFacts{TransportError::none, false});
+  }
+  if (!x.coalesced) servers.record_rtt(server.address, x.rtt);
+  ScrubbedReply scrubbed = scrub(*view, asked, cut.zone);
+  Classified classified = classify(scrubbed, asked, cut.zone);
+  if (ctx.tracing) {
+    step.rcode = view->rcode();
+    step.flags = view->header().flags();
+    step.classification = classified.kind;
+    step.scrubbed = scrubbed.dropped;
+    step.note += summarise(classified);
+    trace(ctx, std::move(step));
+  }
+  if (classified.recursive_lame && !last.recursive_lame) {
+    ScrubbedReply as_authority = scrubbed;
+    as_authority.header.ra = false;
+    as_authority.header.aa = true;
+    Classified c = classify(as_authority, asked, cut.zone);
+    if (c.kind != Classification::lame && c.kind != Classification::throwaway) {
+      last.recursive_lame = CutReply{std::move(c), std::move(as_authority), server.ns_name, server.address};
+    }
+  }
+  const ReplyStep r = reply_step(ReplyFacts{TransportError::none, true, classified.kind,
+                                            scrubbed.answer.empty() && scrubbed.authority.empty()});
+  if (r == ReplyStep::keep_as_empty) {
+    if (!last.empty_reply) last.empty_reply = CutReply{classified, scrubbed, server.ns_name, server.address};
+    server.dead = true;
+    cut.errors.push_back(describe_server(server.ns_name, server.address) + " empty reply");
+  } else if (r == ReplyStep::drop_lame) {
+    servers.record_failure(server.address);
+    server.dead = true;
+    cut.errors.push_back(describe_server(server.ns_name, server.address) + " " + classified.reason);
+  } else {
+    accepted = CutReply{std::move(classified), std::move(scrubbed), server.ns_name, server.address};
+  }
+  return r;
+}
+
+// The loop: decide (next_cut_step), act; ask a server, take its reply (reply_step).
 asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, Cut& cut, const Question& asked,
                                                                    int depth) {
   // Tries count per question; `dead` (lame, refused, unreachable) stays for the whole cut. The
   // timeout backoff is per question too: an earlier step's losses say nothing about this cut.
   for (auto& s : cut.servers) s.tries = 0;
-  // The first recursive-lame reply, read as if authoritative: the last resort when no server of the
-  // cut gives anything better (Unbound does the same: iter_reclame_two).
-  std::optional<CutReply> recursive_lame;
-  std::optional<CutReply> empty_reply;  // the first empty authoritative reply, used when nothing better comes
+  CutLastResorts last;
   for (;;) {
     if (transport.stopped()) co_return Unexpected{Fail{Failure::stopped, "at " + cut.zone.to_string()}};
     if (Clock::now() >= ctx.deadline) co_return Unexpected{Fail{Failure::resolution_timeout, cut.zone.to_string()}};
-    // Tries per address: kTriesPerZoneCut spread over the live addresses (a zone with few servers
-    // gets more tries each, so loss is survivable), within [kMinTriesPerAddress, kMaxTriesPerAddress].
-    int live = 0;
-    for (const auto& s : cut.servers) live += s.dead ? 0 : 1;
-    const int per_address = live == 0 ? kMinTriesPerAddress
-                                      : std::clamp((kTriesPerZoneCut + live - 1) / live, kMinTriesPerAddress,
-                                                   kMaxTriesPerAddress);
+    const int per_address = tries_per_address(cut);
     promote_cached(ctx, cut, depth);
-    int min_tries = INT_MAX;
-    bool only_silent = true;  // every server still to be asked timed out lately
-    for (const auto& s : cut.servers) {
-      if (!s.dead && s.tries < per_address) min_tries = std::min(min_tries, s.tries);
-    }
-    for (const auto& s : cut.servers) {
-      if (!s.dead && s.tries == min_tries && !servers.silent(s.address)) only_silent = false;
-    }
-    // Look up a glueless NS name when nothing is left to ask, before asking a server a second time
-    // (a fresh server is a better retry than the same one), or before asking only servers that have
-    // just timed out (Unbound too fetches more targets when no server is in its selection band).
-    // Lookups stay lazy, so a delegation with good glue never costs extra queries: NXNSAttack.
-    if ((min_tries == INT_MAX || min_tries > 0 || only_silent) && !cut.unresolved.empty()) {
-      co_await resolve_ns_addresses(ctx, cut, depth);
-      if (ctx.queries >= ctx.max_queries) {
-        co_return Unexpected{Fail{Failure::max_queries, "while looking up name server addresses for " + cut.zone.to_string()}};
-      }
-      continue;
-    }
-    if (min_tries == INT_MAX && (!cut.fallback_tried || cut.fallback_looked_up != cut.looked_up.size())) {
-      // Again after lookups: a name found by one may need its own parent's glue (iter_pcnamechrec).
+    const int min_tries = least_tries(cut, per_address);
+    CutState state = cut_state(ctx, cut, min_tries, last);
+    CutStep next = next_cut_step(state);
+    if (next == CutStep::try_fallback) {
       cut.fallback_tried = true;
       cut.fallback_looked_up = cut.looked_up.size();
       if (add_fallback_servers(ctx, cut, depth)) continue;
+      // Nothing added: what is kept, else failure (no new lookup: the unresolved names were looked up).
+      state.fallback_pending = state.unresolved_ns = false;
+      next = next_cut_step(state);
     }
-    if (min_tries == INT_MAX && empty_reply) {
-      if (ctx.tracing) note(ctx, depth, cut.zone, "only empty replies: NODATA from the first one");
-      co_return std::move(*empty_reply);
-    }
-    if (min_tries == INT_MAX && recursive_lame) {
-      if (ctx.tracing) note(ctx, depth, cut.zone, "only recursive-lame servers answered: using the first one's reply");
-      co_return std::move(*recursive_lame);
-    }
-    if (min_tries == INT_MAX) {
-      std::string detail = cut.zone.to_string() + ": ";
-      Failure kind = Failure::all_servers_failed;
-      if (cut.servers.empty()) {
-        if (cut.lookup_limit) {
-          kind = cut.lookup_limit->kind;
-          detail += cut.lookup_limit->detail;
-        } else if (cut.refused_by_policy > 0) {
-          kind = Failure::no_permitted_servers;
-          detail += std::to_string(cut.refused_by_policy) + " addresses refused by policy";
-        } else {
-          kind = Failure::no_server_addresses;
-          detail += std::to_string(cut.ns_count) + " NS names without an address";
+    switch (next) {
+      case CutStep::look_up_ns:
+        co_await resolve_ns_addresses(ctx, cut, depth);
+        if (ctx.queries >= ctx.max_queries) {
+          co_return Unexpected{Fail{Failure::max_queries, "while looking up name server addresses for " + cut.zone.to_string()}};
         }
-      } else {
-        for (std::size_t i = 0; i < cut.errors.size() && i < 6; ++i) detail += (i ? "; " : "") + cut.errors[i];
-        if (cut.lookup_limit && is_limit(cut.lookup_limit->kind)) kind = cut.lookup_limit->kind;
-      }
-      co_return Unexpected{Fail{kind, std::move(detail)}};
-    }
-    if (ctx.queries >= ctx.max_queries) {
-      co_return Unexpected{Fail{Failure::max_queries, "at " + cut.zone.to_string()}};
+        continue;
+      case CutStep::use_empty_reply:
+        if (ctx.tracing) note(ctx, depth, cut.zone, "only empty replies: NODATA from the first one");
+        co_return std::move(*last.empty_reply);
+      case CutStep::use_recursive_lame:
+        if (ctx.tracing) note(ctx, depth, cut.zone, "only recursive-lame servers answered: using the first one's reply");
+        co_return std::move(*last.recursive_lame);
+      case CutStep::give_up: co_return Unexpected{cut_failure(cut)};
+      case CutStep::out_of_queries: co_return Unexpected{Fail{Failure::max_queries, "at " + cut.zone.to_string()}};
+      case CutStep::try_fallback:
+      case CutStep::ask: break;
     }
 
     CutServer& server = cut.servers[pick_server(cut, min_tries)];
     ++server.tries;
-    auto timeout = std::max(servers.try_timeout(server.address), ctx.min_try_timeout);
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(ctx.deadline - Clock::now());
-    timeout = std::max(std::min(timeout, left), std::chrono::milliseconds(1));
-
-    ExchangeRequest req;
-    req.server = asio::ip::udp::endpoint(server.address, 53);
-    req.qname = asked.name;
-    req.qtype = asked.type;
-    req.rd = false;
-    req.timeout = timeout;
-    req.deadline = ctx.deadline;
-    req.use_0x20 = options.use_0x20;
-    req.max_queries = ctx.max_queries - ctx.queries;
-    const ExchangeResult x = co_await transport.exchange(req);
+    const ExchangeResult x = co_await transport.exchange(exchange_request(ctx, server, asked));
     ctx.queries += x.queries_sent;
     stats.queries_sent += static_cast<std::uint64_t>(x.queries_sent);
-
-    // The step is filled only when tracing: a bulk run resolves with the trace off and must not pay
-    // for names copied and notes formatted that nobody reads.
-    TraceStep step;
-    if (ctx.tracing) {
-      step.kind = StepKind::query;
-      step.depth = depth;
-      step.zone = cut.zone;
-      step.server_name = server.ns_name;
-      step.address = server.address;
-      step.question = asked;
-      step.protocol = x.protocol;
-      step.edns = x.edns;
-      step.coalesced = x.coalesced;
-      step.error = x.error;
-      step.rtt = x.rtt;
-      step.mismatched = x.mismatched;
-      if (x.tc_seen) step.note = "TC=1, retried over TCP; ";
-      if (x.edns_fallback) step.note += "FORMERR/NOTIMP to EDNS, retried without; ";
-    }
-
-    if (x.error == TransportError::stopped) {
-      trace(ctx, std::move(step));
+    if (x.error == TransportError::stopped) {  // Resolver::stop(): no server is to blame
+      trace(ctx, query_step(ctx, cut, server, asked, x, depth));
       co_return Unexpected{Fail{Failure::stopped, "at " + cut.zone.to_string()}};
     }
-    if (x.error == TransportError::budget) {
+    std::optional<CutReply> accepted;
+    const ReplyStep r = x.error != TransportError::none
+                            ? take_failed_exchange(ctx, cut, server, x, query_step(ctx, cut, server, asked, x, depth))
+                            : take_reply(ctx, cut, server, asked, x, query_step(ctx, cut, server, asked, x, depth),
+                                         last, accepted);
+    if (r == ReplyStep::out_of_queries) {
       // A fallback inside the exchange (0x20, EDNS, TC->TCP) would have gone over the budget.
-      step.note += x.detail;
-      trace(ctx, std::move(step));
       co_return Unexpected{Fail{Failure::max_queries, "at " + cut.zone.to_string() + " (" + x.detail + ")"}};
     }
-    if (x.error != TransportError::none) {
-      if (x.error == TransportError::timeout) {
-        if (!x.coalesced) servers.record_timeout(server.address);  // one loss, one back-off
-      } else {
-        servers.record_failure(server.address);
-        server.dead = true;
-        server.unreachable = x.error == TransportError::network || x.error == TransportError::unreachable_from_host;
-      }
-      step.note += x.detail;
-      cut.errors.push_back(describe_server(server.ns_name, server.address) + " " + to_string(x.error));
-      trace(ctx, std::move(step));
-      continue;
-    }
-    auto view = wire::MessageView::parse(x.reply);
-    if (!view) {
-      servers.record_failure(server.address);
-      server.dead = true;
-      step.error = TransportError::malformed;
-      if (ctx.tracing) step.note += "unparsable reply: " + wire::to_string(view.error());
-      cut.errors.push_back(describe_server(server.ns_name, server.address) + " malformed reply");
-      trace(ctx, std::move(step));
-      continue;
-    }
-    if (!x.coalesced) servers.record_rtt(server.address, x.rtt);
-    ScrubbedReply scrubbed = scrub(*view, asked, cut.zone);
-    Classified classified = classify(scrubbed, asked, cut.zone);
-    if (ctx.tracing) {
-      step.rcode = view->rcode();
-      step.flags = view->header().flags();
-      step.classification = classified.kind;
-      step.scrubbed = scrubbed.dropped;
-      step.note += summarise(classified);
-      trace(ctx, std::move(step));
-    }
-    if (classified.recursive_lame && !recursive_lame) {
-      ScrubbedReply as_authority = scrubbed;
-      as_authority.header.ra = false;
-      as_authority.header.aa = true;
-      Classified c = classify(as_authority, asked, cut.zone);
-      if (c.kind != Classification::lame && c.kind != Classification::throwaway) {
-        recursive_lame = CutReply{std::move(c), std::move(as_authority), server.ns_name, server.address};
-      }
-    }
-    if (classified.kind == Classification::nodata && scrubbed.answer.empty() && scrubbed.authority.empty()) {
-      // A reply with nothing in it (AA, NOERROR, no SOA): as Unbound, ask the other servers first
-      // (iter_ignore_empty; a zone whose servers disagree); when none answers better, it is NODATA.
-      if (!empty_reply) empty_reply = CutReply{classified, scrubbed, server.ns_name, server.address};
-      server.dead = true;
-      cut.errors.push_back(describe_server(server.ns_name, server.address) + " empty reply");
-      continue;
-    }
-    if (classified.kind == Classification::lame || classified.kind == Classification::throwaway) {
-      servers.record_failure(server.address);
-      server.dead = true;
-      cut.errors.push_back(describe_server(server.ns_name, server.address) + " " + classified.reason);
-      continue;
-    }
-    co_return CutReply{std::move(classified), std::move(scrubbed), server.ns_name, server.address};
+    if (r == ReplyStep::accept) co_return std::move(*accepted);
   }
 }
 
@@ -669,6 +715,66 @@ asio::awaitable<void> Resolver::Impl::resolve_ns_addresses(Context& ctx, Cut& cu
 
 // ---- Walking down the tree --------------------------------------------------------------------------
 
+// Releases the waiters of a walk step however query_cut ends (a waiter left behind would wait forever).
+struct Resolver::Impl::StepRelease {
+  Impl& impl;
+  const Name& key;
+  bool owns;
+  ~StepRelease() {
+    if (!owns) return;
+    const auto it = impl.inflight_steps.find(key);
+    if (it == impl.inflight_steps.end()) return;
+    std::shared_ptr<InflightStep> waiters = std::move(it->second);
+    impl.inflight_steps.erase(it);
+    if (waiters) waiters->done.cancel();
+  }
+};
+
+// Waits for the walk that owns a step (its slot in inflight_steps). False: this walk's deadline came first.
+asio::awaitable<bool> Resolver::Impl::wait_for_step(Context& ctx, std::shared_ptr<InflightStep>& slot) {
+  // The first waiter creates what the owner signals (most steps have no waiter).
+  if (!slot) slot = std::make_shared<InflightStep>(executor);
+  std::shared_ptr<InflightStep> other = slot;
+  // The owner runs against its own deadline; a walk that joined late waits no longer than its
+  // own (issue 18: 18 of 20 joiners ran 17 s).
+  asio::steady_timer limit(executor, ctx.deadline);
+  auto woke = co_await (other->done.async_wait(as_tuple(use_awaitable)) || limit.async_wait(as_tuple(use_awaitable)));
+  co_return woke.index() == 0;
+}
+
+// The referral's delegation, cached, as the next cut.
+Cut Resolver::Impl::follow_referral(Context& ctx, const Cut& from, const Classified& c, int depth) {
+  CachedDelegation d;
+  d.zone = c.child_zone;
+  d.parent = from.zone;
+  for (const Name& ns : c.ns_names) {
+    CachedDelegation::Server s{ns, {}};
+    for (const Glue& g : c.glue) {
+      if (g.name == ns) s.glue.push_back(g.address);
+    }
+    d.servers.push_back(std::move(s));
+  }
+  // A delegation learnt through a cached one lives no longer than it (Unbound's fix for the ghost
+  // domain names, CVE-2022-30698): once the parent's delegation expires, the parent is asked again
+  // and a zone it has removed takes its children with it (iter_ghost_ns_childapex).
+  std::uint32_t ttl = c.ns_ttl;
+  std::uint32_t parent_left = 0;
+  if (cache.peek_delegation(from.zone, &parent_left) != nullptr) ttl = std::min(ttl, std::max(parent_left, 1u));
+  cache.store_delegation(d, ttl);
+  return make_cut(ctx, d, depth);
+}
+
+// The zone's own NS RRset, from the authority section of its authoritative answer: the servers the
+// child lists may differ from the parent's referral (used when the referral's servers fail).
+void Resolver::Impl::store_child_ns(const ScrubbedReply& reply, const Name& zone) {
+  if (!reply.header.aa) return;
+  std::vector<Record> child_ns;
+  for (const Record& r : reply.authority) {
+    if (r.type == RRType::NS && r.owner == zone && child_ns.size() < kMaxNsPerDelegation) child_ns.push_back(r);
+  }
+  if (!child_ns.empty()) cache.store_rrset(std::move(child_ns));
+}
+
 asio::awaitable<Walk> Resolver::Impl::walk(Context& ctx, Question q, int depth) {
   Walk w;
   w.cut = closest_cut(ctx, q.name, depth);
@@ -690,15 +796,7 @@ asio::awaitable<Walk> Resolver::Impl::walk(Context& ctx, Question q, int depth) 
     if (depth == 0 && q.name.label_count() > w.cut.zone.label_count() + 1) {
       step_key = q.name.suffix(w.cut.zone.label_count() + 1).lowercased();
       if (auto it = inflight_steps.find(step_key); it != inflight_steps.end()) {
-        // The first waiter creates what the owner signals (most steps have no waiter).
-        if (!it->second) it->second = std::make_shared<InflightStep>(executor);
-        std::shared_ptr<InflightStep> other = it->second;
-        // The owner runs against its own deadline; a walk that joined late waits no longer than its
-        // own (issue 18: 18 of 20 joiners ran 17 s).
-        asio::steady_timer limit(executor, ctx.deadline);
-        auto woke = co_await (other->done.async_wait(as_tuple(use_awaitable)) ||
-                              limit.async_wait(as_tuple(use_awaitable)));
-        if (woke.index() == 1) {
+        if (!co_await wait_for_step(ctx, it->second)) {
           w.fail = Fail{Failure::resolution_timeout, "waiting for a shared step at " + w.cut.zone.to_string()};
           co_return w;
         }
@@ -714,20 +812,7 @@ asio::awaitable<Walk> Resolver::Impl::walk(Context& ctx, Question q, int depth) 
         owns_step = true;
       }
     }
-    // Releases the waiters however query_cut ends (a waiter left behind would wait forever).
-    struct Release {
-      Impl& impl;
-      const Name& key;
-      bool owns;
-      ~Release() {
-        if (!owns) return;
-        const auto it = impl.inflight_steps.find(key);
-        if (it == impl.inflight_steps.end()) return;
-        std::shared_ptr<InflightStep> waiters = std::move(it->second);
-        impl.inflight_steps.erase(it);
-        if (waiters) waiters->done.cancel();
-      }
-    } release{*this, step_key, owns_step};
+    StepRelease release{*this, step_key, owns_step};
     auto reply = co_await query_cut(ctx, w.cut, asked, depth);
     if (!reply && minimised && reply.error().kind == Failure::all_servers_failed) {
       // RFC 9156 §2.3 (and Unbound): servers that refuse or fail the shortened name may still answer
@@ -749,24 +834,7 @@ asio::awaitable<Walk> Resolver::Impl::walk(Context& ctx, Question q, int depth) 
         w.fail = Fail{Failure::max_referrals, "at " + c.child_zone.to_string()};
         co_return w;
       }
-      CachedDelegation d;
-      d.zone = c.child_zone;
-      d.parent = w.cut.zone;
-      for (const Name& ns : c.ns_names) {
-        CachedDelegation::Server s{ns, {}};
-        for (const Glue& g : c.glue) {
-          if (g.name == ns) s.glue.push_back(g.address);
-        }
-        d.servers.push_back(std::move(s));
-      }
-      // A delegation learnt through a cached one lives no longer than it (Unbound's fix for the ghost
-      // domain names, CVE-2022-30698): once the parent's delegation expires, the parent is asked again
-      // and a zone it has removed takes its children with it (iter_ghost_ns_childapex).
-      std::uint32_t ttl = c.ns_ttl;
-      std::uint32_t parent_left = 0;
-      if (cache.peek_delegation(w.cut.zone, &parent_left) != nullptr) ttl = std::min(ttl, std::max(parent_left, 1u));
-      cache.store_delegation(d, ttl);
-      w.cut = make_cut(ctx, d, depth);
+      w.cut = follow_referral(ctx, w.cut, c, depth);
       w.via_referral = true;
       qmin_labels = w.cut.zone.label_count() + 1;
       continue;
@@ -777,21 +845,84 @@ asio::awaitable<Walk> Resolver::Impl::walk(Context& ctx, Question q, int depth) 
       qmin_labels = c.kind == Classification::nxdomain ? q.name.label_count() : qmin_labels + 1;
       continue;
     }
-    // The zone's own NS RRset, from the authority section of its authoritative answer: the servers the
-    // child lists may differ from the parent's referral (used when the referral's servers fail).
-    if (reply->scrubbed.header.aa) {
-      std::vector<Record> child_ns;
-      for (const Record& r : reply->scrubbed.authority) {
-        if (r.type == RRType::NS && r.owner == w.cut.zone && child_ns.size() < kMaxNsPerDelegation) child_ns.push_back(r);
-      }
-      if (!child_ns.empty()) cache.store_rrset(std::move(child_ns));
-    }
+    store_child_ns(reply->scrubbed, w.cut.zone);
     w.classified = std::move(c);
     co_return w;
   }
 }
 
 // ---- Following the chain ----------------------------------------------------------------------------
+
+// The cache's answer for `name`: the RRset or a negative entry (true: `out` is final), or a CNAME
+// (`next` set, the link counted).
+bool Resolver::Impl::answer_from_cache(Context& ctx, const Question& q, const Name& name, int depth, Internal& out,
+                                       std::optional<Name>& next, int& links) {
+  if (auto rr = cache.rrset(name, q.type)) {
+    if (ctx.tracing) note(ctx, depth, name, "cache: " + name.to_string() + " " + wire::to_string(q.type), StepKind::cache);
+    out.answer.insert(out.answer.end(), rr->begin(), rr->end());
+    out.outcome = Outcome::answer;
+    return true;
+  }
+  if (auto neg = cache.negative(name, q.type)) {
+    if (ctx.tracing) note(ctx, depth, name, std::string("cache: ") + (neg->nxdomain ? "NXDOMAIN " : "NODATA ") + name.to_string(),
+         StepKind::cache);
+    out.outcome = neg->nxdomain ? Outcome::nxdomain : Outcome::nodata;
+    out.soa = neg->soa;
+    return true;
+  }
+  if (q.type != RRType::CNAME) {
+    if (auto cn = cache.rrset(name, RRType::CNAME); cn && !cn->empty()) {
+      if (ctx.tracing) note(ctx, depth, name, "cache: " + name.to_string() + " CNAME", StepKind::cache);
+      out.answer.push_back(cn->front());
+      if (auto t = cn->front().rdata.target()) next = *t;
+      ++links;
+    }
+  }
+  return false;
+}
+
+// A walk's final reply for `name`: cached and added to `out` (true: `out` is final), or a chain that
+// continues at `next`.
+bool Resolver::Impl::take_walk(Classified& c, const Question& q, const Name& name, Internal& out,
+                               std::optional<Name>& next, int& links) {
+  cache.store_records(c.records);
+  Name tail = name;
+  for (const Record& r : c.records) {
+    if (r.type == RRType::CNAME && r.owner == tail) {
+      if (auto t = r.rdata.target()) tail = *t;
+    }
+  }
+  std::move(c.records.begin(), c.records.end(), std::back_inserter(out.answer));  // not read again
+  c.records.clear();
+  links += c.chain_links;
+  if (links > kMaxCnameChain) {
+    out.fail = Fail{Failure::max_cname_chain, "at " + name.to_string()};
+    return true;
+  }
+  switch (c.kind) {
+    case Classification::answer: out.outcome = Outcome::answer; return true;
+    case Classification::nxdomain:
+    case Classification::nodata:
+      out.outcome = c.kind == Classification::nxdomain ? Outcome::nxdomain : Outcome::nodata;
+      out.soa = c.soa;
+      if (c.soa) {
+        // RFC 2308 §5: the SOA of a negative answer carries the negative TTL, min(TTL, MINIMUM).
+        const std::uint32_t ttl = negative_ttl(*c.soa);
+        out.soa->ttl = ttl;
+        if (out.outcome == Outcome::nxdomain) {
+          cache.store_nxdomain(tail, *c.soa, ttl);
+        } else {
+          cache.store_nodata(tail, q.type, *c.soa, ttl);
+        }
+      }
+      return true;
+    case Classification::yxdomain: out.outcome = Outcome::yxdomain; return true;
+    case Classification::cname: next = c.next_name; return false;
+    default:
+      out.fail = Fail{Failure::all_servers_failed, "unexpected classification"};
+      return true;
+  }
+}
 
 asio::awaitable<Internal> Resolver::Impl::resolve_in(Context& ctx, Question q, int depth) {
   Internal out;
@@ -816,77 +947,14 @@ asio::awaitable<Internal> Resolver::Impl::resolve_in(Context& ctx, Question q, i
   int links = 0;
   for (;;) {
     std::optional<Name> next;
-    if (auto rr = cache.rrset(name, q.type)) {
-      if (ctx.tracing) note(ctx, depth, name, "cache: " + name.to_string() + " " + wire::to_string(q.type), StepKind::cache);
-      out.answer.insert(out.answer.end(), rr->begin(), rr->end());
-      out.outcome = Outcome::answer;
-      co_return out;
-    }
-    if (auto neg = cache.negative(name, q.type)) {
-      if (ctx.tracing) note(ctx, depth, name, std::string("cache: ") + (neg->nxdomain ? "NXDOMAIN " : "NODATA ") + name.to_string(),
-           StepKind::cache);
-      out.outcome = neg->nxdomain ? Outcome::nxdomain : Outcome::nodata;
-      out.soa = neg->soa;
-      co_return out;
-    }
-    if (q.type != RRType::CNAME) {
-      if (auto cn = cache.rrset(name, RRType::CNAME); cn && !cn->empty()) {
-        if (ctx.tracing) note(ctx, depth, name, "cache: " + name.to_string() + " CNAME", StepKind::cache);
-        out.answer.push_back(cn->front());
-        if (auto t = cn->front().rdata.target()) next = *t;
-        ++links;
-      }
-    }
+    if (answer_from_cache(ctx, q, name, depth, out, next, links)) co_return out;
     if (!next) {
       Walk w = co_await walk(ctx, Question{name, q.type, q.cls}, depth);
       if (w.fail) {
         out.fail = std::move(w.fail);
         co_return out;
       }
-      Classified& c = w.classified;
-      cache.store_records(c.records);
-      Name tail = name;
-      for (const Record& r : c.records) {
-        if (r.type == RRType::CNAME && r.owner == tail) {
-          if (auto t = r.rdata.target()) tail = *t;
-        }
-      }
-      std::move(c.records.begin(), c.records.end(), std::back_inserter(out.answer));  // not read again
-      c.records.clear();
-      links += c.chain_links;
-      if (links > kMaxCnameChain) {
-        out.fail = Fail{Failure::max_cname_chain, "at " + name.to_string()};
-        co_return out;
-      }
-      switch (c.kind) {
-        case Classification::answer:
-          out.outcome = Outcome::answer;
-          co_return out;
-        case Classification::nxdomain:
-        case Classification::nodata:
-          out.outcome = c.kind == Classification::nxdomain ? Outcome::nxdomain : Outcome::nodata;
-          out.soa = c.soa;
-          if (c.soa) {
-            // RFC 2308 §5: the SOA of a negative answer carries the negative TTL, min(TTL, MINIMUM).
-            const std::uint32_t ttl = negative_ttl(*c.soa);
-            out.soa->ttl = ttl;
-            if (out.outcome == Outcome::nxdomain) {
-              cache.store_nxdomain(tail, *c.soa, ttl);
-            } else {
-              cache.store_nodata(tail, q.type, *c.soa, ttl);
-            }
-          }
-          co_return out;
-        case Classification::yxdomain:
-          out.outcome = Outcome::yxdomain;
-          co_return out;
-        case Classification::cname:
-          next = c.next_name;
-          break;
-        default:
-          out.fail = Fail{Failure::all_servers_failed, "unexpected classification"};
-          co_return out;
-      }
+      if (take_walk(w.classified, q, name, out, next, links)) co_return out;
     }
     if (links > kMaxCnameChain) {
       out.fail = Fail{Failure::max_cname_chain, "at " + next->to_string()};

@@ -262,16 +262,23 @@ asio::awaitable<ExchangeResult> Transport::exchange(ExchangeRequest request) {
   co_return r;
 }
 
-asio::awaitable<ExchangeResult> Transport::exchange_uncoalesced(const ExchangeRequest& request) {
-  const asio::ip::udp::endpoint& key = request.server;
-  bool edns = !marked(no_edns_, key);
-  bool use_0x20 = request.use_0x20 && !marked(no_0x20_, key);
+namespace {
+
+// The queries of one exchange so far (the first, the 0x20 and EDNS fallbacks, the TCP retry).
+struct ExchangeTally {
+  const ExchangeRequest& request;
+  const bool& stopped;  // Transport::stopped_: nothing more is sent once it is set
   int sent = 0;
   int mismatched = 0;
-  // Every query sent (the first, the 0x20 and EDNS fallbacks, the TCP retry) is checked against the
-  // caller's allowance first: one exchange can never overshoot the per-resolution budget.
-  auto out_of_budget = [&](ExchangeResult& r, const char* what) {
-    if (stopped_) {
+
+  void add(const ExchangeResult& r, bool udp) {
+    sent += r.queries_sent;
+    if (udp) mismatched += r.mismatched;
+  }
+  // Every query sent is checked against the caller's allowance first: one exchange can never overshoot
+  // the per-resolution budget. True (and `r` says why) when `what` may not be sent.
+  bool out_of_budget(ExchangeResult& r, const char* what) const {
+    if (stopped) {
       r = ExchangeResult{};
       r.error = TransportError::stopped;
       r.detail = std::string("stopped before ") + what;
@@ -288,76 +295,76 @@ asio::awaitable<ExchangeResult> Transport::exchange_uncoalesced(const ExchangeRe
     r.error = TransportError::budget;
     r.detail = std::string("no query left for ") + what;
     return true;
-  };
-  auto finish = [&](ExchangeResult& r) {
-    r.queries_sent = sent;
-    r.mismatched = mismatched;
-    if (r.error == TransportError::timeout) ++stats_.timeouts;
-    stats_.mismatched += static_cast<std::uint64_t>(mismatched);
-  };
+  }
+};
+
+std::uint16_t reply_flags(const ExchangeResult& r) { return wire::get16(&r.reply[wire::hdr::kFlags]); }
+
+// RFC 6891 §7: a responder without EDNS answers FORMERR or NOTIMP, without an OPT record.
+bool refuses_edns(const ExchangeResult& r) {
+  const auto rcode = static_cast<wire::Rcode>(reply_flags(r) & wire::hdr::kRcodeMask);
+  if (rcode != wire::Rcode::FormErr && rcode != wire::Rcode::NotImp) return false;
+  auto view = wire::MessageView::parse(r.reply);
+  return !view || !view->opt_record();
+}
+
+}  // namespace
+
+ExchangeResult& Transport::finish(ExchangeResult& r, int sent, int mismatched) {
+  r.queries_sent = sent;
+  r.mismatched = mismatched;
+  if (r.error == TransportError::timeout) ++stats_.timeouts;
+  stats_.mismatched += static_cast<std::uint64_t>(mismatched);
+  return r;
+}
+
+asio::awaitable<ExchangeResult> Transport::exchange_uncoalesced(const ExchangeRequest& request) {
+  const asio::ip::udp::endpoint& key = request.server;
+  bool edns = !marked(no_edns_, key);
+  bool use_0x20 = request.use_0x20 && !marked(no_0x20_, key);
+  ExchangeTally tally{request, stopped_};
 
   ExchangeResult r;
-  if (out_of_budget(r, "the query")) {
-    finish(r);
-    co_return r;
-  }
+  if (tally.out_of_budget(r, "the query")) co_return finish(r, tally.sent, tally.mismatched);
   r = co_await udp_try(request, edns, use_0x20);
-  sent += r.queries_sent;
-  mismatched += r.mismatched;
+  tally.add(r, true);
 
   if (r.error == TransportError::case_mismatch && use_0x20) {
     // RFC 5452 §9.3 fallback: the server answers but does not preserve case. Ask once more without
     // 0x20; the ID, port and question checks still hold.
-    if (out_of_budget(r, "the plain-case retry")) {
-      finish(r);
-      co_return r;
-    }
+    if (tally.out_of_budget(r, "the plain-case retry")) co_return finish(r, tally.sent, tally.mismatched);
     mark(no_0x20_, key, quirk_memory_);
     ++stats_.case_fallbacks;
     use_0x20 = false;
     r = co_await udp_try(request, edns, false);
-    sent += r.queries_sent;
-    mismatched += r.mismatched;
+    tally.add(r, true);
   }
 
-  if (r.error == TransportError::none && edns) {
-    const auto rcode = static_cast<wire::Rcode>(wire::get16(&r.reply[wire::hdr::kFlags]) & wire::hdr::kRcodeMask);
-    if (rcode == wire::Rcode::FormErr || rcode == wire::Rcode::NotImp) {
-      // RFC 6891 §7: a responder without EDNS answers FORMERR or NOTIMP, without an OPT record.
-      auto view = wire::MessageView::parse(r.reply);
-      if (!view || !view->opt_record()) {
-        mark(no_edns_, key, quirk_memory_);
-        if (out_of_budget(r, "the retry without EDNS")) {
-          finish(r);
-          co_return r;
-        }
-        ++stats_.edns_fallbacks;
-        edns = false;
-        r = co_await udp_try(request, false, use_0x20);
-        sent += r.queries_sent;
-        mismatched += r.mismatched;
-        r.edns_fallback = true;
-      }
-    }
+  if (r.error == TransportError::none && edns && refuses_edns(r)) {
+    mark(no_edns_, key, quirk_memory_);
+    if (tally.out_of_budget(r, "the retry without EDNS")) co_return finish(r, tally.sent, tally.mismatched);
+    ++stats_.edns_fallbacks;
+    edns = false;
+    r = co_await udp_try(request, false, use_0x20);
+    tally.add(r, true);
+    r.edns_fallback = true;
   }
 
-  if (r.error == TransportError::none && (wire::get16(&r.reply[wire::hdr::kFlags]) & wire::hdr::kTc) != 0) {
+  if (r.error == TransportError::none && (reply_flags(r) & wire::hdr::kTc) != 0) {
     // TC=1: the answer did not fit; RFC 7766 §5 says retry over TCP. The truncated reply is discarded.
     const bool fell_back = r.edns_fallback;
-    if (out_of_budget(r, "the TCP retry after TC=1")) {
+    if (tally.out_of_budget(r, "the TCP retry after TC=1")) {
       r.tc_seen = true;
       r.edns_fallback = fell_back;
-      finish(r);
-      co_return r;
+      co_return finish(r, tally.sent, tally.mismatched);
     }
     ++stats_.tc_fallbacks;
     r = co_await tcp_try(request, edns);
-    sent += r.queries_sent;
+    tally.add(r, false);
     r.tc_seen = true;
     r.edns_fallback = fell_back;
   }
-  finish(r);
-  co_return r;
+  co_return finish(r, tally.sent, tally.mismatched);
 }
 
 namespace {
@@ -373,6 +380,10 @@ class OwnedFd {
   }
   int get() const { return fd_; }
   int release() { return std::exchange(fd_, -1); }
+  void reset(int fd) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = fd;
+  }
 
  private:
   int fd_;
@@ -419,30 +430,30 @@ Transport::Datagram Transport::take_datagram(std::span<const std::uint8_t> query
 // at once. Only a try whose reply has not arrived hands its socket to Asio's reactor, with a timer.
 // (Registering every socket with epoll and Asio switching it to non-blocking mode cost two of the seven
 // system calls a query made, and every try armed and cancelled a timer.)
-asio::awaitable<ExchangeResult> Transport::udp_try(const ExchangeRequest& request, bool edns, bool use_0x20) {
-  ExchangeResult r;
-  r.protocol = Protocol::udp;
-  r.edns = edns;
-  r.case_randomised = use_0x20;
-  std::uint16_t id = 0;
-  const std::vector<std::uint8_t> query = build_query(request, edns, use_0x20, &id);
-  const auto network_error = [&r](const asio::error_code& ec) {
-    r.error = TransportError::network;
-    r.detail = ec.message();
-  };
-  // socket(), connect() and send() fail at once, from the local stack, when this host cannot send to the
-  // address at all (no IPv6, no route): a limit of the checking host, not a fault of the server.
-  const auto local_error = [&r](const asio::error_code& ec) {
-    r.error = is_host_limit(ec.value()) ? TransportError::unreachable_from_host : TransportError::network;
-    r.detail = ec.message();
-  };
+namespace {
 
-  OwnedFd fd(::socket(request.server.protocol().family(), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+void set_network_error(ExchangeResult& r, const asio::error_code& ec) {
+  r.error = TransportError::network;
+  r.detail = ec.message();
+}
+
+// socket(), connect() and send() fail at once, from the local stack, when this host cannot send to the
+// address at all (no IPv6, no route): a limit of the checking host, not a fault of the server.
+void set_local_error(ExchangeResult& r, const asio::error_code& ec) {
+  r.error = is_host_limit(ec.value()) ? TransportError::unreachable_from_host : TransportError::network;
+  r.detail = ec.message();
+}
+
+// A new connected socket, and the query sent on it (r.queries_sent counts it; `start` is the time just
+// before the send). False: `r` says why not.
+bool open_and_send(OwnedFd& fd, const ExchangeRequest& request, std::span<const std::uint8_t> query,
+                   ExchangeResult& r, Clock::time_point& start) {
+  fd.reset(::socket(request.server.protocol().family(), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (fd.get() < 0 || ::connect(fd.get(), request.server.data(), static_cast<socklen_t>(request.server.size())) != 0) {
-    local_error(errno_code());
-    co_return r;
+    set_local_error(r, errno_code());
+    return false;
   }
-  const auto start = Clock::now();
+  start = Clock::now();
   // A fresh socket's send buffer holds a query many times over: a datagram that does not go out at
   // once is an error of the host, not something to wait for.
   ssize_t sent_n = 0;
@@ -450,37 +461,61 @@ asio::awaitable<ExchangeResult> Transport::udp_try(const ExchangeRequest& reques
     sent_n = ::send(fd.get(), query.data(), query.size(), MSG_NOSIGNAL);
   } while (sent_n < 0 && errno == EINTR);
   ++r.queries_sent;
-  ++stats_.udp_queries;
   if (sent_n < 0) {
-    local_error(errno_code());
-    co_return r;
+    set_local_error(r, errno_code());
+    return false;
   }
+  return true;
+}
+
+}  // namespace
+
+// Reads the datagrams already queued (at most kMaxDatagramsPerRead); `false` when none of them ended
+// the try and it goes on.
+bool Transport::drain(int s, std::span<const std::uint8_t> query, bool use_0x20, ExchangeResult& r) {
+  for (int read = 0; read < kMaxDatagramsPerRead; ++read) {
+    const ssize_t n = ::recv(s, udp_buffer_.data(), udp_buffer_.size(), 0);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return false;
+      // ICMP port/host unreachable surfaces here on a connected socket: the server is not there.
+      set_network_error(r, errno_code());
+      return true;
+    }
+    if (take_datagram(query, static_cast<std::size_t>(n), use_0x20, r) != Datagram::ignored) return true;
+  }
+  return false;
+}
+
+// One UDP query and the wait for its reply. The socket is a plain descriptor first: a new one per
+// query, connected, so the kernel picks a fresh random ephemeral port (RFC 5452 §9.2, RFC 6056) and
+// drops datagrams from any other address. After the send the coroutine lets every other ready
+// handler run once; with many queries in flight the reply is nearly always there by then and is read
+// at once. Only a try whose reply has not arrived hands its socket to Asio's reactor, with a timer.
+// (Registering every socket with epoll and Asio switching it to non-blocking mode cost two of the seven
+// system calls a query made, and every try armed and cancelled a timer.)
+asio::awaitable<ExchangeResult> Transport::udp_try(const ExchangeRequest& request, bool edns, bool use_0x20) {
+  ExchangeResult r;
+  r.protocol = Protocol::udp;
+  r.edns = edns;
+  r.case_randomised = use_0x20;
+  std::uint16_t id = 0;
+  const std::vector<std::uint8_t> query = build_query(request, edns, use_0x20, &id);
+  OwnedFd fd(-1);
+  Clock::time_point start;
+  const bool sent = open_and_send(fd, request, query, r, start);
+  stats_.udp_queries += static_cast<std::uint64_t>(r.queries_sent);
+  if (!sent) co_return r;
   co_await asio::post(executor_, use_awaitable);
 
-  // Reads the datagrams already queued (at most kMaxDatagramsPerRead); `false` when none of them
-  // ended the try and it goes on.
-  const auto drain = [&](int s) {
-    for (int read = 0; read < kMaxDatagramsPerRead; ++read) {
-      const ssize_t n = ::recv(s, udp_buffer_.data(), udp_buffer_.size(), 0);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) return false;
-        // ICMP port/host unreachable surfaces here on a connected socket: the server is not there.
-        network_error(errno_code());
-        return true;
-      }
-      if (take_datagram(query, static_cast<std::size_t>(n), use_0x20, r) != Datagram::ignored) return true;
-    }
-    return false;
-  };
-  if (!drain(fd.get())) {
+  if (!drain(fd.get(), query, use_0x20, r)) {
     // Shared with the timer's handler, which may run after this coroutine has ended (a timer that
     // expired while a datagram was being read still runs its handler): it must find a live socket.
     auto sock = std::make_shared<asio::ip::udp::socket>(executor_);
     asio::error_code ec;
     sock->assign(request.server.protocol(), fd.get(), ec);
     if (ec) {
-      network_error(ec);
+      set_network_error(r, ec);
       co_return r;
     }
     fd.release();
@@ -512,10 +547,10 @@ asio::awaitable<ExchangeResult> Transport::udp_try(const ExchangeRequest& reques
         break;
       }
       if (wait_ec) {
-        network_error(wait_ec);
+        set_network_error(r, wait_ec);
         break;
       }
-      if (drain(sock->native_handle())) break;
+      if (drain(sock->native_handle(), query, use_0x20, r)) break;
       // Listen again only while the try has time left: a timer that expired while these datagrams
       // were read has already run its cancel, and a new wait would wait for nothing.
       if (Clock::now() >= timer.expiry()) {

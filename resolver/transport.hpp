@@ -136,6 +136,9 @@ class Transport {
   // Judges the datagram of `n` octets in udp_buffer_ against `query`; an accepted one is copied to
   // r.reply, a failing one sets r.error.
   Datagram take_datagram(std::span<const std::uint8_t> query, std::size_t n, bool use_0x20, ExchangeResult& r);
+  bool drain(int s, std::span<const std::uint8_t> query, bool use_0x20, ExchangeResult& r);
+  // The exchange's tally into the result and the stats.
+  ExchangeResult& finish(ExchangeResult& r, int sent, int mismatched);
   std::vector<std::uint8_t> build_query(const ExchangeRequest& request, bool edns, bool use_0x20,
                                         std::uint16_t* id_out);
   // Identical outstanding queries: same server, question (case-insensitively) and RD flag.

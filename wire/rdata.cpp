@@ -122,33 +122,73 @@ struct TokenCursor {
   const text::Token* next() { return done() ? nullptr : &tokens[i++]; }
 };
 
-WireResult<void> field_from_text(Field f, TokenCursor& tc, const Name& origin, std::vector<std::uint8_t>& out) {
-  // "Rest" fields take every remaining token; the others exactly one.
-  if (f == Field::Base64Rest || f == Field::HexRest || f == Field::CharStrings || f == Field::TypeBitmap) {
-    if (f == Field::CharStrings && tc.done()) return fail(Errc::bad_text, tc.end_offset);
-    std::vector<std::uint16_t> types;
-    std::string joined;
-    std::size_t first = tc.done() ? tc.end_offset : tc.tokens[tc.i].offset;
-    while (const text::Token* t = tc.next()) {
-      if (f == Field::CharStrings) {
-        std::string s;
-        if (auto r = text::unescape(*t, s); !r) return r;
+// "Rest" fields take every remaining token.
+bool takes_rest(Field f) {
+  return f == Field::Base64Rest || f == Field::HexRest || f == Field::CharStrings || f == Field::TypeBitmap;
+}
+
+WireResult<void> rest_from_text(Field f, TokenCursor& tc, std::vector<std::uint8_t>& out) {
+  if (f == Field::CharStrings && tc.done()) return fail(Errc::bad_text, tc.end_offset);
+  std::vector<std::uint16_t> types;
+  std::string joined;
+  std::size_t first = tc.done() ? tc.end_offset : tc.tokens[tc.i].offset;
+  while (const text::Token* t = tc.next()) {
+    if (f == Field::CharStrings) {
+      std::string s;
+      if (auto r = text::unescape(*t, s); !r) return r;
+      if (s.size() > 255) return fail(Errc::bad_text, t->offset);
+      out.push_back(static_cast<std::uint8_t>(s.size()));
+      out.insert(out.end(), s.begin(), s.end());
+    } else if (f == Field::TypeBitmap) {
+      auto type = parse_rrtype(t->text);
+      if (!type) return fail(Errc::unknown_type, t->offset);
+      types.push_back(static_cast<std::uint16_t>(*type));
+    } else {
+      joined += t->text;
+    }
+  }
+  if (f == Field::TypeBitmap) encode_bitmap(std::move(types), out);
+  if (f == Field::Base64Rest) return text::decode_base64(joined, first, out);
+  if (f == Field::HexRest) return text::decode_hex(joined, first, out);
+  return {};
+}
+
+// Character strings (one, a CAA tag or the rest as is) and the length-prefixed salt and hash fields.
+WireResult<void> string_from_text(Field f, const text::Token* t, std::vector<std::uint8_t>& out) {
+  switch (f) {
+    case Field::CharString:
+    case Field::CaaTag:
+    case Field::StringRest: {
+      std::string s;
+      if (auto r = text::unescape(*t, s); !r) return r;
+      if (f != Field::StringRest) {
         if (s.size() > 255) return fail(Errc::bad_text, t->offset);
         out.push_back(static_cast<std::uint8_t>(s.size()));
-        out.insert(out.end(), s.begin(), s.end());
-      } else if (f == Field::TypeBitmap) {
-        auto type = parse_rrtype(t->text);
-        if (!type) return fail(Errc::unknown_type, t->offset);
-        types.push_back(static_cast<std::uint16_t>(*type));
-      } else {
-        joined += t->text;
       }
+      out.insert(out.end(), s.begin(), s.end());
+      return {};
     }
-    if (f == Field::TypeBitmap) encode_bitmap(std::move(types), out);
-    if (f == Field::Base64Rest) return text::decode_base64(joined, first, out);
-    if (f == Field::HexRest) return text::decode_hex(joined, first, out);
-    return {};
+    case Field::SaltHex:
+    case Field::Base32Hex: {
+      std::vector<std::uint8_t> raw;
+      if (!(f == Field::SaltHex && t->text == "-")) {
+        auto r = f == Field::SaltHex ? text::decode_hex(t->text, t->offset, raw)
+                                     : text::decode_base32hex(t->text, t->offset, raw);
+        if (!r) return r;
+      }
+      if (raw.size() > 255) return fail(Errc::bad_text, t->offset);
+      out.push_back(static_cast<std::uint8_t>(raw.size()));
+      out.insert(out.end(), raw.begin(), raw.end());
+      return {};
+    }
+    default:
+      return fail(Errc::bad_text, t->offset);
   }
+}
+
+WireResult<void> field_from_text(Field f, TokenCursor& tc, const Name& origin, std::vector<std::uint8_t>& out) {
+  if (takes_rest(f)) return rest_from_text(f, tc, out);
+  // The others take exactly one token.
   const text::Token* t = tc.next();
   if (!t) return fail(Errc::bad_text, tc.end_offset);
   std::uint64_t v = 0;
@@ -198,29 +238,9 @@ WireResult<void> field_from_text(Field f, TokenCursor& tc, const Name& origin, s
     }
     case Field::CharString:
     case Field::CaaTag:
-    case Field::StringRest: {
-      std::string s;
-      if (auto r = text::unescape(*t, s); !r) return r;
-      if (f != Field::StringRest) {
-        if (s.size() > 255) return fail(Errc::bad_text, t->offset);
-        out.push_back(static_cast<std::uint8_t>(s.size()));
-      }
-      out.insert(out.end(), s.begin(), s.end());
-      return {};
-    }
+    case Field::StringRest:
     case Field::SaltHex:
-    case Field::Base32Hex: {
-      std::vector<std::uint8_t> raw;
-      if (!(f == Field::SaltHex && t->text == "-")) {
-        auto r = f == Field::SaltHex ? text::decode_hex(t->text, t->offset, raw)
-                                     : text::decode_base32hex(t->text, t->offset, raw);
-        if (!r) return r;
-      }
-      if (raw.size() > 255) return fail(Errc::bad_text, t->offset);
-      out.push_back(static_cast<std::uint8_t>(raw.size()));
-      out.insert(out.end(), raw.begin(), raw.end());
-      return {};
-    }
+    case Field::Base32Hex: return string_from_text(f, t, out);
     default:
       return fail(Errc::bad_text, t->offset);
   }

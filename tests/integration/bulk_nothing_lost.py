@@ -121,13 +121,16 @@ while time.time() < deadline and (not os.path.exists(out2b) or os.path.getsize(o
     time.sleep(0.05)
 started = time.time()
 p.send_signal(signal.SIGINT)
+# wait(), not communicate(): communicate() closes stdin, and an end of input racing the signal would let
+# the run finish normally. The pipe stays open until the process has ended.
 try:
-    _, err = p.communicate(timeout=30)
+    p.wait(timeout=30)
     ended = True
 except subprocess.TimeoutExpired:
     p.kill()
-    _, err = p.communicate()
+    p.wait()
     ended = False
+err = p.stderr.read()
 p.stdin.close()
 check("sigint_open_pipe_ends", ended, f"still running {time.time() - started:.0f} s after SIGINT")
 check("sigint_open_pipe_exit_status", p.returncode == 128 + signal.SIGINT, f"status {p.returncode}")
