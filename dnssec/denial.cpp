@@ -214,8 +214,9 @@ class Nsec3Set {
   const Nsec3Record* cover(const std::vector<std::uint8_t>& h) const {
     for (const auto& e : entries_) {
       const auto& next = e.record->nsec3.next_hashed_owner;
-      if (!(e.hash < h)) continue;
-      if (next <= e.hash || h < next) return e.record;  // the last one wraps to the first
+      const bool after_owner = e.hash < h;
+      // The last NSEC3 of the chain wraps: it covers hashes after its owner and before the first one.
+      if (next <= e.hash ? (after_owner || h < next) : (after_owner && h < next)) return e.record;
     }
     return nullptr;
   }

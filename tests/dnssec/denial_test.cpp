@@ -5,6 +5,7 @@
 #include "dnssec/denial.hpp"
 #include "dnssec/limits.hpp"
 #include "tests/dnssec/test_util.hpp"
+#include "wire/text.hpp"
 
 namespace dkimdoctor::dnssec {
 namespace {
@@ -123,6 +124,15 @@ TEST_F(Nsec3, NameError) {
   EXPECT_EQ(prove_nxdomain_nsec3(name("x.w.example."), apex, plain), no);    // exists
   EXPECT_EQ(prove_nxdomain_nsec3(name("a.z.w.example."), apex, plain), no);  // *.w.example matches
   EXPECT_EQ(prove_nxdomain_nsec3(name("b.a.example."), apex, plain), no);    // below the a.example cut
+  // The last NSEC3 of a chain wraps around: without the apex's record, t644... -> 2t7b... is the last one
+  // and covers the next closer c.x.w.example (0va5...), which sorts below every owner.
+  std::vector<Nsec3Record> wrapped;
+  for (const auto& r : plain)
+    if (r.owner.label(0) != "0p9mhaveqvm6t7vbl5lop2u3t2rp3tom") wrapped.push_back(r);
+  ASSERT_EQ(wrapped.size(), 10u);
+  wrapped.back().nsec3.next_hashed_owner.clear();
+  ASSERT_TRUE(wire::text::decode_base32hex("2t7b4g4vsa5smi47k61mv5bv1a22bojr", 0, wrapped.back().nsec3.next_hashed_owner).ok());
+  EXPECT_EQ(prove_nxdomain_nsec3(name("a.c.x.w.example."), apex, wrapped), Outcome::secure());
   // Without the NSEC3 covering the wildcard (35mt..., a.example): not proven.
   std::vector<Nsec3Record> partial;
   for (const auto& r : plain)
