@@ -8,6 +8,7 @@
 // With DKIMDOCTOR_DNSSEC_SEEDS=DIR set, the test also writes fuzz seeds (fuzz/corpus/fuzz_dnssec_*).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -137,24 +138,33 @@ void write_seeds(const std::string& label, const Signed& z) {
   for (const auto& r : z.records) (void)b.add_record(wire::Section::Answer, r);
   if (auto msg = b.finish()) std::ofstream(base / "fuzz_dnssec_response" / file, std::ios::binary)
       .write(reinterpret_cast<const char*>(msg->data()), static_cast<std::streamsize>(msg->size()));
-  // RDATA triples: u16 length + DNSKEY, u16 length + RRSIG, the rest an NSEC3 (or nothing).
+  // RDATA triples: u16 length + DNSKEY, u16 length + RRSIG, the rest the covered RRset's one RDATA (the
+  // apex SOA and NS, so that the right key verifies) or an NSEC3 RDATA.
   const auto keys = test::rrset(z.records, "example.", RRType::DNSKEY);
+  std::vector<std::uint8_t> nsec3;
+  for (const auto& x : z.records)
+    if (x.type == RRType::NSEC3) {
+      nsec3 = x.rdata.bytes();
+      break;
+    }
   std::size_t n = 0;
-  for (const auto& r : z.records) {
-    if (r.type != RRType::RRSIG || n >= 4) continue;
-    std::vector<std::uint8_t> seed;
-    const auto& k = keys.rdatas[n % keys.rdatas.size()].bytes();
-    wire::append16(seed, static_cast<std::uint16_t>(k.size()));
-    seed.insert(seed.end(), k.begin(), k.end());
-    wire::append16(seed, static_cast<std::uint16_t>(r.rdata.bytes().size()));
-    seed.insert(seed.end(), r.rdata.bytes().begin(), r.rdata.bytes().end());
-    for (const auto& x : z.records)
-      if (x.type == RRType::NSEC3) {
-        seed.insert(seed.end(), x.rdata.bytes().begin(), x.rdata.bytes().end());
-        break;
+  for (const auto type : {RRType::SOA, RRType::NS}) {
+    const auto sig = std::find_if(z.records.begin(), z.records.end(), [&](const wire::Record& r) {
+      return r.type == RRType::RRSIG && r.owner == keys.owner && r.rdata.as_rrsig()->type_covered == type;
+    });
+    const auto data = test::rrset(z.records, "example.", type);
+    if (sig == z.records.end() || data.rdatas.size() != 1) continue;
+    for (const auto& k : keys.rdatas)
+      for (const auto& rest : {data.rdatas[0].bytes(), nsec3}) {
+        std::vector<std::uint8_t> seed;
+        wire::append16(seed, static_cast<std::uint16_t>(k.bytes().size()));
+        seed.insert(seed.end(), k.bytes().begin(), k.bytes().end());
+        wire::append16(seed, static_cast<std::uint16_t>(sig->rdata.bytes().size()));
+        seed.insert(seed.end(), sig->rdata.bytes().begin(), sig->rdata.bytes().end());
+        seed.insert(seed.end(), rest.begin(), rest.end());
+        std::ofstream(base / "fuzz_dnssec_rdata" / (file + "_" + std::to_string(n++)), std::ios::binary)
+            .write(reinterpret_cast<const char*>(seed.data()), static_cast<std::streamsize>(seed.size()));
       }
-    std::ofstream(base / "fuzz_dnssec_rdata" / (file + "_" + std::to_string(n++)), std::ios::binary)
-        .write(reinterpret_cast<const char*>(seed.data()), static_cast<std::streamsize>(seed.size()));
   }
 }
 
