@@ -60,20 +60,20 @@ RrsetValidation validate_rrset(const RRset& rrset, std::span<const wire::rdata::
     std::vector<std::uint8_t> public_key;
   };
   std::vector<Key> keys;
+  bool supported_key = false;
   for (const auto& rd : dnskeys.rdatas) {
     auto k = rd.as_dnskey();
     if (!k || k->protocol != kDnskeyProtocol || !(k->flags & kFlagZoneKey) || (k->flags & kFlagRevoke)) continue;
+    supported_key = supported_key || algorithm_supported(k->algorithm);
     keys.push_back(Key{key_tag(rd.bytes()), k->algorithm, std::move(k->public_key)});
   }
 
   Furthest furthest;
-  bool any_supported = false, limit_hit = false;
+  bool limit_hit = false;
   const std::size_t n = std::min(rrsigs.size(), kMaxRrsigsPerRrset);
   for (std::size_t i = 0; i < n && !limit_hit; ++i) {
     const auto& sig = rrsigs[i];
-    if (sig.type_covered != rrset.type) continue;
-    if (!algorithm_supported(sig.algorithm)) continue;
-    any_supported = true;
+    if (sig.type_covered != rrset.type || !algorithm_supported(sig.algorithm)) continue;
     // RFC 4035 §5.3.1: the signer is the zone of the key set and an ancestor of (or equal to) the owner;
     // the labels field is not larger than the owner's label count.
     if (!(sig.signer == dnskeys.owner) || !rrset.owner.is_subdomain_of(sig.signer) ||
@@ -122,8 +122,12 @@ RrsetValidation validate_rrset(const RRset& rrset, std::span<const wire::rdata::
   }
   if (furthest.sig) describe(out, *furthest.sig);
   if (limit_hit) out.outcome = Outcome::bogus(Reason::verification_limit);
-  else if (!any_supported) out.outcome = Outcome::insecure(Reason::unsupported_algorithm);
-  else out.outcome = Outcome::bogus(furthest.stage == Stage::none ? Reason::missing_rrsig : furthest.reason);
+  else if (furthest.stage != Stage::none) out.outcome = Outcome::bogus(furthest.reason);
+  // No RRSIG of a supported algorithm. Insecure only when the trusted key set itself has no key we can use
+  // (RFC 4035 §5.2, RFC 6840 §5.2); otherwise an attacker could strip the signatures, add one of an unknown
+  // algorithm and downgrade a signed zone to insecure.
+  else if (!supported_key && !keys.empty()) out.outcome = Outcome::insecure(Reason::unsupported_algorithm);
+  else out.outcome = Outcome::bogus(Reason::missing_rrsig);
   return out;
 }
 

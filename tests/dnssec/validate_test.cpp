@@ -85,10 +85,21 @@ TEST(ValidateRrset, ReasonsWhenNotSecure) {
   s = f.rrsigs;
   s[0].labels = 4;
   EXPECT_EQ(validate_rrset(f.a, s, f.keys, kNow, budget).outcome, Outcome::bogus(Reason::malformed));
-  // Only unsupported algorithms: insecure, not bogus (RFC 4035 §5.2, RFC 6840 §5.2).
+  // Only unsupported algorithms, in the signatures and in the trusted keys: insecure, not bogus (RFC 4035
+  // §5.2, RFC 6840 §5.2).
   s = f.rrsigs;
   s[0].algorithm = 3;
-  EXPECT_EQ(validate_rrset(f.a, s, f.keys, kNow, budget).outcome, Outcome::insecure(Reason::unsupported_algorithm));
+  RRset dsa_keys = f.keys;
+  dsa_keys.rdatas = {*Rdata::parse(RRType::DNSKEY, "256 3 3 AQID")};
+  EXPECT_EQ(validate_rrset(f.a, s, dsa_keys, kNow, budget).outcome, Outcome::insecure(Reason::unsupported_algorithm));
+  // A zone whose trusted keys we can use does not become insecure because the RRSIG claims an unknown
+  // algorithm (a downgrade): bogus. Neither do RRSIGs covering another type.
+  EXPECT_EQ(validate_rrset(f.a, s, f.keys, kNow, budget).outcome, Outcome::bogus(Reason::missing_rrsig));
+  s = f.rrsigs;
+  s[0].type_covered = RRType::AAAA;
+  EXPECT_EQ(validate_rrset(f.a, s, f.keys, kNow, budget).outcome, Outcome::bogus(Reason::missing_rrsig));
+  s = f.rrsigs;
+  s[0].algorithm = 3;
   // An unsupported algorithm next to a supported one that fails: bogus.
   auto mixed = f.rrsigs;
   mixed.push_back(s[0]);
