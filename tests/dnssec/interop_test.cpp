@@ -1,5 +1,7 @@
 // Interop with a real signer: small zones signed at test time by Debian's ldns-keygen and ldns-signzone
-// (ldnsutils) with RSASHA256, ECDSAP256SHA256 and ED25519, each with NSEC, NSEC3 and NSEC3 opt-out,
+// (ldnsutils) with every algorithm we validate (RSASHA1-NSEC3-SHA1, RSASHA256, RSASHA512, ECDSAP256SHA256,
+// ECDSAP384SHA384, ED25519, ED448 when OpenSSL has it), each with NSEC, NSEC3 and NSEC3 opt-out, and with two
+// we must not validate (DSA, RSAMD5: the zone is insecure),
 // read back with wire's zone reader. Every signed RRset must validate secure under the zone's DNSKEY set
 // (itself secure under the DS that ldns-keygen wrote), a flipped signature byte must be bogus, a wrong DS
 // must be "no matching DNSKEY", and the denial proofs must hold for names that do not exist and fail for
@@ -17,6 +19,7 @@
 #include <sstream>
 #include <string>
 
+#include "dnssec/crypto.hpp"
 #include "dnssec/denial.hpp"
 #include "dnssec/keys.hpp"
 #include "dnssec/validate.hpp"
@@ -63,7 +66,25 @@ int run(const std::string& cmd) { return std::system((cmd + " >/dev/null 2>&1").
 struct Signed {
   std::vector<wire::Record> records;
   std::vector<wire::Record> ds;  // from the KSK's .ds file
+  bool supported = true;         // signed with an algorithm we validate
+  std::map<std::uint16_t, std::uint16_t> tags;  // key tag from the key file name -> ours for that key
 };
+
+struct Algorithm {
+  const char* name;
+  bool supported;
+  bool zsk;  // a separate ZSK (KSK signs the DNSKEY RRset only)
+};
+
+// Every algorithm RFC 8624 says to validate, and two it says not to (DSA, RSAMD5: insecure, not bogus).
+std::vector<Algorithm> algorithms() {
+  std::vector<Algorithm> out = {{"RSASHA1-NSEC3-SHA1", true, true}, {"RSASHA256", true, true},
+                                {"RSASHA512", true, true},          {"ECDSAP256SHA256", true, true},
+                                {"ECDSAP384SHA384", true, true},    {"ED25519", true, true},
+                                {"DSA", false, false},              {"RSAMD5", false, false}};
+  if (algorithm_supported(16)) out.push_back({"ED448", true, true});
+  return out;
+}
 
 class SignedZones : public ::testing::Test {
  protected:
@@ -73,34 +94,49 @@ class SignedZones : public ::testing::Test {
     dir_ = new fs::path(tmpl);
     std::ofstream(*dir_ / "example.zone") << kZone;
     zones_ = new std::map<std::string, Signed>;
-    for (const char* alg : {"RSASHA256", "ECDSAP256SHA256", "ED25519"}) {
-      const fs::path d = *dir_ / alg;
+    for (const auto& alg : algorithms()) {
+      const fs::path d = *dir_ / alg.name;
       fs::create_directories(d);
-      const std::string bits = std::string(alg) == "RSASHA256" ? " -b 1024" : "";  // small test keys: fast
-      const std::string keygen = std::string("cd '") + d.string() + "' && " + DKIMDOCTOR_LDNS_KEYGEN + " -a " + alg + bits;
+      // Small RSA/DSA test keys: key generation stays in milliseconds.
+      const std::string keygen = std::string("cd '") + d.string() + "' && " + DKIMDOCTOR_LDNS_KEYGEN + " -a " +
+                                 alg.name + " -b 1024";
       ASSERT_EQ(run(keygen + " -k example."), 0) << keygen;
-      ASSERT_EQ(run(keygen + " example."), 0) << keygen;
+      if (alg.zsk) {
+        ASSERT_EQ(run(keygen + " example."), 0) << keygen;
+      }
       std::string ksk, zsk;
+      std::map<std::uint16_t, std::uint16_t> tags;
       for (const auto& e : fs::directory_iterator(d)) {
         if (e.path().extension() != ".private") continue;
         const auto base = e.path().parent_path() / e.path().stem();
         (fs::exists(base.string() + ".ds") ? ksk : zsk) = base.string();
+        // Kexample.+AAA+TTTTT: ldns's key tag, against ours over the DNSKEY it wrote.
+        const auto stem = e.path().stem().string();
+        auto key = wire::parse_zone_text("$TTL 3600\n" + slurp(base.string() + ".key"));
+        ASSERT_TRUE(key.ok() && !key->empty()) << stem;
+        tags[static_cast<std::uint16_t>(std::stoul(stem.substr(stem.rfind('+') + 1)))] =
+            key_tag(key->front().rdata.bytes());
       }
       ASSERT_FALSE(ksk.empty());
-      ASSERT_FALSE(zsk.empty());
-      for (const auto& [mode, flags] : std::map<std::string, std::string>{
-               {"nsec", ""}, {"nsec3", "-n -t 2 -s abcd"}, {"optout", "-n -t 2 -s abcd -p"}}) {
+      ASSERT_EQ(zsk.empty(), !alg.zsk);
+      auto modes = std::map<std::string, std::string>{{"nsec", ""}};
+      if (alg.supported) {
+        modes["nsec3"] = "-n -t 2 -s abcd";
+        modes["optout"] = "-n -t 2 -s abcd -p";
+      }
+      for (const auto& [mode, flags] : modes) {
         const fs::path out = d / (mode + ".signed");
         const std::string sign = std::string(DKIMDOCTOR_LDNS_SIGNZONE) + " " + flags + " -i " + kInception + " -e " +
                                  kExpiration + " -o example. -f '" + out.string() + "' '" +
-                                 (*dir_ / "example.zone").string() + "' '" + ksk + "' '" + zsk + "'";
+                                 (*dir_ / "example.zone").string() + "' '" + ksk + "'" +
+                                 (zsk.empty() ? "" : " '" + zsk + "'");
         ASSERT_EQ(run(sign), 0) << sign;
         auto records = wire::parse_zone_text(slurp(out));
         ASSERT_TRUE(records.ok()) << mode << ": " << wire::to_string(records.error());
         // The .ds file has no TTL: give the reader a default.
         auto ds = wire::parse_zone_text("$TTL 3600\n" + slurp(ksk + ".ds"));
         ASSERT_TRUE(ds.ok()) << wire::to_string(ds.error());
-        (*zones_)[std::string(alg) + "/" + mode] = Signed{*records, *ds};
+        (*zones_)[std::string(alg.name) + "/" + mode] = Signed{*records, *ds, alg.supported, tags};
       }
     }
   }
@@ -169,8 +205,9 @@ void write_seeds(const std::string& label, const Signed& z) {
 }
 
 TEST_F(SignedZones, EveryRrsetValidatesSecureUnderTheDsChain) {
-  ASSERT_EQ(zones_->size(), 9u);
+  ASSERT_EQ(zones_->size(), algorithms().size() * 3 - 4);  // DSA and RSAMD5: NSEC only
   for (const auto& [label, z] : *zones_) {
+    if (!z.supported) continue;
     SCOPED_TRACE(label);
     write_seeds(label, z);
     const auto keys = test::rrset(z.records, "example.", RRType::DNSKEY);
@@ -203,6 +240,7 @@ TEST_F(SignedZones, EveryRrsetValidatesSecureUnderTheDsChain) {
 
 TEST_F(SignedZones, TamperingIsCaught) {
   for (const auto& [label, z] : *zones_) {
+    if (!z.supported) continue;
     SCOPED_TRACE(label);
     const auto keys = test::rrset(z.records, "example.", RRType::DNSKEY);
     const auto a = test::rrset(z.records, "a.example.", RRType::A);
@@ -239,6 +277,7 @@ TEST_F(SignedZones, TamperingIsCaught) {
 
 TEST_F(SignedZones, WildcardExpansionValidatesAndIsFlagged) {
   for (const auto& [label, z] : *zones_) {
+    if (!z.supported) continue;
     SCOPED_TRACE(label);
     const auto keys = test::rrset(z.records, "example.", RRType::DNSKEY);
     // What a server answers for foo.w.example TXT: the wildcard's RRset and RRSIG under the query name.
@@ -256,6 +295,7 @@ TEST_F(SignedZones, DenialProofsHoldForAbsentNamesOnly) {
   const wire::Name apex = name("example.");
   const Outcome no = Outcome::bogus(Reason::denial_not_proven);
   for (const auto& [label, z] : *zones_) {
+    if (!z.supported) continue;
     SCOPED_TRACE(label);
     const bool nsec = label.ends_with("/nsec");
     const bool opt_out = label.ends_with("/optout");
@@ -296,6 +336,46 @@ TEST_F(SignedZones, DenialProofsHoldForAbsentNamesOnly) {
     EXPECT_EQ(wildcard("foo.w.example.", 2), Outcome::secure());
     EXPECT_EQ(wildcard("x.w.example.", 2), no);
   }
+}
+
+}  // namespace
+}  // namespace dkimdoctor::dnssec
+
+namespace dkimdoctor::dnssec {
+namespace {
+
+TEST_F(SignedZones, KeyTagsAgreeWithLdns) {
+  std::size_t keys = 0;
+  for (const auto& [label, z] : *zones_) {
+    SCOPED_TRACE(label);
+    for (const auto& [theirs, ours] : z.tags) {
+      EXPECT_EQ(ours, theirs);  // RSAMD5 included: RFC 4034 Appendix B.1
+      ++keys;
+    }
+  }
+  EXPECT_GE(keys, 2 * algorithms().size());
+}
+
+TEST_F(SignedZones, UnsupportedAlgorithmsAreInsecureNotBogus) {
+  std::size_t zones = 0;
+  for (const auto& [label, z] : *zones_) {
+    if (z.supported) continue;
+    SCOPED_TRACE(label);
+    ++zones;
+    const auto keys = test::rrset(z.records, "example.", RRType::DNSKEY);
+    ValidationBudget budget;
+    EXPECT_EQ(validate_dnskeys(test::rrset(z.ds, "example.", RRType::DS), keys,
+                               test::sigs(z.records, "example.", RRType::DNSKEY), now_, budget).outcome,
+              Outcome::insecure(Reason::unsupported_algorithm));
+    for (const auto& set : group_rrsets(z.records)) {
+      if (below_cut(set.owner, set.type)) continue;
+      EXPECT_EQ(validate_rrset(set, test::sigs(z.records, set.owner.to_string(), set.type), keys, now_, budget).outcome,
+                Outcome::insecure(Reason::unsupported_algorithm))
+          << set.owner.to_string() << " " << wire::to_string(set.type);
+    }
+    EXPECT_EQ(budget.used, 0u);  // nothing was verified
+  }
+  EXPECT_EQ(zones, 2u);
 }
 
 }  // namespace
