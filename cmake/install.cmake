@@ -1,16 +1,16 @@
-# `cmake --install`: the dkimdoctor binary, the wire/resolver/diagnose/check libraries with their headers,
-# a CMake package (find_package(dkimdoctor) -> dkimdoctor::wire, ::resolver, ::diagnose, ::check: the
+# `cmake --install`: the dkimdoctor binary, the wire/dnssec/resolver/diagnose/check libraries with their headers,
+# a CMake package (find_package(dkimdoctor) -> dkimdoctor::wire, ::dnssec, ::resolver, ::diagnose, ::check: the
 # check itself, check::run / check::check_blocking) and the man page.
 include(CMakePackageConfigHelpers)
 
 set(DKIMDOCTOR_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/dkimdoctor)
 
-install(TARGETS dkimdoctor_wire dkimdoctor_resolver dkimdoctor_diagnose dkimdoctor_check
+install(TARGETS dkimdoctor_wire dkimdoctor_dnssec dkimdoctor_resolver dkimdoctor_diagnose dkimdoctor_check
   EXPORT dkimdoctorTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/dkimdoctor)
-foreach(part wire resolver diagnose check)
+foreach(part wire dnssec resolver diagnose check)
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/${part}/
     DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/dkimdoctor/${part}
     FILES_MATCHING PATTERN "*.hpp" PATTERN "*_internal.hpp" EXCLUDE)

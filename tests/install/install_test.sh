@@ -11,6 +11,7 @@ trap 'rm -rf "$tmp"' EXIT
 cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
 fail=0
 for f in bin/dkimdoctor share/man/man1/dkimdoctor.1 include/dkimdoctor/wire/name.hpp \
+         include/dkimdoctor/dnssec/validate.hpp \
          include/dkimdoctor/resolver/resolver.hpp include/dkimdoctor/diagnose/judge.hpp \
          include/dkimdoctor/check/check.hpp \
          lib/cmake/dkimdoctor/dkimdoctorConfig.cmake; do
@@ -23,6 +24,9 @@ cmake --build "$tmp/consumer" >/dev/null
 out=$("$tmp/consumer/consumer")
 want="abc._domainkey.example.com. abc.dkim.eu-central-2.amazonses.com 13 refuses-private"
 if [ "$out" = "$want" ]; then echo "ok   find_package consumer: $out"; else echo "FAIL consumer printed '$out', want '$want'"; fail=1; fi
+# RFC 8080 §6.1: key tag 3613, SHA-256 DS digest 3aa5ab37...
+out=$("$tmp/consumer/dnssec_consumer")
+if [ "$out" = "3613 3aa5" ]; then echo "ok   find_package dnssec consumer: $out"; else echo "FAIL dnssec consumer printed '$out', want '3613 3aa5'"; fail=1; fi
 # A real check through the installed library, on the lab: one healthy and two broken scenarios.
 lab=${DKIMDOCTOR_LAB:-}
 if [ -z "$lab" ] || [ ! -f "$lab/manifest.json" ]; then
