@@ -75,8 +75,10 @@ struct Cut {
   std::size_t fallback_looked_up = 0; // ... when looked_up had this many names (it runs again after more)
 };
 
-// The outcome of resolving one question (used for the top level and for sub-resolutions).
-struct Internal {
+// What resolving one question came to, before it becomes a public Resolution: the outcome, the answer
+// (CNAME chain first), the negative answer's SOA, or why it failed. Used for the top level and for the
+// nested resolutions of NS addresses.
+struct QuestionResult {
   Outcome outcome = Outcome::failed;
   std::vector<wire::Record> answer;
   std::optional<wire::Record> soa;
@@ -147,9 +149,9 @@ struct Resolver::Impl {
   asio::awaitable<bool> wait_for_step(Context& ctx, std::shared_ptr<InflightStep>& slot);
   Cut follow_referral(Context& ctx, const Cut& from, const Classified& c, int depth);
   void store_child_ns(const ScrubbedReply& reply, const wire::Name& zone);
-  bool answer_from_cache(Context& ctx, const wire::Question& q, const wire::Name& name, int depth, Internal& out,
+  bool answer_from_cache(Context& ctx, const wire::Question& q, const wire::Name& name, int depth, QuestionResult& out,
                          std::optional<wire::Name>& next, int& links);
-  bool take_walk(Classified& c, const wire::Question& q, const wire::Name& name, Internal& out,
+  bool take_walk(Classified& c, const wire::Question& q, const wire::Name& name, QuestionResult& out,
                  std::optional<wire::Name>& next, int& links);
 
   // probe's parts (probe.cpp): a round of NS names, one name's addresses, the questions for them.
@@ -163,7 +165,7 @@ struct Resolver::Impl {
                   const std::shared_ptr<ProbeBudget>& budget, std::vector<asio::awaitable<ProbeAsked>>& asks);
 
   asio::awaitable<void> ensure_primed(Context& ctx);
-  asio::awaitable<Internal> resolve_in(Context& ctx, wire::Question question, int depth);
+  asio::awaitable<QuestionResult> resolve_in(Context& ctx, wire::Question question, int depth);
   asio::awaitable<Walk> walk(Context& ctx, wire::Question question, int depth);
   asio::awaitable<Result<CutReply, Fail>> query_cut(Context& ctx, Cut& cut, const wire::Question& asked, int depth);
   asio::awaitable<void> resolve_ns_addresses(Context& ctx, Cut& cut, int depth);

@@ -689,7 +689,7 @@ asio::awaitable<void> Resolver::Impl::resolve_ns_addresses(Context& ctx, Cut& cu
   std::vector<asio::ip::address> addrs;
   std::optional<Fail> failure;
   for (const RRType type : {RRType::A, RRType::AAAA}) {
-    Internal r = co_await resolve_in(ctx, Question{ns, type, wire::RRClass::IN}, depth + 1);
+    QuestionResult r = co_await resolve_in(ctx, Question{ns, type, wire::RRClass::IN}, depth + 1);
     for (const Record& rec : r.answer) {
       if (rec.type != type) continue;
       if (auto a = rec.rdata.as_a()) addrs.emplace_back(asio::ip::address_v4(*a));
@@ -855,7 +855,7 @@ asio::awaitable<Walk> Resolver::Impl::walk(Context& ctx, Question q, int depth) 
 
 // The cache's answer for `name`: the RRset or a negative entry (true: `out` is final), or a CNAME
 // (`next` set, the link counted).
-bool Resolver::Impl::answer_from_cache(Context& ctx, const Question& q, const Name& name, int depth, Internal& out,
+bool Resolver::Impl::answer_from_cache(Context& ctx, const Question& q, const Name& name, int depth, QuestionResult& out,
                                        std::optional<Name>& next, int& links) {
   if (auto rr = cache.rrset(name, q.type)) {
     if (ctx.tracing) note(ctx, depth, name, "cache: " + name.to_string() + " " + wire::to_string(q.type), StepKind::cache);
@@ -883,7 +883,7 @@ bool Resolver::Impl::answer_from_cache(Context& ctx, const Question& q, const Na
 
 // A walk's final reply for `name`: cached and added to `out` (true: `out` is final), or a chain that
 // continues at `next`.
-bool Resolver::Impl::take_walk(Classified& c, const Question& q, const Name& name, Internal& out,
+bool Resolver::Impl::take_walk(Classified& c, const Question& q, const Name& name, QuestionResult& out,
                                std::optional<Name>& next, int& links) {
   cache.store_records(c.records);
   Name tail = name;
@@ -924,8 +924,8 @@ bool Resolver::Impl::take_walk(Classified& c, const Question& q, const Name& nam
   }
 }
 
-asio::awaitable<Internal> Resolver::Impl::resolve_in(Context& ctx, Question q, int depth) {
-  Internal out;
+asio::awaitable<QuestionResult> Resolver::Impl::resolve_in(Context& ctx, Question q, int depth) {
+  QuestionResult out;
   if (depth > kMaxDependencyDepth) {
     out.fail = Fail{Failure::max_dependency_depth, q.name.to_string()};
     co_return out;
@@ -986,7 +986,7 @@ asio::awaitable<Resolution> Resolver::Impl::resolve(Name name, RRType type, int 
     co_return res;
   }
   co_await ensure_primed(ctx);
-  Internal r = co_await resolve_in(ctx, res.question, 0);
+  QuestionResult r = co_await resolve_in(ctx, res.question, 0);
   res.outcome = r.fail ? Outcome::failed : r.outcome;
   switch (res.outcome) {
     case Outcome::answer:
