@@ -94,7 +94,8 @@ std::string odd_string_boundary(const std::string& value, const std::vector<std:
       if (boundary <= t.offset || boundary >= end) continue;
       const std::size_t value_at = value.find('=', t.offset) + 1;
       if (t.name == "p" && boundary > value_at) break;  // inside the base64: whitespace is allowed there
-      odd = "string " + std::to_string(i + 1) + " ends inside "" + value.substr(t.offset, std::min<std::size_t>(end - t.offset, 24)) + """;
+      odd = "string " + std::to_string(i + 1) + " ends inside \"" +
+            value.substr(t.offset, std::min<std::size_t>(end - t.offset, 24)) + "\"";
       break;
     }
   }

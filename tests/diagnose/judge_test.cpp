@@ -644,6 +644,8 @@ TEST(Judge, MessagesNameWhatWasFound) {
       {"verification_token_lowercased", Code::VALUE_CASE_CHANGED, {"lowercased", kToken}},
       {"dkim_domain_appended", Code::DKIM_DOMAIN_APPENDED, {"example.com.example.com"}},
       {"dkim_txt_split_cut_at_255", Code::DKIM_TXT_SPLIT, {"255"}},
+      // The tag it cuts, quoted (the message once printed C++ source text here instead).
+      {"dkim_txt_split_inside_a_tag", Code::DKIM_TXT_SPLIT, {"string 1 ends inside \"v=DKIM1"}},
       {"dkim_key_size_small", Code::DKIM_KEY_SIZE, {"512 bits"}},
       {"soa_serial_and_record_inconsistent", Code::RECORD_INCONSISTENT, {"ns2.provider.test", "missing"}},
       {"dkim_record_missing", Code::NEGATIVE_CACHE_TTL, {"15 minutes"}},
