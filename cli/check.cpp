@@ -11,11 +11,15 @@
 #include "cli/common.hpp"
 #include "cli/file_input.hpp"
 #include "cli/html_report.hpp"
-#include "cli/record_cells.hpp"
+#include "diagnose/record_grid.hpp"
 #include "cli/report.hpp"
 #include "diagnose/dkim_key.hpp"
 
 namespace dkimdoctor::cli {
+
+using diagnose::CellState;
+using diagnose::GridCell;
+using diagnose::RecordGrid;
 
 using diagnose::Scope;
 
@@ -126,7 +130,7 @@ nlohmann::json to_json(const CheckResult& result) {
 }
 
 nlohmann::json cells_json(const CheckResult& result) {
-  const RecordGrid grid = record_grid(result);
+  const RecordGrid grid = diagnose::record_grid(result.expected, result.observations);
   nlohmann::json cells = nlohmann::json::array();
   for (const auto& c : grid.cells) {
     const auto& rec = grid.records[c.record];

@@ -31,7 +31,7 @@ asio::awaitable<CheckResult> run_check(resolver::Resolver& resolver, diagnose::I
 // The JSON of issue 5: {"domain", "verdict", "headline", "findings": [{"code", "severity", "ses_error",
 // "message", "fix", "evidence", "subject"}], "servers": [...]}.
 nlohmann::json to_json(const CheckResult& result);
-// `check --json`'s "cells": the grid the HTML report draws (record_cells.hpp), one object per (expected record x
+// `check --json`'s "cells": the grid the HTML report draws (diagnose/record_grid.hpp), one object per (expected record x
 // authoritative server address): {"name", "type", "server", "address", "state", "detail"}. Not in to_json(),
 // so bulk's lines stay as they were (the cells would add about a fifth to each).
 nlohmann::json cells_json(const CheckResult& result);

@@ -3,9 +3,13 @@
 #include <algorithm>
 #include <cstdint>
 
-#include "cli/record_cells.hpp"
+#include "diagnose/record_grid.hpp"
 
 namespace dkimdoctor::cli {
+
+using diagnose::CellState;
+using diagnose::GridCell;
+using diagnose::RecordGrid;
 
 std::string html_escape(std::string_view text) {
   static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
@@ -364,7 +368,7 @@ std::string render_html(const CheckResult& result) {
         default: notes.push_back(&f); break;
       }
   }
-  const RecordGrid grid = record_grid(result);
+  const RecordGrid grid = diagnose::record_grid(result.expected, result.observations);
   std::string o;
   o.reserve(32768);
   o += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"

@@ -1,3 +1,4 @@
+#include "wire/ascii.hpp"
 #include "dnssec/canonical.hpp"
 
 #include <algorithm>
@@ -18,7 +19,7 @@ std::size_t lower_name_at(std::vector<std::uint8_t>& b, std::size_t pos) {
     if (len == 0) return pos + 1;
     if (len > wire::kMaxLabelLength || b.size() - pos - 1 < len) return kBad;
     for (std::size_t i = pos + 1; i <= pos + len; ++i)
-      if (b[i] >= 'A' && b[i] <= 'Z') b[i] = static_cast<std::uint8_t>(b[i] + ('a' - 'A'));
+      b[i] = wire::ascii::lower(b[i]);
     pos += 1u + len;
   }
   return kBad;

@@ -9,10 +9,14 @@
 #include <regex>
 
 #include "cli/html_report.hpp"
-#include "cli/record_cells.hpp"
+#include "diagnose/record_grid.hpp"
 #include "tests/diagnose/world.hpp"
 
 namespace dkimdoctor::cli {
+
+using diagnose::CellState;
+using diagnose::GridCell;
+using diagnose::RecordGrid;
 namespace {
 
 using diagnose::testing::N;
@@ -113,7 +117,7 @@ CheckResult stale_secondary_result() {
 
 TEST(RecordGrid, OneCellPerRecordAndServerWithItsState) {
   const CheckResult r = stale_secondary_result();
-  const RecordGrid g = record_grid(r);
+  const RecordGrid g = diagnose::record_grid(r.expected, r.observations);
   ASSERT_EQ(g.servers.size(), 6u);
   ASSERT_EQ(g.cells.size(), g.records.size() * g.servers.size());
   std::map<std::pair<std::string, std::size_t>, CellState> state;
@@ -142,7 +146,7 @@ std::size_t count(const std::string& hay, const std::string& needle) {
 TEST(HtmlReport, StructureCellsAndEscaping) {
   const CheckResult r = stale_secondary_result();
   const std::string page = render_html(r);
-  const RecordGrid g = record_grid(r);
+  const RecordGrid g = diagnose::record_grid(r.expected, r.observations);
   // To look at the page (in a browser): DKIMDOCTOR_HTML_SAMPLE=/tmp/sample.html cli_tests.
   if (const char* path = std::getenv("DKIMDOCTOR_HTML_SAMPLE")) std::ofstream(path) << page;
   // Verdict and headline come first, before any section.
@@ -186,7 +190,7 @@ TEST(HtmlReport, JsonCarriesTheSameCells) {
   const CheckResult r = stale_secondary_result();
   nlohmann::json j;
   j["cells"] = cells_json(r);
-  const RecordGrid g = record_grid(r);
+  const RecordGrid g = diagnose::record_grid(r.expected, r.observations);
   ASSERT_EQ(j["cells"].size(), g.cells.size());
   for (std::size_t i = 0; i < g.cells.size(); ++i) {
     const auto& c = g.cells[i];

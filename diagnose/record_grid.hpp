@@ -1,6 +1,7 @@
 // The grid behind the picture of the walk: one cell per (expected record x authoritative server address),
-// saying what that server serves at that name. Computed once from a CheckResult; the JSON ("cells") and
-// the HTML report both read it, so the two never disagree.
+// saying what that server serves at that name. A reading of the observations (what a server's answer
+// means for an expected record), so it lives here, sans-I/O; `check --json`'s "cells" and the HTML report
+// both read it, so the two never disagree.
 #pragma once
 
 #include <cstdint>
@@ -8,9 +9,10 @@
 #include <string_view>
 #include <vector>
 
-#include "cli/check.hpp"
+#include "diagnose/expect.hpp"
+#include "diagnose/observations.hpp"
 
-namespace dkimdoctor::cli {
+namespace dkimdoctor::diagnose {
 
 enum class CellState : std::uint8_t {
   present,                // the record is there with the expected value (any value when none is expected)
@@ -51,6 +53,6 @@ struct RecordGrid {
   std::vector<GridCell> cells;      // records.size() * servers.size(), record-major
 };
 
-RecordGrid record_grid(const CheckResult& result);
+RecordGrid record_grid(const std::vector<ExpectedRecord>& expected, const Observations& observations);
 
-}  // namespace dkimdoctor::cli
+}  // namespace dkimdoctor::diagnose

@@ -1,8 +1,10 @@
-#include "cli/record_cells.hpp"
+#include "diagnose/record_grid.hpp"
 
 #include <algorithm>
 
-namespace dkimdoctor::cli {
+#include "wire/ascii.hpp"
+
+namespace dkimdoctor::diagnose {
 namespace {
 
 std::string bare(const wire::Name& n) {
@@ -11,11 +13,7 @@ std::string bare(const wire::Name& n) {
   return s;
 }
 
-std::string lower(std::string s) {
-  for (auto& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
-}
+std::string lower(std::string_view s) { return wire::ascii::lowered(s); }
 
 // Host names compare case-insensitively and without the final dot; TXT values compare exactly
 // (VALUE_CASE_CHANGED is a finding of its own, so a changed case is "different" here).
@@ -35,14 +33,14 @@ bool same_value(const wire::Record& r, const std::string& expected) {
   return lower(got) == lower(want);
 }
 
-std::string answer_detail(const diagnose::ServerAnswer& a) {
+std::string answer_detail(const ServerAnswer& a) {
   std::string s = wire::to_string(a.rcode);
   if (!a.aa) s += " (not authoritative)";
   for (const auto& r : a.answer) s += "; " + wire::to_string(r.type) + " " + r.rdata.to_string();
   return s;
 }
 
-GridCell cell_of(const diagnose::ServerAnswer& a, const diagnose::Lookup& l, const std::string& value) {
+GridCell cell_of(const ServerAnswer& a, const Lookup& l, const std::string& value) {
   GridCell c;
   if (!a.queried) {
     c.state = CellState::refused_by_policy;
@@ -89,9 +87,8 @@ std::string_view to_string(CellState state) noexcept {
   return "not_asked";
 }
 
-RecordGrid record_grid(const CheckResult& result) {
+RecordGrid record_grid(const std::vector<ExpectedRecord>& expected, const Observations& obs) {
   RecordGrid g;
-  const auto& obs = result.observations;
   auto server_index = [&g](const std::string& ns, const std::string& address) {
     for (std::size_t i = 0; i < g.servers.size(); ++i)
       if (g.servers[i].ns_name == ns && g.servers[i].address == address) return i;
@@ -100,9 +97,9 @@ RecordGrid record_grid(const CheckResult& result) {
   };
   for (const auto& s : obs.delegation.servers) server_index(lower(bare(s.ns_name)), s.address);
 
-  std::vector<const diagnose::LookupResult*> lookups;
-  for (const auto& e : result.expected) {
-    const auto* l = obs.find(e.name, e.type, diagnose::Scope::authoritative);
+  std::vector<const LookupResult*> lookups;
+  for (const auto& e : expected) {
+    const auto* l = obs.find(e.name, e.type, Scope::authoritative);
     if (l == nullptr) continue;
     if (std::find(lookups.begin(), lookups.end(), l) != lookups.end()) continue;  // one column per question
     lookups.push_back(l);
@@ -138,4 +135,4 @@ RecordGrid record_grid(const CheckResult& result) {
   return g;
 }
 
-}  // namespace dkimdoctor::cli
+}  // namespace dkimdoctor::diagnose
