@@ -40,6 +40,50 @@ bool expanded_from_wildcard(const wire::Name& owner, std::uint8_t labels) {
   return !(std::size_t{labels} + 1 == owner.label_count() && owner.label(0) == "*");
 }
 
+// A usable zone key of the key set: (tag, algorithm, key).
+struct ZoneKey {
+  std::uint16_t tag;
+  std::uint8_t algorithm;
+  std::vector<std::uint8_t> public_key;
+};
+
+// Decodes the key set once. `supported` says whether any of its zone keys uses an algorithm we validate.
+std::vector<ZoneKey> zone_keys(const RRset& dnskeys, bool& supported) {
+  std::vector<ZoneKey> keys;
+  supported = false;
+  for (const auto& rd : dnskeys.rdatas) {
+    auto k = rd.as_dnskey();
+    if (!k || k->protocol != kDnskeyProtocol || !(k->flags & kFlagZoneKey) || (k->flags & kFlagRevoke)) continue;
+    supported = supported || algorithm_supported(k->algorithm);
+    keys.push_back(ZoneKey{key_tag(rd.bytes()), k->algorithm, std::move(k->public_key)});
+  }
+  return keys;
+}
+
+// The keys an RRSIG may have been made with; KeyTrap: colliding tags are tried a bounded number of times.
+std::vector<const ZoneKey*> candidates_for(const std::vector<ZoneKey>& keys, const wire::rdata::Rrsig& sig) {
+  std::vector<const ZoneKey*> out;
+  for (const auto& k : keys) {
+    if (k.tag != sig.key_tag || k.algorithm != sig.algorithm) continue;
+    if (out.size() == kMaxKeysPerKeyTag) break;
+    out.push_back(&k);
+  }
+  return out;
+}
+
+// No signature verified: the outcome from how far the best one got.
+void settle_unverified(RrsetValidation& out, const Furthest& furthest, bool limit_hit, bool supported_key,
+                       bool any_key) {
+  if (furthest.sig) describe(out, *furthest.sig);
+  if (limit_hit) out.outcome = Outcome::bogus(Reason::verification_limit);
+  else if (furthest.stage != Stage::none) out.outcome = Outcome::bogus(furthest.reason);
+  // No RRSIG of a supported algorithm. Insecure only when the trusted key set itself has no key we can use
+  // (RFC 4035 §5.2, RFC 6840 §5.2); otherwise an attacker could strip the signatures, add one of an unknown
+  // algorithm and downgrade a signed zone to insecure.
+  else if (!supported_key && any_key) out.outcome = Outcome::insecure(Reason::unsupported_algorithm);
+  else out.outcome = Outcome::bogus(Reason::missing_rrsig);
+}
+
 }  // namespace
 
 RrsetValidation validate_rrset(const RRset& rrset, std::span<const wire::rdata::Rrsig> rrsigs,
@@ -53,20 +97,8 @@ RrsetValidation validate_rrset(const RRset& rrset, std::span<const wire::rdata::
     out.outcome = Outcome::bogus(Reason::too_many_records);
     return out;
   }
-  // Decode the key set once: (tag, algorithm, key) of every usable zone key.
-  struct Key {
-    std::uint16_t tag;
-    std::uint8_t algorithm;
-    std::vector<std::uint8_t> public_key;
-  };
-  std::vector<Key> keys;
   bool supported_key = false;
-  for (const auto& rd : dnskeys.rdatas) {
-    auto k = rd.as_dnskey();
-    if (!k || k->protocol != kDnskeyProtocol || !(k->flags & kFlagZoneKey) || (k->flags & kFlagRevoke)) continue;
-    supported_key = supported_key || algorithm_supported(k->algorithm);
-    keys.push_back(Key{key_tag(rd.bytes()), k->algorithm, std::move(k->public_key)});
-  }
+  const std::vector<ZoneKey> keys = zone_keys(dnskeys, supported_key);
 
   Furthest furthest;
   bool limit_hit = false;
@@ -81,12 +113,7 @@ RrsetValidation validate_rrset(const RRset& rrset, std::span<const wire::rdata::
       furthest.note(Stage::malformed, Reason::malformed, sig);
       continue;
     }
-    std::vector<const Key*> candidates;
-    for (const auto& k : keys) {
-      if (k.tag != sig.key_tag || k.algorithm != sig.algorithm) continue;
-      if (candidates.size() == kMaxKeysPerKeyTag) break;  // KeyTrap: colliding tags tried a bounded number
-      candidates.push_back(&k);
-    }
+    const std::vector<const ZoneKey*> candidates = candidates_for(keys, sig);
     if (candidates.empty()) {
       furthest.note(Stage::no_key, Reason::no_matching_dnskey, sig);
       continue;
@@ -102,7 +129,7 @@ RrsetValidation validate_rrset(const RRset& rrset, std::span<const wire::rdata::
       furthest.note(Stage::malformed, Reason::malformed, sig);
       continue;
     }
-    for (const Key* k : candidates) {
+    for (const ZoneKey* k : candidates) {
       if (out.verifications == kMaxVerificationsPerRrset || budget.remaining == 0) {
         limit_hit = true;
         break;
@@ -120,14 +147,7 @@ RrsetValidation validate_rrset(const RRset& rrset, std::span<const wire::rdata::
       furthest.note(Stage::crypto, v == Verify::bad_key ? Reason::malformed : Reason::bad_signature, sig);
     }
   }
-  if (furthest.sig) describe(out, *furthest.sig);
-  if (limit_hit) out.outcome = Outcome::bogus(Reason::verification_limit);
-  else if (furthest.stage != Stage::none) out.outcome = Outcome::bogus(furthest.reason);
-  // No RRSIG of a supported algorithm. Insecure only when the trusted key set itself has no key we can use
-  // (RFC 4035 §5.2, RFC 6840 §5.2); otherwise an attacker could strip the signatures, add one of an unknown
-  // algorithm and downgrade a signed zone to insecure.
-  else if (!supported_key && !keys.empty()) out.outcome = Outcome::insecure(Reason::unsupported_algorithm);
-  else out.outcome = Outcome::bogus(Reason::missing_rrsig);
+  settle_unverified(out, furthest, limit_hit, supported_key, !keys.empty());
   return out;
 }
 
