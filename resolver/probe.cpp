@@ -61,7 +61,7 @@ constexpr int kQueriesPerExchange = 2;
 
 asio::awaitable<Asked> ask_server(Transport& transport, ResolverStats& stats, bool use_0x20, Name zone,
                                   Name ns_name, asio::ip::address address, Question q,
-                                  std::shared_ptr<ProbeBudget> budget) {
+                                  std::shared_ptr<ProbeBudget> budget, std::shared_ptr<SharedReplies> replies) {
   Asked a;
   ServerResponse& r = a.response;
   r.ns_name = ns_name;
@@ -81,7 +81,7 @@ asio::awaitable<Asked> ask_server(Transport& transport, ResolverStats& stats, bo
     req.timeout = timeout;
     req.use_0x20 = use_0x20;
     req.max_queries = reserved;
-    x = co_await transport.exchange(req);
+    x = co_await exchange_shared(transport, replies.get(), req);
     budget->queries_left += reserved - x.queries_sent;
     a.queries += x.queries_sent;
     stats.queries_sent += static_cast<std::uint64_t>(x.queries_sent);
@@ -144,13 +144,15 @@ void add_unique(std::vector<Name>& v, const Name& n) {
 }  // namespace
 
 asio::awaitable<ZoneProbe> Resolver::Impl::probe(Name name, std::vector<Question> questions,
-                                                 std::shared_ptr<ProbeBudget> budget) {
+                                                 std::shared_ptr<ProbeBudget> budget,
+                                                 std::shared_ptr<SharedReplies> replies) {
   ++stats.probes;
   if (!budget) budget = std::make_shared<ProbeBudget>();
   Context ctx;
   ctx.max_queries = std::min(kMaxQueriesPerResolution, budget->queries_left);
   ctx.tracing = options.trace;
   ctx.keep_delegation = true;  // the parent's NS names and glue are part of the report
+  ctx.replies = replies.get();  // the walk's SOA reply answers that server's SOA ask below
   ZoneProbe p;
   p.name = name;
   if (questions.size() > kMaxProbeQuestions) {  // the caller splits larger sets (limits.hpp)
@@ -259,11 +261,12 @@ asio::awaitable<ZoneProbe> Resolver::Impl::probe(Name name, std::vector<Question
           continue;
         }
         asks.push_back(ask_server(transport, stats, options.use_0x20, p.zone, server.name, a.address,
-                                  Question{p.zone, RRType::SOA, wire::RRClass::IN}, budget));
+                                  Question{p.zone, RRType::SOA, wire::RRClass::IN}, budget, replies));
         asks.push_back(ask_server(transport, stats, options.use_0x20, p.zone, server.name, a.address,
-                                  Question{p.zone, RRType::NS, wire::RRClass::IN}, budget));
+                                  Question{p.zone, RRType::NS, wire::RRClass::IN}, budget, replies));
         for (const Question& q : questions) {
-          asks.push_back(ask_server(transport, stats, options.use_0x20, p.zone, server.name, a.address, q, budget));
+          asks.push_back(ask_server(transport, stats, options.use_0x20, p.zone, server.name, a.address, q, budget,
+                                    replies));
         }
       }
       p.servers.push_back(std::move(server));
