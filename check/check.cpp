@@ -51,10 +51,15 @@ asio::awaitable<CheckResult> run(resolver::Resolver& resolver, diagnose::Identit
   // One probe budget for the whole check, follow-ups included (issue 18).
   const auto budget = std::make_shared<resolver::ProbeBudget>(
       resolver::ProbeBudget::for_questions(loop.next() ? loop.next()->lookups.size() : 0));
+  // Every reply of the check, for its other questions to the same server (issue 16): a retry step's and a
+  // follow-up step's probes ask each server the zone's SOA and NS again, the resolutions ask what the
+  // probes asked.
+  const auto replies = std::make_shared<resolver::SharedReplies>();
   int queries = 0;
   bool stopped = false;
   while (const diagnose::CheckLoop::Step* step = loop.next()) {
-    Observed seen = co_await observe(resolver, loop.identity().domain, step->lookups, step->with_delegation, budget);
+    Observed seen =
+        co_await observe(resolver, loop.identity().domain, step->lookups, step->with_delegation, budget, replies);
     queries += seen.queries;
     if ((stopped = resolver.stopped())) break;  // what was seen is cut short: judge nothing from it
     loop.observed(std::move(seen.results), std::move(seen.delegation));

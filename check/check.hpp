@@ -3,7 +3,9 @@
 //
 //   Identity -> diagnose::CheckLoop (expectations, plan, judge, follow-ups: sans-I/O)
 //            -> observe(): one authority probe of every server of the zone for the authoritative lookups,
-//               one iterative resolution per iterative lookup, all at once (check/observe.cpp)
+//               then one iterative resolution per iterative lookup, all at once (check/observe.cpp); every
+//               server is asked each question once per check: a reply one server gave is shared by the
+//               check's other questions to it (resolver::SharedReplies)
 //            -> CheckResult (the judgement, and everything observed, for the report and the JSON)
 //
 // Nothing here renders, reads files or picks an exit status: that is cli/.

@@ -60,16 +60,18 @@ diagnose::ServerStatus server_status(const resolver::ZoneProbe& p, const wire::N
   return s;
 }
 
-asio::awaitable<resolver::Resolution> resolve_task(resolver::Resolver& r, wire::Name name, wire::RRType type) {
-  co_return co_await r.resolve(name, type);
+asio::awaitable<resolver::Resolution> resolve_task(resolver::Resolver& r, wire::Name name, wire::RRType type,
+                                                   std::shared_ptr<resolver::SharedReplies> replies) {
+  co_return co_await r.resolve(name, type, std::move(replies));
 }
 
 // A probe run as one more task of the gather: its result lands in `slot` (sized before the tasks start,
 // so the slots stay put).
 asio::awaitable<resolver::Resolution> probe_into(resolver::Resolver& r, wire::Name name,
                                                  std::vector<wire::Question> questions, resolver::ZoneProbe& slot,
-                                                 std::shared_ptr<resolver::ProbeBudget> budget) {
-  slot = co_await r.probe(name, std::move(questions), std::move(budget));
+                                                 std::shared_ptr<resolver::ProbeBudget> budget,
+                                                 std::shared_ptr<resolver::SharedReplies> replies) {
+  slot = co_await r.probe(name, std::move(questions), std::move(budget), std::move(replies));
   co_return resolver::Resolution{};
 }
 
@@ -151,7 +153,8 @@ diagnose::LookupResult lookup_from(const resolver::Resolution& r, const Lookup& 
 }
 
 asio::awaitable<Observed> observe(resolver::Resolver& r, const wire::Name& domain, const std::vector<Lookup>& lookups,
-                                  bool with_delegation, std::shared_ptr<resolver::ProbeBudget> budget) {
+                                  bool with_delegation, std::shared_ptr<resolver::ProbeBudget> budget,
+                                  std::shared_ptr<resolver::SharedReplies> replies) {
   std::vector<Lookup> iterative, authoritative;
   for (const auto& l : lookups) (l.scope == Scope::iterative ? iterative : authoritative).push_back(l);
   // The authoritative questions, kMaxProbeQuestions per probe; a step with none still probes once when it
@@ -163,11 +166,18 @@ asio::awaitable<Observed> observe(resolver::Resolver& r, const wire::Name& domai
   }
   if (chunks.empty() && with_delegation) chunks.emplace_back();
 
-  std::vector<asio::awaitable<resolver::Resolution>> tasks;
-  for (const auto& l : iterative) tasks.push_back(resolve_task(r, l.name, l.type));
-  std::vector<resolver::ZoneProbe> probed(chunks.size());
-  for (std::size_t i = 0; i < chunks.size(); ++i) tasks.push_back(probe_into(r, domain, chunks[i], probed[i], budget));
+  // The probes first, then the resolutions: a resolution of a name in the zone then finds the zone's
+  // delegation in the cache (the probe's walk put it there) and, at whichever server it picks, the reply
+  // the probe got to the same question (`replies`), so it sends nothing the probe already sent.
   auto ex = co_await asio::this_coro::executor;
+  std::vector<resolver::ZoneProbe> probed(chunks.size());
+  std::vector<asio::awaitable<resolver::Resolution>> probes;
+  for (std::size_t i = 0; i < chunks.size(); ++i) {
+    probes.push_back(probe_into(r, domain, chunks[i], probed[i], budget, replies));
+  }
+  if (!probes.empty()) co_await resolver::gather(ex, std::move(probes));
+  std::vector<asio::awaitable<resolver::Resolution>> tasks;
+  for (const auto& l : iterative) tasks.push_back(resolve_task(r, l.name, l.type, replies));
   const std::vector<resolver::Resolution> resolved = co_await resolver::gather(ex, std::move(tasks));
 
   Observed out;

@@ -23,12 +23,15 @@ struct Observed {
   int queries = 0;
 };
 
-// Observes `lookups` of `domain` all at once: the authoritative ones through authority probes of the
-// zone's servers (at most resolver::kMaxProbeQuestions questions per probe; the first also gives the
-// delegation when `with_delegation`), each iterative one through a resolution. Every probe of one check
-// shares `budget`.
+// Observes `lookups` of `domain`: first the authoritative ones through authority probes of the zone's
+// servers (at most resolver::kMaxProbeQuestions questions per probe, all at once; the first also gives the
+// delegation when `with_delegation`), then each iterative one through a resolution, all at once. Every
+// probe of one check shares `budget`; every probe and resolution of one check shares `replies`, so a
+// resolution that asks one of the zone's servers a question the probe asked it takes the probe's reply
+// (and starts from the delegation the probe's walk cached) instead of asking again (issue 16).
 asio::awaitable<Observed> observe(resolver::Resolver& resolver, const wire::Name& domain,
                                   const std::vector<diagnose::Lookup>& lookups, bool with_delegation,
-                                  std::shared_ptr<resolver::ProbeBudget> budget);
+                                  std::shared_ptr<resolver::ProbeBudget> budget,
+                                  std::shared_ptr<resolver::SharedReplies> replies);
 
 }  // namespace dkimdoctor::check

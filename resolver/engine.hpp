@@ -18,6 +18,7 @@
 #include "resolver/random.hpp"
 #include "resolver/resolver.hpp"
 #include "resolver/server_stats.hpp"
+#include "resolver/shared_replies.hpp"
 #include "resolver/transport.hpp"
 
 namespace dkimdoctor::resolver {
@@ -42,6 +43,8 @@ struct Context {
   bool keep_delegation = false;
   std::vector<TraceStep> trace;
   std::vector<RefusedAddress> refused;
+  // The check's replies (shared_replies.hpp), owned by the caller of resolve()/probe(); null: none shared.
+  SharedReplies* replies = nullptr;
 };
 
 struct Fail {
@@ -140,9 +143,10 @@ struct Resolver::Impl {
   std::unordered_map<wire::Name, std::shared_ptr<InflightStep>, wire::NameHash> inflight_steps;
 
   // By value: the coroutine frame must own what it reads after its first suspension.
-  asio::awaitable<Resolution> resolve(wire::Name name, wire::RRType type, int max_queries = kMaxQueriesPerResolution);
+  asio::awaitable<Resolution> resolve(wire::Name name, wire::RRType type, int max_queries = kMaxQueriesPerResolution,
+                                      std::shared_ptr<SharedReplies> replies = nullptr);
   asio::awaitable<ZoneProbe> probe(wire::Name name, std::vector<wire::Question> questions,
-                                   std::shared_ptr<ProbeBudget> budget);
+                                   std::shared_ptr<ProbeBudget> budget, std::shared_ptr<SharedReplies> replies);
 
   // walk's and resolve_in's parts.
   struct StepRelease;

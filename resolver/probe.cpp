@@ -107,9 +107,10 @@ void read_probe_reply(ProbeAsked& a, const std::vector<std::uint8_t>& reply) {
            (r.aa ? ", AA" : "");
 }
 
+// `replies`: the check's shared replies (may be null), owned by the probe that awaits this ask.
 asio::awaitable<ProbeAsked> ask_server(Transport& transport, ResolverStats& stats, bool use_0x20, Name zone,
                                        Name ns_name, asio::ip::address address, Question q,
-                                       std::shared_ptr<ProbeBudget> budget) {
+                                       std::shared_ptr<ProbeBudget> budget, SharedReplies* replies) {
   ProbeAsked a;
   a.response.ns_name = ns_name;
   a.response.address = address;
@@ -128,7 +129,7 @@ asio::awaitable<ProbeAsked> ask_server(Transport& transport, ResolverStats& stat
     req.timeout = timeout;
     req.use_0x20 = use_0x20;
     req.max_queries = reserved;
-    x = co_await transport.exchange(req);
+    x = co_await exchange_shared(transport, replies, req);
     budget->queries_left += reserved - x.queries_sent;
     a.queries += x.queries_sent;
     stats.queries_sent += static_cast<std::uint64_t>(x.queries_sent);
@@ -255,11 +256,12 @@ void Resolver::Impl::queue_asks(Context& ctx, ZoneProbe& p, ProbedNameServer& se
       continue;
     }
     asks.push_back(ask_server(transport, stats, options.use_0x20, p.zone, server.name, a.address,
-                              Question{p.zone, RRType::SOA, wire::RRClass::IN}, budget));
+                              Question{p.zone, RRType::SOA, wire::RRClass::IN}, budget, ctx.replies));
     asks.push_back(ask_server(transport, stats, options.use_0x20, p.zone, server.name, a.address,
-                              Question{p.zone, RRType::NS, wire::RRClass::IN}, budget));
+                              Question{p.zone, RRType::NS, wire::RRClass::IN}, budget, ctx.replies));
     for (const Question& q : questions) {
-      asks.push_back(ask_server(transport, stats, options.use_0x20, p.zone, server.name, a.address, q, budget));
+      asks.push_back(ask_server(transport, stats, options.use_0x20, p.zone, server.name, a.address, q, budget,
+                                ctx.replies));
     }
   }
 }
@@ -303,13 +305,15 @@ asio::awaitable<std::vector<Name>> Resolver::Impl::probe_round(Context& ctx, Zon
 }
 
 asio::awaitable<ZoneProbe> Resolver::Impl::probe(Name name, std::vector<Question> questions,
-                                                 std::shared_ptr<ProbeBudget> budget) {
+                                                 std::shared_ptr<ProbeBudget> budget,
+                                                 std::shared_ptr<SharedReplies> replies) {
   ++stats.probes;
   if (!budget) budget = std::make_shared<ProbeBudget>();
   Context ctx;
   ctx.max_queries = std::min(kMaxQueriesPerResolution, budget->queries_left);
   ctx.tracing = options.trace;
   ctx.keep_delegation = true;  // the parent's NS names and glue are part of the report
+  ctx.replies = replies.get();  // the walk's SOA reply answers that server's SOA ask below
   ZoneProbe p;
   p.name = name;
   if (questions.size() > kMaxProbeQuestions) {  // the caller splits larger sets (limits.hpp)

@@ -579,7 +579,7 @@ asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, 
 
     CutServer& server = cut.servers[pick_server(cut, min_tries)];
     ++server.tries;
-    const ExchangeResult x = co_await transport.exchange(exchange_request(ctx, server, asked));
+    const ExchangeResult x = co_await exchange_shared(transport, ctx.replies, exchange_request(ctx, server, asked));
     ctx.queries += x.queries_sent;
     stats.queries_sent += static_cast<std::uint64_t>(x.queries_sent);
     if (x.error == TransportError::stopped) {  // Resolver::stop(): no server is to blame
@@ -971,10 +971,12 @@ asio::awaitable<QuestionResult> Resolver::Impl::resolve_in(Context& ctx, Questio
 
 // ---- Top level --------------------------------------------------------------------------------------
 
-asio::awaitable<Resolution> Resolver::Impl::resolve(Name name, RRType type, int max_queries) {
+asio::awaitable<Resolution> Resolver::Impl::resolve(Name name, RRType type, int max_queries,
+                                                    std::shared_ptr<SharedReplies> replies) {
   ++stats.resolutions;
   Context ctx;
   ctx.tracing = options.trace;
+  ctx.replies = replies.get();  // `replies` (this frame's) keeps it alive until the resolution ends
   ctx.max_queries = std::min(max_queries, kMaxQueriesPerResolution);
   Resolution res;
   res.question = Question{name, type, wire::RRClass::IN};
@@ -1015,13 +1017,13 @@ Resolver::Resolver(asio::any_io_executor executor, Options options)
 
 Resolver::~Resolver() = default;
 
-asio::awaitable<Resolution> Resolver::resolve(const Name& name, RRType type) {
-  return impl_->resolve(name, type);
+asio::awaitable<Resolution> Resolver::resolve(const Name& name, RRType type, std::shared_ptr<SharedReplies> replies) {
+  return impl_->resolve(name, type, kMaxQueriesPerResolution, std::move(replies));
 }
 
 asio::awaitable<ZoneProbe> Resolver::probe(const Name& name, std::vector<Question> questions,
-                                           std::shared_ptr<ProbeBudget> budget) {
-  return impl_->probe(name, std::move(questions), std::move(budget));
+                                           std::shared_ptr<ProbeBudget> budget, std::shared_ptr<SharedReplies> replies) {
+  return impl_->probe(name, std::move(questions), std::move(budget), std::move(replies));
 }
 
 void Resolver::stop() { impl_->transport.stop(); }

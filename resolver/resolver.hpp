@@ -27,6 +27,7 @@
 #include "resolver/cache.hpp"
 #include "resolver/limits.hpp"
 #include "resolver/root_hints.hpp"
+#include "resolver/shared_replies.hpp"
 #include "resolver/trace.hpp"
 #include "resolver/transport.hpp"
 #include "wire/message.hpp"
@@ -197,12 +198,16 @@ class Resolver {
   Resolver(const Resolver&) = delete;
   Resolver& operator=(const Resolver&) = delete;
 
-  asio::awaitable<Resolution> resolve(const wire::Name& name, wire::RRType type);
+  // `replies`: the check's replies (shared_replies.hpp): a server is not asked again a question it already
+  // answered within the check, by a probe or a resolution given the same SharedReplies. Null: none shared.
+  asio::awaitable<Resolution> resolve(const wire::Name& name, wire::RRType type,
+                                      std::shared_ptr<SharedReplies> replies = nullptr);
   // `budget`: shared by the probes of one check (see ProbeBudget); null gives this probe its own. Asks at
   // most kMaxProbeQuestions of `questions` (limits.hpp); the others are counted in
-  // budget->questions_not_asked, not asked.
+  // budget->questions_not_asked, not asked. `replies`: as for resolve().
   asio::awaitable<ZoneProbe> probe(const wire::Name& name, std::vector<wire::Question> questions,
-                                   std::shared_ptr<ProbeBudget> budget = nullptr);
+                                   std::shared_ptr<ProbeBudget> budget = nullptr,
+                                   std::shared_ptr<SharedReplies> replies = nullptr);
 
   // Ends every resolution and probe in flight promptly (each ends with Failure::stopped, or its servers
   // with ProbeError::stopped) and makes later ones end at once without sending a query. After it, the
