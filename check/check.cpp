@@ -48,9 +48,9 @@ asio::awaitable<void> blocking_body(resolver::Resolver& resolver, const diagnose
 asio::awaitable<CheckResult> run(resolver::Resolver& resolver, diagnose::Identity identity) {
   const auto start = std::chrono::steady_clock::now();
   diagnose::CheckLoop loop(identity);
-  // One probe budget for the whole check, follow-ups included (issue 18).
-  const auto budget = std::make_shared<resolver::ProbeBudget>(
-      resolver::ProbeBudget::for_questions(loop.next() ? loop.next()->lookups.size() : 0));
+  // One probe budget for the whole check, follow-ups included (issue 18); a new loop starts at its plan.
+  const auto budget =
+      std::make_shared<resolver::ProbeBudget>(resolver::ProbeBudget::for_questions(loop.next()->lookups.size()));
   // Every reply of the check, for its other questions to the same server (issue 16): a retry step's and a
   // follow-up step's probes ask each server the zone's SOA and NS again, the resolutions ask what the
   // probes asked.

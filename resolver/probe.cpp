@@ -70,18 +70,7 @@ void record_exchange(ProbeAsked& a, const Name& zone, const ExchangeResult& x) {
   r.rtt = x.rtt;
   r.error_detail = x.detail;
   r.error = probe_error(x.error);
-  TraceStep& s = a.step;
-  s.kind = StepKind::query;
-  s.zone = zone;
-  s.server_name = r.ns_name;
-  s.address = r.address;
-  s.question = r.question;
-  s.protocol = x.protocol;
-  s.edns = x.edns;
-  s.coalesced = x.coalesced;
-  s.error = x.error;
-  s.rtt = x.rtt;
-  s.mismatched = x.mismatched;
+  a.step = exchange_step(zone, r.ns_name, r.address, r.question, x);
 }
 
 // The reply as it was (unscrubbed): rcode, AA, answer and authority.

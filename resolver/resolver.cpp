@@ -412,20 +412,9 @@ Fail cut_failure(const Cut& cut) {
 // and must not pay for names copied and notes formatted that nobody reads.
 TraceStep query_step(const Context& ctx, const Cut& cut, const CutServer& server, const Question& asked,
                      const ExchangeResult& x, int depth) {
-  TraceStep step;
-  if (!ctx.tracing) return step;
-  step.kind = StepKind::query;
+  if (!ctx.tracing) return TraceStep{};
+  TraceStep step = exchange_step(cut.zone, server.ns_name, server.address, asked, x);
   step.depth = depth;
-  step.zone = cut.zone;
-  step.server_name = server.ns_name;
-  step.address = server.address;
-  step.question = asked;
-  step.protocol = x.protocol;
-  step.edns = x.edns;
-  step.coalesced = x.coalesced;
-  step.error = x.error;
-  step.rtt = x.rtt;
-  step.mismatched = x.mismatched;
   if (x.tc_seen) step.note = "TC=1, retried over TCP; ";
   if (x.edns_fallback) step.note += "FORMERR/NOTIMP to EDNS, retried without; ";
   return step;

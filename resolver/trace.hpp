@@ -68,4 +68,22 @@ struct RefusedAddress {
   bool operator==(const RefusedAddress&) const = default;
 };
 
+// The step of one exchange with one server: what every query step records, for resolutions and probes.
+inline TraceStep exchange_step(const wire::Name& zone, const wire::Name& server_name, const asio::ip::address& address,
+                               const wire::Question& question, const ExchangeResult& x) {
+  TraceStep s;
+  s.kind = StepKind::query;
+  s.zone = zone;
+  s.server_name = server_name;
+  s.address = address;
+  s.question = question;
+  s.protocol = x.protocol;
+  s.edns = x.edns;
+  s.coalesced = x.coalesced;
+  s.error = x.error;
+  s.rtt = x.rtt;
+  s.mismatched = x.mismatched;
+  return s;
+}
+
 }  // namespace dkimdoctor::resolver

@@ -190,22 +190,22 @@ std::vector<std::uint8_t> Transport::build_query(const ExchangeRequest& request,
   return query;
 }
 
-// Unregisters a try's ender when the try ends, however it ends.
-struct Transport::EndOnStop {
-  Transport& transport;
-  Ender it;
-  ~EndOnStop() { transport.enders_.erase(it); }
-};
+void Transport::StopHook::link() {
+  next = transport.stop_hooks_;
+  if (next != nullptr) next->prev = this;
+  transport.stop_hooks_ = this;
+}
 
-Transport::Ender Transport::on_stop(std::function<void()> end) {
-  enders_.push_front(std::move(end));
-  return enders_.begin();
+Transport::StopHook::~StopHook() {
+  if (prev != nullptr) prev->next = next;
+  else transport.stop_hooks_ = next;
+  if (next != nullptr) next->prev = prev;
 }
 
 void Transport::stop() {
   stopped_ = true;
-  // An ender only cancels a socket's wait: the try itself ends (and unregisters) later, in its coroutine.
-  for (const auto& end : enders_) end();
+  // A hook only cancels a socket's wait: the try itself ends (and unlinks) later, in its coroutine.
+  for (StopHook* h = stop_hooks_; h != nullptr; h = h->next) h->cancel(h->sock);
 }
 
 asio::awaitable<ExchangeResult> Transport::exchange(ExchangeRequest request) {
@@ -532,10 +532,7 @@ asio::awaitable<ExchangeResult> Transport::udp_try(const ExchangeRequest& reques
       asio::steady_timer& t;
       ~CancelTimer() { t.cancel(); }
     } cancel_timer{timer};
-    const EndOnStop end_on_stop{*this, on_stop([sock] {
-                                  asio::error_code ignored;
-                                  sock->cancel(ignored);
-                                })};
+    const StopHook on_stop(*this, *sock);
     for (;;) {
       if (stopped_) {
         r.error = TransportError::stopped;
@@ -645,10 +642,7 @@ asio::awaitable<ExchangeResult> Transport::tcp_try(const ExchangeRequest& reques
   asio::steady_timer timer(executor_, std::min(start + kTcpTimeout, request.deadline));
   ++r.queries_sent;
   ++stats_.tcp_queries;
-  const EndOnStop end_on_stop{*this, on_stop([&sock] {
-                                asio::error_code ignored;
-                                sock.cancel(ignored);
-                              })};
+  const StopHook on_stop(*this, sock);
   auto raced = co_await (tcp_exchange(sock, server, framed) || timer.async_wait(use_awaitable));
   r.rtt = since(start);
   if (raced.index() == 1) {

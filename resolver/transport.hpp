@@ -28,8 +28,6 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
-#include <functional>
-#include <list>
 #include <memory>
 #include <span>
 #include <string>
@@ -161,15 +159,33 @@ class Transport {
   static bool marked(Marks& marks, const asio::ip::udp::endpoint& server);
   static void mark(Marks& marks, const asio::ip::udp::endpoint& server, std::chrono::steady_clock::duration memory);
 
-  // Ends one try in flight (cancels its socket's wait): what stop() calls. A try registers while it waits.
-  using Ender = std::list<std::function<void()>>::iterator;
-  Ender on_stop(std::function<void()> end);
-  struct EndOnStop;
+  // A try in flight, while it waits on its socket: stop() cancels that wait. Lives in the try's coroutine
+  // frame, linked into stop_hooks_ for its lifetime (no allocation per try).
+  struct StopHook {
+    template <class Socket>
+    StopHook(Transport& t, Socket& socket)
+        : transport(t), sock(&socket), cancel([](void* s) noexcept {
+            asio::error_code ignored;
+            static_cast<Socket*>(s)->cancel(ignored);
+          }) {
+      link();
+    }
+    ~StopHook();
+    StopHook(const StopHook&) = delete;
+    StopHook& operator=(const StopHook&) = delete;
+    void link();
+
+    Transport& transport;
+    void* sock;
+    void (*cancel)(void*) noexcept;
+    StopHook* prev = nullptr;
+    StopHook* next = nullptr;
+  };
 
   asio::any_io_executor executor_;
   RandomPool& random_;
   bool stopped_ = false;
-  std::list<std::function<void()>> enders_;
+  StopHook* stop_hooks_ = nullptr;  // the tries waiting now
   // Where UDP datagrams are read: a Transport runs on one thread and a datagram is judged and copied
   // out before the next read. Larger than any reply to a 1232-octet EDNS query, so a datagram that
   // fills it is a broken server's.
