@@ -20,6 +20,17 @@ void add(std::vector<Lookup>& out, Lookup l) {
 
 }  // namespace
 
+std::string_view to_string(Security s) noexcept {
+  switch (s) {
+    case Security::unchecked: return "unchecked";
+    case Security::secure: return "secure";
+    case Security::insecure: return "insecure";
+    case Security::bogus: return "bogus";
+    case Security::indeterminate: return "indeterminate";
+  }
+  return "unchecked";
+}
+
 std::string to_string(const Lookup& lookup) {
   return lookup.name.to_string() + " " + wire::to_string(lookup.type) +
          (lookup.scope == Scope::iterative ? " (iterative)" : " (every authoritative server)");

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "wire/message.hpp"
@@ -26,12 +27,29 @@ struct Lookup {
 };
 std::string to_string(const Lookup& lookup);  // "x._domainkey.example.com. CNAME (every authoritative server)"
 
+// DNSSEC status of an answer, as the validating resolver found it (issue 14). `unchecked`: validation off
+// or no trust anchor; the other values are RFC 4033 §5's.
+enum class Security : std::uint8_t { unchecked, secure, insecure, bogus, indeterminate };
+std::string_view to_string(Security s) noexcept;  // "unchecked", "secure", ...
+
+struct SecurityResult {
+  Security status = Security::unchecked;
+  std::string reason;                     // dnssec::to_string(Reason): "signature_expired", "no_matching_dnskey", ...
+  wire::Name zone;                        // the zone that decided (signer, or where the chain broke / went insecure)
+  std::uint16_t key_tag = 0;              // evidence: the deciding RRSIG or DS
+  std::uint8_t algorithm = 0;
+  std::uint32_t inception = 0, expiration = 0;  // the deciding RRSIG's window (seconds since 1970 mod 2^32)
+  std::uint32_t earliest_expiration = 0;  // soonest expiration the secure answer rests on (0: none)
+  std::string detail;                     // one sentence from the validator
+};
+
 // The end of one iterative resolution.
 struct IterativeResult {
   bool complete = false;                  // false: no usable answer (all servers failed, limits, loops)
   wire::Rcode rcode = wire::Rcode::NoError;
   std::vector<wire::Record> answer;       // CNAME chain records first, then the final RRset
   std::string error;                      // why it is incomplete ("all servers timed out")
+  SecurityResult security;                // DNSSEC status of the answer (bogus: validating resolvers answer SERVFAIL)
 };
 
 enum class Transport : std::uint8_t { udp, tcp };
@@ -52,6 +70,7 @@ struct ServerAnswer {
   bool aa = false;
   std::vector<wire::Record> answer;
   std::vector<wire::Record> authority;
+  std::vector<wire::Record> dnssec;       // RRSIG, NSEC, NSEC3 records of the reply (both sections), kept apart
   std::uint32_t rtt_ms = 0;
 };
 
@@ -92,8 +111,19 @@ struct Delegation {
   std::optional<std::uint32_t> soa_minimum;   // SOA MINIMUM field
 };
 
+// What a per-server DNSSEC check needs: the zone's DNSKEY set as the validating resolver trusted it. The
+// judge validates each server's answer (ServerAnswer::dnssec) with these keys at `now`, sans I/O.
+struct DnssecContext {
+  bool validating = false;                // false: validation off or no trust anchor (nothing DNSSEC is judged)
+  std::uint32_t now = 0;                  // validation time, seconds since 1970 mod 2^32
+  wire::Name zone;                        // the identity's zone
+  SecurityResult keys;                    // status of the zone's DNSKEY RRset (secure, insecure: unsigned, bogus: e.g. stale DS)
+  std::vector<wire::Record> dnskeys;      // the zone's DNSKEY RRset (trusted only when keys.status is secure)
+};
+
 struct Observations {
   Delegation delegation;
+  DnssecContext dnssec;
   std::vector<LookupResult> lookups;
 
   const LookupResult* find(const Lookup& lookup) const;

@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "dnssec/status.hpp"
 #include "resolver/address_policy.hpp"
 #include "resolver/cache.hpp"
 #include "resolver/limits.hpp"
@@ -46,6 +47,30 @@ struct Options {
   // The clock of the cache's TTLs and the server statistics; unset, std::chrono::steady_clock. A
   // replayed scenario moves it forward ("TIME_PASSES") instead of sleeping. Timeouts stay real time.
   std::function<std::chrono::steady_clock::time_point()> clock;
+
+  // DNSSEC (RFC 4033-4035, RFC 6840; issue 14). Validation is on when a trust anchor is known: the given
+  // `trust_anchors`, else the IANA root KSKs (tags 20326, 38696) when the root hints are the built-in ones.
+  // With other root hints (a lab) and no anchor, answers are not validated (Validation::checked false).
+  bool validate = true;                            // --no-validate turns it off
+  std::vector<wire::Record> trust_anchors;         // DS or DNSKEY records (zone text: --trust-anchor FILE)
+  // The validation time, seconds since 1970 (RRSIG arithmetic is modulo 2^32, RFC 4034 §3.1.5); unset: the
+  // wall clock. Pinned like Unbound's val-override-date so a signed lab or a replayed scenario stays valid.
+  std::optional<std::uint32_t> validation_time;
+};
+
+// The DNSSEC status of one answer (or one delegation step), and the evidence a diagnosis shows.
+struct Validation {
+  bool checked = false;                       // false: validation off, or no trust anchor above the name
+  dnssec::Status status = dnssec::Status::indeterminate;
+  dnssec::Reason reason = dnssec::Reason::none;  // why not secure
+  wire::Name zone;                            // the zone that decided: the signer, or where the chain broke or went insecure
+  std::uint16_t key_tag = 0;                  // the deciding RRSIG's (or DS's) key tag, 0: none
+  std::uint8_t algorithm = 0;
+  std::uint32_t inception = 0, expiration = 0;  // the deciding RRSIG's window, 0: none
+  // The soonest expiration among the RRSIGs the secure answer rests on (its own, the DNSKEY and DS sets up to
+  // the anchor), 0: none. DNSSEC_SIGNATURES_EXPIRING reads it.
+  std::uint32_t earliest_expiration = 0;
+  std::string detail;                         // one sentence for people ("no DNSKEY of example.com. matches the DS at com. (key tag 12345)")
 };
 
 enum class Outcome : std::uint8_t {
@@ -85,6 +110,9 @@ struct Resolution {
   wire::Rcode rcode = wire::Rcode::ServFail;
   std::vector<wire::Record> answer;          // CNAME/DNAME chain then the final RRset
   std::optional<wire::Record> negative_soa;  // nodata / nxdomain (RFC 2308)
+  Validation validation;                     // the answer's DNSSEC status (the worst link of a CNAME chain)
+  std::vector<wire::Record> signatures;      // the RRSIGs covering `answer` (and `negative_soa`)
+  std::vector<wire::Record> denial;          // NSEC/NSEC3 records (and their RRSIGs) proving a nodata/nxdomain
   Failure failure = Failure::none;
   std::string failure_detail;                // e.g. "example.com.: 3 servers: timeout, REFUSED, timeout"
   std::vector<RefusedAddress> refused_addresses;
@@ -130,6 +158,9 @@ struct ServerResponse {
   bool aa = false;
   bool tc = false;                         // a UDP reply had TC=1, so the question went to TCP
   std::vector<wire::Record> answer, authority;
+  // The reply's RRSIG, NSEC and NSEC3 records, from both sections (the probe sets DO): kept apart so that
+  // `answer` and `authority` hold what a non-validating reader expects.
+  std::vector<wire::Record> dnssec;
   std::chrono::microseconds rtt{0};
 };
 
