@@ -189,13 +189,19 @@ TEST_F(BrokenServers, ThreeBrokenOneGood) {
   auto& silent = net_.serve(6, [](const Query&) { return Reply{.drop = true}; });
   auto& servfail = net_.serve(7, rcode(wire::Rcode::ServFail));
   auto& reset = net_.serve(8, tc_then(TcpMode::reset));
-  for (int i = 0; i < 6; ++i) {
+  // The first server is picked at random: go on (cold each time) until each broken one has been asked,
+  // so that every kind of breakage is passed over at least once (six tries missed all three 1 time in 4096).
+  int resolutions = 0;
+  while (resolutions < 100 && (silent.udp_queries() == 0 || servfail.udp_queries() == 0 || reset.udp_queries() == 0)) {
     fresh();
     auto r = resolve("www.example.test.");
+    ++resolutions;
     ASSERT_EQ(r.outcome, Outcome::answer) << why(r);
     EXPECT_EQ(rdata(r), "192.0.2.80");
   }
-  EXPECT_GT(silent.udp_queries() + servfail.udp_queries() + reset.udp_queries(), 0u);
+  EXPECT_GT(silent.udp_queries(), 0u);
+  EXPECT_GT(servfail.udp_queries(), 0u);
+  EXPECT_GT(reset.udp_queries(), 0u);
 }
 
 }  // namespace
