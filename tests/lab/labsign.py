@@ -10,6 +10,7 @@ import base64
 import glob
 import hashlib
 import os
+import shutil
 import struct
 import subprocess
 import time
@@ -19,6 +20,9 @@ KEYGEN = "ldns-keygen"
 SIGNZONE = "ldns-signzone"
 ALGORITHMS = {"RSAMD5": 1, "RSASHA256": 8, "ECDSAP256SHA256": 13}
 KEY_BITS = {"RSAMD5": 1024, "RSASHA256": 2048}  # ECDSA keys have their fixed size
+# RSA key generation takes up to a second on a loaded machine: zones of these algorithms share one key
+# (made once in <keys>/_shared/), as some operators do. ECDSA keys are made per zone (milliseconds).
+SHARED = {"RSAMD5", "RSASHA256"}
 WORKERS = max(2, os.cpu_count() or 2)
 
 
@@ -63,20 +67,43 @@ def key_dir(keys_root, zone, label):
     return os.path.join(keys_root, (zone.rstrip(".") or "root"), label)
 
 
+def keygen(d, zone, alg):
+    os.makedirs(d, exist_ok=True)
+    cmd = [KEYGEN, "-a", alg, "-k"]
+    if alg in KEY_BITS:
+        cmd += ["-b", str(KEY_BITS[alg])]
+    subprocess.run(cmd + [zone if zone == "." else zone + "."], cwd=d, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return sorted(glob.glob(os.path.join(d, "K*.private")))
+
+
+def copy_shared(keys_root, d, zone, alg):
+    """The shared key of `alg` as this zone's key files: the private part has no owner name, the public
+    part (.key) gets the zone's."""
+    shared = glob.glob(os.path.join(keys_root, "_shared", alg, "K*.private"))[0][: -len(".private")]
+    stem = "K" + zone.rstrip(".") + ".+" + os.path.basename(shared).split(".+", 1)[1]
+    os.makedirs(d, exist_ok=True)
+    shutil.copy(shared + ".private", os.path.join(d, stem + ".private"))
+    with open(shared + ".key") as f:
+        fields = f.read().split(";")[0].split()
+    with open(os.path.join(d, stem + ".key"), "w") as f:
+        f.write(f"{zone if zone == '.' else zone + '.'}\tIN\t" + " ".join(fields[fields.index("DNSKEY"):]) + "\n")
+    return [os.path.join(d, stem + ".private")]
+
+
 def ensure_keys(keys_root, wanted):
     """wanted: [(zone, label, algorithm name)]. Returns {(zone, label): Key}, generating the missing ones."""
+    for alg in sorted({alg for _, _, alg in wanted} & SHARED):
+        d = os.path.join(keys_root, "_shared", alg)
+        if not glob.glob(os.path.join(d, "K*.private")):
+            keygen(d, "shared.invalid", alg)
+
     def one(item):
         zone, label, alg = item
         d = key_dir(keys_root, zone, label)
         found = sorted(glob.glob(os.path.join(d, "K*.private")))
         if not found:
-            os.makedirs(d, exist_ok=True)
-            cmd = [KEYGEN, "-a", alg, "-k"]
-            if alg in KEY_BITS:
-                cmd += ["-b", str(KEY_BITS[alg])]
-            subprocess.run(cmd + [zone if zone == "." else zone + "."], cwd=d, check=True,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-            found = sorted(glob.glob(os.path.join(d, "K*.private")))
+            found = copy_shared(keys_root, d, zone, alg) if alg in SHARED else keygen(d, zone, alg)
         key = Key(found[0][: -len(".private")])
         if key.alg != ALGORITHMS[alg]:
             raise SystemExit(f"labsign: {found[0]} is not an {alg} key")
