@@ -5,8 +5,12 @@ The lab is a small internet on loopback: a root, TLDs, amazonses.com and several
 each server set an NSD process on its own 127.53.x.y address. Customer domains each carry one scenario
 (a way SES verification can fail, or succeed) with the finding codes the diagnosis must report for it.
 
-Generation is deterministic for (domains, seed) and fast: it writes files only, it never starts anything
-(tests/lab/lab does that). Usage: labgen.py --state DIR --domains N --seed S
+The root, the TLDs, amazonses.com, the providers and the dnssec-* scenarios' zones are signed (labsign.py,
+ldns-signzone), and the root's DS is written to STATE/trust-anchor.
+
+Generation is deterministic for (domains, seed) up to DNSSEC keys and signatures, and fast: it writes files
+only, it never starts anything (tests/lab/lab does that). Usage: labgen.py --state DIR --domains N --seed S
+[--keys DIR]
 """
 import argparse
 import base64
