@@ -31,6 +31,43 @@ EMAIL_NULL_MX EMAIL_MX_UNRESOLVABLE EMAIL_A_FALLBACK
 """.split())
 
 
+# Issue 14's DNSSEC findings and DNSSEC_BOGUS causes. The manifest keeps them apart from `codes` (in a domain's
+# `dnssec` entry and a scenario's `dnssec_codes`) until the diagnosis reports them.
+DNSSEC_CODES = {"DNSSEC_BOGUS", "DNSSEC_SERVER_INCONSISTENT", "DNSSEC_SIGNATURES_EXPIRING", "DNSSEC_OK",
+                "DNSSEC_INSECURE"}
+DNSSEC_CAUSES = {"DS_NO_MATCHING_DNSKEY", "RRSIG_EXPIRED", "RRSIG_NOT_YET_VALID", "RRSIG_MISSING",
+                 "DENIAL_NOT_PROVEN"}
+STATUSES = {"secure", "insecure", "bogus"}
+
+
+def reasons():
+    """The names of dnssec::Reason (dnssec/status.hpp): the vocabulary of the manifest's `reason`."""
+    with open(os.path.join(REPO, "dnssec", "status.hpp")) as f:
+        body = re.search(r"enum class Reason[^{]*\{(.*?)\};", f.read(), re.S).group(1)
+    return set(re.findall(r"^\s*(\w+),", body, re.M))
+
+
+def check_dnssec(c, d, reason_names):
+    """A domain's DNSSEC expectation: present exactly for the dnssec-* scenarios, in the vocabulary."""
+    dom, exp = d["domain"], d.get("dnssec")
+    if not c.expect((exp is not None) == d["scenario"].startswith("dnssec-"), f"{dom}: dnssec entry iff dnssec-*"):
+        return
+    if exp is None:
+        return
+    c.expect(exp["status"] in STATUSES and exp["reason"] in reason_names, f"{dom}: {exp['status']} {exp['reason']}")
+    c.expect(set(exp["codes"]) <= DNSSEC_CODES and exp["codes"], f"{dom}: DNSSEC codes {exp['codes']}")
+    c.expect(("DNSSEC_BOGUS" in exp["codes"]) == (exp["cause"] in DNSSEC_CAUSES), f"{dom}: cause {exp['cause']}")
+    c.expect(exp["valid_from_hours"] < exp["valid_until_hours"], f"{dom}: validity window")
+    toks = d["identity"]["easy_dkim_tokens"]
+    names = {n["name"] for n in exp["names"]}
+    c.expect(names == {dom, f"_amazonses.{dom}"} | {f"{t}._domainkey.{dom}" for t in toks},
+             f"{dom}: DNSSEC names are the apex, the token and the DKIM names")
+    for n in exp["names"]:
+        c.expect(n["status"] in n["acceptable"] and set(n["acceptable"]) <= STATUSES and n["reason"] in reason_names,
+                 f"{dom}: {n['name']} {n['status']} {n['reason']} of {n['acceptable']}")
+    c.expect(any(n["status"] == exp["status"] for n in exp["names"]), f"{dom}: overall status is a name's")
+
+
 def catalog():
     """code -> severity from diagnose/findings.cpp, if that file exists (it is the diagnosis's one table)."""
     path = os.path.join(REPO, "diagnose", "findings.cpp")
@@ -66,8 +103,17 @@ def main():
                 c.expect(cat.get(code) == "info", f"{s['name']}: {code} is info in findings.cpp ({cat.get(code)})")
     scen_by_name = {s["name"]: s for s in m["scenarios"]}
 
+    for s in m["scenarios"]:
+        if s["name"].startswith("dnssec-"):
+            c.expect(set(s.get("dnssec_codes", [])) <= DNSSEC_CODES and s.get("dnssec_codes"),
+                     f"{s['name']}: DNSSEC codes {s.get('dnssec_codes')}")
+    reason_names = reasons()
+    c.expect({"none", "no_matching_dnskey", "signature_expired", "denial_not_proven"} <= reason_names,
+             f"dnssec::Reason names read from dnssec/status.hpp: {sorted(reason_names)}")
+
     tok_re = re.compile(r"^[a-z2-7]{32}$")
     for d in m["domains"]:
+        check_dnssec(c, d, reason_names)
         dom, ident, exp = d["domain"], d["identity"], d["expect"]
         s = scen_by_name.get(d["scenario"])
         c.expect(s is not None and exp["codes"] == s["codes"], f"{dom}: expected codes are the scenario's")
@@ -119,6 +165,8 @@ def main():
     c.expect(env.get("UNBOUND_ADDR") == m["unbound"], "lab.env UNBOUND_ADDR")
     c.expect(env.get("DKIMDOCTOR_LAB") == st, "lab.env DKIMDOCTOR_LAB")
     c.expect(env.get("LAB_DOMAINS") == str(len(m["domains"])), "lab.env LAB_DOMAINS")
+    c.expect(env.get("VALIDATOR_ADDR") == m["validator"], "lab.env VALIDATOR_ADDR")
+    c.expect(env.get("TRUST_ANCHOR") == m["trust_anchor"] and os.path.exists(m["trust_anchor"]), "lab.env TRUST_ANCHOR")
     c.finish()
 
 

@@ -59,6 +59,7 @@ class Answer:
         self.rcode = RCODE.get(raw.get("RCODE"), str(raw.get("RCODE")))
         self.aa = raw.get("AA") == 1
         self.tc = raw.get("TC") == 1
+        self.ad = raw.get("AD") == 1
         self.answer = raw.get("answerRRs", [])
         self.authority = raw.get("authorityRRs", [])
         self.additional = raw.get("additionalRRs", [])
@@ -91,11 +92,17 @@ def fqdn(name):
     return name if name.endswith(".") else name + "."
 
 
-def query(server, name, qtype, rd=False, tcp=False, ignore_tc=False, bufsize=1232, timeout=3, tries=2):
-    """One query with kdig; returns an Answer, or None if the server never answered."""
+def query(server, name, qtype, rd=False, tcp=False, ignore_tc=False, bufsize=1232, timeout=3, tries=2,
+          dnssec=False, cd=False):
+    """One query with kdig; returns an Answer, or None if the server never answered. dnssec: DO bit (and
+    AD=1 asked, RFC 6840 §5.7); cd: checking disabled."""
     check_address(server)
     cmd = ["kdig", f"@{server}", "+json", f"+time={timeout}", f"+retry={tries - 1}", f"+bufsize={bufsize}",
            "+rec" if rd else "+norec", "+nocookie"]
+    if dnssec:
+        cmd += ["+dnssec", "+adflag"]
+    if cd:
+        cmd.append("+cdflag")
     if tcp:
         cmd.append("+tcp")
     if ignore_tc:
@@ -120,6 +127,11 @@ def query(server, name, qtype, rd=False, tcp=False, ignore_tc=False, bufsize=123
 def resolve(name, qtype, **kw):
     """Through the lab's Unbound (recursion desired)."""
     return query(manifest_cached()["unbound"], name, qtype, rd=True, **kw)
+
+
+def validate(name, qtype, **kw):
+    """Through the lab's validating Unbound (trust anchor: the lab's root DS), DO bit set."""
+    return query(manifest_cached()["validator"], name, qtype, rd=True, dnssec=True, **kw)
 
 
 _MANIFEST = None

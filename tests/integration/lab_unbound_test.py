@@ -376,6 +376,25 @@ class ScenarioChecks:
     def s_email_null_mx(self, d):
         self.c.expect(self.mx_of(d) == ["0 ."], f"{d['domain']}: null MX: {self.mx_of(d)}")
 
+    # DNSSEC scenarios (their validation: lab_dnssec_unbound_test.py): through the reference Unbound, which
+    # does not validate, the SES records are what a healthy domain (or dkim-one-missing) serves.
+    def s_dnssec_ok_ecdsa(self, d):
+        self.s_easy_dkim_ok(d)
+
+    s_dnssec_ok_rsa = s_dnssec_stale_ds = s_dnssec_expired = s_dnssec_expiring = s_dnssec_ok_ecdsa
+    s_dnssec_unsupported_alg = s_dnssec_ok_ecdsa
+
+    def s_dnssec_nsec3_broken(self, d):
+        self.s_dkim_one_missing(d)
+        self.healthy_rest(d)
+
+    def s_dnssec_unsigned_secondary(self, d):
+        dom = d["domain"]
+        serials = {s["state"]: self.soa_serial(s["addresses"][0], dom) for s in d["servers"]}
+        self.c.expect(serials.get("ok") == serials.get("unsigned") == 2026112601,
+                      f"{dom}: signed and unsigned servers, one serial: {serials}")
+        self.s_easy_dkim_ok(d)
+
     def s_email_mx_unresolvable(self, d):
         mx = self.mx_of(d)
         self.c.expect(mx and len(mx) == 1, f"{d['domain']}: one MX")

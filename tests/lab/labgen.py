@@ -5,16 +5,24 @@ The lab is a small internet on loopback: a root, TLDs, amazonses.com and several
 each server set an NSD process on its own 127.53.x.y address. Customer domains each carry one scenario
 (a way SES verification can fail, or succeed) with the finding codes the diagnosis must report for it.
 
-Generation is deterministic for (domains, seed) and fast: it writes files only, it never starts anything
-(tests/lab/lab does that). Usage: labgen.py --state DIR --domains N --seed S
+The root, the TLDs, amazonses.com, the providers and the dnssec-* scenarios' zones are signed (labsign.py,
+ldns-signzone), and the root's DS is written to STATE/trust-anchor.
+
+Generation is deterministic for (domains, seed) up to DNSSEC keys and signatures, and fast: it writes files
+only, it never starts anything (tests/lab/lab does that). Usage: labgen.py --state DIR --domains N --seed S
+[--keys DIR]
 """
 import argparse
 import base64
+import glob
 import json
 import os
 import random
 import shutil
 import sys
+import time
+
+import labsign
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SERIAL = 2026112601
@@ -22,7 +30,8 @@ STALE_SERIAL = 2026112500
 TTL = 3600
 NEG_TTL = 300  # SOA MINIMUM: how long "does not exist" may be cached (RFC 2308)
 
-UNBOUND_ADDR = "127.53.255.1"
+UNBOUND_ADDR = "127.53.255.1"  # the reference resolver: iterator only, like dkimdoctor without validation
+VALIDATOR_ADDR = "127.53.255.2"  # the same Unbound with its validator and the lab's trust anchor
 DEAD_ADDR = "127.53.250.250"  # a silent server (blackhole.py): queries time out
 MX_HOST_ADDR = "127.53.254.25"  # data only: mail hosts are never contacted
 WEB_ADDR = "127.53.254.80"  # data only
@@ -183,6 +192,21 @@ SCENARIOS = [
     # Hostile DNS text: the HTML reports must show it as text and run nothing (tests/integration/browser_test.py).
     ("hostile-txt", "_amazonses TXT holds HOSTILE_TXT (markup and script) instead of the token",
      ["VERIFICATION_TOKEN_WRONG_VALUE"], []),
+    # DNSSEC (issue 14): signed zones, healthy and broken. `codes`/`info` are what the diagnosis reports
+    # without validation (the SES part stays normal); the DNSSEC expectations are in DNSSEC below.
+    ("dnssec-ok-ecdsa", "signed with ECDSAP256SHA256, DS in the TLD, Easy DKIM correct", [], []),
+    ("dnssec-ok-rsa", "signed with RSASHA256 (2048-bit), DS in the TLD, Easy DKIM correct", [], []),
+    ("dnssec-stale-ds", "the TLD publishes a DS for a key the zone does not serve (the old provider's, after "
+     "a move)", [], []),
+    ("dnssec-expired", "every signature expired a day ago (valid from 31 days to 1 day before lab up)", [], []),
+    ("dnssec-expiring", "signatures valid now, expiring 48 hours after lab up (inside SES's 72-hour retry "
+     "window)", [], []),
+    ("dnssec-unsigned-secondary", "signed zone, DS in the TLD; ns2 serves the same zone unsigned", [], []),
+    ("dnssec-nsec3-broken", "NSEC3 zone, third DKIM CNAME missing, and the NSEC3 of the _domainkey empty "
+     "non-terminal (the closest encloser) removed: the NXDOMAIN cannot be proven",
+     ["DKIM_RECORD_MISSING"], ["NEGATIVE_CACHE_TTL"]),
+    ("dnssec-unsupported-alg", "signed with RSAMD5 (algorithm 1, must not be validated), its DS in the TLD",
+     [], []),
 ]
 # The value of the hostile-txt scenario's _amazonses TXT: were it ever parsed as HTML, it would set the title.
 HOSTILE_TXT = "<script>document.title='pwned'</script><img src=x onerror=\"document.title='pwned'\">"
@@ -190,6 +214,63 @@ SCENARIO_NAMES = [s[0] for s in SCENARIOS]
 BYODKIM_SCENARIOS = {n for n in SCENARIO_NAMES if n.startswith("byodkim")}
 EMAIL_SCENARIOS = {n for n in SCENARIO_NAMES if n.startswith("email-")}
 MAIL_FROM_SCENARIOS = {n for n in SCENARIO_NAMES if n.startswith("mail-from")}
+
+# --- DNSSEC --------------------------------------------------------------------------------------------
+# The root, com/net/org, amazonses.com and the providers' zones are signed (ECDSAP256SHA256, NSEC), with
+# DS records in their parents and the root's DS as the trust anchor; customer zones are signed only for
+# the scenarios below (every other one is an insecure delegation: no DS, proven by the TLD's NSEC).
+# Per scenario: the algorithm, validity (hours relative to lab up), which key the parent's DS names,
+# NSEC3, and what a validating resolver reports for every name of the domain: status (dnssec::Status),
+# reason (dnssec::Reason), the statuses it may also report (`acceptable`), and the expected diagnosis
+# codes of issue 14 (with the DNSSEC_BOGUS cause).
+DAY = 24
+VALID = (-DAY, 30 * DAY)
+INFRA_ALG = "ECDSAP256SHA256"
+DNSSEC = {
+    "dnssec-ok-ecdsa": dict(alg="ECDSAP256SHA256", status="secure", reason="none", codes=["DNSSEC_OK"]),
+    "dnssec-ok-rsa": dict(alg="RSASHA256", status="secure", reason="none", codes=["DNSSEC_OK"]),
+    "dnssec-stale-ds": dict(alg="ECDSAP256SHA256", ds_key="old", status="bogus", reason="no_matching_dnskey",
+                            codes=["DNSSEC_BOGUS"], cause="DS_NO_MATCHING_DNSKEY"),
+    "dnssec-expired": dict(alg="ECDSAP256SHA256", valid=(-31 * DAY, -DAY), status="bogus",
+                           reason="signature_expired", codes=["DNSSEC_BOGUS"], cause="RRSIG_EXPIRED"),
+    "dnssec-expiring": dict(alg="ECDSAP256SHA256", valid=(-DAY, 48), status="secure", reason="none",
+                            codes=["DNSSEC_SIGNATURES_EXPIRING"]),
+    # Which server a resolver asks decides: from ns1 secure, from ns2 bogus (missing_rrsig). Unbound
+    # retries another server after a validation failure, so it mostly ends secure.
+    "dnssec-unsigned-secondary": dict(alg="ECDSAP256SHA256", status="secure", reason="none",
+                                      acceptable=["secure", "bogus"], bogus_reason="missing_rrsig",
+                                      codes=["DNSSEC_SERVER_INCONSISTENT"]),
+    # Only the third DKIM name is bogus (its NXDOMAIN); the other names of the zone stay secure.
+    "dnssec-nsec3-broken": dict(alg="ECDSAP256SHA256", nsec3=True, status="secure", reason="none",
+                                broken_dkim=2, broken_reason="denial_not_proven",
+                                codes=["DNSSEC_BOGUS"], cause="DENIAL_NOT_PROVEN"),
+    "dnssec-unsupported-alg": dict(alg="RSAMD5", status="insecure", reason="unsupported_algorithm",
+                                   codes=["DNSSEC_INSECURE"]),
+}
+assert set(DNSSEC) == {n for n in SCENARIO_NAMES if n.startswith("dnssec-")}
+
+
+def dnssec_expectation(scen, domain, ident):
+    """The manifest's `dnssec` entry of a signed domain: what a validating resolver reports per name."""
+    spec = DNSSEC[scen]
+    valid = spec.get("valid", VALID)
+
+    def name(n, qtype, broken=False):
+        status, reason = ("bogus", spec["broken_reason"]) if broken else (spec["status"], spec["reason"])
+        entry = {"name": n, "type": qtype, "status": status, "reason": reason,
+                 "acceptable": spec.get("acceptable", [status])}
+        if "bogus_reason" in spec:
+            entry["bogus_reason"] = spec["bogus_reason"]
+        return entry
+
+    names = [name(domain, "SOA"), name(f"_amazonses.{domain}", "TXT")]
+    for k, t in enumerate(ident["easy_dkim_tokens"]):
+        names.append(name(f"{t}._domainkey.{domain}", "TXT", broken=spec.get("broken_dkim") == k))
+    return {"signed": True, "algorithm": labsign.ALGORITHMS[spec["alg"]], "nsec3": spec.get("nsec3", False),
+            "valid_from_hours": valid[0], "valid_until_hours": valid[1], "ds_matches_key": "ds_key" not in spec,
+            "status": spec["status"] if "broken_dkim" not in spec else "bogus",
+            "reason": spec["reason"] if "broken_dkim" not in spec else spec["broken_reason"],
+            "codes": spec["codes"], "cause": spec.get("cause"), "names": names}
 
 
 # --- small helpers -------------------------------------------------------------------------------------
@@ -270,6 +351,10 @@ class Lab:
         self.ses_keys = []  # (owner relative to amazonses.com, key name)
         self.domains = []
         self.names = []
+        self.signed = []  # (domain, zone file, scenario) of the signed customer zones
+        self.keys_root = None  # set by prepare_keys
+        self.dnskeys = {}  # (zone, label) -> labsign.Key
+        self.ds = {}  # child zone -> DS RDATA its parent publishes
 
     # Customer zones -----------------------------------------------------------------------------------
     def serve(self, servers, zone, fname):
@@ -358,6 +443,8 @@ class Lab:
         elif scen == "not-delegated":
             for f in server_facts:
                 f["in_parent"] = False
+        elif scen == "dnssec-unsigned-secondary":
+            server_facts[1]["state"] = "unsigned"
         for h in zone_ns:
             z.add("@", "NS", h + ".")
 
@@ -413,7 +500,7 @@ class Lab:
                 target = dkim_target(t, region)
                 if publish_keys:
                     self.ses_key(target, t)
-                if scen == "dkim-missing" or (scen == "dkim-one-missing" and k == 2):
+                if scen == "dkim-missing" or (scen in ("dkim-one-missing", "dnssec-nsec3-broken") and k == 2):
                     continue
                 if scen == "underscore-stripped":
                     z.add(f"{t}domainkey", "CNAME", target + ".")
@@ -461,8 +548,13 @@ class Lab:
             self.zone_files[sname] = stale.text(STALE_SERIAL)
             self.serve([s for s in servers_serving if s is not stale_on], domain, fname)
             self.serve([stale_on], domain, sname)
+        elif scen == "dnssec-unsigned-secondary":
+            self.serve([prov.ns[0]], domain, fname)
+            self.serve([prov.ns[1]], domain, f"unsigned/{fname}")
         else:
             self.serve(servers_serving, domain, fname)
+        if scen in DNSSEC:
+            self.signed.append((domain, fname, scen))
         if scen != "not-delegated":
             self.delegate(domain, parent_ns)
 
@@ -476,8 +568,11 @@ class Lab:
         # Advice (deliverability, not verification) never changes the verdict: docs/findings.md.
         blocking = [c for c in codes if c not in ADVICE_CODES]
         expect = {"verdict": "problems" if blocking else "ok", "codes": list(codes), "info": list(info)}
-        self.domains.append({"domain": domain, "scenario": scen, "description": desc, "provider": prov.zone,
-                             "identity": ident, "expect": expect, "servers": server_facts})
+        entry = {"domain": domain, "scenario": scen, "description": desc, "provider": prov.zone,
+                 "identity": ident, "expect": expect, "servers": server_facts}
+        if scen in DNSSEC:
+            entry["dnssec"] = dnssec_expectation(scen, domain, ident)
+        self.domains.append(entry)
 
     def key_record(self, tok):
         key = EASY_KEYS[int.from_bytes(tok.encode()[:4], "big") % len(EASY_KEYS)]
@@ -506,6 +601,61 @@ class Lab:
         if scen == "byodkim-multiple":
             z.add(owner, "TXT", txt(f"v=DKIM1; k=rsa; p={self.keys[BYODKIM_OTHER_KEY][1]}"))
 
+    # DNSSEC -------------------------------------------------------------------------------------------
+    def infra_signed(self):
+        """(zone, zone file) of the signed infrastructure zones (root-servers.net stays unsigned)."""
+        return ([(".", "root.zone")] + [(t, f"{t}.zone") for t in TLDS] + [("amazonses.com", "amazonses.com.zone")]
+                + [(p.zone, f"{p.zone}.zone") for p in PROVIDERS])
+
+    def prepare_keys(self, keys_root):
+        """Makes (or reuses) one key per signed zone, plus the old provider's key of dnssec-stale-ds, and
+        the DS records the parents publish."""
+        self.keys_root = keys_root
+        wanted = [(z, "key", INFRA_ALG) for z, _ in self.infra_signed()]
+        for domain, _, scen in self.signed:
+            wanted.append((domain, "key", DNSSEC[scen]["alg"]))
+            if "ds_key" in DNSSEC[scen]:
+                wanted.append((domain, DNSSEC[scen]["ds_key"], DNSSEC[scen]["alg"]))
+        before = len(glob.glob(os.path.join(keys_root, "*", "*", "K*.private")))
+        self.dnskeys = labsign.ensure_keys(keys_root, wanted)
+        self.new_keys = len(glob.glob(os.path.join(keys_root, "*", "*", "K*.private"))) - before
+        for z, _ in self.infra_signed():
+            self.ds[z] = self.dnskeys[(z, "key")].ds(z)
+        for domain, _, scen in self.signed:
+            self.ds[domain] = self.dnskeys[(domain, DNSSEC[scen].get("ds_key", "key"))].ds(domain)
+
+    def sign_jobs(self, zdir, now):
+        jobs = []
+        for zone, fname in self.infra_signed():
+            jobs.append(labsign.SignJob(zone, os.path.join(zdir, "unsigned", fname), os.path.join(zdir, fname),
+                                        [self.dnskeys[(zone, "key")]], now + VALID[0] * 3600, now + VALID[1] * 3600))
+        for domain, fname, scen in self.signed:
+            spec = DNSSEC[scen]
+            valid = spec.get("valid", VALID)
+            after = None
+            if spec.get("nsec3"):
+                # The _domainkey empty non-terminal is the closest encloser of the missing DKIM name.
+                after = lambda path, d=domain: labsign.remove_nsec3(path, f"_domainkey.{d}")  # noqa: E731
+            jobs.append(labsign.SignJob(domain, os.path.join(zdir, "unsigned", fname), os.path.join(zdir, fname),
+                                        [self.dnskeys[(domain, "key")]], now + valid[0] * 3600,
+                                        now + valid[1] * 3600, nsec3=spec.get("nsec3", False), after=after))
+        return jobs
+
+    def sign(self, zdir):
+        """Moves every zone to be signed to zones/unsigned/ and signs it back into zones/."""
+        t0 = time.monotonic()
+        now = int(time.time())
+        jobs = self.sign_jobs(zdir, now)
+        for j in jobs:
+            os.replace(j.signed, j.unsigned)
+        labsign.sign_all(jobs)
+        with open(os.path.join(self.state, "trust-anchor"), "w") as f:
+            f.write(f"; The dkimdoctor lab's trust anchor: the DS of its root key (written by labgen.py)\n"
+                    f". {TTL} IN DS {self.ds['.']}\n")
+        print(f"labgen: signed {len(jobs)} zones ({self.new_keys} new keys in {self.keys_root}) in "
+              f"{time.monotonic() - t0:.2f}s", file=sys.stderr)
+        return now
+
     # Infrastructure zones -----------------------------------------------------------------------------
     def infrastructure(self):
         root = Zone(".", ROOT[0].host)
@@ -516,6 +666,8 @@ class Lab:
                 root.add(tld, "NS", s.host + ".")
         for s in ORG:
             root.add("org", "NS", s.host + ".")
+        for tld in TLDS:
+            root.add(tld, "DS", self.ds[tld])
         for s in ROOT + GTLD + ORG:  # glue (under net and org)
             root.add(s.host + ".", "A", s.addresses[0])
         self.zone_files["root.zone"] = root.text()
@@ -572,6 +724,8 @@ class Lab:
                 owner = rel(child, tld)
                 for host, addrs in ns:
                     tz.add(owner, "NS", host + ".")
+                if child in self.ds:
+                    tz.add(owner, "DS", self.ds[child])
                 for host, addrs in ns:
                     if host == child or host.endswith("." + child):  # glue only in bailiwick
                         for a in addrs:
@@ -582,9 +736,10 @@ class Lab:
     # Output ---------------------------------------------------------------------------------------------
     def write(self):
         st = self.state
-        for sub in ("zones", "nsd", "unbound", "keys"):
+        for sub in ("zones", "nsd", "unbound", "unbound-validator", "keys"):
             shutil.rmtree(os.path.join(st, sub), ignore_errors=True)
         os.makedirs(os.path.join(st, "zones", "stale"))
+        os.makedirs(os.path.join(st, "zones", "unsigned"))
         os.makedirs(os.path.join(st, "keys"))
         for name in EASY_KEYS + [BYODKIM_BIG_KEY]:
             shutil.copy(os.path.join(HERE, "keys", f"{name}.pub.pem"), os.path.join(st, "keys"))
@@ -592,6 +747,7 @@ class Lab:
         for fname, text in self.zone_files.items():
             with open(os.path.join(zdir, fname), "w") as f:
                 f.write(text)
+        signed_at = self.sign(zdir)
 
         servers = all_servers()
         for s in servers:
@@ -661,7 +817,13 @@ class Lab:
             "root_hints": os.path.join(st, "root.hints"),
             "root_servers": [a for s in ROOT for a in s.addresses],
             "unbound": UNBOUND_ADDR,
-            "scenarios": [{"name": n, "description": d, "codes": c, "info": i} for n, d, c, i in SCENARIOS],
+            "validator": VALIDATOR_ADDR,
+            "trust_anchor": os.path.join(st, "trust-anchor"),
+            "signed_at": signed_at,
+            "scenarios": [dict({"name": n, "description": d, "codes": c, "info": i},
+                               **({"dnssec_codes": DNSSEC[n]["codes"], "dnssec_cause": DNSSEC[n].get("cause")}
+                                  if n in DNSSEC else {}))
+                          for n, d, c, i in SCENARIOS],
             "servers": [{"name": s.host, "id": s.id, "addresses": s.all_addresses(), "zones": sorted(s.zones)}
                         for s in servers],
             "domains": self.domains,
@@ -676,13 +838,21 @@ class Lab:
             f.write("\n".join(self.names) + "\n")
 
     def write_unbound(self):
+        self.write_unbound_conf("unbound", UNBOUND_ADDR, validate=False)
+        self.write_unbound_conf("unbound-validator", VALIDATOR_ADDR, validate=True)
+
+    def write_unbound_conf(self, sub, addr, validate):
+        """The reference Unbound (iterator only: what dkimdoctor's answers are compared with) or the same
+        with its validator and the lab's trust anchor (the reference for DNSSEC status)."""
         st = self.state
-        d = os.path.join(st, "unbound")
+        d = os.path.join(st, sub)
         os.makedirs(d, exist_ok=True)
         qmin = os.environ.get("DKIMDOCTOR_LAB_QNAME_MINIMISATION", "no")
+        modules = (f'"validator iterator"\n  trust-anchor-file: "{st}/trust-anchor"\n  val-log-level: 2'
+                   if validate else '"iterator"')
         conf = f"""# Unbound for the dkimdoctor lab. Written by tests/lab/labgen.py; never the packaged config.
 server:
-  interface: {UNBOUND_ADDR}
+  interface: {addr}
   port: 53
   do-ip4: yes
   do-ip6: yes
@@ -698,7 +868,7 @@ server:
   logfile: "{d}/unbound.log"
   verbosity: 0
   root-hints: "{st}/root.hints"
-  module-config: "iterator"
+  module-config: {modules}
   do-not-query-localhost: no
   # The lab's private-range glue is data only: never send a packet there.
   do-not-query-address: 10.0.0.0/8
@@ -732,6 +902,7 @@ def main():
     ap.add_argument("--state")
     ap.add_argument("--domains", type=int, default=50)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--keys", help="DNSSEC key directory, kept across runs (default STATE/dnssec-keys)")
     ap.add_argument("--scenarios-markdown", action="store_true", help="print the scenario table and exit")
     a = ap.parse_args()
     if a.scenarios_markdown:
@@ -755,6 +926,7 @@ def main():
     lab = Lab(os.path.abspath(a.state), a.domains, a.seed)
     for i in range(a.domains):
         lab.make_domain(i)
+    lab.prepare_keys(os.path.abspath(a.keys or os.path.join(a.state, "dnssec-keys")))
     lab.infrastructure()
     lab.write()
     return 0
