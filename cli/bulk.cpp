@@ -1,4 +1,5 @@
-// `dkimdoctor bulk`: many identities, one resolver, one cache, one io_context.
+// `dkimdoctor bulk`: many identities, one resolver, one cache, one io_context -- or, with --threads N, N
+// shards of those, each on its own thread, the input dealt out among them and one output for all.
 //
 // The promise: every input line yields exactly one output line (a JSON line, or a CSV row with
 // --format csv), whatever the line holds and however its check ends -- unless --only-problems, which
@@ -29,17 +30,21 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <mutex>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
+#include <vector>
 
 #include "cli/bulk_html.hpp"
 #include "cli/bulk_io.hpp"
@@ -56,7 +61,8 @@ namespace {
 struct BulkOptions {
   std::string input = "-";
   std::string output;
-  std::size_t concurrency = kDefaultBulkConcurrency;
+  std::size_t concurrency = kDefaultBulkConcurrency;  // checks in flight, over all shards
+  std::size_t threads = 1;                            // --threads: shards (event loop, resolver, thread)
   bool resume = false;
   std::string root_hints;
   bool allow_loopback = false;
@@ -128,33 +134,50 @@ struct KeyFileError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// One shard of a run: its own event loop, resolver (so its own cache) and thread. Shards share nothing
+// mutable except through BulkRun's lock; the root hints are copied into each resolver's options.
+struct Shard {
+  explicit Shard(resolver::Options options)
+      : resolver(io.get_executor(), std::move(options)), work(asio::make_work_guard(io)) {}
+  asio::io_context io{1};
+  resolver::Resolver resolver;
+  asio::executor_work_guard<asio::io_context::executor_type> work;
+};
+
+std::vector<std::unique_ptr<Shard>> make_shards(std::size_t n, const resolver::Options& options) {
+  std::vector<std::unique_ptr<Shard>> shards;
+  for (std::size_t i = 0; i < std::max<std::size_t>(n, 1); ++i) shards.push_back(std::make_unique<Shard>(options));
+  return shards;
+}
+
 class BulkRun {
  public:
-  BulkRun(const BulkOptions& options, resolver::Options resolver_options, OutputWriter& out, OutputWriter* ok_lines,
-          const DoneSet& done, BulkSummary& summary, std::FILE* in, std::optional<std::uint64_t> total)
+  BulkRun(const BulkOptions& options, const resolver::Options& resolver_options, OutputWriter& out,
+          OutputWriter* ok_lines, const DoneSet& done, BulkSummary& summary, std::FILE* in,
+          std::optional<std::uint64_t> total)
       : options_(options),
-        resolver_(io_.get_executor(), std::move(resolver_options)),
+        shards_(make_shards(options.threads, resolver_options)),
         out_(out),
         ok_lines_(ok_lines),
         summary_(summary),
-        work_(asio::make_work_guard(io_)),
-        signals_(io_, SIGINT, SIGTERM),
-        ticker_(io_),
+        signals_(main_io(), SIGINT, SIGTERM),
+        ticker_(main_io()),
         progress_(use_progress(options.progress)),
-        reader_(in, options.concurrency, &done,
-                [this](InputLine line) {
-                  asio::post(io_, [this, line = std::move(line)]() mutable { start(std::move(line)); });
-                },
+        reader_(in, options.concurrency, &done, [this](InputLine line) { deal(std::move(line)); },
                 [this](std::optional<std::string> error) {
-                  asio::post(io_, [this, error = std::move(error)] {
-                    read_error_ = error;
-                    reading_done_ = true;
+                  asio::post(main_io(), [this, error = std::move(error)] {
+                    {
+                      const std::lock_guard lock(mutex_);
+                      read_error_ = error;
+                      reading_done_ = true;
+                    }
                     maybe_finish();
                   });
                 }) {
     if (total) progress_.set_total(*total - std::min(*total, static_cast<std::uint64_t>(done.size())));
   }
 
+  // Runs shard 0 on this thread (with the signals and the progress ticker), the others on their own.
   int run() {
     started_ = std::chrono::steady_clock::now();
     last_completion_ = started_;
@@ -164,19 +187,27 @@ class BulkRun {
       stop();
     });
     tick();
+    std::vector<std::thread> threads;
+    for (std::size_t i = 1; i < shards_.size(); ++i) threads.emplace_back([this, i] { shards_[i]->io.run(); });
     reader_.start();
-    io_.run();
+    main_io().run();
+    for (auto& t : threads) t.join();
     progress_.clear();
     out_.flush();
     if (ok_lines_ != nullptr) ok_lines_->flush();
     return finish_status();
   }
 
+  // After run(): every shard's thread has ended.
   const Tally& tally() const { return tally_; }
   double elapsed() const {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   }
-  std::uint64_t queries() const { return resolver_.stats().queries_sent; }
+  std::uint64_t queries() const {
+    std::uint64_t sum = 0;
+    for (const auto& shard : shards_) sum += shard->resolver.stats().queries_sent;
+    return sum;
+  }
   std::uint64_t skipped() const { return reader_.lines_skipped(); }
   int signal() const { return signal_; }
   bool input_done() const { return reader_.done(); }
@@ -188,10 +219,32 @@ class BulkRun {
     return ::isatty(STDERR_FILENO) == 1;
   }
 
-  void start(InputLine line) {
-    if (stopping_) return;
-    ++in_flight_;
-    asio::co_spawn(io_, check_line(std::move(line)), asio::detached);
+  asio::io_context& main_io() { return shards_.front()->io; }
+
+  // On the reader thread: the line goes to the next shard in turn. It counts as in flight from here, so
+  // the run cannot end between the end of the input and a line still on its way to a shard.
+  void deal(InputLine line) {
+    {
+      const std::lock_guard lock(mutex_);
+      if (stopping_ || finished_) return;
+      ++in_flight_;
+    }
+    Shard& shard = *shards_[next_shard_++ % shards_.size()];
+    asio::post(shard.io, [this, &shard, line = std::move(line)]() mutable { start(shard, std::move(line)); });
+  }
+
+  void start(Shard& shard, InputLine line) {
+    bool stopping = false;
+    {
+      const std::lock_guard lock(mutex_);
+      stopping = stopping_;
+      if (stopping) --in_flight_;
+    }
+    if (stopping) {
+      maybe_finish();
+      return;
+    }
+    asio::co_spawn(shard.io, check_line(shard.resolver, std::move(line)), asio::detached);
   }
 
   // A line that is not a usable identity: "verdict" is "incomplete" like any line that could not be
@@ -200,7 +253,7 @@ class BulkRun {
     return {{"verdict", "incomplete"}, {"error", std::move(error)}, {"input", excerpt(input)}};
   }
 
-  asio::awaitable<void> check_line(InputLine line) {
+  asio::awaitable<void> check_line(resolver::Resolver& resolver, InputLine line) {
     nlohmann::json result;
     std::optional<CheckResult> checked;
     std::string error;
@@ -213,7 +266,7 @@ class BulkRun {
       } else {
         std::string domain = identity->domain.to_string();
         if (domain.size() > 1 && domain.back() == '.') domain.pop_back();
-        waiting_for_.emplace(line.number, std::move(domain));
+        set_waiting(line.number, std::move(domain));
         named = true;
         if (identity->public_key_file && !identity->public_key_pem) {
           // Off the event loop: a slow or hostile file costs this line, not every check in flight.
@@ -222,7 +275,7 @@ class BulkRun {
           if (!key.second.empty()) throw KeyFileError(key.second);
           identity->public_key_pem = std::move(key.first);
         }
-        checked = co_await run_check(resolver_, *identity);
+        checked = co_await run_check(resolver, *identity);
         result = to_json(*checked);
       }
     } catch (const KeyFileError& e) {
@@ -232,45 +285,68 @@ class BulkRun {
       error = std::string("internal error: ") + e.what();
       checked.reset();
     }
-    if (named) waiting_for_.erase(line.number);
-    if (!stopping_) {
-      if (checked) {
-        record(line.number, result, digest_of(line.number, *checked));
-      } else {
-        result = error_result(error, line.text);
-        record(line.number, result, digest_of_error(line.number, error));
-      }
+    if (named) set_waiting(line.number, std::nullopt);
+    if (checked) {
+      record(line.number, result, digest_of(line.number, *checked));
+    } else {
+      result = error_result(error, line.text);
+      record(line.number, result, digest_of_error(line.number, error));
     }
-    --in_flight_;
+    {
+      const std::lock_guard lock(mutex_);
+      --in_flight_;
+    }
     reader_.release();
     maybe_finish();
   }
 
-  // Writes one answered line (or, for an ok line under --only-problems, records it apart) and counts it.
-  void record(std::uint64_t number, const nlohmann::json& result, const LineDigest& digest) {
-    ++tally_.completed;
-    last_completion_ = std::chrono::steady_clock::now();
-    if (digest.verdict == "incomplete") ++tally_.errors;
-    if (options_.only_problems && digest.verdict == "ok") {
-      if (ok_lines_ != nullptr) ok_lines_->write_line(csv_row(digest));
-      ++tally_.omitted;
-    } else if (options_.format == "csv") {
-      out_.write_line(csv_row(digest));
-      ++tally_.written;
+  void set_waiting(std::uint64_t number, std::optional<std::string> domain) {
+    const std::lock_guard lock(mutex_);
+    if (domain) {
+      waiting_for_.emplace(number, std::move(*domain));
     } else {
-      // "line" first, so a person (or `sort -n`) reads the file by input order.
-      std::string text = result.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-      const std::string prefix = "{\"line\":" + std::to_string(number);
-      out_.write_line(text.size() > 2 ? prefix + "," + text.substr(1) : prefix + "}");
-      ++tally_.written;
+      waiting_for_.erase(number);
     }
-    summary_.add(digest, /*earlier=*/false);
-    if (dashboard_ != nullptr) dashboard_->add(digest, &result);
-    if (out_.error() || (ok_lines_ != nullptr && ok_lines_->error())) stop();
+  }
+
+  // The output line of one answered line (JSON Lines or a CSV row); empty for an ok line under
+  // --only-problems. Built before taking the lock.
+  std::string output_text(std::uint64_t number, const nlohmann::json& result, const LineDigest& digest) const {
+    if (options_.only_problems && digest.verdict == "ok") return {};
+    if (options_.format == "csv") return csv_row(digest);
+    // "line" first, so a person (or `sort -n`) reads the file by input order.
+    std::string text = result.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    const std::string prefix = "{\"line\":" + std::to_string(number);
+    return text.size() > 2 ? prefix + "," + text.substr(1) : prefix + "}";
+  }
+
+  // Writes one answered line (or, for an ok line under --only-problems, records it apart) and counts it.
+  // Nothing is written once the run is stopping (--resume redoes those lines). Any shard's thread.
+  void record(std::uint64_t number, const nlohmann::json& result, const LineDigest& digest) {
+    const std::string text = output_text(number, result, digest);
+    bool failed = false;
+    {
+      const std::lock_guard lock(mutex_);
+      if (stopping_) return;
+      ++tally_.completed;
+      last_completion_ = std::chrono::steady_clock::now();
+      if (digest.verdict == "incomplete") ++tally_.errors;
+      if (options_.only_problems && digest.verdict == "ok") {
+        if (ok_lines_ != nullptr) ok_lines_->write_line(csv_row(digest));
+        ++tally_.omitted;
+      } else {
+        out_.write_line(text);
+        ++tally_.written;
+      }
+      summary_.add(digest, /*earlier=*/false);
+      if (dashboard_ != nullptr) dashboard_->add(digest, &result);
+      failed = out_.error() || (ok_lines_ != nullptr && ok_lines_->error());
+    }
+    if (failed) stop();
   }
 
   // "waiting for 2: slow.example, other.example" once nothing is left to start or nothing has completed
-  // for kStallAfter; empty otherwise.
+  // for kStallAfter; empty otherwise. Under the lock.
   std::string waiting_text() const {
     if (waiting_for_.empty()) return {};
     if (!reading_done_ && std::chrono::steady_clock::now() - last_completion_ < kStallAfter) return {};
@@ -286,35 +362,54 @@ class BulkRun {
     return text;
   }
 
+  // On the main shard.
   void tick() {
-    progress_.draw(tally_.completed, tally_.errors, elapsed(), progress_.enabled() ? waiting_text() : std::string());
-    if (!out_.flush() || (ok_lines_ != nullptr && !ok_lines_->flush())) stop();
+    bool flushed = true;
+    {
+      const std::lock_guard lock(mutex_);
+      progress_.draw(tally_.completed, tally_.errors, elapsed(),
+                     progress_.enabled() ? waiting_text() : std::string());
+      flushed = out_.flush() && (ok_lines_ == nullptr || ok_lines_->flush());
+    }
+    if (!flushed) stop();
     ticker_.expires_after(std::chrono::milliseconds(200));
     ticker_.async_wait([this](const std::error_code& ec) {
       if (!ec) tick();
     });
   }
 
+  // Any thread: once the input is read (or the run stops) and no line is in flight, every shard shuts down.
   void maybe_finish() {
-    if ((reading_done_ || stopping_) && in_flight_ == 0) shutdown();
+    {
+      const std::lock_guard lock(mutex_);
+      if (finished_ || !(reading_done_ || stopping_) || in_flight_ != 0) return;
+      finished_ = true;
+    }
+    asio::post(main_io(), [this] {
+      key_reader_.stop();
+      signals_.cancel();
+      ticker_.cancel();
+    });
+    for (auto& shard : shards_) {
+      asio::post(shard->io, [s = shard.get()] {
+        s->work.reset();
+        s->io.stop();
+      });
+    }
   }
 
+  // Any thread. The reader is stopped outside the lock (it calls deal(), which takes the lock, under its own).
   void stop() {
-    if (stopping_) return;
-    stopping_ = true;
+    {
+      const std::lock_guard lock(mutex_);
+      if (stopping_) return;
+      stopping_ = true;
+    }
     reader_.stop();
     // The checks in flight end promptly, their results unwritten (--resume redoes those lines); when the
-    // last has ended, maybe_finish() shuts the run down and io_.run() returns with nothing left in it.
-    resolver_.stop();
+    // last has ended, maybe_finish() shuts the run down and every io_context returns with nothing left in it.
+    for (auto& shard : shards_) asio::post(shard->io, [s = shard.get()] { s->resolver.stop(); });
     maybe_finish();
-  }
-
-  void shutdown() {
-    key_reader_.stop();
-    signals_.cancel();
-    ticker_.cancel();
-    work_.reset();
-    io_.stop();
   }
 
   // 128+signal; 3 when the output or the input failed (the results are not whole); else from the
@@ -331,28 +426,31 @@ class BulkRun {
 
  private:
   const BulkOptions& options_;
-  asio::io_context io_{1};
-  // One thread that reads the key files lines name (--key-dir), off the event loop.
+  std::vector<std::unique_ptr<Shard>> shards_;  // shard 0 runs on the thread that calls run()
+  // One thread that reads the key files lines name (--key-dir), off the event loops; shared by the shards.
   asio::thread_pool key_reader_{1};
-  resolver::Resolver resolver_;
   OutputWriter& out_;
   OutputWriter* ok_lines_;  // FILE.ok-lines.csv under --only-problems --output FILE, else nullptr
   BulkSummary& summary_;
-  asio::executor_work_guard<asio::io_context::executor_type> work_;
-  asio::signal_set signals_;
-  asio::steady_timer ticker_;
+  asio::signal_set signals_;   // on shard 0
+  asio::steady_timer ticker_;  // on shard 0
   Progress progress_;
-  InputReader reader_;
+  std::size_t next_shard_ = 0;  // the reader thread's only
+  // Guards everything below, the output writers, the summary and the dashboard: any shard's thread
+  // records results, the reader thread deals lines.
+  mutable std::mutex mutex_;
   std::chrono::steady_clock::time_point started_;
   std::chrono::steady_clock::time_point last_completion_;
   Tally tally_;
   std::map<std::uint64_t, std::string> waiting_for_;  // checks in flight: line number -> domain
-  std::size_t in_flight_ = 0;
+  std::size_t in_flight_ = 0;                         // dealt to a shard and not yet answered
   bool reading_done_ = false;
   bool stopping_ = false;
-  int signal_ = 0;
+  bool finished_ = false;
+  int signal_ = 0;  // shard 0's only
   std::optional<std::string> read_error_;
   BulkDashboard* dashboard_ = nullptr;
+  InputReader reader_;  // last: destroyed (stopped) first, as it calls into the members above
 };
 
 void print_summary(const BulkRun& run, const BulkSummary& summary, const std::string& where) {
@@ -552,7 +650,7 @@ int run_bulk(const BulkOptions& options) {
     if (!(options.resume && ok_exists)) ok_lines->write_line(csv_header());
   }
 
-  auto run = std::make_unique<BulkRun>(options, std::move(*resolver_options), **out, ok_lines.get(), done, summary,
+  auto run = std::make_unique<BulkRun>(options, *resolver_options, **out, ok_lines.get(), done, summary,
                                        in->file, in->total);
   run->set_dashboard(dashboard.get());
   const int status = run->run();
@@ -571,6 +669,11 @@ void add_bulk_command(CLI::App& app, int& exit_status) {
   cmd->add_option("-c,--concurrency", options->concurrency, "Domains checked at once")
       ->check(CLI::Range(std::size_t{1}, std::size_t{100000}))
       ->default_val(kDefaultBulkConcurrency);
+  cmd->add_option("--threads", options->threads,
+                  "Shards, each with its own thread, event loop and resolver (own cache); input lines are dealt "
+                  "out in turn, --concurrency is shared among them")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{64}))
+      ->default_val(1);
   cmd->add_option("-o,--output", options->output, "Write results to FILE instead of standard output");
   cmd->add_flag("--resume", options->resume,
                 "Complete an interrupted run: keep the lines already in --output, check only the others");
@@ -597,10 +700,10 @@ void add_bulk_command(CLI::App& app, int& exit_status) {
       "  {\"domain\": \"example.com\", \"easy_dkim_tokens\": [\"t1\", \"t2\", \"t3\"], \"region\": \"eu-west-1\",\n"
       "   \"byodkim_selector\": \"s1\", \"verification_token\": \"...\", \"mail_from\": \"mail\"}\n"
       "or a plain domain name.\n"
-      "Output: one line per input line, in completion order, carrying the input's \"line\" number (--format csv:\n"
-      "a header row first); --only-problems omits the lines whose verdict is ok. A line that is not a usable\n"
-      "identity gets \"verdict\": \"incomplete\" and an \"error\". --resume keeps the lines already in --output\n"
-      "(and in FILE.ok-lines.csv) and checks only the others; resume with the same --format.\n"
+      "Output: one line per input line, in completion order (--threads N too), carrying the input's \"line\"\n"
+      "number (--format csv: a header row first); --only-problems omits the lines whose verdict is ok. A line\n"
+      "that is not a usable identity gets \"verdict\": \"incomplete\" and an \"error\". --resume keeps the lines\n"
+      "already in --output (and in FILE.ok-lines.csv) and checks only the others; resume with the same --format.\n"
       "Summary on standard error, in domains, over the whole output file (earlier runs included): will verify,\n"
       "will not, could not tell; the top causes; advice; addresses this host cannot reach; the failing domains.\n"
       "Exit status: 0 every domain will verify; 1 at least one will not; 3 none will not but some could not be\n"

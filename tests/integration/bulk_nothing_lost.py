@@ -3,7 +3,9 @@
   - every input line, malformed ones included, yields exactly one output line with its line number;
   - SIGTERM mid-run leaves only whole lines, and --resume completes the file with no line missing or doubled;
   - SIGINT with the input pipe still open ends the run cleanly (Resolver::stop, no forced exit);
-  - a full disk (/dev/full) and a closed pipe are reported with a non-zero exit status, not ignored.
+  - a full disk (/dev/full) and a closed pipe are reported with a non-zero exit status, not ignored;
+  - --threads 2 (issue 16: two shards) gives one line per input line with the verdicts of --threads 1, and
+    SIGTERM / SIGINT then --resume still account for every line.
 Usage: bulk_nothing_lost.py PATH/TO/dkimdoctor   (inside the lab namespace, DKIMDOCTOR_LAB set)"""
 import json
 import os
@@ -148,6 +150,69 @@ proc = subprocess.run([BIN, "bulk", input_path, "--output", out3, "--resume"] + 
                       capture_output=True, timeout=600)
 final, whole = line_numbers(out3)
 check("resume_after_torn_line", sorted(final) == list(range(1, N + 1)), f"{len(final)} lines")
+
+# 3b. --threads 2: two shards, each with its own resolver. One line per input line, the same verdict for
+# every line as the one-shard run of part 1; interrupted, only whole lines, and --resume completes the file.
+out_t2 = os.path.join(tmp, "out_t2.jsonl")
+proc = subprocess.run([BIN, "bulk", input_path, "--output", out_t2, "--concurrency", "50", "--threads", "2"] + COMMON,
+                      capture_output=True, timeout=600)
+numbers, whole = line_numbers(out_t2)
+check("threads2_every_line_once", sorted(numbers) == list(range(1, N + 1)) and whole,
+      f"{len(numbers)} lines for {N} inputs, missing {sorted(set(range(1, N + 1)) - set(numbers))[:10]}")
+check("threads2_exit_status_problems", proc.returncode in (1, 3), f"status {proc.returncode}")
+
+
+def verdicts(path):
+    with open(path) as f:
+        return {r["line"]: r.get("verdict") for r in map(json.loads, f)}
+
+
+one, two = verdicts(out1), verdicts(out_t2)
+differ = [n for n in one if one[n] != two.get(n)]
+check("threads2_same_verdicts", not differ and len(one) == len(two),
+      f"{len(differ)} lines differ, e.g. {[(n, one[n], two.get(n)) for n in differ[:5]]}")
+check("threads2_summary_counts_all", f"{N} lines written".encode() in proc.stderr, proc.stderr[:300])
+
+out_t2s = os.path.join(tmp, "out_t2s.jsonl")
+p = subprocess.Popen([BIN, "bulk", input_path, "--output", out_t2s, "--concurrency", "4", "--threads", "2"] + COMMON,
+                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+deadline = time.time() + 60
+while time.time() < deadline and (not os.path.exists(out_t2s) or os.path.getsize(out_t2s) < 200):
+    time.sleep(0.05)
+p.send_signal(signal.SIGTERM)
+p.communicate(timeout=60)
+first, whole = line_numbers(out_t2s)
+check("threads2_sigterm_whole_lines", whole and len(first) == len(set(first)), "partial or doubled line")
+check("threads2_sigterm_exit_status", p.returncode == 128 + signal.SIGTERM, f"status {p.returncode}")
+proc = subprocess.run([BIN, "bulk", input_path, "--output", out_t2s, "--resume", "--concurrency", "50",
+                       "--threads", "2"] + COMMON, capture_output=True, timeout=600)
+final, whole = line_numbers(out_t2s)
+check("threads2_resume_completes", sorted(final) == list(range(1, N + 1)) and whole,
+      f"{len(final)} lines, doubled {[n for n in set(final) if final.count(n) > 1][:10]}")
+
+# SIGINT with the input pipe still open and checks in flight on both shards: a clean, prompt end.
+out_t2i = os.path.join(tmp, "out_t2i.jsonl")
+p = subprocess.Popen([BIN, "bulk", "-", "--output", out_t2i, "--concurrency", "8", "--threads", "2"] + COMMON,
+                     stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+p.stdin.write(b"\n".join(identities[:20]) + b"\n")
+p.stdin.flush()
+deadline = time.time() + 60
+while time.time() < deadline and (not os.path.exists(out_t2i) or os.path.getsize(out_t2i) < 200):
+    time.sleep(0.05)
+p.send_signal(signal.SIGINT)
+try:
+    p.wait(timeout=30)
+    ended = True
+except subprocess.TimeoutExpired:
+    p.kill()
+    p.wait()
+    ended = False
+err = p.stderr.read()
+p.stdin.close()
+check("threads2_sigint_open_pipe_ends", ended and p.returncode == 128 + signal.SIGINT, f"status {p.returncode}")
+got, whole = line_numbers(out_t2i)
+check("threads2_sigint_whole_lines", whole and len(got) == len(set(got)) and b"--resume" in err,
+      f"whole {whole}, stderr {err[-200:]!r}")
 
 # 4. Full disk and closed pipe are reported.
 proc = subprocess.run([BIN, "bulk", input_path, "--output", "/dev/full"] + COMMON, capture_output=True, timeout=600)
