@@ -214,17 +214,26 @@ void read_servers(const Ctx& ctx, DnssecState& st) {
   }
 }
 
-std::string cause_of(const SecurityResult& s, const DnssecContext& d) {
-  if (s.reason == "no_matching_dnskey") {
+// The reason as an identifier: SecurityResult::reason is dnssec::to_string(Reason) ("no matching DNSKEY"),
+// or already "no_matching_dnskey"; both read the same here.
+std::string reason_id(std::string_view reason) {
+  std::string out = lower(reason);
+  std::replace(out.begin(), out.end(), ' ', '_');
+  return out;
+}
+
+std::string cause_of(const SecurityResult& security, const DnssecContext& d) {
+  const std::string reason = reason_id(security.reason);
+  if (reason == "no_matching_dnskey") {
     // The DS step failed (the keys themselves are bogus), or the keys are unknown: a DS nobody serves. With
     // trusted keys, it is an RRSIG by a key the zone does not publish: a signer problem, not the registrar's.
     return d.keys.status == Security::secure ? "VALIDATION_FAILED" : "DS_NO_MATCHING_DNSKEY";
   }
-  if (s.reason == "signature_expired") return "RRSIG_EXPIRED";
-  if (s.reason == "signature_not_yet_valid") return "RRSIG_NOT_YET_VALID";
-  if (s.reason == "missing_rrsig") return "RRSIG_MISSING";
-  if (s.reason == "denial_not_proven") return "DENIAL_NOT_PROVEN";
-  if (s.reason == "bad_signature") return "BAD_SIGNATURE";
+  if (reason == "signature_expired") return "RRSIG_EXPIRED";
+  if (reason == "signature_not_yet_valid") return "RRSIG_NOT_YET_VALID";
+  if (reason == "missing_rrsig") return "RRSIG_MISSING";
+  if (reason == "denial_not_proven") return "DENIAL_NOT_PROVEN";
+  if (reason == "bad_signature") return "BAD_SIGNATURE";
   return "VALIDATION_FAILED";  // malformed, too_many_records, verification_limit, or no reason given
 }
 
@@ -373,7 +382,7 @@ void word_overall(Ctx& ctx, const DnssecState& st) {
         if (s.security->status == Security::insecure) why = s.security;
     }
     std::string msg = name_text(d.zone) + " is not signed";
-    if (why->reason == "unsupported_algorithm")
+    if (reason_id(why->reason) == "unsupported_algorithm")
       msg = name_text(d.zone) + " is signed only with algorithm " + algorithm_text(why->algorithm) +
             ", which validators may not validate, so they treat it as unsigned";
     auto& f = ctx.add(Code::DNSSEC_INSECURE, d.zone, msg + ": validating resolvers accept its answers unchecked. "

@@ -10,6 +10,7 @@
 #include <map>
 #include <sstream>
 
+#include "dnssec/status.hpp"
 #include "test_keys.hpp"
 #include "wire/text.hpp"
 #include "wire/zonefile.hpp"
@@ -291,7 +292,14 @@ TEST_F(DnssecJudge, EveryBogusCauseHasItsName) {
   const std::pair<const char*, const char*> kCauses[] = {
       {"signature_not_yet_valid", "RRSIG_NOT_YET_VALID"}, {"missing_rrsig", "RRSIG_MISSING"},
       {"bad_signature", "BAD_SIGNATURE"},                 {"malformed", "VALIDATION_FAILED"},
-      {"verification_limit", "VALIDATION_FAILED"},        {"", "VALIDATION_FAILED"}};
+      {"verification_limit", "VALIDATION_FAILED"},        {"", "VALIDATION_FAILED"},
+      // As the check glue writes them: dnssec::to_string(Reason).
+      {dnssec::to_string(dnssec::Reason::signature_expired), "RRSIG_EXPIRED"},
+      {dnssec::to_string(dnssec::Reason::no_matching_dnskey), "DS_NO_MATCHING_DNSKEY"},
+      {dnssec::to_string(dnssec::Reason::missing_rrsig), "RRSIG_MISSING"},
+      {dnssec::to_string(dnssec::Reason::denial_not_proven), "DENIAL_NOT_PROVEN"},
+      {dnssec::to_string(dnssec::Reason::signature_not_yet_valid), "RRSIG_NOT_YET_VALID"},
+      {dnssec::to_string(dnssec::Reason::bad_signature), "BAD_SIGNATURE"}};
   for (const auto& [reason, cause] : kCauses) {
     World w = healthy();
     w.default_security = result(Security::bogus, reason);
@@ -421,7 +429,7 @@ TEST_F(DnssecJudge, UnsignedZoneIsInsecureAndNothingToFix) {
 
 TEST_F(DnssecJudge, OnlyUnsupportedAlgorithmsIsInsecureAndSaysWhich) {
   World w = healthy();
-  w.default_security = result(Security::insecure, "unsupported_algorithm");
+  w.default_security = result(Security::insecure, dnssec::to_string(dnssec::Reason::unsupported_algorithm));
   w.default_security.algorithm = 3;  // DSA
   const Judgement j = w.run();
   const auto f = with_code(j, Code::DNSSEC_INSECURE);
