@@ -232,32 +232,36 @@ TEST_F(DnssecJudge, UnsignedChainBeyondTheDomainIsStillOk) {
 }
 
 TEST_F(DnssecJudge, StaleDsIsOneFindingForTheZoneListingTheNames) {
-  World w = healthy();
-  SecurityResult stale = result(Security::bogus, "no_matching_dnskey");
-  stale.key_tag = 12345;
-  stale.detail = "no DNSKEY of example.com. matches the DS at com. (key tag 12345)";
-  w.default_security = stale;
-  const Judgement j = w.run();
-  const auto bogus = with_code(j, Code::DNSSEC_BOGUS);
-  ASSERT_EQ(bogus.size(), 1u) << dump(j);
-  const Finding& f = *bogus.front();
-  EXPECT_EQ(f.cause, "DS_NO_MATCHING_DNSKEY");
-  EXPECT_EQ(f.subject, "example.com");
-  EXPECT_NE(f.fix.find("registrar still publishes a DS record"), std::string::npos) << f.fix;
-  EXPECT_TRUE(evidence_has(f, "key tag 12345")) << dump(j);
-  EXPECT_TRUE(evidence_has(f, stale.detail)) << dump(j);
-  for (const auto& t : {kT1, kT2, kT3}) EXPECT_TRUE(evidence_has(f, dkim_name(t) + " TXT")) << dump(j);
-  EXPECT_TRUE(evidence_has(f, "example.com DNSKEY")) << dump(j);
-  EXPECT_TRUE(evidence_has(f, "_amazonses.example.com TXT")) << dump(j);
-  EXPECT_EQ(problem_codes(j), (std::multiset<std::string>{"DNSSEC_BOGUS"})) << dump(j);
-  EXPECT_EQ(dnssec_findings(j).size(), 1u) << dump(j);
-  EXPECT_EQ(j.verdict, Verdict::problems);
-  EXPECT_EQ(class_of(f.code), FindingClass::blocks);
-  // Every other finding has no cause.
-  for (const auto& other : j.findings)
-    if (other.code != Code::DNSSEC_BOGUS) {
+  for (const bool servfail : {false, true}) {
+    SCOPED_TRACE(servfail ? "bogus answers fail (SERVFAIL)" : "bogus answers kept");
+    World w = healthy();
+    w.bogus_servfail = servfail;
+    SecurityResult stale = result(Security::bogus, "no_matching_dnskey");
+    stale.key_tag = 12345;
+    stale.detail = "no DNSKEY of example.com. matches the DS at com. (key tag 12345)";
+    w.default_security = stale;
+    const Judgement j = w.run();
+    const auto bogus = with_code(j, Code::DNSSEC_BOGUS);
+    ASSERT_EQ(bogus.size(), 1u) << dump(j);
+    const Finding& f = *bogus.front();
+    EXPECT_EQ(f.cause, "DS_NO_MATCHING_DNSKEY");
+    EXPECT_EQ(f.subject, "example.com");
+    EXPECT_NE(f.fix.find("registrar still publishes a DS record"), std::string::npos) << f.fix;
+    EXPECT_TRUE(evidence_has(f, "key tag 12345")) << dump(j);
+    EXPECT_TRUE(evidence_has(f, stale.detail)) << dump(j);
+    for (const auto& t : {kT1, kT2, kT3}) EXPECT_TRUE(evidence_has(f, dkim_name(t) + " TXT")) << dump(j);
+    EXPECT_TRUE(evidence_has(f, "example.com DNSKEY")) << dump(j);
+    EXPECT_TRUE(evidence_has(f, "_amazonses.example.com TXT")) << dump(j);
+    EXPECT_EQ(problem_codes(j), (std::multiset<std::string>{"DNSSEC_BOGUS"})) << dump(j);
+    EXPECT_EQ(dnssec_findings(j).size(), 1u) << dump(j);
+    EXPECT_EQ(j.verdict, Verdict::problems);
+    EXPECT_EQ(class_of(f.code), FindingClass::blocks);
+    // Every other finding has no cause.
+    for (const auto& other : j.findings) {
+      if (other.code == Code::DNSSEC_BOGUS) continue;
       EXPECT_TRUE(other.cause.empty()) << to_string(other.code);
     }
+  }
 }
 
 TEST_F(DnssecJudge, OneFindingPerZoneAndCause) {

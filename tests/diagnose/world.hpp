@@ -81,6 +81,7 @@ struct World {
   std::map<std::size_t, std::vector<wire::Record>> signatures_of;
   std::map<std::string, SecurityResult> security;
   SecurityResult default_security;
+  bool bogus_servfail = false;  // a bogus iterative answer fails (SERVFAIL, nothing), as a validator serves it
 
   const std::vector<wire::Record>& signatures_served_by(std::size_t i) const {
     auto it = signatures_of.find(i);
@@ -171,10 +172,21 @@ struct World {
 
   // A full resolution: the first server's view of the zone, everything else from `elsewhere`.
   IterativeResult resolve(const wire::Name& name, wire::RRType type) const {
-    IterativeResult r;
-    r.complete = true;
+    IterativeResult r = resolve_records(name, type);
     auto sec = security.find(name.to_string() + " " + wire::to_string(type));
     r.security = sec == security.end() ? default_security : sec->second;
+    if (bogus_servfail && r.security.status == Security::bogus) {
+      r.complete = false;
+      r.rcode = wire::Rcode::ServFail;
+      r.answer.clear();
+      r.error = "DNSSEC validation failed (bogus)";
+    }
+    return r;
+  }
+
+  IterativeResult resolve_records(const wire::Name& name, wire::RRType type) const {
+    IterativeResult r;
+    r.complete = true;
     wire::Name cur = name;
     for (int hop = 0; hop < 8; ++hop) {
       std::vector<wire::Record> recs;
