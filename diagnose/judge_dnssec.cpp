@@ -52,6 +52,7 @@ bool needed_for_verification(Purpose p) {
 struct Status {
   std::string what;  // "x._domainkey.example.com TXT"
   const SecurityResult* security = nullptr;
+  wire::Name name;
 };
 
 // A signature window seen on secure data: for the expiring rule and its evidence.
@@ -73,6 +74,9 @@ struct DnssecState {
   std::vector<Status> statuses;
   std::vector<Window> windows;
   std::map<std::string, std::vector<std::string>> inconsistent;  // server -> "name TYPE: what it served"
+  // Names some server serves validly and another does not: a bogus status there is that server's doing
+  // (the resolver happened to ask it), reported as DNSSEC_SERVER_INCONSISTENT, not DNSSEC_BOGUS.
+  std::vector<wire::Name> split;
 };
 
 bool in_zone(const SecurityResult& s, const wire::Name& zone) {
@@ -82,7 +86,7 @@ bool in_zone(const SecurityResult& s, const wire::Name& zone) {
 std::vector<Status> statuses(const Ctx& ctx) {
   std::vector<Status> out;
   const DnssecContext& d = ctx.obs.dnssec;
-  if (d.keys.status != Security::unchecked) out.push_back({name_text(d.zone) + " DNSKEY", &d.keys});
+  if (d.keys.status != Security::unchecked) out.push_back({name_text(d.zone) + " DNSKEY", &d.keys, d.zone});
   std::vector<Lookup> seen;
   for (const auto& e : ctx.expected) {
     if (!needed_for_verification(e.purpose)) continue;
@@ -91,7 +95,7 @@ std::vector<Status> statuses(const Ctx& ctx) {
     seen.push_back(l);
     const LookupResult* r = ctx.obs.find(l);
     if (!r || !r->iterative || r->iterative->security.status == Security::unchecked) continue;
-    out.push_back({name_text(l.name) + " " + wire::to_string(l.type), &r->iterative->security});
+    out.push_back({name_text(l.name) + " " + wire::to_string(l.type), &r->iterative->security, l.name});
   }
   return out;
 }
@@ -230,6 +234,8 @@ void read_servers(const Ctx& ctx, DnssecState& st) {
     if (!some_secure) continue;  // nobody serves it signed: the resolver's status says so (bogus)
     for (const auto& v : verdicts) {
       if (!v.judged || v.secure) continue;
+      if (std::find(st.split.begin(), st.split.end(), l.lookup.name) == st.split.end())
+        st.split.push_back(l.lookup.name);
       auto& lines = st.inconsistent[v.server];
       if (std::find(lines.begin(), lines.end(), v.served) == lines.end()) lines.push_back(v.served);
     }
@@ -303,6 +309,7 @@ void word_bogus(Ctx& ctx, const DnssecState& st) {
   std::map<std::pair<std::string, std::string>, std::vector<const Status*>> members;
   for (const auto& s : st.statuses) {
     if (s.security->status != Security::bogus) continue;
+    if (std::find(st.split.begin(), st.split.end(), s.name) != st.split.end()) continue;
     const std::string zone = s.security->zone.label_count() ? name_text(s.security->zone) : name_text(d.zone);
     const auto key = std::make_pair(zone, cause_of(*s.security, d));
     if (!members.count(key)) groups.push_back(key);
@@ -429,8 +436,10 @@ void judge_dnssec(Ctx& ctx) {
   st.statuses = statuses(ctx);
   read_servers(ctx, st);
   if (st.statuses.empty() && st.inconsistent.empty()) return;  // nothing was validated: say nothing
-  const bool bogus = std::any_of(st.statuses.begin(), st.statuses.end(),
-                                 [](const Status& s) { return s.security->status == Security::bogus; });
+  const bool bogus = std::any_of(st.statuses.begin(), st.statuses.end(), [&st](const Status& s) {
+    return s.security->status == Security::bogus &&
+           std::find(st.split.begin(), st.split.end(), s.name) == st.split.end();
+  });
   if (bogus) {
     word_bogus(ctx, st);
   } else {

@@ -329,6 +329,18 @@ TEST_F(DnssecJudge, UnsignedSecondaryIsServerInconsistent) {
   EXPECT_EQ(j.verdict, Verdict::problems);
 }
 
+TEST_F(DnssecJudge, BogusFromTheUnsignedSecondaryIsReportedAsTheServerNotTheZone) {
+  // The validating resolver happened to ask ns2 for two names and found them bogus (missing_rrsig): the
+  // cause is the server, one finding, not DNSSEC_BOGUS beside it.
+  World w = healthy();
+  w.signatures_of[1] = {};
+  w.security[dkim_name(kT1) + ". TXT"] = result(Security::bogus, "missing_rrsig");
+  w.security["_amazonses.example.com. TXT"] = result(Security::bogus, "missing_rrsig");
+  const Judgement j = w.run();
+  EXPECT_EQ(problem_codes(j), (std::multiset<std::string>{"DNSSEC_SERVER_INCONSISTENT"})) << dump(j);
+  EXPECT_EQ(dnssec_findings(j).size(), 1u) << dump(j);
+}
+
 TEST_F(DnssecJudge, SecondarySignedWithOtherKeysOrExpiredIsServerInconsistent) {
   struct Copy {
     const char* name;
