@@ -31,6 +31,22 @@ std::vector<std::string> host_limits_of(const diagnose::Observations& obs) {
   return out;
 }
 
+}  // namespace
+
+diagnose::DnssecContext dnssec_context(const resolver::Options& options) {
+  diagnose::DnssecContext c;
+  c.validating = options.validate && (!options.trust_anchors.empty() || !options.root_hints.has_value());
+  if (options.validation_time) {
+    c.now = *options.validation_time;
+  } else {
+    const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
+    c.now = static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::seconds>(since_epoch).count());
+  }
+  return c;
+}
+
+namespace {
+
 asio::awaitable<void> blocking_body(resolver::Resolver& resolver, const diagnose::Identity& identity,
                                     CheckResult& out) {
   out.network_error = co_await network_problem(resolver);
@@ -47,7 +63,7 @@ asio::awaitable<void> blocking_body(resolver::Resolver& resolver, const diagnose
 
 asio::awaitable<CheckResult> run(resolver::Resolver& resolver, diagnose::Identity identity) {
   const auto start = std::chrono::steady_clock::now();
-  diagnose::CheckLoop loop(identity);
+  diagnose::CheckLoop loop(identity, dnssec_context(resolver.options()));
   // One probe budget for the whole check, follow-ups included (issue 18); a new loop starts at its plan.
   const auto budget =
       std::make_shared<resolver::ProbeBudget>(resolver::ProbeBudget::for_questions(loop.next()->lookups.size()));
@@ -59,7 +75,8 @@ asio::awaitable<CheckResult> run(resolver::Resolver& resolver, diagnose::Identit
   bool stopped = false;
   while (const diagnose::CheckLoop::Step* step = loop.next()) {
     Observed seen =
-        co_await observe(resolver, loop.identity().domain, step->lookups, step->with_delegation, budget, replies);
+        co_await observe(resolver, loop.identity().domain, step->lookups, step->with_delegation,
+                         step->with_zone_keys, budget, replies);
     queries += seen.queries;
     if ((stopped = resolver.stopped())) break;  // what was seen is cut short: judge nothing from it
     loop.observed(std::move(seen.results), std::move(seen.delegation));

@@ -44,6 +44,12 @@ struct CheckResult {
   std::chrono::microseconds elapsed{0};
 };
 
+// Whether a check through a resolver with `options` validates DNSSEC, and at what time: validation on
+// (`validate`, not --no-validate) and a trust anchor known (`trust_anchors` given, or the built-in root
+// hints, whose anchor is the IANA root KSKs); the time is `validation_time`, else the wall clock. check::run
+// hands this to the CheckLoop, which then also looks up the zone's DNSKEY set.
+diagnose::DnssecContext dnssec_context(const resolver::Options& options);
+
 // Observes everything the identity needs through `resolver` and judges it. Never throws for network input;
 // what could not be observed makes the verdict `incomplete`. Many checks may run at once on one Resolver
 // (bulk does). Resolver::stop() ends every check in flight promptly (its result is then `incomplete`).

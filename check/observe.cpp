@@ -77,6 +77,26 @@ asio::awaitable<resolver::Resolution> probe_into(resolver::Resolver& r, wire::Na
 
 }  // namespace
 
+diagnose::SecurityResult security_from(const resolver::Validation& v) {
+  diagnose::SecurityResult s;
+  if (!v.checked) return s;  // unchecked: validation off, or no trust anchor above the name
+  switch (v.status) {
+    case dnssec::Status::secure: s.status = diagnose::Security::secure; break;
+    case dnssec::Status::insecure: s.status = diagnose::Security::insecure; break;
+    case dnssec::Status::bogus: s.status = diagnose::Security::bogus; break;
+    case dnssec::Status::indeterminate: s.status = diagnose::Security::indeterminate; break;
+  }
+  if (v.reason != dnssec::Reason::none) s.reason = dnssec::to_string(v.reason);
+  s.zone = v.zone;
+  s.key_tag = v.key_tag;
+  s.algorithm = v.algorithm;
+  s.inception = v.inception;
+  s.expiration = v.expiration;
+  s.earliest_expiration = v.earliest_expiration;
+  s.detail = v.detail;
+  return s;
+}
+
 diagnose::Delegation delegation_from(const resolver::ZoneProbe& p) {
   diagnose::Delegation d;
   d.zone = p.zone;
@@ -131,6 +151,7 @@ diagnose::LookupResult lookup_from(const resolver::ZoneProbe& p, const Lookup& l
     s.aa = r.aa;
     s.answer = r.answer;
     s.authority = r.authority;
+    s.dnssec = r.dnssec;
     s.rtt_ms = static_cast<std::uint32_t>(r.rtt.count() / 1000);
     out.servers.push_back(std::move(s));
   }
@@ -144,6 +165,7 @@ diagnose::LookupResult lookup_from(const resolver::Resolution& r, const Lookup& 
   it.complete = r.outcome != resolver::Outcome::failed;
   it.rcode = it.complete ? r.rcode : wire::Rcode::ServFail;
   it.answer = r.answer;
+  it.security = security_from(r.validation);
   if (!it.complete) {
     it.error = resolver::to_string(r.failure);
     if (!r.failure_detail.empty()) it.error += ": " + r.failure_detail;
@@ -153,7 +175,8 @@ diagnose::LookupResult lookup_from(const resolver::Resolution& r, const Lookup& 
 }
 
 asio::awaitable<Observed> observe(resolver::Resolver& r, const wire::Name& domain, const std::vector<Lookup>& lookups,
-                                  bool with_delegation, std::shared_ptr<resolver::ProbeBudget> budget,
+                                  bool with_delegation, bool with_zone_keys,
+                                  std::shared_ptr<resolver::ProbeBudget> budget,
                                   std::shared_ptr<resolver::SharedReplies> replies) {
   std::vector<Lookup> iterative, authoritative;
   for (const auto& l : lookups) (l.scope == Scope::iterative ? iterative : authoritative).push_back(l);
@@ -176,6 +199,10 @@ asio::awaitable<Observed> observe(resolver::Resolver& r, const wire::Name& domai
     probes.push_back(probe_into(r, domain, chunks[i], probed[i], budget, replies));
   }
   if (!probes.empty()) co_await resolver::gather(ex, std::move(probes));
+  if (with_zone_keys && !probed.empty() && probed[0].zone_found) {
+    const Lookup keys{probed[0].zone, wire::RRType::DNSKEY, Scope::iterative};
+    if (std::find(iterative.begin(), iterative.end(), keys) == iterative.end()) iterative.push_back(keys);
+  }
   std::vector<asio::awaitable<resolver::Resolution>> tasks;
   for (const auto& l : iterative) tasks.push_back(resolve_task(r, l.name, l.type, replies));
   const std::vector<resolver::Resolution> resolved = co_await resolver::gather(ex, std::move(tasks));

@@ -12,6 +12,8 @@
 
 namespace dkimdoctor::check {
 
+// The resolver's DNSSEC status of an answer as diagnose reads it (reason: dnssec::to_string of the Reason).
+diagnose::SecurityResult security_from(const resolver::Validation& validation);
 diagnose::Delegation delegation_from(const resolver::ZoneProbe& probe);
 diagnose::LookupResult lookup_from(const resolver::ZoneProbe& probe, const diagnose::Lookup& lookup);
 diagnose::LookupResult lookup_from(const resolver::Resolution& resolution, const diagnose::Lookup& lookup);
@@ -29,8 +31,12 @@ struct Observed {
 // probe of one check shares `budget`; every probe and resolution of one check shares `replies`, so a
 // resolution that asks one of the zone's servers a question the probe asked it takes the probe's reply
 // (and starts from the delegation the probe's walk cached) instead of asking again (issue 16).
+// `with_zone_keys` (validating checks, first step): once the first probe has found the zone, `<zone> DNSKEY`
+// is resolved with the other iterative lookups, in the same step (no extra round), and returned as
+// Lookup{zone, DNSKEY, iterative}.
 asio::awaitable<Observed> observe(resolver::Resolver& resolver, const wire::Name& domain,
                                   const std::vector<diagnose::Lookup>& lookups, bool with_delegation,
+                                  bool with_zone_keys,
                                   std::shared_ptr<resolver::ProbeBudget> budget,
                                   std::shared_ptr<resolver::SharedReplies> replies);
 

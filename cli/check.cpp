@@ -60,6 +60,7 @@ nlohmann::json finding_json(const diagnose::Finding& f) {
   j["evidence"] = f.evidence;
   j["subject"] = f.subject;
   j["class"] = std::string(diagnose::to_string(diagnose::class_of(f.code)));
+  if (!f.cause.empty()) j["cause"] = f.cause;  // DNSSEC_BOGUS only
   if (f.record) {
     j["record"] = {{"type", f.record->type}, {"name", f.record->name}, {"relative_name", f.record->relative},
                    {"zone", f.record->zone}, {"value", f.record->value}};

@@ -139,7 +139,9 @@ void render_finding(std::string& o, const Finding& f, std::size_t index) {
   o += "<article class=\"finding sev-" + sev + "\" id=\"f" + std::to_string(index) + "\" data-code=\"" + E(code) +
        "\">\n<h3><span class=\"sev\">" + E(sev) + "</span>" + E(code);
   if (!f.subject.empty()) o += " <span class=\"subject\">" + E(f.subject) + "</span>";
-  o += "</h3>\n<p class=\"message\">" + E(f.message) + "</p>\n";
+  o += "</h3>\n";
+  if (!f.cause.empty()) o += "<p class=\"cause\"><strong>Cause:</strong> <code>" + E(f.cause) + "</code></p>\n";
+  o += "<p class=\"message\">" + E(f.message) + "</p>\n";
   if (f.ses_error != diagnose::SesError::none)
     o += "<p class=\"muted\">SES reports: <code>" + E(diagnose::to_string(f.ses_error)) + "</code></p>\n";
   if (!f.fix.empty()) o += "<p class=\"fix\"><strong>Fix:</strong> " + E(f.fix) + "</p>\n";

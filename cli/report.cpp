@@ -106,6 +106,7 @@ void render_group(std::string& out, const Group& g, const ReportOptions& options
   out += "\n";
   constexpr std::size_t kEvidenceLines = 3;  // per finding in the short report; --verbose shows all
   for (const auto* f : g.findings) {
+    if (!f->cause.empty()) out += "  " + p.bold("cause:") + " " + f->cause + "\n";
     out += "  " + f->message + "\n";
     const std::size_t n = options.verbose ? f->evidence.size() : std::min(f->evidence.size(), kEvidenceLines);
     for (std::size_t i = 0; i < n; ++i) out += p.dim("    " + clip(f->evidence[i], 200)) + "\n";

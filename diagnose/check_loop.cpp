@@ -18,20 +18,38 @@ std::vector<Lookup> tcp_failures(const Observations& observations) {
   return out;
 }
 
-CheckLoop::CheckLoop(const Identity& identity) : identity_(identity), expected_(expectations(identity_)) {
+void fill_zone_keys(DnssecContext& dnssec, const Delegation& delegation, const std::vector<LookupResult>& results) {
+  if (!delegation.complete || delegation.not_delegated) return;
+  dnssec.zone = delegation.zone;
+  for (const auto& r : results) {
+    if (r.lookup.scope != Scope::iterative || r.lookup.type != wire::RRType::DNSKEY || !r.iterative) continue;
+    if (!(r.lookup.name == delegation.zone)) continue;
+    dnssec.keys = r.iterative->security;
+    dnssec.dnskeys.clear();
+    for (const auto& rec : r.iterative->answer)
+      if (rec.type == wire::RRType::DNSKEY && rec.owner == delegation.zone) dnssec.dnskeys.push_back(rec);
+  }
+}
+
+CheckLoop::CheckLoop(const Identity& identity, DnssecContext dnssec)
+    : identity_(identity), expected_(expectations(identity_)) {
+  observations_.dnssec.validating = dnssec.validating;
+  observations_.dnssec.now = dnssec.now;
   step_.phase = Phase::planned;
   step_.lookups = plan(expected_);
   step_.with_delegation = true;
+  step_.with_zone_keys = dnssec.validating;
 }
 
 void CheckLoop::observed(std::vector<LookupResult> results, std::optional<Delegation> delegation) {
   switch (step_.phase) {
     case Phase::planned: {
       if (delegation) observations_.delegation = std::move(*delegation);
+      if (observations_.dnssec.validating) fill_zone_keys(observations_.dnssec, observations_.delegation, results);
       for (auto& r : results) observations_.lookups.push_back(std::move(r));
       std::vector<Lookup> again = tcp_failures(observations_);
       if (!again.empty()) {
-        step_ = Step{Phase::tcp_retry, std::move(again), false};
+        step_ = Step{Phase::tcp_retry, std::move(again), false, false};
         return;
       }
       break;
@@ -65,11 +83,11 @@ void CheckLoop::merge_retried(std::vector<LookupResult> retried) {
 void CheckLoop::judge_and_plan_follow_ups() {
   judgement_ = judge(identity_, expected_, observations_);
   if (judgement_.follow_ups.empty() || rounds_ >= kMaxFollowUpRounds) {
-    step_ = Step{Phase::done, {}, false};
+    step_ = Step{Phase::done, {}, false, false};
     return;
   }
   ++rounds_;
-  step_ = Step{Phase::follow_up, judgement_.follow_ups, false};
+  step_ = Step{Phase::follow_up, judgement_.follow_ups, false, false};
 }
 
 }  // namespace dkimdoctor::diagnose

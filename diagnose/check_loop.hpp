@@ -35,9 +35,15 @@ class CheckLoop {
     Phase phase = Phase::planned;
     std::vector<Lookup> lookups;
     bool with_delegation = false;  // also observe the zone's delegation (the first step only)
+    // Also resolve `<zone> DNSKEY` (iteratively) once the delegation names the zone, in this same step: the
+    // first step only, and only when the check validates (issue 16 counts the queries). The result goes
+    // back with the step's other results as Lookup{zone, DNSKEY, iterative}.
+    bool with_zone_keys = false;
   };
 
-  explicit CheckLoop(const Identity& identity);
+  // `dnssec`: whether the check validates and at what time (check::run reads them from the resolver's
+  // options); the loop fills in the zone, and its keys from the DNSKEY lookup. Default: not validating.
+  explicit CheckLoop(const Identity& identity, DnssecContext dnssec = {});
 
   // What to observe next; nullptr once the judgement is final.
   const Step* next() const { return step_.phase == Phase::done ? nullptr : &step_; }
@@ -63,6 +69,10 @@ class CheckLoop {
   Step step_;
   int rounds_ = 0;
 };
+
+// The DNSSEC context once the first step is observed: the zone from the delegation, and the zone's DNSKEY
+// RRset and its security from Lookup{zone, DNSKEY, iterative} among `results` (absent: keys stay unchecked).
+void fill_zone_keys(DnssecContext& dnssec, const Delegation& delegation, const std::vector<LookupResult>& results);
 
 // The authoritative lookups of `observations` where some server's UDP reply was truncated and the TCP
 // exchange then failed: worth asking once more before calling the server's TCP broken.

@@ -155,6 +155,24 @@ constexpr std::array kCatalog = {
     ROW(SES_STATUS_UNEXPLAINED, warning, kNone, kNotChecked, "input",
         "SES reports a failure that the published records do not explain; give the public key SES was given "
         "(--public-key) so it can be compared, or check that the identity and region are the ones you set up."),
+    ROW(DNSSEC_BOGUS, error, kServer, kBlocks, "dnssec",
+        "Validating resolvers (receivers', and any SES uses) answer SERVFAIL for these names, so the records look "
+        "missing although every server has them. Fix the cause shown: a DS record at the registrar for a key "
+        "your DNS provider does not serve is removed at the registrar (or the provider signs with that key); "
+        "expired or missing signatures are re-signed by whoever signs the zone."),
+    ROW(DNSSEC_SERVER_INCONSISTENT, warning, kServer, kMay, "dnssec",
+        "One name server serves an unsigned or differently signed copy of your signed zone, so validating "
+        "resolvers that ask it fail. Ask your DNS provider to sign the copy on that server (or to transfer the "
+        "signed zone to it), or remove the server from the delegation."),
+    ROW(DNSSEC_SIGNATURES_EXPIRING, warning, kNone, kMay, "dnssec",
+        "Re-sign the zone (or check that automatic re-signing runs): the signatures expire within the 72 hours "
+        "SES keeps retrying, and after that validating resolvers answer SERVFAIL."),
+    ROW(DNSSEC_INDETERMINATE, info, kNone, kNotChecked, "dnssec",
+        "Run the check again; whether these answers validate could not be told from this host."),
+    ROW(DNSSEC_INSECURE, info, kNone, kNote, "dnssec",
+        "Nothing to fix for SES. To sign the zone, turn on DNSSEC at your DNS provider and publish the DS "
+        "record it gives you at the registrar."),
+    ROW(DNSSEC_OK, ok, kNone, kPassed, "dnssec", ""),
 };
 #undef ROW
 
@@ -164,7 +182,7 @@ constexpr bool catalog_in_order() {
   return true;
 }
 static_assert(catalog_in_order(), "kCatalog rows must follow enum Code order");
-static_assert(kCatalog.size() == static_cast<std::size_t>(Code::SES_STATUS_UNEXPLAINED) + 1);
+static_assert(kCatalog.size() == static_cast<std::size_t>(Code::DNSSEC_OK) + 1);
 
 }  // namespace
 

@@ -57,6 +57,9 @@ enum class Code : std::uint16_t {
   SES_IDENTITY_STATUS,
   // What the input left unchecked or looks wrong.
   DKIM_NOT_CHECKED, DKIM_TOKENS_INCOMPLETE, VERIFICATION_TOKEN_SUSPECT, SES_STATUS_UNEXPLAINED,
+  // DNSSEC (issue 14): only when the check validates (a trust anchor is known and --no-validate not given).
+  DNSSEC_BOGUS, DNSSEC_SERVER_INCONSISTENT, DNSSEC_SIGNATURES_EXPIRING, DNSSEC_INDETERMINATE, DNSSEC_INSECURE,
+  DNSSEC_OK,
 };
 
 struct CatalogEntry {
@@ -101,6 +104,9 @@ struct Finding {
   std::string fix;                    // what to do, one or two sentences; empty for ok findings
   std::vector<std::string> evidence;  // "ns2.provider.net (127.53.1.2): NXDOMAIN for x._domainkey.example.com TXT"
   std::optional<RecordToPublish> record;  // the record to create or correct, when the fix is one record
+  // DNSSEC_BOGUS only: why validation failed ("DS_NO_MATCHING_DNSKEY", "RRSIG_EXPIRED", ...); empty for every
+  // other code. Part of the JSON contract.
+  std::string cause;
 };
 
 // A finding with the catalog's severity, SES error and fix template.

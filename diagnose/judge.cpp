@@ -663,6 +663,7 @@ Judgement judge(const Identity& identity, const std::vector<ExpectedRecord>& exp
       }
     }
     detail::judge_negative_ttl(ctx);
+    detail::judge_dnssec(ctx);
   }
   if (!ctx.incomplete.empty()) {
     auto& f = ctx.add(Code::LOOKUP_INCOMPLETE, detail::name_text(identity.domain),

@@ -81,6 +81,9 @@ void judge_dmarc(Ctx& ctx, const ExpectedRecord& e);
 void judge_email(Ctx& ctx, const ExpectedRecord& e);
 void judge_domain_mx(Ctx& ctx, const ExpectedRecord& e);
 void judge_token_present(Ctx& ctx, const ExpectedRecord& e);
+// judge_dnssec.cpp: DNSSEC_* findings from the statuses the validating resolver gave the needed names, and
+// each server's answers validated against the zone's keys. Nothing when the check does not validate.
+void judge_dnssec(Ctx& ctx);
 
 // The variant codes of a DKIM record (Easy DKIM and BYODKIM), in judge_variants' order.
 inline constexpr Code kDkimVariantCodes[3] = {Code::DKIM_UNDERSCORE_STRIPPED, Code::DKIM_DOMAIN_APPENDED,

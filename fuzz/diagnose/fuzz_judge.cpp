@@ -2,7 +2,10 @@
 // prefix each), parsed by wire/, whose answer and authority records become the authoritative servers'
 // and the iterative resolution's answers to the plan's lookups and follow-ups, in turn. Whatever the
 // records are (CNAME loops, TXT full of quotes, MX to the root, keys of any size), judge() must return a
-// verdict without crashing, and the follow-up loop must end.
+// verdict without crashing, and the follow-up loop must end. RRSIG/NSEC/NSEC3 records go apart (as the
+// resolver keeps them: ServerAnswer::dnssec) and, in half of the runs, the check validates: the DNSKEY
+// records seen become the zone's trusted keys and the per-server DNSSEC check validates the fuzzed
+// signatures and denial proofs against them; the iterative answers get statuses and reasons from the input.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -20,8 +23,12 @@ namespace {
 struct Reply {
   wire::Rcode rcode = wire::Rcode::NoError;
   bool aa = true;
-  std::vector<wire::Record> answer, authority;
+  std::vector<wire::Record> answer, authority, dnssec;
 };
+
+bool dnssec_type(wire::RRType t) {
+  return t == wire::RRType::RRSIG || t == wire::RRType::NSEC || t == wire::RRType::NSEC3;
+}
 
 std::vector<Reply> replies(std::span<const std::uint8_t> data) {
   std::vector<Reply> out;
@@ -36,8 +43,14 @@ std::vector<Reply> replies(std::span<const std::uint8_t> data) {
     if (view) {
       r.rcode = view->rcode();
       r.aa = view->header().aa;
-      for (const auto& rv : view->answers()) r.answer.push_back(rv.to_record());
-      for (const auto& rv : view->authority()) r.authority.push_back(rv.to_record());
+      for (const auto& rv : view->answers()) {
+        auto rec = rv.to_record();
+        (dnssec_type(rec.type) ? r.dnssec : r.answer).push_back(std::move(rec));
+      }
+      for (const auto& rv : view->authority()) {
+        auto rec = rv.to_record();
+        (dnssec_type(rec.type) ? r.dnssec : r.authority).push_back(std::move(rec));
+      }
     } else {
       r.rcode = wire::Rcode::ServFail;
     }
@@ -76,6 +89,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       it.complete = r.rcode != wire::Rcode::ServFail;
       it.rcode = r.rcode;
       it.answer = r.answer;
+      static const char* const kReasons[] = {"", "no matching DNSKEY", "signature expired", "missing_rrsig",
+                                             "denial not proven", "unsupported algorithm", "bad signature"};
+      it.security.status = static_cast<Security>((r.answer.size() + r.dnssec.size()) % 5);
+      it.security.reason = kReasons[r.dnssec.size() % 7];
+      it.security.zone = r.answer.empty() ? identity().domain : r.answer.front().owner;
+      for (const auto& rec : r.dnssec) {
+        auto sig = rec.rdata.as_rrsig();
+        if (!sig) continue;
+        it.security.inception = sig->inception;
+        it.security.expiration = it.security.earliest_expiration = sig->expiration;
+        it.security.key_tag = sig->key_tag;
+        it.security.algorithm = sig->algorithm;
+      }
       out.iterative = it;
     } else {
       for (int s = 0; s < 2; ++s) {
@@ -89,6 +115,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const Reply& mine = s == 0 ? r : rs[next % rs.size()];
         a.answer = mine.answer;
         a.authority = mine.authority;
+        a.dnssec = mine.dnssec;
         a.truncated_udp = (size & 1) != 0;
         a.transport = a.truncated_udp ? Transport::tcp : Transport::udp;
         out.servers.push_back(std::move(a));
@@ -100,6 +127,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   obs.delegation.complete = true;
   obs.delegation.zone = identity().domain;
   obs.delegation.parent = *wire::Name::parse("com");
+  obs.dnssec.validating = (size & 2) != 0;
+  obs.dnssec.now = 1893456000;  // 2030-01-01
+  obs.dnssec.zone = identity().domain;
+  obs.dnssec.keys.status = (size & 4) != 0 ? Security::secure : Security::bogus;
+  obs.dnssec.keys.reason = "no matching DNSKEY";
+  for (const auto& r : rs)
+    for (const auto& rec : r.answer)
+      if (rec.type == wire::RRType::DNSKEY) obs.dnssec.dnskeys.push_back(rec);
   const auto expected = expectations(identity());
   for (const auto& l : plan(expected)) obs.lookups.push_back(observe(l));
   Judgement j;

@@ -8,7 +8,9 @@
 #include <map>
 #include <regex>
 
+#include "cli/check.hpp"
 #include "cli/html_report.hpp"
+#include "cli/report.hpp"
 #include "diagnose/record_grid.hpp"
 #include "tests/diagnose/world.hpp"
 
@@ -198,6 +200,30 @@ TEST(HtmlReport, JsonCarriesTheSameCells) {
     EXPECT_EQ(j["cells"][i]["address"], g.servers[c.server].address);
     EXPECT_EQ(j["cells"][i]["state"], std::string(to_string(c.state)));
   }
+}
+
+// DNSSEC_BOGUS carries its cause (issue 14): in the JSON (only there: no other finding has the key), the
+// text report and the HTML page.
+TEST(FindingCause, JsonTextAndHtmlCarryIt) {
+  CheckResult r = stale_secondary_result();
+  diagnose::Finding f = diagnose::make_finding(diagnose::Code::DNSSEC_BOGUS, "example.com",
+                                               "The DS record for example.com at the registrar matches no key.");
+  f.cause = "DS_NO_MATCHING_DNSKEY";
+  f.evidence.push_back("zone example.com, cause DS_NO_MATCHING_DNSKEY (no_matching_dnskey)");
+  r.judgement.findings.insert(r.judgement.findings.begin(), f);
+  const nlohmann::json j = to_json(r);
+  std::size_t with_cause = 0;
+  for (const auto& x : j["findings"]) {
+    if (!x.contains("cause")) continue;
+    ++with_cause;
+    EXPECT_EQ(x["code"], "DNSSEC_BOGUS");
+    EXPECT_EQ(x["cause"], "DS_NO_MATCHING_DNSKEY");
+  }
+  EXPECT_EQ(with_cause, 1u) << j.dump(2);
+  const std::string text = render_report(r, ReportOptions{});
+  EXPECT_NE(text.find("cause: DS_NO_MATCHING_DNSKEY"), std::string::npos) << text;
+  const std::string page = render_html(r);
+  EXPECT_NE(page.find("<code>DS_NO_MATCHING_DNSKEY</code>"), std::string::npos);
 }
 
 }  // namespace

@@ -21,6 +21,26 @@ std::string cell(std::string_view text) {
   return out;
 }
 
+// What a table row cannot say: the rules behind an area's codes, after its table.
+std::string area_note(std::string_view area) {
+  if (area != "dnssec") return {};
+  return "\nDNSSEC findings appear only when the check validates (a trust anchor is known: the built-in root KSKs\n"
+         "with the built-in root hints, or `--trust-anchor`; not with `--no-validate`); a host that cannot tell gets\n"
+         "`DNSSEC_INDETERMINATE` at most, never a finding against the domain. The names judged are those SES or a\n"
+         "receiver must read to verify (DKIM, verification token, MAIL FROM, the email domain's MX) and the zone's\n"
+         "DNSKEY set. `DNSSEC_BOGUS` is one finding per zone and cause, listing the names it hits; its `cause` (in\n"
+         "the JSON too) is `DS_NO_MATCHING_DNSKEY` (a DS at the registrar for a key the provider does not serve),\n"
+         "`RRSIG_EXPIRED`, `RRSIG_NOT_YET_VALID`, `RRSIG_MISSING`, `DENIAL_NOT_PROVEN`, `BAD_SIGNATURE`, or\n"
+         "`VALIDATION_FAILED` (malformed data, limits, a signature by a key the zone does not publish).\n"
+         "`DNSSEC_SERVER_INCONSISTENT`: each server's answers are validated against the zone's trusted DNSKEY set;\n"
+         "a server whose copy does not validate while another server's does is named, with what it served (a\n"
+         "bogus status on such a name is that server's doing: reported as the server, not as `DNSSEC_BOGUS`).\n"
+         "`DNSSEC_SIGNATURES_EXPIRING`: the answers validate now, but the earliest signature they rest on expires\n"
+         "within 72 hours (as long as SES keeps retrying) **and** more than 3/4 of that signature's validity window\n"
+         "(expiration - inception) has passed. Online signers that keep short windows fresh (a few days, renewed\n"
+         "all the time) stay below 3/4 and are not reported; a signature whose window is not known is not judged.\n";
+}
+
 std::string markdown() {
   std::string out =
       "# Finding codes\n\n"
@@ -47,6 +67,7 @@ std::string markdown() {
   std::string_view area;
   for (const auto& row : catalog()) {
     if (row.area != area) {
+      out += area_note(area);
       area = row.area;
       out += "\n## " + std::string(area) + "\n\n| code | class | severity | ses_error | fix |\n|---|---|---|---|---|\n";
     }
@@ -56,7 +77,7 @@ std::string markdown() {
            (ses.empty() ? std::string("—") : "`" + std::string(ses) + "`") + " | " +
            (row.fix.empty() ? std::string("—") : cell(row.fix)) + " |\n";
   }
-  return out;
+  return out + area_note(area);
 }
 
 TEST(CatalogDoc, MatchesTheCatalog) {

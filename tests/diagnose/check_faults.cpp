@@ -242,5 +242,75 @@ TEST(CheckObservations, ProbeToDelegationAndServerAnswers) {
   EXPECT_EQ(l.servers[1].answer.size(), 1u);
 }
 
+// The DNSSEC glue (issue 14): whether a check validates, at what time, and the resolver's statuses and
+// DNSSEC records carried into diagnose's observations.
+TEST(CheckObservations, DnssecContextFromTheResolverOptions) {
+  resolver::Options o;
+  const auto d = check::dnssec_context(o);
+  EXPECT_TRUE(d.validating);  // the built-in root hints: the IANA root KSKs are the anchor
+  EXPECT_GT(d.now, 1764547200u);  // the wall clock (after 2025-12-01)
+  o.validation_time = 1234567;
+  EXPECT_EQ(check::dnssec_context(o).now, 1234567u);
+  o.root_hints = resolver::RootHints{};  // a lab's root, no anchor given
+  EXPECT_FALSE(check::dnssec_context(o).validating);
+  o.trust_anchors.push_back(rr("example.test. 3600 IN DS 12345 13 2 "
+                               "0000000000000000000000000000000000000000000000000000000000000000"));
+  EXPECT_TRUE(check::dnssec_context(o).validating);
+  o.validate = false;  // --no-validate
+  EXPECT_FALSE(check::dnssec_context(o).validating);
+}
+
+TEST(CheckObservations, SecurityAndDnssecRecordsReachTheObservations) {
+  resolver::Resolution r;
+  r.outcome = resolver::Outcome::answer;
+  r.rcode = wire::Rcode::NoError;
+  const diagnose::Lookup l{*wire::Name::parse("_amazonses.example.test"), wire::RRType::TXT,
+                           diagnose::Scope::iterative};
+  EXPECT_EQ(check::lookup_from(r, l).iterative->security.status, diagnose::Security::unchecked);
+  r.validation.checked = true;
+  r.validation.status = dnssec::Status::bogus;
+  r.validation.reason = dnssec::Reason::no_matching_dnskey;
+  r.validation.zone = *wire::Name::parse("example.test");
+  r.validation.key_tag = 12345;
+  r.validation.algorithm = 13;
+  r.validation.inception = 10;
+  r.validation.expiration = 20;
+  r.validation.earliest_expiration = 20;
+  r.validation.detail = "no DNSKEY of example.test. matches the DS at test.";
+  const auto s = check::lookup_from(r, l).iterative->security;
+  EXPECT_EQ(s.status, diagnose::Security::bogus);
+  EXPECT_EQ(s.reason, dnssec::to_string(dnssec::Reason::no_matching_dnskey));
+  EXPECT_EQ(s.zone, r.validation.zone);
+  EXPECT_EQ(s.key_tag, 12345);
+  EXPECT_EQ(s.algorithm, 13);
+  EXPECT_EQ(s.inception, 10u);
+  EXPECT_EQ(s.expiration, 20u);
+  EXPECT_EQ(s.earliest_expiration, 20u);
+  EXPECT_EQ(s.detail, r.validation.detail);
+  r.validation.status = dnssec::Status::secure;
+  r.validation.reason = dnssec::Reason::none;
+  EXPECT_EQ(check::lookup_from(r, l).iterative->security.status, diagnose::Security::secure);
+  EXPECT_EQ(check::lookup_from(r, l).iterative->security.reason, "");
+
+  resolver::ZoneProbe p;
+  p.zone = *wire::Name::parse("example.test");
+  p.zone_found = true;
+  resolver::ServerResponse a;
+  a.ns_name = *wire::Name::parse("ns1.example.test");
+  a.address = asio::ip::make_address("127.53.200.3");
+  a.question = wire::Question{l.name, wire::RRType::TXT, wire::RRClass::IN};
+  a.rcode = wire::Rcode::NoError;
+  a.aa = true;
+  a.answer.push_back(rr("_amazonses.example.test. 300 IN TXT \"x\""));
+  a.dnssec.push_back(rr("_amazonses.example.test. 300 IN RRSIG TXT 13 3 300 20310101000000 20290101000000 "
+                        "12345 example.test. AAAA"));
+  p.responses = {a};
+  const auto seen = check::lookup_from(p, diagnose::Lookup{l.name, wire::RRType::TXT, diagnose::Scope::authoritative});
+  ASSERT_EQ(seen.servers.size(), 1u);
+  ASSERT_EQ(seen.servers[0].dnssec.size(), 1u);
+  EXPECT_EQ(seen.servers[0].dnssec[0].type, wire::RRType::RRSIG);
+  EXPECT_EQ(seen.servers[0].answer.size(), 1u);
+}
+
 }  // namespace
 }  // namespace dkimdoctor::cli

@@ -72,6 +72,42 @@ struct World {
   std::map<std::size_t, std::uint32_t> serial;            // SOA serial per server (default 2026112601)
   Delegation delegation;
   bool delegation_set = false;
+  // DNSSEC (issue 14). `signatures`: the RRSIG/NSEC/NSEC3 records every server serves (DO set), unless
+  // `signatures_of` gives a server its own (an unsigned secondary: an empty list). `security`: the status
+  // the validating resolver gives an iterative answer ("name. TYPE"), else `default_security`.
+  bool validating = false;
+  std::uint32_t now = 0;
+  std::vector<wire::Record> signatures;
+  std::map<std::size_t, std::vector<wire::Record>> signatures_of;
+  std::map<std::string, SecurityResult> security;
+  SecurityResult default_security;
+  bool bogus_servfail = false;  // a bogus iterative answer fails (SERVFAIL, nothing), as a validator serves it
+
+  const std::vector<wire::Record>& signatures_served_by(std::size_t i) const {
+    auto it = signatures_of.find(i);
+    return it == signatures_of.end() ? signatures : it->second;
+  }
+
+  // The DNSSEC records a signed server adds to an answer: the RRSIGs of the RRsets in it, and for a
+  // negative answer the SOA's RRSIG and the zone's NSEC/NSEC3 records with theirs.
+  std::vector<wire::Record> dnssec_for(std::size_t i, const ServerAnswer& a) const {
+    std::vector<wire::Record> out;
+    for (const auto& r : signatures_served_by(i)) {
+      if (r.type == wire::RRType::RRSIG) {
+        auto sig = r.rdata.as_rrsig();
+        if (!sig.ok()) continue;
+        bool covers = false;
+        for (const auto& x : a.answer.empty() ? a.authority : a.answer)
+          covers = covers || (x.owner == r.owner && x.type == sig->type_covered);
+        if (a.answer.empty())
+          covers = covers || sig->type_covered == wire::RRType::NSEC || sig->type_covered == wire::RRType::NSEC3;
+        if (covers) out.push_back(r);
+      } else if (a.answer.empty()) {
+        out.push_back(r);  // NSEC / NSEC3
+      }
+    }
+    return out;
+  }
 
   std::vector<wire::Record> served_by(std::size_t i) const {
     std::vector<wire::Record> out;
@@ -118,6 +154,7 @@ struct World {
       a.authority.push_back(RR(zone.to_string(), wire::RRType::SOA,
                                "ns1.provider.test. hostmaster.example.com. 2026112601 3600 600 86400 900", 3600));
     }
+    a.dnssec = dnssec_for(i, a);
     std::size_t size = 12;
     for (const auto& r : a.answer) size += r.owner.wire_length() + 10 + r.rdata.bytes().size();
     if (truncating.count(i) || size > 512) {
@@ -135,6 +172,19 @@ struct World {
 
   // A full resolution: the first server's view of the zone, everything else from `elsewhere`.
   IterativeResult resolve(const wire::Name& name, wire::RRType type) const {
+    IterativeResult r = resolve_records(name, type);
+    auto sec = security.find(name.to_string() + " " + wire::to_string(type));
+    r.security = sec == security.end() ? default_security : sec->second;
+    if (bogus_servfail && r.security.status == Security::bogus) {
+      r.complete = false;
+      r.rcode = wire::Rcode::ServFail;
+      r.answer.clear();
+      r.error = "DNSSEC validation failed (bogus)";
+    }
+    return r;
+  }
+
+  IterativeResult resolve_records(const wire::Name& name, wire::RRType type) const {
     IterativeResult r;
     r.complete = true;
     wire::Name cur = name;
@@ -208,16 +258,22 @@ struct World {
 
   // The check's own loop (diagnose::CheckLoop, as check::run drives it), observing this world instead of
   // the network.
-  Judgement run() const {
-    CheckLoop loop(identity);
+  Judgement run() const { return run_loop().judgement(); }
+
+  CheckLoop run_loop() const {
+    DnssecContext dnssec;
+    dnssec.validating = validating;
+    dnssec.now = now;
+    CheckLoop loop(identity, dnssec);
     while (const CheckLoop::Step* step = loop.next()) {
       std::vector<LookupResult> results;
       for (const auto& l : step->lookups) results.push_back(observe(l));
+      if (step->with_zone_keys) results.push_back(observe(Lookup{zone, wire::RRType::DNSKEY, Scope::iterative}));
       std::optional<Delegation> d;
       if (step->with_delegation) d = delegation_set ? delegation : default_delegation();
       loop.observed(std::move(results), std::move(d));
     }
-    return loop.judgement();
+    return loop;
   }
 };
 
