@@ -199,8 +199,8 @@ SCENARIOS = [
     ("dnssec-stale-ds", "the TLD publishes a DS for a key the zone does not serve (the old provider's, after "
      "a move)", [], []),
     ("dnssec-expired", "every signature expired a day ago (valid from 31 days to 1 day before lab up)", [], []),
-    ("dnssec-expiring", "signatures valid now, expiring 48 hours after lab up (inside SES's 72-hour retry "
-     "window)", [], []),
+    ("dnssec-expiring", "signatures valid now, made 28 days before lab up and expiring 48 hours after it "
+     "(inside SES's 72-hour retry window, past 3/4 of a 30-day window: a signer that stopped re-signing)", [], []),
     ("dnssec-unsigned-secondary", "signed zone, DS in the TLD; ns2 serves the same zone unsigned", [], []),
     ("dnssec-nsec3-broken", "NSEC3 zone, third DKIM CNAME missing, and the NSEC3 of the _domainkey empty "
      "non-terminal (the closest encloser) removed: the NXDOMAIN cannot be proven",
@@ -233,7 +233,7 @@ DNSSEC = {
                             codes=["DNSSEC_BOGUS"], cause="DS_NO_MATCHING_DNSKEY"),
     "dnssec-expired": dict(alg="ECDSAP256SHA256", valid=(-31 * DAY, -DAY), status="bogus",
                            reason="signature_expired", codes=["DNSSEC_BOGUS"], cause="RRSIG_EXPIRED"),
-    "dnssec-expiring": dict(alg="ECDSAP256SHA256", valid=(-DAY, 48), status="secure", reason="none",
+    "dnssec-expiring": dict(alg="ECDSAP256SHA256", valid=(-28 * DAY, 48), status="secure", reason="none",
                             codes=["DNSSEC_SIGNATURES_EXPIRING"]),
     # Which server a resolver asks decides: from ns1 secure, from ns2 bogus (missing_rrsig). Unbound
     # retries another server after a validation failure, so it mostly ends secure.
