@@ -71,10 +71,9 @@ std::optional<Error> MessageView::validate(std::span<const std::uint8_t> bytes) 
   std::size_t pos = kHeaderSize;
   section_offset_[0] = static_cast<std::uint16_t>(pos);
   Error err{};
-  std::size_t name_len = 0, name_labels = 0;
   for (unsigned i = 0; i < qdcount; ++i) {
-    pos = walk_name<false>(d, size, pos, nullptr, name_len, name_labels, err);
-    if (!pos) return err;
+    pos = check_name(d, size, pos, err);
+    if (!pos) [[unlikely]] return err;
     if (size - pos < 4) return Error{Errc::truncated, pos};
     pos += 4;
   }
@@ -83,8 +82,8 @@ std::optional<Error> MessageView::validate(std::span<const std::uint8_t> bytes) 
     section_offset_[s + 1] = static_cast<std::uint16_t>(pos);
     for (unsigned i = 0; i < counts[s]; ++i) {
       const std::size_t owner = pos;
-      pos = walk_name<false>(d, size, pos, nullptr, name_len, name_labels, err);
-      if (!pos) return err;
+      pos = check_name(d, size, pos, err);
+      if (!pos) [[unlikely]] return err;
       if (size - pos < 10) return Error{Errc::truncated, pos};
       const auto type = static_cast<RRType>(get16(d + pos));
       const std::uint16_t rdlength = get16(d + pos + 8);
@@ -154,17 +153,16 @@ Rcode MessageView::rcode() const noexcept {
   return static_cast<Rcode>(r);
 }
 
+// Views only exist over a message parse() validated: its names decode without checks.
 Name QuestionView::name() const {
   Name n;
-  Error err{};
-  if (!decode_name_into({data_, size_}, name_offset_, n, err)) return Name();  // cannot happen after parse()
+  decode_valid_name(data_, size_, name_offset_, n);
   return n;
 }
 
 Name RecordView::owner() const {
   Name n;
-  Error err{};
-  if (!decode_name_into({data_, size_}, owner_offset_, n, err)) return Name();  // cannot happen after parse()
+  decode_valid_name(data_, size_, owner_offset_, n);
   return n;
 }
 

@@ -137,8 +137,7 @@ inline std::size_t walk_fields(const Layout& l, std::span<const std::uint8_t> ms
       }
       pos += w;
     } else if (is_name(f)) {
-      std::size_t len = 0, labels = 0;
-      const std::size_t next = walk_name<false>(msg.data(), end, pos, nullptr, len, labels, err);
+      const std::size_t next = check_name(msg.data(), end, pos, err);
       if (!next) {
         // Running off the end of the RDATA is an RDLENGTH problem, not a message truncation.
         if (err.code == Errc::truncated) err.code = Errc::rdata_length_mismatch;

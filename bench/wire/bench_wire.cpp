@@ -153,13 +153,19 @@ std::vector<Message>& messages() {
 int main(int argc, char** argv) {
   add_dir(DKIMDOCTOR_BENCH_MESSAGES, messages());
   if (const char* extra = std::getenv("DKIMDOCTOR_BENCH_CORPUS")) add_dir(extra, messages());
+  // A fixed iteration count (for instruction counts under callgrind, see README) instead of timing.
+  const char* iters_env = std::getenv("DKIMDOCTOR_BENCH_ITERATIONS");
+  const long iters = iters_env ? std::atol(iters_env) : 0;
+  auto fixed = [iters](benchmark::internal::Benchmark* b) {
+    if (iters > 0) b->Iterations(iters);
+  };
   for (const Message& m : messages()) {
-    benchmark::RegisterBenchmark(("BM_Parse/dkimdoctor/" + m.name).c_str(), BM_ParseDkimdoctor, &m);
+    fixed(benchmark::RegisterBenchmark(("BM_Parse/dkimdoctor/" + m.name).c_str(), BM_ParseDkimdoctor, &m));
 #ifdef DKIMDOCTOR_HAVE_LDNS
-    benchmark::RegisterBenchmark(("BM_Parse/ldns/" + m.name).c_str(), BM_ParseLdns, &m);
+    fixed(benchmark::RegisterBenchmark(("BM_Parse/ldns/" + m.name).c_str(), BM_ParseLdns, &m));
 #endif
 #ifdef DKIMDOCTOR_HAVE_KNOT
-    benchmark::RegisterBenchmark(("BM_Parse/knot/" + m.name).c_str(), BM_ParseKnot, &m);
+    fixed(benchmark::RegisterBenchmark(("BM_Parse/knot/" + m.name).c_str(), BM_ParseKnot, &m));
 #endif
   }
   benchmark::RegisterBenchmark("BM_BuildQuery/edns", BM_BuildQuery);
