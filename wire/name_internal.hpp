@@ -108,15 +108,12 @@ inline std::size_t skip_name_fast(const std::uint8_t* data, std::size_t size, st
   std::size_t run_start = pos, len = 0, next = 0, hops = 0;
   for (;;) {
     const std::uint8_t b = data[pos];
-    if (b < 0x40) [[likely]] {
-      if (b == 0) {
-        if (len + (pos - run_start) >= kMaxNameLength) return 0;
-        return next ? next : pos + 1;
-      }
+    if (b - 1u < kMaxLabelLength) [[likely]] {  // a label of 1..63 octets: one compare
       pos += 1u + b;
       if (pos >= size) return 0;
       continue;
     }
+    if (b == 0) return len + (pos - run_start) >= kMaxNameLength ? 0 : next ? next : pos + 1;
     if (b < 0xC0 || pos + 1 >= size) return 0;
     const std::size_t target = (static_cast<std::size_t>(b & 0x3F) << 8) | data[pos + 1];
     len += pos - run_start;
@@ -150,15 +147,20 @@ inline void decode_valid_name(const std::uint8_t* data, std::size_t size, std::s
   for (;;) {
     const std::size_t start = pos;
     std::uint8_t b;
-    while ((b = data[pos]) != 0 && b < 0xC0) {
+    while ((b = data[pos]) - 1u < kMaxLabelLength) {  // 1..63: a label (0 ends, >= 0xC0 points)
       pos += 1u + b;
       ++labels;
     }
-    // The run [start, pos) in whole 8-octet words where the message has them (the buffer has the slack).
+    // The run [start, pos) in whole 8-octet words (the buffer has the slack), with one bounds check
+    // when the message has the bytes to round up to, else word by word.
     const std::size_t run = pos - start;
     std::size_t i = 0;
-    for (; i < run && start + i + 8 <= size; i += 8) std::memcpy(out + len + i, data + start + i, 8);
-    for (; i < run; ++i) out[len + i] = data[start + i];
+    if (start + run + 7 <= size) {
+      for (; i < run; i += 8) std::memcpy(out + len + i, data + start + i, 8);
+    } else {
+      for (; i < run && start + i + 8 <= size; i += 8) std::memcpy(out + len + i, data + start + i, 8);
+      for (; i < run; ++i) out[len + i] = data[start + i];
+    }
     len += run;
     if (b == 0) break;
     pos = (static_cast<std::size_t>(b & 0x3F) << 8) | data[pos + 1];
