@@ -50,10 +50,8 @@ std::optional<Error> MessageView::validate(std::span<const std::uint8_t> bytes) 
   if (bytes.size() < kHeaderSize) return Error{Errc::truncated, bytes.size()};
   if (bytes.size() > kMaxMessageSize) return Error{Errc::message_too_large, kMaxMessageSize};
   msg_ = bytes;
-  header_ = Header::read(bytes);
   const std::size_t size = bytes.size();
   const std::uint8_t* d = bytes.data();
-  // Counts straight from the octets (not read back from header_ just written: cheaper on the hot path).
   const std::uint16_t qdcount = get16(d + kQdcount), ancount = get16(d + kAncount), nscount = get16(d + kNscount),
                       arcount = get16(d + kArcount);
   // The counts are attacker-controlled: before reading anything else, reject counts whose minimal
@@ -68,6 +66,7 @@ std::optional<Error> MessageView::validate(std::span<const std::uint8_t> bytes) 
     return Error{Errc::count_too_large, off};
   }
 
+  count_ = {qdcount, ancount, nscount, arcount};
   std::size_t pos = kHeaderSize;
   section_offset_[0] = static_cast<std::uint16_t>(pos);
   Error err{};
@@ -145,7 +144,7 @@ std::optional<Edns> MessageView::edns() const {
 }
 
 Rcode MessageView::rcode() const noexcept {
-  unsigned r = header_.rcode;
+  unsigned r = msg_[kFlags + 1] & kRcodeMask;
   if (opt_offset_ != 0) {
     const std::size_t ttl_at = opt_offset_ + 1 + 4;  // root owner (1) + type (2) + class (2)
     r |= static_cast<unsigned>(msg_[ttl_at]) << 4;
@@ -154,15 +153,9 @@ Rcode MessageView::rcode() const noexcept {
 }
 
 // Views only exist over a message parse() validated: its names decode without checks.
-Name QuestionView::name() const {
+Name detail::valid_name_at(const std::uint8_t* data, std::size_t size, std::size_t offset) noexcept {
   Name n;
-  decode_valid_name(data_, size_, name_offset_, n);
-  return n;
-}
-
-Name RecordView::owner() const {
-  Name n;
-  decode_valid_name(data_, size_, owner_offset_, n);
+  decode_valid_name(data, size, offset, n);
   return n;
 }
 
