@@ -95,11 +95,15 @@ std::optional<Error> MessageView::validate(std::span<const std::uint8_t> bytes) 
         if (d[owner] != 0) return Error{Errc::opt_bad_owner, owner};
         opt_offset_ = static_cast<std::uint16_t>(owner);
       }
-      // Opaque types only need to fit; fixed-size layouts (A, AAAA) need RDLENGTH to match; the rest
-      // walk their field table.
+      // Opaque types only need to fit; fixed-size layouts (A, AAAA) need RDLENGTH to match; a layout
+      // of one name (NS, CNAME, PTR, DNAME) needs the name to fill the RDATA; the rest walk their field
+      // table (which also names the error when the one-name check fails).
       if (const layout::Layout* l = layout::find(type)) {
         if (const std::size_t fixed = l->fixed_size()) {
           if (rdlength != fixed) return Error{Errc::rdata_length_mismatch, pos + std::min<std::size_t>(rdlength, fixed)};
+        } else if (l->step_count == 1 && layout::is_name(l->steps[0].field) &&
+                   skip_name_fast(d, pos + rdlength, pos) == pos + rdlength) {
+          // valid
         } else {
           const std::size_t rd_end = layout::walk_fields(*l, bytes, pos, pos + rdlength, err);
           if (rd_end == layout::kFieldError) return err;
