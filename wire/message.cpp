@@ -50,10 +50,8 @@ std::optional<Error> MessageView::validate(std::span<const std::uint8_t> bytes) 
   if (bytes.size() < kHeaderSize) return Error{Errc::truncated, bytes.size()};
   if (bytes.size() > kMaxMessageSize) return Error{Errc::message_too_large, kMaxMessageSize};
   msg_ = bytes;
-  header_ = Header::read(bytes);
   const std::size_t size = bytes.size();
   const std::uint8_t* d = bytes.data();
-  // Counts straight from the octets (not read back from header_ just written: cheaper on the hot path).
   const std::uint16_t qdcount = get16(d + kQdcount), ancount = get16(d + kAncount), nscount = get16(d + kNscount),
                       arcount = get16(d + kArcount);
   // The counts are attacker-controlled: before reading anything else, reject counts whose minimal
@@ -68,13 +66,13 @@ std::optional<Error> MessageView::validate(std::span<const std::uint8_t> bytes) 
     return Error{Errc::count_too_large, off};
   }
 
+  count_ = {qdcount, ancount, nscount, arcount};
   std::size_t pos = kHeaderSize;
   section_offset_[0] = static_cast<std::uint16_t>(pos);
   Error err{};
-  std::size_t name_len = 0, name_labels = 0;
   for (unsigned i = 0; i < qdcount; ++i) {
-    pos = walk_name<false>(d, size, pos, nullptr, name_len, name_labels, err);
-    if (!pos) return err;
+    pos = check_name(d, size, pos, err);
+    if (!pos) [[unlikely]] return err;
     if (size - pos < 4) return Error{Errc::truncated, pos};
     pos += 4;
   }
@@ -83,8 +81,8 @@ std::optional<Error> MessageView::validate(std::span<const std::uint8_t> bytes) 
     section_offset_[s + 1] = static_cast<std::uint16_t>(pos);
     for (unsigned i = 0; i < counts[s]; ++i) {
       const std::size_t owner = pos;
-      pos = walk_name<false>(d, size, pos, nullptr, name_len, name_labels, err);
-      if (!pos) return err;
+      pos = check_name(d, size, pos, err);
+      if (!pos) [[unlikely]] return err;
       if (size - pos < 10) return Error{Errc::truncated, pos};
       const auto type = static_cast<RRType>(get16(d + pos));
       const std::uint16_t rdlength = get16(d + pos + 8);
@@ -97,11 +95,15 @@ std::optional<Error> MessageView::validate(std::span<const std::uint8_t> bytes) 
         if (d[owner] != 0) return Error{Errc::opt_bad_owner, owner};
         opt_offset_ = static_cast<std::uint16_t>(owner);
       }
-      // Opaque types only need to fit; fixed-size layouts (A, AAAA) need RDLENGTH to match; the rest
-      // walk their field table.
+      // Opaque types only need to fit; fixed-size layouts (A, AAAA) need RDLENGTH to match; a layout
+      // of one name (NS, CNAME, PTR, DNAME) needs the name to fill the RDATA; the rest walk their field
+      // table (which also names the error when the one-name check fails).
       if (const layout::Layout* l = layout::find(type)) {
         if (const std::size_t fixed = l->fixed_size()) {
           if (rdlength != fixed) return Error{Errc::rdata_length_mismatch, pos + std::min<std::size_t>(rdlength, fixed)};
+        } else if (l->step_count == 1 && layout::is_name(l->steps[0].field) &&
+                   skip_name_fast(d, pos + rdlength, pos) == pos + rdlength) {
+          // valid
         } else {
           const std::size_t rd_end = layout::walk_fields(*l, bytes, pos, pos + rdlength, err);
           if (rd_end == layout::kFieldError) return err;
@@ -146,7 +148,7 @@ std::optional<Edns> MessageView::edns() const {
 }
 
 Rcode MessageView::rcode() const noexcept {
-  unsigned r = header_.rcode;
+  unsigned r = msg_[kFlags + 1] & kRcodeMask;
   if (opt_offset_ != 0) {
     const std::size_t ttl_at = opt_offset_ + 1 + 4;  // root owner (1) + type (2) + class (2)
     r |= static_cast<unsigned>(msg_[ttl_at]) << 4;
@@ -154,17 +156,10 @@ Rcode MessageView::rcode() const noexcept {
   return static_cast<Rcode>(r);
 }
 
-Name QuestionView::name() const {
+// Views only exist over a message parse() validated: its names decode without checks.
+Name detail::valid_name_at(const std::uint8_t* data, std::size_t size, std::size_t offset) noexcept {
   Name n;
-  Error err{};
-  if (!decode_name_into({data_, size_}, name_offset_, n, err)) return Name();  // cannot happen after parse()
-  return n;
-}
-
-Name RecordView::owner() const {
-  Name n;
-  Error err{};
-  if (!decode_name_into({data_, size_}, owner_offset_, n, err)) return Name();  // cannot happen after parse()
+  decode_valid_name(data, size, offset, n);
   return n;
 }
 

@@ -101,6 +101,10 @@ inline std::size_t skip_valid_name(const std::uint8_t* d, std::size_t pos) noexc
     pos += 1u + b;
   }
 }
+// Decompresses the name at `offset` of a message MessageView::parse() validated (no checks left to
+// make). Takes the fields, not the view: the views' inline name()/owner() then leave the iterators
+// in registers.
+Name valid_name_at(const std::uint8_t* data, std::size_t size, std::size_t offset) noexcept;
 }  // namespace detail
 
 // Inline: parse() runs it for every message, and an out-of-line copy-out costs more than the reads.
@@ -133,7 +137,7 @@ inline Header Header::read(std::span<const std::uint8_t> b) noexcept {
 // A question inside a validated message (offsets only).
 class QuestionView {
  public:
-  Name name() const;  // cannot fail on a validated message
+  Name name() const noexcept { return detail::valid_name_at(data_, size_, name_offset_); }
   RRType type() const noexcept { return type_; }
   RRClass cls() const noexcept { return cls_; }
   std::size_t name_offset() const noexcept { return name_offset_; }
@@ -162,7 +166,7 @@ class RecordView {
   std::span<const std::uint8_t> message() const noexcept { return {data_, size_}; }
   std::span<const std::uint8_t> rdata_bytes() const noexcept { return {data_ + rdata_offset_, rdlength_}; }
 
-  Name owner() const;               // cannot fail on a validated message
+  Name owner() const noexcept { return detail::valid_name_at(data_, size_, owner_offset_); }
   WireResult<Rdata> rdata() const;  // decompressed copy (cannot fail for a validated message)
   Record to_record() const;
 
@@ -281,20 +285,22 @@ class MessageView {
   // than 65535 octets are refused (message_too_large): no DNS message is.
   static WireResult<MessageView> parse(std::span<const std::uint8_t> bytes) noexcept;
 
-  const Header& header() const noexcept { return header_; }
+  // Decoded from the bytes on each call: parse() reads only the counts (a caller that never looks at
+  // the flags does not pay for them; knot_pkt_parse likewise leaves them in the wire).
+  Header header() const noexcept { return Header::read(msg_); }
   std::span<const std::uint8_t> bytes() const noexcept { return msg_; }
   // Bytes after the last record (not part of the message; reported, not an error).
   std::size_t trailing_bytes() const noexcept { return msg_.size() - end_; }
   std::size_t message_size() const noexcept { return end_; }
 
   Range<QuestionIterator> questions() const noexcept {
-    return {QuestionIterator(msg_.data(), static_cast<std::uint16_t>(msg_.size()), section_offset_[0], header_.qdcount)};
+    return {QuestionIterator(msg_.data(), static_cast<std::uint16_t>(msg_.size()), section_offset_[0], count_[0])};
   }
   // Records of one section (Answer, Authority or Additional; Question gives an empty range).
   Range<SectionIterator> section(Section s) const noexcept {
-    const std::uint16_t counts[4] = {0, header_.ancount, header_.nscount, header_.arcount};
     const auto i = static_cast<std::size_t>(s) & 3;
-    return {SectionIterator(msg_.data(), static_cast<std::uint16_t>(msg_.size()), section_offset_[i], counts[i], s)};
+    return {SectionIterator(msg_.data(), static_cast<std::uint16_t>(msg_.size()), section_offset_[i],
+                            i ? count_[i] : std::uint16_t{0}, s)};
   }
   Range<SectionIterator> answers() const noexcept { return section(Section::Answer); }
   Range<SectionIterator> authority() const noexcept { return section(Section::Authority); }
@@ -310,7 +316,7 @@ class MessageView {
   std::optional<Error> validate(std::span<const std::uint8_t> bytes) noexcept;
 
   std::span<const std::uint8_t> msg_;
-  Header header_;
+  std::array<std::uint16_t, 4> count_{};           // QDCOUNT, ANCOUNT, NSCOUNT, ARCOUNT
   std::array<std::uint16_t, 4> section_offset_{};  // Question, Answer, Authority, Additional
   std::uint16_t end_ = 0;
   std::uint16_t opt_offset_ = 0;  // owner offset of OPT, 0 = none (offset 0 is inside the header)

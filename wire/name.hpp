@@ -104,8 +104,9 @@ inline constexpr std::size_t kMaxPointerHops = 127;
 WireResult<Name> read_name(std::span<const std::uint8_t> message, std::size_t offset,
                            std::size_t* next_offset);
 
-// Same validation as read_name without building the name: returns the offset after the name. Used by
-// MessageView::parse so validation copies nothing. Shares the implementation with read_name.
+// Same validation as read_name without building the name: returns the offset after the name. Shares
+// the implementation (walk_name) with read_name; MessageView::parse runs its fast path, skip_name_fast
+// (name_internal.hpp), which fuzz_wire_name checks against this.
 WireResult<std::size_t> skip_name(std::span<const std::uint8_t> message, std::size_t offset);
 
 }  // namespace dkimdoctor::wire

@@ -45,6 +45,13 @@ constexpr std::size_t fixed_width(Field f) noexcept {
   }
 }
 
+// One step of the parse-time walk: a variable-width field, or (width > 0) a run of consecutive
+// fixed-width fields checked as one (SOA's five counters are one 20-octet step).
+struct Step {
+  Field field = Field::U8;
+  std::uint8_t width = 0;
+};
+
 struct Layout {
   RRType type;
   std::uint8_t count;
@@ -52,7 +59,21 @@ struct Layout {
   // Total width when every field is fixed-width (A, AAAA), else 0: such RDATA is valid exactly when
   // RDLENGTH equals it. Derived from `fields` when the table is built, never written by hand.
   std::uint8_t fixed = 0;
+  // `fields` with fixed-width runs merged, for walk_fields; derived when the table is built.
+  std::uint8_t step_count = 0;
+  std::array<Step, 9> steps{};
   constexpr std::size_t fixed_size() const noexcept { return fixed; }
+  constexpr void compute_steps() noexcept {
+    step_count = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+      const auto w = static_cast<std::uint8_t>(fixed_width(fields[i]));
+      if (w && step_count && steps[step_count - 1u].width) {
+        steps[step_count - 1u].width = static_cast<std::uint8_t>(steps[step_count - 1u].width + w);
+      } else {
+        steps[step_count++] = Step{fields[i], w};
+      }
+    }
+  }
   constexpr std::uint8_t compute_fixed() const noexcept {
     std::size_t total = 0;
     for (std::size_t i = 0; i < count; ++i) {
@@ -87,7 +108,10 @@ inline constexpr auto kLayouts = [] {
     {RRType::NSEC3PARAM, 4, {F::U8, F::U8, F::U16, F::SaltHex}},         // RFC 5155 §4
     {RRType::CAA, 3, {F::U8, F::CaaTag, F::StringRest}},                 // RFC 8659
 }};
-  for (auto& l : t) l.fixed = l.compute_fixed();
+  for (auto& l : t) {
+    l.fixed = l.compute_fixed();
+    l.compute_steps();
+  }
   return t;
 }();
 
@@ -122,12 +146,13 @@ WireResult<std::size_t> field_end(Field field, std::span<const std::uint8_t> msg
 
 inline bool is_name(Field f) noexcept { return f == Field::Name || f == Field::CompName; }
 
-// Validates the fields of `l` over RDATA at msg[pos, end) inside a message: fixed-width fields and
-// names inline, the rest through field_end. Returns the offset after the last field (the caller
-// compares it with `end`), or kFieldError with `err` set. Hot: runs for every record parsed.
+// Validates the fields of `l` over RDATA at msg[pos, end) inside a message, field by field, naming the
+// first problem. Returns the offset after the last field (the caller compares it with `end`), or
+// kFieldError with `err` set. walk_fields runs it only to name an error.
 inline constexpr std::size_t kFieldError = static_cast<std::size_t>(-1);
-inline std::size_t walk_fields(const Layout& l, std::span<const std::uint8_t> msg, std::size_t pos, std::size_t end,
-                               Error& err) noexcept {
+[[gnu::noinline, gnu::cold]] inline std::size_t walk_fields_exact(const Layout& l, std::span<const std::uint8_t> msg,
+                                                                  std::size_t pos, std::size_t end,
+                                                                  Error& err) noexcept {
   for (std::size_t i = 0; i < l.count; ++i) {
     const Field f = l.fields[i];
     if (const std::size_t w = fixed_width(f)) {
@@ -136,22 +161,54 @@ inline std::size_t walk_fields(const Layout& l, std::span<const std::uint8_t> ms
         return kFieldError;
       }
       pos += w;
-    } else if (is_name(f)) {
-      std::size_t len = 0, labels = 0;
-      const std::size_t next = walk_name<false>(msg.data(), end, pos, nullptr, len, labels, err);
-      if (!next) {
-        // Running off the end of the RDATA is an RDLENGTH problem, not a message truncation.
-        if (err.code == Errc::truncated) err.code = Errc::rdata_length_mismatch;
-        return kFieldError;
-      }
-      pos = next;
     } else {
+      // Names through walk_name (check_name's error path), the rest through field_end.
       auto e = field_end(f, msg, pos, end, true);
       if (!e) {
         err = e.error();
         return kFieldError;
       }
       pos = *e;
+    }
+  }
+  return pos;
+}
+
+// The same validation, fast (hot: runs for every record parsed): merged fixed-width steps, names through
+// skip_name_fast, TXT strings and EDNS options inline, the rarer fields through field_end. It accepts
+// exactly what walk_fields_exact accepts, ending at the same offset; on any refusal walk_fields_exact
+// reruns from the start to name the error, so errors and offsets are the exact walk's.
+inline std::size_t walk_fields(const Layout& l, std::span<const std::uint8_t> msg, std::size_t pos, std::size_t end,
+                               Error& err) noexcept {
+  const std::size_t start = pos;
+  const std::uint8_t* d = msg.data();
+  for (std::size_t i = 0; i < l.step_count; ++i) {
+    const Step st = l.steps[i];
+    if (st.width) {
+      if (end - pos < st.width) [[unlikely]] return walk_fields_exact(l, msg, start, end, err);
+      pos += st.width;
+      continue;
+    }
+    switch (st.field) {
+      case Field::Name:
+      case Field::CompName:
+        pos = skip_name_fast(d, end, pos);
+        if (!pos) [[unlikely]] return walk_fields_exact(l, msg, start, end, err);
+        break;
+      case Field::CharStrings:  // one or more <character-string> filling the rest
+        if (pos >= end) [[unlikely]] return walk_fields_exact(l, msg, start, end, err);
+        while (pos < end) pos += 1u + d[pos];
+        if (pos != end) [[unlikely]] return walk_fields_exact(l, msg, start, end, err);
+        break;
+      case Field::EdnsOptions:  // {code, length, data}* filling the rest
+        while (pos + 4 <= end) pos += 4u + ((std::size_t{d[pos + 2]} << 8) | d[pos + 3]);
+        if (pos != end) [[unlikely]] return walk_fields_exact(l, msg, start, end, err);
+        break;
+      default: {
+        auto e = field_end(st.field, msg, pos, end, true);
+        if (!e) [[unlikely]] return walk_fields_exact(l, msg, start, end, err);
+        pos = *e;
+      }
     }
   }
   return pos;

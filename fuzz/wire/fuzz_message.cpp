@@ -26,9 +26,19 @@ struct Content {
 Content collect(const MessageView& m) {
   Content c;
   c.header = m.header();
-  for (const auto& q : m.questions()) c.questions.push_back(q.to_question());
+  // The views decode names without checks (parse() validated them): they must match the checked walk.
+  auto same_as_checked = [&](const Name& n, std::size_t offset) {
+    auto checked = read_name(m.bytes(), offset, nullptr);
+    if (!checked || !checked->equals_exact(n) || checked->label_count() != n.label_count())
+      die("a view's name differs from read_name's");
+  };
+  for (const auto& q : m.questions()) {
+    same_as_checked(q.name(), q.name_offset());
+    c.questions.push_back(q.to_question());
+  }
   for (Section s : {Section::Answer, Section::Authority, Section::Additional})
     for (const auto& r : m.section(s)) {
+      same_as_checked(r.owner(), r.owner_offset());
       auto rd = r.rdata();
       if (!rd) die("rdata() failed on a validated message");
       c.records.emplace_back(s, r.to_record());

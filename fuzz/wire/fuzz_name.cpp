@@ -1,11 +1,12 @@
 // Name presentation text -> wire -> text must be a fixed point; the same bytes as a message exercise
-// the decompression walk.
+// the decompression walk (the exact one and MessageView::parse's fast path, which must agree).
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string_view>
 
 #include "wire/name.hpp"
+#include "wire/name_internal.hpp"
 
 using namespace dkimdoctor::wire;
 
@@ -38,6 +39,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto n = read_name(msg, off, &next);
     auto s = skip_name(msg, off);
     if (n.ok() != s.ok()) die("read_name and skip_name disagree");
+    // MessageView::parse's fast walk must accept exactly what the exact walk accepts, ending at the same offset.
+    const std::size_t fast = skip_name_fast(data, size, off);
+    if ((fast != 0) != s.ok() || (fast && fast != *s)) die("skip_name_fast and skip_name disagree");
     if (n) {
       if (*s != next || next <= off || next > size) die("bad next offset");
       if (n->wire_length() > kMaxNameLength) die("name longer than 255");

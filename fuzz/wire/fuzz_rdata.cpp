@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "wire/rdata.hpp"
+#include "wire/rdata_layout.hpp"
 
 using namespace dkimdoctor::wire;
 
@@ -56,6 +57,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   size -= 3;
   if (wire) {
     if (auto rd = Rdata::from_bytes(type, {data, size})) check(*rd);
+    // MessageView::parse's fast field walk must agree with the exact one: same end, or the same error.
+    // The bytes as a message, the RDATA at offset 0 or 12 (then pointers have somewhere to go).
+    if (const layout::Layout* l = layout::find(type))
+      for (const std::size_t start : {std::size_t{0}, std::size_t{12}}) {
+        if (start > size) break;
+        Error fast_err{}, exact_err{};
+        const std::span<const std::uint8_t> msg(data, size);
+        const std::size_t fast = layout::walk_fields(*l, msg, start, size, fast_err);
+        const std::size_t exact = layout::walk_fields_exact(*l, msg, start, size, exact_err);
+        if (fast != exact) die("walk_fields and walk_fields_exact disagree");
+        if (fast == layout::kFieldError && (fast_err.code != exact_err.code || fast_err.offset != exact_err.offset))
+          die("walk_fields names another error than walk_fields_exact");
+      }
   } else {
     if (auto rd = Rdata::parse(type, std::string_view(reinterpret_cast<const char*>(data), size))) check(*rd);
   }
