@@ -40,6 +40,12 @@ const char* to_string(ProbeError e) {
 
 namespace {
 
+// A try, then one retry after a timeout (loss). An address whose last try timed out less than
+// kSilentServerHoldoff ago (ServerStats::silent: this check's resolutions or probes, or another check's,
+// found it silent) gets the first try only: a dead server then costs a check 1 s instead of 3 s, and the
+// finding is the same timeout. The price: a server that was silent a moment ago and now answers, but
+// whose one reply is lost (or comes after 1 s), is reported as timing out where the retry would have
+// heard it. Unbound's infra cache likewise sends a host it holds for dead one probe, not full retries.
 constexpr std::chrono::milliseconds kProbeTimeouts[] = {std::chrono::milliseconds(1000),
                                                         std::chrono::milliseconds(2000)};
 
@@ -97,16 +103,20 @@ void read_probe_reply(ProbeAsked& a, const std::vector<std::uint8_t>& reply) {
 }
 
 // `replies`: the check's shared replies (may be null), owned by the probe that awaits this ask.
-asio::awaitable<ProbeAsked> ask_server(Transport& transport, ResolverStats& stats, bool use_0x20, Name zone,
-                                       Name ns_name, asio::ip::address address, Question q,
-                                       std::shared_ptr<ProbeBudget> budget, SharedReplies* replies) {
+// `servers`: the resolver's per-address statistics; a timeout here is recorded there (once per query
+// sent, as query_cut does), and an answer from an address held silent clears it.
+asio::awaitable<ProbeAsked> ask_server(Transport& transport, ResolverStats& stats, ServerStats& servers,
+                                       bool use_0x20, Name zone, Name ns_name, asio::ip::address address,
+                                       Question q, std::shared_ptr<ProbeBudget> budget, SharedReplies* replies) {
   ProbeAsked a;
   a.response.ns_name = ns_name;
   a.response.address = address;
   a.response.question = q;
   ExchangeResult x;
   x.error = TransportError::budget;
-  for (const auto timeout : kProbeTimeouts) {
+  const std::size_t tries = servers.silent(address) ? 1 : std::size(kProbeTimeouts);
+  for (std::size_t t = 0; t < tries; ++t) {
+    const auto timeout = kProbeTimeouts[t];
     const int reserved = std::min(kQueriesPerExchange, budget->queries_left);
     if (reserved == 0) break;  // the first try: TransportError::budget; a retry: the timeout stays
     budget->queries_left -= reserved;
@@ -122,6 +132,10 @@ asio::awaitable<ProbeAsked> ask_server(Transport& transport, ResolverStats& stat
     budget->queries_left += reserved - x.queries_sent;
     a.queries += x.queries_sent;
     stats.queries_sent += static_cast<std::uint64_t>(x.queries_sent);
+    if (!x.coalesced && x.queries_sent > 0) {
+      if (x.error == TransportError::timeout) servers.record_timeout(address);
+      else if (x.error == TransportError::none && servers.silent(address)) servers.record_rtt(address, x.rtt);
+    }
     if (x.error != TransportError::timeout) break;  // one retry after a timeout (loss)
   }
   record_exchange(a, zone, x);
@@ -244,12 +258,12 @@ void Resolver::Impl::queue_asks(Context& ctx, ZoneProbe& p, ProbedNameServer& se
       }
       continue;
     }
-    asks.push_back(ask_server(transport, stats, options.use_0x20, p.zone, server.name, a.address,
+    asks.push_back(ask_server(transport, stats, servers, options.use_0x20, p.zone, server.name, a.address,
                               Question{p.zone, RRType::SOA, wire::RRClass::IN}, budget, ctx.replies));
-    asks.push_back(ask_server(transport, stats, options.use_0x20, p.zone, server.name, a.address,
+    asks.push_back(ask_server(transport, stats, servers, options.use_0x20, p.zone, server.name, a.address,
                               Question{p.zone, RRType::NS, wire::RRClass::IN}, budget, ctx.replies));
     for (const Question& q : questions) {
-      asks.push_back(ask_server(transport, stats, options.use_0x20, p.zone, server.name, a.address, q, budget,
+      asks.push_back(ask_server(transport, stats, servers, options.use_0x20, p.zone, server.name, a.address, q, budget,
                                 ctx.replies));
     }
   }

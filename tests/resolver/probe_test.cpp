@@ -55,7 +55,7 @@ class Probe : public ::testing::Test {
     net_.serve_zone(3, "example.test.", expand(net_, zone_text(2026112600)));                   // good
     net_.serve_zone(4, "example.test.", expand(net_, zone_text(2026112500)));                   // stale
     net_.serve(5, [](const Query& q) { return Reply{.message = make_reply(q, wire::Rcode::Refused, false, {})}; });  // lame
-    net_.serve(6, [](const Query&) { return Reply{.drop = true}; });                              // silent
+    silent_ = &net_.serve(6, [](const Query&) { return Reply{.drop = true}; });                   // silent
     net_.serve_zone(7, "example.test.", expand(net_, zone_text(2026112600)));                   // zone-only
     resolver_ = std::make_unique<Resolver>(net_.io.get_executor(), net_.options({1}));
   }
@@ -70,6 +70,7 @@ class Probe : public ::testing::Test {
   }
   Net net_;
   std::unique_ptr<Resolver> resolver_;
+  testsupport::FaultServer* silent_ = nullptr;
 };
 
 TEST_F(Probe, FindsTheZoneAndBothNsSets) {
@@ -117,6 +118,25 @@ TEST_F(Probe, AsksEveryServerAndReportsEachOne) {
     }
   }
   EXPECT_EQ(tcp, 3);  // hosts 3, 4 and 7
+}
+
+// A server whose last try timed out a moment ago (kSilentServerHoldoff) is asked each question once, not
+// a try and a retry (issue 16: a dead server cost every check 3 s); the answer is the same timeout.
+TEST_F(Probe, AsksAnAddressFoundSilentOnceAQuestion) {
+  const std::vector<wire::Question> qs{{N("_amazonses.example.test."), RRType::TXT, wire::RRClass::IN}};
+  auto first = probe("example.test.", qs);
+  const std::size_t after_first = silent_->udp_queries();
+  auto second = probe("example.test.", qs);
+  std::size_t asked = 0;
+  for (const auto* p : {&first, &second}) {
+    for (const auto& r : p->responses) {
+      if (r.address != net_.addr(6)) continue;
+      EXPECT_EQ(r.error, ProbeError::timeout) << r.question.name.to_string();
+      if (p == &second) ++asked;
+    }
+  }
+  EXPECT_EQ(asked, 3u);  // the zone's SOA and NS, and the question
+  EXPECT_EQ(silent_->udp_queries() - after_first, asked);  // was a try and a retry each: 6
 }
 
 TEST_F(Probe, SerialsPerServer) {
