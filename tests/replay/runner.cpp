@@ -1,6 +1,8 @@
-// replay_runner: Unbound's iterator scenarios (iter_*.rpl) replayed against our resolver.
+// replay_runner: Unbound's iterator scenarios (iter_*.rpl), or with --prefix val_ its validator
+// scenarios (val_*.rpl, with the scenario's trust anchors and val-override-date), replayed against our
+// resolver.
 //
-//   replay_runner --suite DIR --expected FILE [--only NAME] [--jobs N] [--verbose]
+//   replay_runner --suite DIR --expected FILE [--prefix iter_|val_] [--only NAME] [--jobs N] [--verbose]
 //                 [--resolver dkimdoctor|unbound] [--cache warm|cold] [--unbound PATH]
 //
 // --cache warm (the default): one resolver for the scenario, each step on the earlier steps' cache;
@@ -36,7 +38,9 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <ctime>
 #include <fstream>
+#include <iomanip>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -45,12 +49,14 @@
 
 #include <net/if.h>
 
+#include "dnssec/status.hpp"
 #include "resolver/limits.hpp"
 #include "resolver/resolver.hpp"
 #include "resolver/transport.hpp"
 #include "tests/replay/replay_server.hpp"
 #include "tests/replay/scenario.hpp"
 #include "tests/replay/unbound_process.hpp"
+#include "wire/zonefile.hpp"
 #include "tests/support/fault_server.hpp"
 
 namespace dkimdoctor::replay {
@@ -67,6 +73,8 @@ struct Options {
   bool unbound = false;  // --resolver unbound
   bool cold = false;     // --cache cold
   std::string unbound_path = "/usr/sbin/unbound";
+  std::string prefix = "iter_";  // --prefix val_: Unbound's validator scenarios (val_*.rpl)
+  bool val() const { return prefix == "val_"; }
 };
 
 struct Outcome {
@@ -83,9 +91,51 @@ bool scripted_step(const std::string& kind) {
   return kind == "CHECK_OUT_QUERY" || kind == "REPLY" || kind == "TIMEOUT" || kind == "TRAFFIC" || kind == "NOTHING";
 }
 
+// A val_ scenario's trust anchors (every `trust-anchor:` line: a DS or DNSKEY record in zone text) and
+// its `val-override-date: "YYYYMMDDHHMMSS"` (UTC) as the validation time. Returns why not, or "".
+std::string dnssec_options(const Scenario& s, resolver::Options& o) {
+  o.validate = true;
+  o.trust_anchors.clear();
+  for (const auto& text : config_values(s, "trust-anchor")) {
+    auto records = wire::parse_zone_text("$TTL 3600\n" + algorithm_numbers(text), wire::Name());
+    if (!records || records->empty()) return "cannot read trust-anchor \"" + text + "\"";
+    for (auto& r : *records) {
+      if (r.type != wire::RRType::DS && r.type != wire::RRType::DNSKEY) return "trust-anchor not DS or DNSKEY: " + text;
+      o.trust_anchors.push_back(std::move(r));
+    }
+  }
+  if (auto date = config_value(s, "val-override-date")) {
+    std::tm tm{};
+    std::istringstream in(*date);
+    in >> std::get_time(&tm, "%Y%m%d%H%M%S");
+    if (in.fail() || date->size() != 14) return "cannot read val-override-date \"" + *date + "\"";
+    o.validation_time = static_cast<std::uint32_t>(timegm(&tm));
+  }
+  return {};
+}
+
+// The val_ scenarios' options that do not apply to a validating library; empty: none of them.
+std::string not_applicable_val(const Scenario& s) {
+  if (config_value(s, "trust-anchor-file") || config_value(s, "auto-trust-anchor-file"))
+    return "harness: trust-anchor file (not shipped with the suite)";
+  if (auto v = config_value(s, "val-override-date"); v && *v == "-1")
+    return "val-override-date: -1 (signature validity windows not checked): ours always checks them";
+  resolver::Options scratch;
+  if (auto why = dnssec_options(s, scratch); !why.empty()) return "harness: " + why;
+  if (auto v = config_value(s, "prefetch-key"); v && *v == "yes")
+    return "prefetch-key (refreshing DNSKEYs before they expire): a recursive-server feature";
+  if (config_value(s, "domain-insecure"))
+    return "domain-insecure (a configured negative trust anchor): a recursive-server policy";
+  return {};
+}
+
 // Why a scenario does not apply to dkimdoctor: a feature it deliberately lacks, or (prefixed
 // "harness:") a construct of Unbound's harness this replay does not reproduce. Empty: it applies.
-std::string not_applicable(const Scenario& s) {
+// `val`: a val_ scenario, where trust anchors and DO queries are what is tested.
+std::string not_applicable(const Scenario& s, bool val) {
+  if (val) {
+    if (auto why = not_applicable_val(s); !why.empty()) return why;
+  }
   bool other_stub = false;
   bool in_stub = false;
   for (const auto& line : s.config) {
@@ -105,7 +155,7 @@ std::string not_applicable(const Scenario& s) {
   if (auto v = config_value(s, "prefetch"); v && *v == "yes") return "prefetch: dkimdoctor has no prefetch";
   if (auto v = config_value(s, "serve-expired"); v && *v == "yes") return "serve-expired: we never serve stale data";
   if (auto v = config_value(s, "do-nat64"); v && *v == "yes") return "NAT64 (do-nat64): not a feature of dkimdoctor";
-  if (config_value(s, "trust-anchor") || config_value(s, "auto-trust-anchor-file")) {
+  if (!val && (config_value(s, "trust-anchor") || config_value(s, "auto-trust-anchor-file"))) {
     // With a trust anchor, a query with DO expects signatures and the AD bit, and a bogus answer
     // SERVFAIL: validation. Without DO the iterator's behaviour is what is checked; replay those.
     for (const auto& st : s.steps) {
@@ -164,33 +214,102 @@ std::string join(const std::vector<std::string>& v) {
   return out.empty() ? "(empty)" : out;
 }
 
+// The query of a val_ scenario's STEP QUERY: its DO, AD and CD bits decide what a validating server
+// answers (RRSIGs and NSEC/NSEC3 only with DO; AD only with DO or AD, RFC 6840 §5.8; CD: bogus data
+// served, not SERVFAIL).
+struct Asked {
+  bool do_bit = false, ad = false, cd = false;
+};
+
+bool is_bogus(const resolver::Resolution& got, const std::optional<Asked>& val) {
+  return val && !val->cd && got.validation.checked && got.validation.status == dnssec::Status::bogus;
+}
+
+// Does RRSIG `sig` cover one of `records` (same owner, type covered)?
+bool covers(const wire::Record& sig, const std::vector<wire::Record>& records) {
+  auto r = sig.rdata.as_rrsig();
+  if (!r) return false;
+  return std::any_of(records.begin(), records.end(),
+                     [&](const wire::Record& x) { return x.type == r->type_covered && x.owner == sig.owner; });
+}
+
+bool dnssec_authority(const wire::Record& r) {
+  if (r.type == wire::RRType::SOA || r.type == wire::RRType::NSEC || r.type == wire::RRType::NSEC3) return true;
+  auto sig = r.rdata.as_rrsig();
+  return r.type == wire::RRType::RRSIG && sig &&
+         (sig->type_covered == wire::RRType::SOA || sig->type_covered == wire::RRType::NSEC ||
+          sig->type_covered == wire::RRType::NSEC3);
+}
+
+// A val_ scenario's checks beyond the iterator's, for a query with DO: the AD flag (MATCH all compares
+// flags) against our status, and the negative answer's SOA, NSEC/NSEC3 and their RRSIGs against the
+// expected authority section when it has any. Empty: they hold.
+std::string compare_dnssec(const resolver::Resolution& got, const Entry& want, const Asked& asked, bool ttl) {
+  const bool secure = got.validation.checked && got.validation.status == dnssec::Status::secure;
+  if ((asked.do_bit || asked.ad) && want.header.ad != secure) {
+    std::string why = want.header.ad ? "expected AD (secure), got " : "no AD expected, got secure";
+    if (want.header.ad) {
+      why += got.validation.checked ? std::string(dnssec::to_string(got.validation.status)) + " (" +
+                                          dnssec::to_string(got.validation.reason) + ": " + got.validation.detail + ")"
+                                    : "not validated (checked=false)";
+    }
+    return why;
+  }
+  if (!asked.do_bit) return {};
+  std::vector<wire::Record> want_auth;
+  for (const auto& r : want.authority)
+    if (dnssec_authority(r)) want_auth.push_back(r);
+  if (want_auth.empty()) return {};
+  std::vector<wire::Record> got_auth = got.denial;
+  if (got.negative_soa) got_auth.push_back(*got.negative_soa);
+  for (const auto& sig : got.signatures)
+    if (got.negative_soa && covers(sig, {*got.negative_soa})) got_auth.push_back(sig);
+  if (keys(got_auth, ttl) != keys(want_auth, ttl))
+    return "authority (SOA, NSEC/NSEC3, RRSIGs) " + join(keys(got_auth, ttl)) + "; expected " + join(keys(want_auth, ttl));
+  return {};
+}
+
 // Compares a resolution with a CHECK_ANSWER entry: the rcode and the answer section's RRsets (MATCH all,
 // or rcode / answer), TTLs when MATCH says "ttl", and with "all" the negative answer's SOA when the
-// expected authority has one.
-// Flags are not compared: a Resolution is a library result, not a server's reply.
-std::string compare(const resolver::Resolution& got, const Entry& want) {
+// expected authority has one. `val` (a val_ scenario): a bogus status compares as SERVFAIL, a query
+// with DO compares the answer's RRSIGs too, and compare_dnssec's checks apply.
+// Other flags are not compared: a Resolution is a library result, not a server's reply.
+std::string compare(const resolver::Resolution& got, const Entry& want, const std::optional<Asked>& val = std::nullopt) {
   std::ostringstream why;
   // As Unbound's harness: only what MATCH names is checked ("all" is everything; no keyword, nothing).
   const bool all = want.match.contains("all");
   const bool check_rcode = all || want.match.contains("rcode");
   const bool check_answer = all || want.match.contains("answer");
   if (!check_rcode && !check_answer) return {};
-  if (check_rcode && got.rcode != want.rcode) {
-    why << "rcode " << wire::to_string(got.rcode) << ", expected " << wire::to_string(want.rcode);
+  const bool bogus = is_bogus(got, val);
+  const wire::Rcode rcode = bogus ? wire::Rcode::ServFail : got.rcode;
+  if (check_rcode && rcode != want.rcode) {
+    why << "rcode " << wire::to_string(rcode) << ", expected " << wire::to_string(want.rcode);
     if (got.outcome == resolver::Outcome::failed) why << " (" << resolver::to_string(got.failure) << ": " << got.failure_detail << ")";
+    if (bogus) why << " (bogus: " << dnssec::to_string(got.validation.reason) << ": " << got.validation.detail << ")";
     return why.str();
   }
   const bool ttl = want.match.contains("ttl");
   // A server answering from a failed resolution sends SERVFAIL with an empty answer; the partial chain a
   // Resolution keeps for the diagnosis is not part of it.
   static const std::vector<wire::Record> kNone;
-  const auto& answer = got.outcome == resolver::Outcome::failed ? kNone : got.answer;
-  const auto g = keys(answer, ttl), w = keys(want.answer, ttl);
+  const auto& answer = got.outcome == resolver::Outcome::failed || bogus ? kNone : got.answer;
+  // With DO a validating server's answer carries the RRSIGs of its RRsets.
+  std::vector<wire::Record> shown = answer;
+  if (val && val->do_bit)
+    for (const auto& sig : got.signatures)
+      if (covers(sig, answer)) shown.push_back(sig);
+  const auto g = keys(shown, ttl), w = keys(want.answer, ttl);
   if (!check_answer) return {};
   if (g != w) return "answer " + join(g) + "; expected " + join(w);
   std::vector<wire::Record> want_soa;
   for (const auto& r : want.authority)
     if (r.type == wire::RRType::SOA) want_soa.push_back(r);
+  if (val && all && !bogus && got.outcome != resolver::Outcome::failed) {
+    if (auto d = compare_dnssec(got, want, *val, ttl); !d.empty()) return d;
+    // With DO, compare_dnssec compared the negative answer's SOA with its RRSIGs and the denial.
+    if (val->do_bit && std::any_of(want.authority.begin(), want.authority.end(), dnssec_authority)) return {};
+  }
   if (all && !want_soa.empty() && answer.empty()) {
     std::vector<wire::Record> got_soa;
     if (got.negative_soa) got_soa.push_back(*got.negative_soa);
@@ -289,6 +408,10 @@ Outcome run_scenario(const Scenario& s, const Options& opt) {
   o.qname_minimisation = config_value(s, "qname-minimisation").value_or("yes") != "no";
   o.use_0x20 = false;  // use-caps-for-id defaults to no, and the scripted replies do not echo case
   o.clock = [&] { return base + elapsed; };
+  if (opt.val()) {
+    if (auto why = dnssec_options(s, o); !why.empty()) return {"fail", "harness: " + why};
+    // Fixed, as Unbound's val-override-date: TIME_PASSES moves the cache's clock, not this.
+  }
   // Ours: one resolver for the scenario (warm) or a fresh one per QUERY (cold); one that may still be
   // resolving stays alive until the end.
   std::vector<std::unique_ptr<resolver::Resolver>> resolvers;
@@ -322,6 +445,7 @@ Outcome run_scenario(const Scenario& s, const Options& opt) {
           co_return true;
         };
         std::optional<resolver::Resolution> last;
+        std::optional<Asked> asked;  // a val_ scenario: the last QUERY's DO, AD and CD bits
         auto running = std::make_shared<std::optional<resolver::Resolution>>();
         bool in_flight = false;
         auto fail = [&](const Step& st, const std::string& why) {
@@ -335,6 +459,7 @@ Outcome run_scenario(const Scenario& s, const Options& opt) {
               break;
             }
             const auto q = *st.entry->question;
+            if (opt.val()) asked = Asked{st.entry->do_bit, st.entry->header.ad, st.entry->header.cd};
             if (opt.unbound && (opt.cold || !unbound.running())) {
               // A fresh Unbound (cold), or the scenario's one: started here, with the servers serving.
               if (in_flight) {
@@ -396,7 +521,7 @@ Outcome run_scenario(const Scenario& s, const Options& opt) {
               fail(st, "harness: no query to check");
               break;
             }
-            if (auto why = compare(*last, *st.entry); !why.empty()) {
+            if (auto why = compare(*last, *st.entry, asked); !why.empty()) {
               out = {"fail", "step " + std::to_string(st.number) + " " + last->question.name.to_string() + " " +
                                  wire::to_string(last->question.type) + ": " + why};
               break;
@@ -513,8 +638,10 @@ int main_impl(int argc, char** argv) {
     else if (a == "--cache" && i + 1 < argc && (std::string(argv[i + 1]) == "cold" || std::string(argv[i + 1]) == "warm"))
       opt.cold = next() == "cold";
     else if (a == "--unbound") opt.unbound_path = next();
+    else if (a == "--prefix" && i + 1 < argc && (std::string(argv[i + 1]) == "iter_" || std::string(argv[i + 1]) == "val_"))
+      opt.prefix = next();
     else {
-      std::cerr << "usage: replay_runner --suite DIR --expected FILE [--only NAME] [--jobs N] [--verbose]\n"
+      std::cerr << "usage: replay_runner --suite DIR --expected FILE [--prefix iter_|val_] [--only NAME] [--jobs N] [--verbose]\n"
                    "                     [--resolver dkimdoctor|unbound] [--cache warm|cold] [--unbound PATH]\n";
       return 2;
     }
@@ -525,12 +652,12 @@ int main_impl(int argc, char** argv) {
   std::error_code ec;
   for (const auto& e : std::filesystem::directory_iterator(opt.suite, ec)) {
     const auto name = e.path().filename().string();
-    if (name.rfind("iter_", 0) == 0 && name.ends_with(".rpl")) {
+    if (name.rfind(opt.prefix, 0) == 0 && name.ends_with(".rpl")) {
       if (opt.only.empty() || name == opt.only + ".rpl") files.push_back(e.path().string());
     }
   }
   if (ec || files.empty()) {
-    std::cerr << "replay: no iter_*.rpl in " << opt.suite << "\n";
+    std::cerr << "replay: no " << opt.prefix << "*.rpl in " << opt.suite << "\n";
     return 2;
   }
   std::sort(files.begin(), files.end());
@@ -552,7 +679,7 @@ int main_impl(int argc, char** argv) {
     }
     Job j;
     j.scenario = std::move(*s);
-    if (auto why = not_applicable(j.scenario); !why.empty()) j.outcome = {"n/a", why};
+    if (auto why = not_applicable(j.scenario, opt.val()); !why.empty()) j.outcome = {"n/a", why};
     jobs.push_back(std::move(j));
   }
 
@@ -637,7 +764,7 @@ int main_impl(int argc, char** argv) {
       news.push_back("REGRESSION " + j.scenario.name + ": recorded pass, now " + status);
     } else if (status != recorded && !(recorded == "documented" && status == "documented")) {
       news.push_back("changed " + j.scenario.name + ": recorded " + recorded + ", now " + status +
-                     " (update tests/replay/expected.txt)");
+                     " (update " + std::filesystem::path(opt.expected).filename().string() + ")");
     }
   }
   for (const auto& n : news) std::cout << n << "\n";
