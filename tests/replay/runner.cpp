@@ -43,12 +43,14 @@
 #include <iomanip>
 #include <iostream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include <net/if.h>
 
+#include "dnssec/crypto.hpp"
 #include "dnssec/status.hpp"
 #include "resolver/limits.hpp"
 #include "resolver/resolver.hpp"
@@ -112,6 +114,26 @@ std::string dnssec_options(const Scenario& s, resolver::Options& o) {
     o.validation_time = static_cast<std::uint32_t>(timegm(&tm));
   }
   return {};
+}
+
+// When every trust anchor of a val_ scenario is of an algorithm Unbound validates and we do not (DSA,
+// GOST: RFC 8624 §3.1, dnssec/README.md), everything under them is insecure for us where Unbound (which still
+// validates DSA) finds it secure or bogus: the note a failure of such a scenario gets. Empty: not so.
+std::string unvalidated_anchors(const Scenario& s) {
+  resolver::Options o;
+  if (!dnssec_options(s, o).empty() || o.trust_anchors.empty()) return {};
+  std::set<int> algorithms;
+  for (const auto& r : o.trust_anchors) {
+    int a = -1;
+    if (auto ds = r.rdata.as_ds()) a = ds->algorithm;
+    if (auto key = r.rdata.as_dnskey()) a = key->algorithm;
+    // Only those Unbound validates and we do not: DSA (3), DSA-NSEC3-SHA1 (6), ECC-GOST (12).
+    if (a < 0 || dnssec::algorithm_supported(static_cast<std::uint8_t>(a)) || (a != 3 && a != 6 && a != 12)) return {};
+    algorithms.insert(a);
+  }
+  std::string list;
+  for (int a : algorithms) list += (list.empty() ? "" : ", ") + std::to_string(a);
+  return "trust anchors only of algorithm " + list + ", which Unbound validates and we do not (RFC 8624 §3.1: DSA MUST NOT be validated): insecure for us";
 }
 
 // The val_ scenarios' options that do not apply to a validating library; empty: none of them.
@@ -755,6 +777,9 @@ int main_impl(int argc, char** argv) {
     else if (status == "clock") ++clock;
     else ++na;
     std::string detail = j.outcome.detail;
+    if (opt.val() && status != "pass" && status != "n/a") {
+      if (auto note = unvalidated_anchors(j.scenario); !note.empty()) detail = "[" + note + "] " + detail;
+    }
     std::replace(detail.begin(), detail.end(), '|', '/');
     std::cout << "| " << j.scenario.name << " | " << status << " | " << detail << " |\n";
     const std::string recorded = want == expected.end() ? "(none)" : want->second;
