@@ -252,6 +252,7 @@ class Resolver {
   Cache& cache();
 
  private:
+  friend class Validator;  // resolver/validator.hpp: fetches DS/DNSKEY through the same iteration
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
