@@ -116,24 +116,35 @@ std::string dnssec_options(const Scenario& s, resolver::Options& o) {
   return {};
 }
 
-// When every trust anchor of a val_ scenario is of an algorithm Unbound validates and we do not (DSA,
-// GOST: RFC 8624 §3.1, dnssec/README.md), everything under them is insecure for us where Unbound (which still
-// validates DSA) finds it secure or bogus: the note a failure of such a scenario gets. Empty: not so.
-std::string unvalidated_anchors(const Scenario& s) {
-  resolver::Options o;
-  if (!dnssec_options(s, o).empty() || o.trust_anchors.empty()) return {};
-  std::set<int> algorithms;
-  for (const auto& r : o.trust_anchors) {
+// The zones whose trust anchors are all of algorithms Unbound validates and we do not: DSA (3),
+// DSA-NSEC3-SHA1 (6), ECC-GOST (12) (RFC 8624 §3.1: DSA MUST NOT be validated; dnssec/README.md). Data
+// under them is insecure for us where Unbound finds it secure or bogus.
+std::string lower(std::string s);  // below
+
+std::vector<wire::Name> unvalidated_anchor_zones(const std::vector<wire::Record>& anchors) {
+  std::map<std::string, std::pair<wire::Name, bool>> zones;  // by owner: all of those algorithms
+  for (const auto& r : anchors) {
     int a = -1;
     if (auto ds = r.rdata.as_ds()) a = ds->algorithm;
     if (auto key = r.rdata.as_dnskey()) a = key->algorithm;
-    // Only those Unbound validates and we do not: DSA (3), DSA-NSEC3-SHA1 (6), ECC-GOST (12).
-    if (a < 0 || dnssec::algorithm_supported(static_cast<std::uint8_t>(a)) || (a != 3 && a != 6 && a != 12)) return {};
-    algorithms.insert(a);
+    const bool unvalidated = (a == 3 || a == 6 || a == 12) && !dnssec::algorithm_supported(static_cast<std::uint8_t>(a));
+    auto [it, fresh] = zones.try_emplace(lower(r.owner.to_string()), r.owner, unvalidated);
+    if (!fresh) it->second.second = it->second.second && unvalidated;
   }
-  std::string list;
-  for (int a : algorithms) list += (list.empty() ? "" : ", ") + std::to_string(a);
-  return "trust anchors only of algorithm " + list + ", which Unbound validates and we do not (RFC 8624 §3.1: DSA MUST NOT be validated): insecure for us";
+  std::vector<wire::Name> out;
+  for (const auto& [key, zone] : zones)
+    if (zone.second) out.push_back(zone.first);
+  return out;
+}
+
+// The note a failed check of `name` gets when it lies under such a zone; empty: it does not.
+std::string unvalidated_note(const std::vector<wire::Record>& anchors, const wire::Name& name) {
+  for (const auto& zone : unvalidated_anchor_zones(anchors)) {
+    if (name.is_subdomain_of(zone))
+      return "[under the DSA trust anchor of " + zone.to_string() +
+             ": Unbound validates DSA, we do not (RFC 8624 §3.1), so it is insecure for us] ";
+  }
+  return {};
 }
 
 // The val_ scenarios' options that do not apply to a validating library; empty: none of them.
@@ -309,6 +320,9 @@ std::string compare(const resolver::Resolution& got, const Entry& want, const st
     why << "rcode " << wire::to_string(rcode) << ", expected " << wire::to_string(want.rcode);
     if (got.outcome == resolver::Outcome::failed) why << " (" << resolver::to_string(got.failure) << ": " << got.failure_detail << ")";
     if (bogus) why << " (bogus: " << dnssec::to_string(got.validation.reason) << ": " << got.validation.detail << ")";
+    else if (val && got.validation.checked)
+      why << " (" << dnssec::to_string(got.validation.status) << ": " << dnssec::to_string(got.validation.reason) << ")";
+    else if (val) why << " (not validated)";
     return why.str();
   }
   const bool ttl = want.match.contains("ttl");
@@ -544,7 +558,13 @@ Outcome run_scenario(const Scenario& s, const Options& opt) {
               break;
             }
             if (auto why = compare(*last, *st.entry, asked); !why.empty()) {
-              out = {"fail", "step " + std::to_string(st.number) + " " + last->question.name.to_string() + " " +
+              // Under a DSA anchor, an expected AD or SERVFAIL is Unbound's DSA validation: out of our reach.
+              // Only when our answer is insecure for that reason.
+              const bool validated = (st.entry->header.ad || st.entry->rcode == wire::Rcode::ServFail) &&
+                                     last->validation.checked && last->validation.status == dnssec::Status::insecure &&
+                                     last->validation.reason == dnssec::Reason::unsupported_algorithm;
+              out = {"fail", (opt.val() && validated ? unvalidated_note(o.trust_anchors, last->question.name) : std::string()) +
+                                 "step " + std::to_string(st.number) + " " + last->question.name.to_string() + " " +
                                  wire::to_string(last->question.type) + ": " + why};
               break;
             }
@@ -777,9 +797,6 @@ int main_impl(int argc, char** argv) {
     else if (status == "clock") ++clock;
     else ++na;
     std::string detail = j.outcome.detail;
-    if (opt.val() && status != "pass" && status != "n/a") {
-      if (auto note = unvalidated_anchors(j.scenario); !note.empty()) detail = "[" + note + "] " + detail;
-    }
     std::replace(detail.begin(), detail.end(), '|', '/');
     std::cout << "| " << j.scenario.name << " | " << status << " | " << detail << " |\n";
     const std::string recorded = want == expected.end() ? "(none)" : want->second;
