@@ -93,6 +93,28 @@ bool scripted_step(const std::string& kind) {
   return kind == "CHECK_OUT_QUERY" || kind == "REPLY" || kind == "TIMEOUT" || kind == "TRAFFIC" || kind == "NOTHING";
 }
 
+// `val-override-date: -1` turns Unbound's signature-window check off. The same outcome for us: a validation
+// time inside every RRSIG window of the scenario (the latest inception), when they have one in common.
+std::optional<std::uint32_t> common_signature_time(const Scenario& s) {
+  std::uint32_t from = 0, until = UINT32_MAX;
+  auto scan = [&](const Entry& e) {
+    for (const auto* section : {&e.answer, &e.authority, &e.additional}) {
+      for (const auto& r : *section) {
+        if (auto sig = r.rdata.as_rrsig()) {
+          from = std::max(from, sig->inception);
+          until = std::min(until, sig->expiration);
+        }
+      }
+    }
+  };
+  for (const auto& range : s.ranges)
+    for (const auto& e : range.entries) scan(e);
+  for (const auto& st : s.steps)
+    if (st.entry) scan(*st.entry);
+  if (from > until) return std::nullopt;
+  return from;
+}
+
 // A val_ scenario's trust anchors (every `trust-anchor:` line: a DS or DNSKEY record in zone text) and
 // its `val-override-date: "YYYYMMDDHHMMSS"` (UTC) as the validation time. Returns why not, or "".
 std::string dnssec_options(const Scenario& s, resolver::Options& o) {
@@ -106,7 +128,9 @@ std::string dnssec_options(const Scenario& s, resolver::Options& o) {
       o.trust_anchors.push_back(std::move(r));
     }
   }
-  if (auto date = config_value(s, "val-override-date")) {
+  if (auto date = config_value(s, "val-override-date"); date && *date == "-1") {
+    o.validation_time = common_signature_time(s);
+  } else if (date) {
     std::tm tm{};
     std::istringstream in(*date);
     in >> std::get_time(&tm, "%Y%m%d%H%M%S");
@@ -151,8 +175,9 @@ std::string unvalidated_note(const std::vector<wire::Record>& anchors, const wir
 std::string not_applicable_val(const Scenario& s) {
   if (config_value(s, "trust-anchor-file") || config_value(s, "auto-trust-anchor-file"))
     return "harness: trust-anchor file (not shipped with the suite)";
-  if (auto v = config_value(s, "val-override-date"); v && *v == "-1")
-    return "val-override-date: -1 (signature validity windows not checked): ours always checks them";
+  if (auto v = config_value(s, "val-override-date"); v && *v == "-1" && !common_signature_time(s))
+    return "val-override-date: -1 (signature validity windows not checked): ours always checks them, and the "
+           "scenario's RRSIGs have no instant in common";
   resolver::Options scratch;
   if (auto why = dnssec_options(s, scratch); !why.empty()) return "harness: " + why;
   if (auto v = config_value(s, "prefetch-key"); v && *v == "yes")
