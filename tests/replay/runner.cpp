@@ -482,6 +482,7 @@ Outcome run_scenario(const Scenario& s, const Options& opt) {
   resolver::RandomPool random;
   resolver::Transport transport(io.get_executor(), random);
   UnboundProcess unbound(opt.unbound_path, verbose);
+  unbound.set_validator(opt.val());
   int instances = 0;
   Outcome out{"pass", ""};
   // How long a step waits (real time: the resolver's timers are real). After a TIMEOUT the next query
