@@ -180,6 +180,19 @@ std::string not_applicable_val(const Scenario& s) {
            "scenario's RRSIGs have no instant in common";
   resolver::Options scratch;
   if (auto why = dnssec_options(s, scratch); !why.empty()) return "harness: " + why;
+  // A query without RD is answered from Unbound's cache only; a referral is what its cache gives then.
+  for (std::size_t i = 0; i + 1 < s.steps.size(); ++i) {
+    const auto& q = s.steps[i];
+    const auto& a = s.steps[i + 1];
+    if (q.kind != "QUERY" || !q.entry || q.entry->header.rd || a.kind != "CHECK_ANSWER" || !a.entry) continue;
+    const auto& e = *a.entry;
+    const auto has = [&](wire::RRType t) {
+      return std::any_of(e.authority.begin(), e.authority.end(), [t](const wire::Record& r) { return r.type == t; });
+    };
+    if (e.rcode == wire::Rcode::NoError && e.answer.empty() && has(wire::RRType::NS) && !has(wire::RRType::SOA))
+      return "a query without RD answered with a referral from Unbound's cache (step " + std::to_string(a.number) +
+             "): a server's cache-only lookup, our library always resolves";
+  }
   if (auto v = config_value(s, "prefetch-key"); v && *v == "yes")
     return "prefetch-key (refreshing DNSKEYs before they expire): a recursive-server feature";
   if (config_value(s, "domain-insecure"))
