@@ -2,7 +2,7 @@
 // scenarios (val_*.rpl, with the scenario's trust anchors and val-override-date), replayed against our
 // resolver.
 //
-//   replay_runner --suite DIR --expected FILE [--prefix iter_|val_] [--only NAME] [--jobs N] [--verbose]
+//   replay_runner --suite DIR --expected FILE [--prefix iter_|val_] [--dnssec] [--only NAME] [--jobs N] [--verbose]
 //                 [--resolver dkimdoctor|unbound] [--cache warm|cold] [--unbound PATH]
 //
 // --cache warm (the default): one resolver for the scenario, each step on the earlier steps' cache;
@@ -76,7 +76,8 @@ struct Options {
   bool cold = false;     // --cache cold
   std::string unbound_path = "/usr/sbin/unbound";
   std::string prefix = "iter_";  // --prefix val_: Unbound's validator scenarios (val_*.rpl)
-  bool val() const { return prefix == "val_"; }
+  bool dnssec = false;            // --dnssec: the val_ rules (anchors, AD, RRSIGs) for iter_ scenarios too
+  bool val() const { return prefix == "val_" || dnssec; }
 };
 
 struct Outcome {
@@ -719,10 +720,11 @@ int main_impl(int argc, char** argv) {
     else if (a == "--cache" && i + 1 < argc && (std::string(argv[i + 1]) == "cold" || std::string(argv[i + 1]) == "warm"))
       opt.cold = next() == "cold";
     else if (a == "--unbound") opt.unbound_path = next();
+    else if (a == "--dnssec") opt.dnssec = true;
     else if (a == "--prefix" && i + 1 < argc && (std::string(argv[i + 1]) == "iter_" || std::string(argv[i + 1]) == "val_"))
       opt.prefix = next();
     else {
-      std::cerr << "usage: replay_runner --suite DIR --expected FILE [--prefix iter_|val_] [--only NAME] [--jobs N] [--verbose]\n"
+      std::cerr << "usage: replay_runner --suite DIR --expected FILE [--prefix iter_|val_] [--dnssec] [--only NAME] [--jobs N] [--verbose]\n"
                    "                     [--resolver dkimdoctor|unbound] [--cache warm|cold] [--unbound PATH]\n";
       return 2;
     }
