@@ -766,10 +766,22 @@ void Resolver::Impl::store_child_ns(const ScrubbedReply& reply, const Name& zone
   if (!child_ns.empty()) cache.store_rrset(std::move(child_ns));
 }
 
+namespace {
+
+// A DS question the parent's servers refer to the child (a server without DNSSEC): no DS there, and no proof
+// of it (RFC 4035 §3.1.4.1 wants the parent to answer). Read as NODATA without an SOA.
+Classified ds_referral_as_nodata() {
+  Classified c;
+  c.kind = Classification::nodata;
+  c.reason = "DS question referred to the child";
+  return c;
+}
+
+}  // namespace
+
 asio::awaitable<Walk> Resolver::Impl::walk(Context& ctx, Question q, int depth) {
   Walk w;
-  // A DS RRset lives at the parent side of a cut (RFC 4035 §3.1.4.1, §4.2): ask the parent zone's servers,
-  // never the child's, so the walk starts at the closest cut above the name.
+  // DS lives at the parent side of a cut (RFC 4035 §3.1.4.1, §4.2): start at the closest cut above the name.
   const bool parent_side = q.type == RRType::DS && !q.name.is_root();
   const Name cut_name = parent_side ? q.name.parent() : q.name;
   w.cut = closest_cut(ctx, cut_name, depth);
@@ -824,13 +836,7 @@ asio::awaitable<Walk> Resolver::Impl::walk(Context& ctx, Question q, int depth) 
       co_return w;
     }
     Classified& c = reply->classified;
-    if (parent_side && c.kind == Classification::referral && c.child_zone == q.name) {
-      // The parent's servers refer a DS question to the child (a server without DNSSEC): no DS there, and
-      // no proof of it (RFC 4035 §3.1.4.1 wants the parent to answer). NODATA without an SOA.
-      if (ctx.tracing) note(ctx, depth, w.cut.zone, "DS question referred to the child: read as NODATA");
-      c = Classified{};
-      c.kind = Classification::nodata;
-    }
+    if (parent_side && c.kind == Classification::referral && c.child_zone == q.name) c = ds_referral_as_nodata();
     if (c.kind == Classification::referral) {
       if (++referrals > kMaxReferrals) {
         w.fail = Fail{Failure::max_referrals, "at " + c.child_zone.to_string()};

@@ -72,6 +72,9 @@ struct Validation {
   std::uint32_t earliest_expiration = 0;
   std::string detail;                         // one sentence for people ("no DNSKEY of example.com. matches the DS at com. (key tag 12345)")
 };
+// "secure", "insecure (no DS for x. at com. ...)", "bogus (signature_expired: the RRSIG of ... has expired ...)";
+// "not validated" when not checked.
+std::string describe(const Validation& v);
 
 enum class Outcome : std::uint8_t {
   answer,    // NOERROR with the RRset (and any CNAME chain leading to it)

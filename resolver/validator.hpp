@@ -47,9 +47,6 @@ struct KeyCache {
 // The trust anchors as DS RRsets per zone (DNSKEY anchors turned into SHA-256 DS records).
 std::vector<dnssec::RRset> trust_anchor_sets(const Options& options);
 
-// "secure", "insecure (unsupported_algorithm: ...)": the status line the CLI prints.
-std::string describe(const Validation& v);
-
 class Validator {
  public:
   Validator(Resolver::Impl& impl, Context& ctx, std::uint32_t now) : impl_(impl), ctx_(ctx), now_(now) {}
