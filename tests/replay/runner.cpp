@@ -194,6 +194,9 @@ std::string not_applicable_val(const Scenario& s) {
       return "a query without RD answered with a referral from Unbound's cache (step " + std::to_string(a.number) +
              "): a server's cache-only lookup, our library always resolves";
   }
+  if (auto v = config_value(s, "harden-algo-downgrade"); v && *v == "yes")
+    return "harden-algo-downgrade: yes (every signalled algorithm must validate): Unbound's non-default option; "
+           "we accept any one valid path, as RFC 6840 §5.11 asks";
   if (auto v = config_value(s, "prefetch-key"); v && *v == "yes")
     return "prefetch-key (refreshing DNSKEYs before they expire): a recursive-server feature";
   if (config_value(s, "domain-insecure"))
