@@ -37,8 +37,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -58,8 +58,8 @@
 #include "tests/replay/replay_server.hpp"
 #include "tests/replay/scenario.hpp"
 #include "tests/replay/unbound_process.hpp"
-#include "wire/zonefile.hpp"
 #include "tests/support/fault_server.hpp"
+#include "wire/zonefile.hpp"
 
 namespace dkimdoctor::replay {
 namespace {
@@ -141,11 +141,11 @@ std::string dnssec_options(const Scenario& s, resolver::Options& o) {
   return {};
 }
 
+std::string lower(std::string s);  // below
+
 // The zones whose trust anchors are all of algorithms Unbound validates and we do not: DSA (3),
 // DSA-NSEC3-SHA1 (6), ECC-GOST (12) (RFC 8624 §3.1: DSA MUST NOT be validated; dnssec/README.md). Data
 // under them is insecure for us where Unbound finds it secure or bogus.
-std::string lower(std::string s);  // below
-
 std::vector<wire::Name> unvalidated_anchor_zones(const std::vector<wire::Record>& anchors) {
   std::map<std::string, std::pair<wire::Name, bool>> zones;  // by owner: all of those algorithms
   for (const auto& r : anchors) {
