@@ -611,6 +611,10 @@ Outcome run_scenario(const Scenario& s, const Options& opt) {
                                  wire::to_string(last->question.type) + ": " + why};
               break;
             }
+            // A SERVFAIL the scenario expects from the validator that came from our iterator instead.
+            if (opt.val() && !opt.unbound && st.entry->rcode == wire::Rcode::ServFail && last->outcome == resolver::Outcome::failed)
+              out.detail += (out.detail.empty() ? "" : "; ") + std::string("step ") + std::to_string(st.number) +
+                            ": SERVFAIL from the iterator (" + resolver::to_string(last->failure) + "), not from validation";
           } else if (st.kind == "CHECK_OUT_QUERY") {
             std::optional<testsupport::Query> consumed;
             auto found = [&] {
