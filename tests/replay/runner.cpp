@@ -296,8 +296,12 @@ struct Asked {
   bool do_bit = false, ad = false, cd = false;
 };
 
+// Does a validating server on our library answer SERVFAIL for `got`? Bogus data, and data under a trust
+// anchor whose status could not be determined (a DS or DNSKEY that could not be fetched: resolver/README.md,
+// "a validating resolver would SERVFAIL either way"); with CD the data is served.
 bool is_bogus(const resolver::Resolution& got, const std::optional<Asked>& val) {
-  return val && !val->cd && got.validation.checked && got.validation.status == dnssec::Status::bogus;
+  return val && !val->cd && got.validation.checked &&
+         (got.validation.status == dnssec::Status::bogus || got.validation.status == dnssec::Status::indeterminate);
 }
 
 // Does RRSIG `sig` cover one of `records` (same owner, type covered)?
@@ -346,7 +350,7 @@ std::string compare_dnssec(const resolver::Resolution& got, const Entry& want, c
 
 // Compares a resolution with a CHECK_ANSWER entry: the rcode and the answer section's RRsets (MATCH all,
 // or rcode / answer), TTLs when MATCH says "ttl", and with "all" the negative answer's SOA when the
-// expected authority has one. `val` (a val_ scenario): a bogus status compares as SERVFAIL, a query
+// expected authority has one. `val` (a val_ scenario): a bogus or indeterminate status compares as SERVFAIL, a query
 // with DO compares the answer's RRSIGs too, and compare_dnssec's checks apply.
 // Other flags are not compared: a Resolution is a library result, not a server's reply.
 std::string compare(const resolver::Resolution& got, const Entry& want, const std::optional<Asked>& val = std::nullopt) {
@@ -361,7 +365,9 @@ std::string compare(const resolver::Resolution& got, const Entry& want, const st
   if (check_rcode && rcode != want.rcode) {
     why << "rcode " << wire::to_string(rcode) << ", expected " << wire::to_string(want.rcode);
     if (got.outcome == resolver::Outcome::failed) why << " (" << resolver::to_string(got.failure) << ": " << got.failure_detail << ")";
-    if (bogus) why << " (bogus: " << dnssec::to_string(got.validation.reason) << ": " << got.validation.detail << ")";
+    if (bogus)
+      why << " (" << dnssec::to_string(got.validation.status) << ": " << dnssec::to_string(got.validation.reason) << ": "
+          << got.validation.detail << ")";
     else if (val && got.validation.checked)
       why << " (" << dnssec::to_string(got.validation.status) << ": " << dnssec::to_string(got.validation.reason) << ")";
     else if (val) why << " (not validated)";
