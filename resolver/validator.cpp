@@ -124,12 +124,32 @@ std::vector<dnssec::RRset> trust_anchor_sets(const Options& options) {
   return sets_of(ds, {RRType::DS}, Name());
 }
 
+const char* reason_id(Reason reason) {
+  switch (reason) {
+    case Reason::none: return "none";
+    case Reason::unsupported_algorithm: return "unsupported_algorithm";
+    case Reason::unsupported_digest: return "unsupported_digest";
+    case Reason::nsec3_iterations: return "nsec3_iterations";
+    case Reason::nsec3_opt_out: return "nsec3_opt_out";
+    case Reason::missing_rrsig: return "missing_rrsig";
+    case Reason::no_matching_dnskey: return "no_matching_dnskey";
+    case Reason::signature_expired: return "signature_expired";
+    case Reason::signature_not_yet_valid: return "signature_not_yet_valid";
+    case Reason::bad_signature: return "bad_signature";
+    case Reason::malformed: return "malformed";
+    case Reason::too_many_records: return "too_many_records";
+    case Reason::verification_limit: return "verification_limit";
+    case Reason::denial_not_proven: return "denial_not_proven";
+  }
+  return "unknown";
+}
+
 std::string describe(const Validation& v) {
   if (!v.checked) return "not validated";
   std::string out = dnssec::to_string(v.status);
   if (v.status != Status::secure && (v.reason != Reason::none || !v.detail.empty())) {
     out += " (";
-    if (v.reason != Reason::none) out += std::string(dnssec::to_string(v.reason)) + ": ";
+    if (v.reason != Reason::none) out += std::string(reason_id(v.reason)) + ": ";
     out += v.detail + ")";
   }
   return out;

@@ -388,5 +388,31 @@ TEST_F(Validation, DsQuestionGoesToTheParent) {
   EXPECT_EQ(r.validation.zone, N("test."));  // signed by the parent
 }
 
+TEST_F(Validation, ProbeKeepsDnssecRecordsApart) {
+  Resolver res(net_->io.get_executor(), options());
+  const ZoneProbe p = net_->run(res.probe(N("www.ok.test."), {wire::Question{N("www.ok.test."), RRType::A, wire::RRClass::IN}}));
+  ASSERT_TRUE(p.zone_found);
+  bool asked = false;
+  for (const auto& resp : p.responses) {
+    if (!(resp.question.name == N("www.ok.test.")) || resp.question.type != RRType::A) continue;
+    asked = true;
+    ASSERT_EQ(resp.answer.size(), 1u);  // the A record only: the RRSIG went to `dnssec`
+    EXPECT_EQ(resp.answer.front().type, RRType::A);
+    ASSERT_FALSE(resp.dnssec.empty());
+    EXPECT_EQ(resp.dnssec.front().type, RRType::RRSIG);
+  }
+  EXPECT_TRUE(asked);
+}
+
+TEST_F(Validation, NegativeAnswerFromCacheIsSecureAgain) {
+  Resolver res(net_->io.get_executor(), options());
+  const Resolution first = net_->run(res.resolve(N("nope.n3.test."), RRType::A));
+  const Resolution again = net_->run(res.resolve(N("nope.n3.test."), RRType::A));
+  EXPECT_EQ(first.validation.status, dnssec::Status::secure) << show(first);
+  EXPECT_EQ(again.validation.status, dnssec::Status::secure) << show(again);
+  EXPECT_EQ(again.queries, 0);
+  EXPECT_FALSE(again.denial.empty());
+}
+
 }  // namespace
 }  // namespace dkimdoctor::resolver
