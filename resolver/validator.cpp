@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
 
 #include "dnssec/denial.hpp"
 #include "dnssec/keys.hpp"
@@ -62,9 +63,19 @@ std::uint32_t earliest(std::uint32_t a, std::uint32_t b) {
 
 std::string what(const dnssec::RRset& s) { return s.owner.to_string() + " " + wire::to_string(s.type); }
 
+// An RRSIG time as RRSIG presentation shows it (YYYYMMDDHHmmSS, UTC; RFC 4034 §3.2).
+std::string rrsig_time(std::uint32_t t) {
+  const std::time_t tt = static_cast<std::time_t>(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char out[32];
+  std::strftime(out, sizeof out, "%Y%m%d%H%M%S", &tm);
+  return out;
+}
+
 std::string window(const dnssec::RrsetValidation& r) {
   return "key tag " + std::to_string(r.key_tag) + ", algorithm " + std::to_string(r.algorithm) + ", valid " +
-         std::to_string(r.inception) + ".." + std::to_string(r.expiration);
+         rrsig_time(r.inception) + " to " + rrsig_time(r.expiration);
 }
 
 std::string failure_sentence(const dnssec::RRset& s, const dnssec::RrsetValidation& r, const Name& signer) {

@@ -284,6 +284,12 @@ TEST_F(Validation, SignedChainIsSecure) {
   EXPECT_FALSE(r.signatures.empty());
   // The answer itself holds no RRSIG (existing readers see what they saw before).
   for (const auto& rec : r.answer) EXPECT_NE(rec.type, RRType::RRSIG);
+  // The trace shows each validated step with its key tag and window.
+  const auto step = std::find_if(r.trace.begin(), r.trace.end(), [](const TraceStep& t) {
+    return t.note.find("DNSSEC: DNSKEY ok.test. secure (key tag") != std::string::npos;
+  });
+  ASSERT_NE(step, r.trace.end());
+  EXPECT_NE(step->note.find("valid 20260101000000 to 20360101000000"), std::string::npos) << step->note;
   // Every query carried DO (the servers drop RRSIGs otherwise, and the answer would not be secure).
   for (const auto& [name, s] : *servers_) EXPECT_EQ(s->queries_without_do, 0) << name;
 }
