@@ -118,7 +118,7 @@ void append_validation(std::string& out, const resolver::Validation& v) {
   out += ",\"dnssec\":{\"status\":";
   append_json_string(out, dnssec::to_string(v.status));
   out += ",\"reason\":";
-  append_json_string(out, dnssec::to_string(v.reason));
+  append_json_string(out, resolver::reason_id(v.reason));
   out += ",\"zone\":";
   append_name(out, v.zone);
   out += ",\"key_tag\":" + std::to_string(v.key_tag) + ",\"algorithm\":" + std::to_string(v.algorithm) +

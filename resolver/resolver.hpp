@@ -75,6 +75,8 @@ struct Validation {
 // "secure", "insecure (no DS for x. at com. ...)", "bogus (signature_expired: the RRSIG of ... has expired ...)";
 // "not validated" when not checked.
 std::string describe(const Validation& v);
+// The reason as an identifier, the enumerator's name ("signature_expired"): JSON and the status line.
+const char* reason_id(dnssec::Reason reason);
 
 enum class Outcome : std::uint8_t {
   answer,    // NOERROR with the RRset (and any CNAME chain leading to it)

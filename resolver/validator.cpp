@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
 
 #include "dnssec/denial.hpp"
 #include "dnssec/keys.hpp"
@@ -62,9 +63,19 @@ std::uint32_t earliest(std::uint32_t a, std::uint32_t b) {
 
 std::string what(const dnssec::RRset& s) { return s.owner.to_string() + " " + wire::to_string(s.type); }
 
+// An RRSIG time as RRSIG presentation shows it (YYYYMMDDHHmmSS, UTC; RFC 4034 §3.2).
+std::string rrsig_time(std::uint32_t t) {
+  const std::time_t tt = static_cast<std::time_t>(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char out[32];
+  std::strftime(out, sizeof out, "%Y%m%d%H%M%S", &tm);
+  return out;
+}
+
 std::string window(const dnssec::RrsetValidation& r) {
   return "key tag " + std::to_string(r.key_tag) + ", algorithm " + std::to_string(r.algorithm) + ", valid " +
-         std::to_string(r.inception) + ".." + std::to_string(r.expiration);
+         rrsig_time(r.inception) + " to " + rrsig_time(r.expiration);
 }
 
 std::string failure_sentence(const dnssec::RRset& s, const dnssec::RrsetValidation& r, const Name& signer) {
@@ -124,12 +135,32 @@ std::vector<dnssec::RRset> trust_anchor_sets(const Options& options) {
   return sets_of(ds, {RRType::DS}, Name());
 }
 
+const char* reason_id(Reason reason) {
+  switch (reason) {
+    case Reason::none: return "none";
+    case Reason::unsupported_algorithm: return "unsupported_algorithm";
+    case Reason::unsupported_digest: return "unsupported_digest";
+    case Reason::nsec3_iterations: return "nsec3_iterations";
+    case Reason::nsec3_opt_out: return "nsec3_opt_out";
+    case Reason::missing_rrsig: return "missing_rrsig";
+    case Reason::no_matching_dnskey: return "no_matching_dnskey";
+    case Reason::signature_expired: return "signature_expired";
+    case Reason::signature_not_yet_valid: return "signature_not_yet_valid";
+    case Reason::bad_signature: return "bad_signature";
+    case Reason::malformed: return "malformed";
+    case Reason::too_many_records: return "too_many_records";
+    case Reason::verification_limit: return "verification_limit";
+    case Reason::denial_not_proven: return "denial_not_proven";
+  }
+  return "unknown";
+}
+
 std::string describe(const Validation& v) {
   if (!v.checked) return "not validated";
   std::string out = dnssec::to_string(v.status);
   if (v.status != Status::secure && (v.reason != Reason::none || !v.detail.empty())) {
     out += " (";
-    if (v.reason != Reason::none) out += std::string(dnssec::to_string(v.reason)) + ": ";
+    if (v.reason != Reason::none) out += std::string(reason_id(v.reason)) + ": ";
     out += v.detail + ")";
   }
   return out;
@@ -260,7 +291,9 @@ asio::awaitable<ZoneKeys> Validator::dnskeys_under(Name zone, dnssec::RRset ds, 
   auto sets = sets_of(k.answer, {RRType::DNSKEY}, zone);
   if (k.outcome != Outcome::answer || sets.empty() || !(sets.front().owner == zone)) {
     Validation v = make(Status::bogus, Reason::no_matching_dnskey, zone,
-                        zone.to_string() + " serves no DNSKEY RRset although its parent publishes a DS");
+                        zone.to_string() + " serves no DNSKEY RRset although " +
+                            (parent.detail == "trust anchor" ? "a trust anchor names its key"
+                                                             : "its parent publishes a DS"));
     trace(zone, "DNSKEY " + describe(v));
     co_return remember(zone, ZoneKeys{v, {}}, kBogusKeyTtl);
   }

@@ -284,6 +284,12 @@ TEST_F(Validation, SignedChainIsSecure) {
   EXPECT_FALSE(r.signatures.empty());
   // The answer itself holds no RRSIG (existing readers see what they saw before).
   for (const auto& rec : r.answer) EXPECT_NE(rec.type, RRType::RRSIG);
+  // The trace shows each validated step with its key tag and window.
+  const auto step = std::find_if(r.trace.begin(), r.trace.end(), [](const TraceStep& t) {
+    return t.note.find("DNSSEC: DNSKEY ok.test. secure (key tag") != std::string::npos;
+  });
+  ASSERT_NE(step, r.trace.end());
+  EXPECT_NE(step->note.find("valid 20260101000000 to 20360101000000"), std::string::npos) << step->note;
   // Every query carried DO (the servers drop RRSIGs otherwise, and the answer would not be secure).
   for (const auto& [name, s] : *servers_) EXPECT_EQ(s->queries_without_do, 0) << name;
 }
@@ -386,6 +392,32 @@ TEST_F(Validation, DsQuestionGoesToTheParent) {
   ASSERT_EQ(r.outcome, Outcome::answer);
   EXPECT_EQ(r.validation.status, dnssec::Status::secure) << show(r);
   EXPECT_EQ(r.validation.zone, N("test."));  // signed by the parent
+}
+
+TEST_F(Validation, ProbeKeepsDnssecRecordsApart) {
+  Resolver res(net_->io.get_executor(), options());
+  const ZoneProbe p = net_->run(res.probe(N("www.ok.test."), {wire::Question{N("www.ok.test."), RRType::A, wire::RRClass::IN}}));
+  ASSERT_TRUE(p.zone_found);
+  bool asked = false;
+  for (const auto& resp : p.responses) {
+    if (!(resp.question.name == N("www.ok.test.")) || resp.question.type != RRType::A) continue;
+    asked = true;
+    ASSERT_EQ(resp.answer.size(), 1u);  // the A record only: the RRSIG went to `dnssec`
+    EXPECT_EQ(resp.answer.front().type, RRType::A);
+    ASSERT_FALSE(resp.dnssec.empty());
+    EXPECT_EQ(resp.dnssec.front().type, RRType::RRSIG);
+  }
+  EXPECT_TRUE(asked);
+}
+
+TEST_F(Validation, NegativeAnswerFromCacheIsSecureAgain) {
+  Resolver res(net_->io.get_executor(), options());
+  const Resolution first = net_->run(res.resolve(N("nope.n3.test."), RRType::A));
+  const Resolution again = net_->run(res.resolve(N("nope.n3.test."), RRType::A));
+  EXPECT_EQ(first.validation.status, dnssec::Status::secure) << show(first);
+  EXPECT_EQ(again.validation.status, dnssec::Status::secure) << show(again);
+  EXPECT_EQ(again.queries, 0);
+  EXPECT_FALSE(again.denial.empty());
 }
 
 }  // namespace
