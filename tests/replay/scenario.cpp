@@ -49,8 +49,46 @@ std::optional<wire::Rcode> rcode_named(const std::string& t) {
   return wire::parse_rcode(t);
 }
 
+}  // namespace
+
+std::string algorithm_numbers(const std::string& text) {
+  // DNSSEC algorithm mnemonics (RFC 4034 Appendix A.1, IANA registry) as ldns writes them.
+  static const std::pair<const char*, const char*> kNames[] = {
+      {"RSAMD5", "1"},           {"DH", "2"},           {"DSA", "3"},
+      {"RSASHA1", "5"},          {"DSA-NSEC3-SHA1", "6"}, {"RSASHA1-NSEC3-SHA1", "7"},
+      {"RSASHA256", "8"},        {"RSASHA512", "10"},   {"ECC-GOST", "12"},
+      {"ECDSAP256SHA256", "13"}, {"ECDSAP384SHA384", "14"}, {"ED25519", "15"},
+      {"ED448", "16"},           {"PRIVATEDNS", "253"}, {"PRIVATEOID", "254"}};
+  std::istringstream lines(text);
+  std::string out;
+  for (std::string l; std::getline(lines, l);) {
+    auto t = tokens(l);
+    // Only the RDATA of the types that carry an algorithm field (never the owner name).
+    bool keyed = false;
+    for (std::size_t i = 1; i < t.size(); ++i) {
+      const std::string u = upper(t[i]);
+      if (!keyed) {
+        keyed = u == "DS" || u == "DNSKEY" || u == "RRSIG" || u == "CDS" || u == "CDNSKEY" || u == "DLV";
+        continue;
+      }
+      for (const auto& [name, number] : kNames)
+        if (u == name) t[i] = number;
+    }
+    if (!keyed) {
+      out += l + "\n";
+      continue;
+    }
+    for (const auto& w : t) out += w + " ";
+    out += "\n";
+  }
+  return out;
+}
+
+namespace {
+
 // Records of one section; the testpkts default TTL is 3600. A line that does not parse is reported.
-void parse_records(const std::string& text, int line, std::vector<wire::Record>& out, Scenario& s) {
+void parse_records(const std::string& raw, int line, std::vector<wire::Record>& out, Scenario& s) {
+  const std::string text = algorithm_numbers(raw);
   auto all = wire::parse_zone_text("$TTL 3600\n" + text, wire::Name());
   if (all) {
     out = std::move(*all);
@@ -278,6 +316,17 @@ std::optional<std::string> config_value(const Scenario& s, const std::string& ke
     }
   }
   return std::nullopt;
+}
+
+std::vector<std::string> config_values(const Scenario& s, const std::string& key) {
+  std::vector<std::string> out;
+  for (const auto& line : s.config) {
+    if (line.rfind(key + ":", 0) != 0) continue;
+    std::string v = trim(line.substr(key.size() + 1));
+    std::erase(v, '"');
+    out.push_back(trim(v));
+  }
+  return out;
 }
 
 std::vector<asio::ip::address> server_addresses(const Scenario& s) {

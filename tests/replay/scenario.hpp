@@ -60,6 +60,13 @@ std::optional<Scenario> load_scenario(const std::string& path, std::string& erro
 // The value of a config option ("qname-minimisation" -> "no"), quotes removed; nullopt when absent.
 std::optional<std::string> config_value(const Scenario& s, const std::string& key);
 
+// Every value of an option that may repeat ("trust-anchor"), quotes removed, in file order.
+std::vector<std::string> config_values(const Scenario& s, const std::string& key);
+
+// Zone text with DNSSEC algorithm mnemonics ("RSASHA1") in DS, DNSKEY and RRSIG RDATA replaced by their
+// numbers, which is what wire's zone-text reader takes.
+std::string algorithm_numbers(const std::string& text);
+
 // Every address a server of the scenario answers on.
 std::vector<asio::ip::address> server_addresses(const Scenario& s);
 

@@ -17,6 +17,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "dnssec/status.hpp"
 #include "wire/message.hpp"
 
 namespace dkimdoctor::replay {
@@ -111,7 +112,8 @@ bool UnboundProcess::write_config(const std::string& file, const std::vector<std
       << "\tinterface: " << address_.to_string() << "\n\tport: 53\n"
       << "\tdo-daemonize: no\n\tchroot: \"\"\n\tusername: \"\"\n\tpidfile: \"\"\n"
       << "\tdirectory: \"" << dir_ << "\"\n\tlogfile: \"\"\n\tuse-syslog: no\n"
-      << "\tmodule-config: \"iterator\"\n\taccess-control: 127.0.0.0/8 allow\n"
+      << "\tmodule-config: \"" << (validator_ ? "validator iterator" : "iterator") << "\"\n"
+      << "\taccess-control: 127.0.0.0/8 allow\n"
       << "\tnum-threads: 1\n\tso-reuseport: no\n\toutgoing-range: 64\n\tnum-queries-per-thread: 32\n"
       << "remote-control:\n\tcontrol-enable: no\n";
   return static_cast<bool>(out);
@@ -148,12 +150,20 @@ asio::awaitable<resolver::Resolution> ask_unbound(resolver::Transport& transport
   }
   out.rcode = m->rcode();
   out.outcome = out.rcode == wire::Rcode::ServFail ? resolver::Outcome::failed : resolver::Outcome::answer;
-  for (const auto& r : m->answers()) out.answer.push_back(r.to_record());
-  if (out.answer.empty()) {
-    for (const auto& r : m->authority()) {
-      if (r.type() == wire::RRType::SOA) out.negative_soa = r.to_record();
-    }
+  // The RRSIGs are the answer when they were asked for.
+  for (const auto& r : m->answers())
+    (r.type() == wire::RRType::RRSIG && q.type != wire::RRType::RRSIG ? out.signatures : out.answer).push_back(r.to_record());
+  for (const auto& view : m->authority()) {
+    const wire::Record r = view.to_record();
+    const auto sig = r.rdata.as_rrsig();
+    const auto covered = sig ? sig->type_covered : r.type;
+    // A negative answer's SOA, also at the end of a CNAME chain.
+    if (r.type == wire::RRType::SOA) out.negative_soa = r;
+    if (covered == wire::RRType::SOA && sig) out.signatures.push_back(r);
+    if (covered == wire::RRType::NSEC || covered == wire::RRType::NSEC3) out.denial.push_back(r);
   }
+  out.validation.checked = true;
+  out.validation.status = m->header().ad ? dnssec::Status::secure : dnssec::Status::insecure;
   co_return out;
 }
 

@@ -40,12 +40,17 @@ class UnboundProcess {
   // The scenario's options this Unbound does not know (dropped from its config).
   const std::vector<std::string>& dropped() const { return dropped_; }
 
+  // module-config "validator iterator" instead of "iterator" (the val_ scenarios: their trust-anchor
+  // and val-override-date lines are in their config block).
+  void set_validator(bool on) { validator_ = on; }
+
  private:
   bool write_config(const std::string& file, const std::vector<std::string>& lines) const;
   std::string log_tail(std::size_t max = 400) const;
 
   std::string path_;
   bool verbose_;
+  bool validator_ = false;
   std::string dir_;
   asio::ip::address_v4 address_;
   pid_t pid_ = -1;
@@ -54,7 +59,9 @@ class UnboundProcess {
 
 // Asks Unbound at `at` (RD, no 0x20, EDNS; TC -> TCP) and reads its reply as a Resolution for the
 // runner's compare(): SERVFAIL (or no reply) is a failed resolution, the answer section is the answer,
-// the authority's SOA of an empty answer the negative SOA.
+// the authority's SOA of an empty answer the negative SOA. Our transport sets DO: RRSIGs go to
+// `signatures` (those of the answer and of the SOA), NSEC/NSEC3 and theirs to `denial`, and the AD flag
+// is the status (secure, else insecure; checked).
 asio::awaitable<resolver::Resolution> ask_unbound(resolver::Transport& transport, asio::ip::address_v4 at,
                                                   wire::Question q);
 
