@@ -65,6 +65,7 @@ struct BulkOptions {
   std::size_t threads = 1;                            // --threads: shards (event loop, resolver, thread)
   bool resume = false;
   std::string root_hints;
+  DnssecFlags dnssec;
   bool allow_loopback = false;
   std::string progress = "auto";
   std::string format = "jsonl";
@@ -613,6 +614,7 @@ int run_bulk(const BulkOptions& options) {
   }
   auto resolver_options = make_resolver_options(options.root_hints, options.allow_loopback);
   if (!resolver_options) return usage_error(resolver_options.error());
+  if (auto d = apply_dnssec_flags(options.dnssec, *resolver_options); !d) return usage_error(d.error());
   auto in = open_input(options.input);
   if (!in) return usage_error(in.error());
 
@@ -678,6 +680,7 @@ void add_bulk_command(CLI::App& app, int& exit_status) {
   cmd->add_flag("--resume", options->resume,
                 "Complete an interrupted run: keep the lines already in --output, check only the others");
   add_resolver_flags(cmd, options->root_hints, options->allow_loopback);
+  add_dnssec_flags(cmd, options->dnssec);
   cmd->add_option("--key-dir", options->key_dir,
                   "Let lines name BYODKIM key files (\"byodkim_public_key_file\") under DIR; without it only inline "
                   "keys (\"public_key\") are used");

@@ -158,6 +158,7 @@ struct CheckOptions {
   std::string html;  // FILE, or "-" for stdout
   bool verbose = false;
   std::string root_hints;
+  DnssecFlags dnssec;
   bool allow_loopback = false;
   std::string color = "auto";
 };
@@ -251,6 +252,7 @@ int run_command(const CheckOptions& o) {
   if (o.html == "-" && o.json) return usage_error("--html - and --json both want stdout: give --html a FILE");
   auto ro = make_resolver_options(o.root_hints, o.allow_loopback);
   if (!ro) return usage_error(ro.error());
+  if (auto d = apply_dnssec_flags(o.dnssec, *ro); !d) return usage_error(d.error());
   ro->trace = false;
   const std::optional<std::string> key_problem = load_public_key(*identity);
   CheckResult result = check::check_blocking(*identity, std::move(*ro));
@@ -298,6 +300,7 @@ void add_check_command(CLI::App& app, int& exit_status) {
                   "Also write a self-contained HTML report with a picture of the walk to FILE (- for stdout)");
   cmd->add_flag("-v,--verbose", o->verbose, "Also print every check that passed in full and each server's answers");
   add_resolver_flags(cmd, o->root_hints, o->allow_loopback);
+  add_dnssec_flags(cmd, o->dnssec);
   cmd->add_option("--color", o->color, "Colour: auto, always or never (NO_COLOR is respected)")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   cmd->callback([o, &exit_status]() { exit_status = run_command(*o); });

@@ -1,6 +1,8 @@
 // What every command shares: one-line usage errors, resolver flags, readable-file checks, colour.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -24,6 +26,19 @@ void add_resolver_flags(CLI::App* command, std::string& root_hints, bool& allow_
 
 // Resolver options from those flags; an unreadable or unusable hints file is an error message.
 Result<resolver::Options, std::string> make_resolver_options(const std::string& root_hints, bool allow_loopback);
+
+// DNSSEC (issue 14): --trust-anchor FILE (DS or DNSKEY records in zone text), --no-validate,
+// --validation-time YYYYMMDDHHMMSS|EPOCH. Shared by resolve, check and bulk.
+struct DnssecFlags {
+  std::string trust_anchor;
+  bool no_validate = false;
+  std::string validation_time;
+};
+void add_dnssec_flags(CLI::App* command, DnssecFlags& flags);
+// Sets Options::validate, trust_anchors and validation_time; an unreadable anchor file or a bad time is an error.
+Result<void, std::string> apply_dnssec_flags(const DnssecFlags& flags, resolver::Options& options);
+// "20300101000000" (UTC) or seconds since 1970.
+std::optional<std::uint32_t> parse_validation_time(std::string_view text);
 
 // --color=auto|always|never with NO_COLOR (https://no-color.org) and a terminal check on `fd`.
 bool use_color(std::string_view mode, int fd);

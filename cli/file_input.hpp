@@ -18,6 +18,7 @@ namespace dkimdoctor::cli {
 
 // Byte caps, one per kind of file. Each is far above any honest input of its kind.
 inline constexpr std::size_t kMaxRootHintsBytes = 1 << 20;   // IANA's named.root is ~3.3 KiB
+inline constexpr std::size_t kMaxTrustAnchorBytes = 1 << 20;  // a few DS/DNSKEY lines; the lab's is < 1 KiB
 inline constexpr std::size_t kMaxPublicKeyBytes = 64 << 10;  // a 4096-bit RSA key in PEM is ~800 octets
 inline constexpr std::size_t kMaxDecodeBytes = 1 << 20;      // one DNS message (<= 65535 octets), as hex text
 inline constexpr std::size_t kMaxBatchLineBytes = 64 << 10;  // one line of `resolve --batch` (bulk: kMaxBulkLineBytes)

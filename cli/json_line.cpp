@@ -113,6 +113,21 @@ void append_json_string(std::string& out, std::string_view text) {
   out += '"';
 }
 
+// "dnssec": {"status","reason","zone","key_tag","algorithm","inception","expiration","earliest_expiration","detail"}
+void append_validation(std::string& out, const resolver::Validation& v) {
+  out += ",\"dnssec\":{\"status\":";
+  append_json_string(out, dnssec::to_string(v.status));
+  out += ",\"reason\":";
+  append_json_string(out, resolver::reason_id(v.reason));
+  out += ",\"zone\":";
+  append_name(out, v.zone);
+  out += ",\"key_tag\":" + std::to_string(v.key_tag) + ",\"algorithm\":" + std::to_string(v.algorithm) +
+         ",\"inception\":" + std::to_string(v.inception) + ",\"expiration\":" + std::to_string(v.expiration) +
+         ",\"earliest_expiration\":" + std::to_string(v.earliest_expiration) + ",\"detail\":";
+  append_json_string(out, v.detail);
+  out += '}';
+}
+
 void append_resolution_members(std::string& out, const resolver::Resolution& r) {
   out += "\"name\":";
   append_name(out, r.question.name);
@@ -136,6 +151,7 @@ void append_resolution_members(std::string& out, const resolver::Resolution& r) 
     out += ",\"soa\":";
     append_record(out, *r.negative_soa);
   }
+  if (r.validation.checked) append_validation(out, r.validation);
   if (!r.refused_addresses.empty()) {
     out += ",\"refused_addresses\":[";
     for (std::size_t i = 0; i < r.refused_addresses.size(); ++i) {

@@ -125,6 +125,7 @@ struct ResolveOptions {
   std::string root_hints;
   bool allow_loopback = false;
   bool qname_minimisation = false;
+  DnssecFlags dnssec;
   std::string batch;
   std::size_t concurrency = kDefaultResolveConcurrency;
   std::size_t threads = 1;
@@ -141,6 +142,11 @@ void print_text(const Resolution& r, bool with_trace) {
               << resolver::to_string(r.failure) << (r.failure_detail.empty() ? "" : ": " + r.failure_detail) << ")\n";
   } else {
     std::cout << ";; status: " << wire::to_string(r.rcode) << '\n';
+  }
+  if (r.validation.checked) {
+    std::cout << ";; dnssec: " << resolver::describe(r.validation);
+    if (r.validation.key_tag != 0) std::cout << " [zone " << r.validation.zone.to_string() << ", key tag " << r.validation.key_tag << "]";
+    std::cout << '\n';
   }
   if (!r.answer.empty()) {
     std::cout << "\n;; ANSWER SECTION:\n";
@@ -469,6 +475,7 @@ void add_resolve_command(CLI::App& app, int& exit_status) {
                   "the useful most)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{64}));
   add_resolver_flags(cmd, o->root_hints, o->allow_loopback);
+  add_dnssec_flags(cmd, o->dnssec);
   cmd->footer(
       "Examples:\n"
       "  dkimdoctor resolve abc._domainkey.example.com CNAME --trace\n"
@@ -484,6 +491,10 @@ void add_resolve_command(CLI::App& app, int& exit_status) {
       return;
     }
     ro->qname_minimisation = o->qname_minimisation;
+    if (auto d = apply_dnssec_flags(o->dnssec, *ro); !d) {
+      exit_status = usage_error(d.error());
+      return;
+    }
     if (!o->batch.empty()) {
       if (!o->name.empty()) {
         exit_status = usage_error("give either NAME or --batch, not both");

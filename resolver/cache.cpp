@@ -58,6 +58,7 @@ std::size_t Cache::approximate_bytes(std::size_t key_size, const Value& value) {
     for (const auto& r : *records) n += record(r);
   } else if (const auto* neg = std::get_if<CachedNegative>(&value)) {
     if (neg->soa) n += record(*neg->soa);
+    for (const auto& r : neg->proof) n += record(r);
   } else if (const auto* d = std::get_if<CachedDelegation>(&value)) {
     for (const auto& server : d->servers) n += sizeof(server) + server.glue.size() * sizeof(asio::ip::address);
   }
@@ -253,14 +254,63 @@ std::optional<CachedNegative> Cache::negative(const wire::Name& name, wire::RRTy
   return std::nullopt;
 }
 
-void Cache::store_nxdomain(const wire::Name& name, const wire::Record& soa, std::uint32_t ttl) {
-  if (ttl == 0) return;
-  insert(make_key('N', name, wire::RRType{0}), expiry(ttl, kMaxNegativeTtl, now()), CachedNegative{true, soa});
+std::optional<std::vector<wire::Record>> Cache::signatures(const wire::Name& name, wire::RRType type) {
+  Entry* e = find(key_ref('S', name, type));
+  if (e == nullptr) return std::nullopt;
+  auto records = std::get<std::vector<wire::Record>>(e->value);
+  const std::uint32_t ttl = remaining_ttl(e->expires, now());
+  for (auto& r : records) r.ttl = std::min(r.ttl, ttl);
+  return records;
 }
 
-void Cache::store_nodata(const wire::Name& name, wire::RRType type, const wire::Record& soa, std::uint32_t ttl) {
+void Cache::store_signatures(const std::vector<wire::Record>& rrsigs) {
+  std::vector<std::pair<wire::RRType, std::vector<wire::Record>>> sets;
+  for (const auto& r : rrsigs) {
+    if (r.type != wire::RRType::RRSIG) continue;
+    auto sig = r.rdata.as_rrsig();
+    if (!sig) continue;
+    auto set = std::find_if(sets.begin(), sets.end(), [&](const auto& s) {
+      return s.first == sig->type_covered && s.second.front().owner == r.owner;
+    });
+    if (set == sets.end()) {
+      sets.emplace_back(sig->type_covered, std::vector<wire::Record>{r});
+    } else if (set->second.size() < kMaxCachedSignatures) {
+      set->second.push_back(r);
+    }
+  }
+  for (auto& [covered, set] : sets) {
+    std::uint32_t ttl = UINT32_MAX;
+    for (const auto& r : set) ttl = std::min(ttl, r.ttl);
+    if (ttl == 0) continue;
+    StoredKey key = make_key('S', set.front().owner, covered);
+    insert(std::move(key), expiry(ttl, kMaxCacheTtl, now()), std::move(set));
+  }
+}
+
+std::optional<std::vector<wire::Record>> Cache::answer_proof(const wire::Name& name, wire::RRType type) {
+  Entry* e = find(key_ref('P', name, type));
+  if (e == nullptr) return std::nullopt;
+  return std::get<std::vector<wire::Record>>(e->value);
+}
+
+void Cache::store_answer_proof(const wire::Name& name, wire::RRType type, std::vector<wire::Record> records) {
+  if (records.empty() || records.size() > kMaxDenialRecordsKept * 2) return;
+  std::uint32_t ttl = UINT32_MAX;
+  for (const auto& r : records) ttl = std::min(ttl, r.ttl);
   if (ttl == 0) return;
-  insert(make_key('N', name, type), expiry(ttl, kMaxNegativeTtl, now()), CachedNegative{false, soa});
+  insert(make_key('P', name, type), expiry(ttl, kMaxCacheTtl, now()), std::move(records));
+}
+
+void Cache::store_nxdomain(const wire::Name& name, const wire::Record& soa, std::uint32_t ttl,
+                           std::vector<wire::Record> proof) {
+  if (ttl == 0) return;
+  insert(make_key('N', name, wire::RRType{0}), expiry(ttl, kMaxNegativeTtl, now()), CachedNegative{true, soa, std::move(proof)});
+}
+
+void Cache::store_nodata(const wire::Name& name, wire::RRType type, const wire::Record& soa, std::uint32_t ttl,
+                         std::vector<wire::Record> proof) {
+  if (ttl == 0) return;
+  insert(make_key('N', name, type), expiry(ttl, kMaxNegativeTtl, now()), CachedNegative{false, soa, std::move(proof)});
 }
 
 std::optional<CachedDelegation> Cache::delegation(const wire::Name& zone) {

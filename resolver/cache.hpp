@@ -35,6 +35,9 @@ struct CachedDelegation {
 struct CachedNegative {
   bool nxdomain = false;               // the name does not exist (any type)
   std::optional<wire::Record> soa;     // TTL already reduced to what remains
+  // DNSSEC (issue 14): the NSEC/NSEC3 records that came with the negative answer, their RRSIGs and the
+  // SOA's RRSIGs, scrubbed like the SOA; kept so that a cached negative answer can be validated again.
+  std::vector<wire::Record> proof;
 };
 
 struct CacheStats {
@@ -60,10 +63,24 @@ class Cache {
   // Splits `records` into RRsets by (owner, type) and stores each.
   void store_records(const std::vector<wire::Record>& records);
 
+  // DNSSEC (issue 14): the RRSIGs covering (name, type), stored apart from the RRset (under the covered
+  // type) so that readers of rrset() see exactly what they saw before; a cached answer keeps its
+  // signatures and can be validated again. store_signatures groups RRSIG records by (owner, covered type)
+  // and stores each group with the smallest TTL of the group; other record types are ignored.
+  std::optional<std::vector<wire::Record>> signatures(const wire::Name& name, wire::RRType type);
+  void store_signatures(const std::vector<wire::Record>& rrsigs);
+  // The NSEC/NSEC3 records (and their RRSIGs) that came with a positive answer for (name, type): the proof
+  // a wildcard expansion needs (RFC 4035 §5.3.4). TTL: the smallest of the records.
+  std::optional<std::vector<wire::Record>> answer_proof(const wire::Name& name, wire::RRType type);
+  void store_answer_proof(const wire::Name& name, wire::RRType type, std::vector<wire::Record> records);
+
   // Negative answer for (name, type): NXDOMAIN for the name, or NODATA for the type.
   std::optional<CachedNegative> negative(const wire::Name& name, wire::RRType type);
-  void store_nxdomain(const wire::Name& name, const wire::Record& soa, std::uint32_t ttl);
-  void store_nodata(const wire::Name& name, wire::RRType type, const wire::Record& soa, std::uint32_t ttl);
+  // `proof`: the NSEC/NSEC3 records and RRSIGs of the reply (CachedNegative::proof).
+  void store_nxdomain(const wire::Name& name, const wire::Record& soa, std::uint32_t ttl,
+                      std::vector<wire::Record> proof = {});
+  void store_nodata(const wire::Name& name, wire::RRType type, const wire::Record& soa, std::uint32_t ttl,
+                    std::vector<wire::Record> proof = {});
 
   // The delegation of exactly `zone`.
   std::optional<CachedDelegation> delegation(const wire::Name& zone);
@@ -91,7 +108,7 @@ class Cache {
 
  private:
   using Value = std::variant<std::vector<wire::Record>, CachedNegative, CachedDelegation>;
-  // Keys are kind ('R' RRset, 'N' negative, 'D' delegation) + the lowercased wire name + the type (two
+  // Keys are kind ('R' RRset, 'S' its RRSIGs, 'P' a positive answer's NSEC/NSEC3 proof, 'N' negative, 'D' delegation) + the lowercased wire name + the type (two
   // octets), stored with their hash; a lookup hashes and compares the name in place through KeyRef
   // (no key is built per lookup). The hash is seeded per cache: the names come from the network.
   struct StoredKey {

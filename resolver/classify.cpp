@@ -122,7 +122,43 @@ Name keep_chain(const std::vector<Record>& answer, const wire::Question& q, cons
   return cur;
 }
 
+// The DNSSEC records of the reply that speak for what the scrubber kept (see ScrubbedReply::dnssec).
+void keep_dnssec(const wire::MessageView& reply, const Name& zone, ScrubbedReply& s) {
+  auto kept = [](const std::vector<Record>& v, const Name& owner, RRType type) {
+    return std::any_of(v.begin(), v.end(), [&](const Record& r) { return r.type == type && r.owner == owner; });
+  };
+  std::size_t denial = 0;
+  for (const auto& rv : reply.authority()) {
+    if (rv.cls() != wire::RRClass::IN || (rv.type() != RRType::NSEC && rv.type() != RRType::NSEC3)) continue;
+    if (denial >= kMaxDenialRecordsKept) break;
+    const Name owner = rv.owner();
+    if (!owner.is_subdomain_of(zone)) continue;
+    s.dnssec.push_back(rv.to_record());
+    ++denial;
+  }
+  std::size_t sigs = 0;
+  auto take_rrsig = [&](const wire::RecordView& rv, bool in_answer) {
+    if (rv.cls() != wire::RRClass::IN || rv.type() != RRType::RRSIG || sigs >= kMaxDenialRecordsKept) return;
+    Record r = rv.to_record();
+    auto sig = r.rdata.as_rrsig();
+    if (!sig || !r.owner.is_subdomain_of(zone)) return;
+    const RRType t = sig->type_covered;
+    const bool covers = in_answer ? kept(s.answer, r.owner, t)
+                                  : (kept(s.authority, r.owner, t) && t == RRType::SOA) ||
+                                        ((t == RRType::NSEC || t == RRType::NSEC3) && kept(s.dnssec, r.owner, t));
+    if (!covers) return;
+    s.dnssec.push_back(std::move(r));
+    ++sigs;
+  };
+  for (const auto& rv : reply.answers()) take_rrsig(rv, true);
+  for (const auto& rv : reply.authority()) take_rrsig(rv, false);
+}
+
 }  // namespace
+
+bool is_dnssec_type(RRType type) noexcept {
+  return type == RRType::RRSIG || type == RRType::NSEC || type == RRType::NSEC3;
+}
 
 ScrubbedReply scrub(const wire::MessageView& reply, const wire::Question& question, const Name& zone) {
   ScrubbedReply s;
@@ -198,6 +234,7 @@ ScrubbedReply scrub(const wire::MessageView& reply, const wire::Question& questi
     }
     s.additional.push_back(rv.to_record());
   }
+  keep_dnssec(reply, zone, s);
   return s;
 }
 
@@ -304,6 +341,7 @@ Classified classify(const ScrubbedReply& reply, const wire::Question& q, const N
     }
   }
   c.records = reply.answer;
+  c.dnssec = reply.dnssec;
   const Record* soa = nullptr;
   for (const Record& r : reply.authority) {
     if (r.type == RRType::SOA) soa = &r;
@@ -318,6 +356,7 @@ Classified classify(const ScrubbedReply& reply, const wire::Question& q, const N
     c.reason = "recursive reply (RA without AA)";
     c.recursive_lame = true;
     c.records.clear();
+    c.dnssec.clear();
     c.soa.reset();
     return c;
   }

@@ -30,11 +30,18 @@ struct ScrubbedReply {
   wire::Header header;
   wire::Rcode rcode = wire::Rcode::NoError;
   std::vector<wire::Record> answer, authority, additional;
+  // DNSSEC records (issue 14), kept apart so that answer/authority hold what they held before: the RRSIGs
+  // covering a kept answer RRset or the kept SOA, and the NSEC/NSEC3 records of the authority section owned
+  // inside `zone` with their RRSIGs (at most kMaxDenialRecordsKept). Scrubbed by bailiwick like the data.
+  std::vector<wire::Record> dnssec;
   int dropped = 0;  // records removed by the scrubber
   bool upward_ns = false;  // the authority had an NS RRset of an ancestor of the zone (dropped): an upward referral
 };
 
 ScrubbedReply scrub(const wire::MessageView& reply, const wire::Question& question, const wire::Name& zone);
+
+// The RRSIG, NSEC and NSEC3 records of `reply` (both sections, unscrubbed): the probe's ServerResponse::dnssec.
+bool is_dnssec_type(wire::RRType type) noexcept;
 
 struct Glue {
   wire::Name name;
@@ -54,6 +61,7 @@ struct Classified {
   std::uint32_t ns_ttl = 0;           // referral: TTL of the NS RRset
   std::vector<Glue> glue;             // referral: in-bailiwick addresses of ns_names
   std::optional<wire::Record> soa;    // nxdomain / nodata
+  std::vector<wire::Record> dnssec;   // answer / cname / nxdomain / nodata: ScrubbedReply::dnssec
   std::string reason;                 // lame / throwaway: why
   bool recursive_lame = false;        // lame because RA without AA (a recursive server's cached data)
 };

@@ -20,6 +20,7 @@
 #include "resolver/server_stats.hpp"
 #include "resolver/shared_replies.hpp"
 #include "resolver/transport.hpp"
+#include "resolver/validator.hpp"
 
 namespace dkimdoctor::resolver {
 
@@ -86,6 +87,8 @@ struct QuestionResult {
   std::vector<wire::Record> answer;
   std::optional<wire::Record> soa;
   std::optional<Fail> fail;
+  std::vector<wire::Record> signatures;  // RRSIGs covering `answer` and `soa` (Resolution::signatures)
+  std::vector<wire::Record> denial;      // NSEC/NSEC3 and their RRSIGs (Resolution::denial)
 };
 
 // A usable reply from one server of a cut.
@@ -132,6 +135,10 @@ struct Resolver::Impl {
   bool priming = false;
   asio::steady_timer priming_done;
   ResolverStats stats;
+  // DNSSEC: the trust anchors as DS RRsets (validator.hpp trust_anchor_sets; empty: nothing is validated)
+  // and the key cache shared by every resolution.
+  std::vector<dnssec::RRset> anchors;
+  KeyCache keys;
   // Walks in flight, keyed by the child zone candidate they are asking about (cut + one label of the
   // name): a walk that would ask the same cut about a name under the same candidate waits for the
   // first one's referral instead (a cold cache and a thousand names under one TLD ask the root once).

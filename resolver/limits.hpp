@@ -111,4 +111,20 @@ inline constexpr std::size_t kDefaultCacheBytes = 32 * 1024 * 1024;
 inline constexpr std::uint32_t kMaxCacheTtl = 7 * 24 * 3600;
 inline constexpr std::uint32_t kMaxNegativeTtl = 3 * 3600;
 
+// ---- DNSSEC validation (issue 14; the crypto bounds are dnssec/limits.hpp) --------------------------
+// RRSIGs kept per covered RRset by the scrubber and the cache (dnssec::kMaxRrsigsPerRrset are looked at).
+inline constexpr std::size_t kMaxCachedSignatures = 16;
+// NSEC/NSEC3 records (with their RRSIGs) kept from one reply: dnssec::kMaxDenialRecords are considered
+// for a proof; RRSIGs of each of those come on top.
+inline constexpr std::size_t kMaxDenialRecordsKept = 96;
+// A zone found bogus in the key cache is remembered this long (Unbound: val-bogus-ttl 60): long enough not
+// to refetch its keys for every name under it, short enough that a fixed zone validates a minute later.
+inline constexpr std::uint32_t kBogusKeyTtl = 60;
+// Zones the validator walks through from the trust anchor down to one signer (a DS and a DNSKEY fetch each):
+// a chain deeper than this is not followed (bogus). Real chains are 2-5 zones (root, TLD, maybe an eTLD,
+// the domain, a delegated subzone); a name has at most 127 labels.
+inline constexpr int kMaxChainZones = 16;
+// Entries of the key cache (zone -> trusted DNSKEY set or insecure/bogus); the oldest go when over.
+inline constexpr std::size_t kMaxKeyCacheEntries = 10000;
+
 }  // namespace dkimdoctor::resolver

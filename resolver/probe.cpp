@@ -90,8 +90,9 @@ void read_probe_reply(ProbeAsked& a, const std::vector<std::uint8_t>& reply) {
   s.rcode = r.rcode;
   s.flags = view->header().flags();
   if (r.rcode == wire::Rcode::Refused) r.error = ProbeError::refused;
-  for (const auto& rv : view->answers()) r.answer.push_back(rv.to_record());
-  for (const auto& rv : view->authority()) r.authority.push_back(rv.to_record());
+  // The DNSSEC records (the query set DO) go to `dnssec`: answer and authority hold what they held before.
+  for (const auto& rv : view->answers()) (is_dnssec_type(rv.type()) ? r.dnssec : r.answer).push_back(rv.to_record());
+  for (const auto& rv : view->authority()) (is_dnssec_type(rv.type()) ? r.dnssec : r.authority).push_back(rv.to_record());
   s.note = std::to_string(r.answer.size()) + " answer, " + std::to_string(r.authority.size()) + " authority" +
            (r.aa ? ", AA" : "");
 }

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <array>
 #include <climits>
+#include <ctime>
 #include <iterator>
 #include <span>
 
@@ -106,6 +107,7 @@ Resolver::Impl::Impl(asio::any_io_executor ex, Options opts)
       cache(options.cache_entries, options.cache_bytes),
       hints(options.root_hints ? *options.root_hints : builtin_root_hints()),
       priming_done(ex, Clock::time_point::max()) {
+  if (options.validate) anchors = trust_anchor_sets(options);
   if (options.clock) {
     cache.set_clock(options.clock);
     servers.set_clock(options.clock);
@@ -764,9 +766,25 @@ void Resolver::Impl::store_child_ns(const ScrubbedReply& reply, const Name& zone
   if (!child_ns.empty()) cache.store_rrset(std::move(child_ns));
 }
 
+namespace {
+
+// A DS question the parent's servers refer to the child (a server without DNSSEC): no DS there, and no proof
+// of it (RFC 4035 §3.1.4.1 wants the parent to answer). Read as NODATA without an SOA.
+Classified ds_referral_as_nodata() {
+  Classified c;
+  c.kind = Classification::nodata;
+  c.reason = "DS question referred to the child";
+  return c;
+}
+
+}  // namespace
+
 asio::awaitable<Walk> Resolver::Impl::walk(Context& ctx, Question q, int depth) {
   Walk w;
-  w.cut = closest_cut(ctx, q.name, depth);
+  // DS lives at the parent side of a cut (RFC 4035 §3.1.4.1, §4.2): start at the closest cut above the name.
+  const bool parent_side = q.type == RRType::DS && !q.name.is_root();
+  const Name cut_name = parent_side ? q.name.parent() : q.name;
+  w.cut = closest_cut(ctx, cut_name, depth);
   int referrals = 0;
   // RFC 9156: ask the cut's servers about one more label than the cut has, as type A, until the
   // answer is not a referral; then ask the full question.
@@ -789,7 +807,7 @@ asio::awaitable<Walk> Resolver::Impl::walk(Context& ctx, Question q, int depth) 
           w.fail = Fail{Failure::resolution_timeout, "waiting for a shared step at " + w.cut.zone.to_string()};
           co_return w;
         }
-        Cut closer = closest_cut(ctx, q.name, depth);
+        Cut closer = closest_cut(ctx, cut_name, depth);
         if (closer.zone.label_count() > w.cut.zone.label_count()) {
           w.cut = std::move(closer);
           w.via_referral = true;
@@ -818,6 +836,7 @@ asio::awaitable<Walk> Resolver::Impl::walk(Context& ctx, Question q, int depth) 
       co_return w;
     }
     Classified& c = reply->classified;
+    if (parent_side && c.kind == Classification::referral && c.child_zone == q.name) c = ds_referral_as_nodata();
     if (c.kind == Classification::referral) {
       if (++referrals > kMaxReferrals) {
         w.fail = Fail{Failure::max_referrals, "at " + c.child_zone.to_string()};
@@ -842,14 +861,39 @@ asio::awaitable<Walk> Resolver::Impl::walk(Context& ctx, Question q, int depth) 
 
 // ---- Following the chain ----------------------------------------------------------------------------
 
+namespace {
+
+// An RRSIG covering an NSEC or NSEC3 RRset (part of a denial proof, not of the answer).
+bool is_denial_rrsig(const Record& r) {
+  auto sig = r.rdata.as_rrsig();
+  return sig && (sig->type_covered == RRType::NSEC || sig->type_covered == RRType::NSEC3);
+}
+
+// A reply's DNSSEC records into the result: RRSIGs of the answer and SOA to `signatures`, NSEC/NSEC3 and
+// their RRSIGs to `denial`.
+void split_dnssec(std::vector<Record> records, QuestionResult& out) {
+  for (Record& r : records) {
+    const bool sig = r.type == RRType::RRSIG && !is_denial_rrsig(r);
+    (sig ? out.signatures : out.denial).push_back(std::move(r));
+  }
+}
+
+}  // namespace
+
 // The cache's answer for `name`: the RRset or a negative entry (true: `out` is final), or a CNAME
 // (`next` set, the link counted).
 bool Resolver::Impl::answer_from_cache(Context& ctx, const Question& q, const Name& name, int depth, QuestionResult& out,
                                        std::optional<Name>& next, int& links) {
+  // The RRSIGs of a cached RRset, and the proof that came with a wildcard answer, are cached beside it.
+  auto add_signatures = [&](RRType type) {
+    if (auto sigs = cache.signatures(name, type)) out.signatures.insert(out.signatures.end(), sigs->begin(), sigs->end());
+    if (auto proof = cache.answer_proof(name, type)) out.denial.insert(out.denial.end(), proof->begin(), proof->end());
+  };
   if (auto rr = cache.rrset(name, q.type)) {
     if (ctx.tracing) note(ctx, depth, name, "cache: " + name.to_string() + " " + wire::to_string(q.type), StepKind::cache);
     out.answer.insert(out.answer.end(), rr->begin(), rr->end());
     out.outcome = Outcome::answer;
+    add_signatures(q.type);
     return true;
   }
   if (auto neg = cache.negative(name, q.type)) {
@@ -857,12 +901,14 @@ bool Resolver::Impl::answer_from_cache(Context& ctx, const Question& q, const Na
          StepKind::cache);
     out.outcome = neg->nxdomain ? Outcome::nxdomain : Outcome::nodata;
     out.soa = neg->soa;
+    split_dnssec(std::move(neg->proof), out);
     return true;
   }
   if (q.type != RRType::CNAME) {
     if (auto cn = cache.rrset(name, RRType::CNAME); cn && !cn->empty()) {
       if (ctx.tracing) note(ctx, depth, name, "cache: " + name.to_string() + " CNAME", StepKind::cache);
       out.answer.push_back(cn->front());
+      add_signatures(RRType::CNAME);
       if (auto t = cn->front().rdata.target()) next = *t;
       ++links;
     }
@@ -881,6 +927,19 @@ bool Resolver::Impl::take_walk(Classified& c, const Question& q, const Name& nam
       if (auto t = r.rdata.target()) tail = *t;
     }
   }
+  // DNSSEC records: the RRSIGs cached beside their RRsets; a positive answer's NSEC/NSEC3 (a wildcard's
+  // proof) beside the final RRset; a negative answer's with its negative entry (below).
+  const std::vector<Record> dnssec = c.dnssec;
+  const bool negative = c.kind == Classification::nxdomain || c.kind == Classification::nodata;
+  if (!negative) {
+    cache.store_signatures(c.dnssec);
+    std::vector<Record> proof;
+    for (const Record& r : c.dnssec) {
+      if (r.type != RRType::RRSIG || is_denial_rrsig(r)) proof.push_back(r);
+    }
+    if (!proof.empty() && c.kind == Classification::answer) cache.store_answer_proof(tail, q.type, proof);
+  }
+  split_dnssec(std::move(c.dnssec), out);
   std::move(c.records.begin(), c.records.end(), std::back_inserter(out.answer));  // not read again
   c.records.clear();
   links += c.chain_links;
@@ -899,9 +958,9 @@ bool Resolver::Impl::take_walk(Classified& c, const Question& q, const Name& nam
         const std::uint32_t ttl = negative_ttl(*c.soa);
         out.soa->ttl = ttl;
         if (out.outcome == Outcome::nxdomain) {
-          cache.store_nxdomain(tail, *c.soa, ttl);
+          cache.store_nxdomain(tail, *c.soa, ttl, dnssec);
         } else {
-          cache.store_nodata(tail, q.type, *c.soa, ttl);
+          cache.store_nodata(tail, q.type, *c.soa, ttl, dnssec);
         }
       }
       return true;
@@ -978,6 +1037,13 @@ asio::awaitable<Resolution> Resolver::Impl::resolve(Name name, RRType type, int 
   }
   co_await ensure_primed(ctx);
   QuestionResult r = co_await resolve_in(ctx, res.question, 0);
+  if (!anchors.empty() && !r.fail) {
+    const auto now = options.validation_time ? *options.validation_time : static_cast<std::uint32_t>(std::time(nullptr));
+    Validator validator(*this, ctx, now);
+    res.validation = co_await validator.validate(res.question, r);
+  }
+  res.signatures = std::move(r.signatures);
+  res.denial = std::move(r.denial);
   res.outcome = r.fail ? Outcome::failed : r.outcome;
   switch (res.outcome) {
     case Outcome::answer:

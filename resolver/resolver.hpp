@@ -72,6 +72,11 @@ struct Validation {
   std::uint32_t earliest_expiration = 0;
   std::string detail;                         // one sentence for people ("no DNSKEY of example.com. matches the DS at com. (key tag 12345)")
 };
+// "secure", "insecure (no DS for x. at com. ...)", "bogus (signature_expired: the RRSIG of ... has expired ...)";
+// "not validated" when not checked.
+std::string describe(const Validation& v);
+// The reason as an identifier, the enumerator's name ("signature_expired"): JSON and the status line.
+const char* reason_id(dnssec::Reason reason);
 
 enum class Outcome : std::uint8_t {
   answer,    // NOERROR with the RRset (and any CNAME chain leading to it)
@@ -252,6 +257,7 @@ class Resolver {
   Cache& cache();
 
  private:
+  friend class Validator;  // resolver/validator.hpp: fetches DS/DNSKEY through the same iteration
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

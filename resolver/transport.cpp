@@ -181,7 +181,8 @@ std::vector<std::uint8_t> Transport::build_query(const ExchangeRequest& request,
                                                  std::uint16_t* id_out) {
   const std::uint16_t id = random_.next_u16();
   *id_out = id;
-  std::vector<std::uint8_t> query = wire::make_query(id, request.qname, request.qtype, request.rd, edns ? kEdnsUdpSize : 0);
+  std::vector<std::uint8_t> query = wire::make_query(id, request.qname, request.qtype, request.rd, edns ? kEdnsUdpSize : 0,
+                                                       edns);  // DO on every EDNS query (RFC 4035 §3.2.1); CD stays 0
   // The question name sits uncompressed right after the header: its letters get their random case
   // in place.
   if (use_0x20) {

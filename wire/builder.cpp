@@ -239,7 +239,7 @@ WireResult<std::vector<std::uint8_t>> MessageBuilder::finish_tcp() {
 }
 
 std::vector<std::uint8_t> make_query(std::uint16_t id, const Name& name, RRType type, bool rd,
-                                     std::uint16_t edns_udp_size) {
+                                     std::uint16_t edns_udp_size, bool do_bit) {
   // Written directly, in one allocation of the exact size (a resolver builds one per query): the
   // header, one question (nothing to compress) and an empty OPT record when asked for.
   const auto w = name.wire();
@@ -258,13 +258,14 @@ std::vector<std::uint8_t> make_query(std::uint16_t id, const Name& name, RRType 
   q[p++] = 0;
   q[p++] = 1;  // class IN
   if (edns_udp_size) {
-    // Root owner, TYPE OPT (41), CLASS = UDP payload size, TTL 0 (extended RCODE, version 0, no DO),
-    // RDLENGTH 0 (RFC 6891 §6.1.2).
+    // Root owner, TYPE OPT (41), CLASS = UDP payload size, TTL (extended RCODE 0, version 0, flags: DO
+    // when asked, RFC 3225 §3), RDLENGTH 0 (RFC 6891 §6.1.2).
     q[p++] = 0;
     q[p++] = 0;
     q[p++] = 41;
     q[p++] = static_cast<std::uint8_t>(edns_udp_size >> 8);
     q[p++] = static_cast<std::uint8_t>(edns_udp_size);
+    if (do_bit) q[p + 2] = 0x80;
   }
   return q;
 }

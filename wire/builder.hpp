@@ -88,8 +88,8 @@ class MessageBuilder {
 };
 
 // A query: header with the given id and RD, one question of class IN, optionally an OPT with
-// `edns_udp_size` (0 = no OPT).
+// `edns_udp_size` (0 = no OPT), with the DO bit (RFC 3225) when `do_bit` (only with an OPT).
 std::vector<std::uint8_t> make_query(std::uint16_t id, const Name& name, RRType type, bool rd,
-                                     std::uint16_t edns_udp_size);
+                                     std::uint16_t edns_udp_size, bool do_bit = false);
 
 }  // namespace dkimdoctor::wire

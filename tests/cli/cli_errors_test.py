@@ -17,6 +17,10 @@ jsonl_output = os.path.join(tmp, "results.jsonl")  # an earlier JSON Lines outpu
 with open(jsonl_output, "w") as f:
     f.write('{"line":1,"domain":"example.com","verdict":"ok"}\n')
 
+no_keys = os.path.join(tmp, "no-keys.zone")  # zone text without DS or DNSKEY: not a trust anchor
+with open(no_keys, "w") as f:
+    f.write("example.com. 3600 IN A 192.0.2.1\n")
+
 # (name, argv, stdin bytes, expected exit status)
 CASES = [
     ("no_arguments", [], b"", 2),
@@ -51,6 +55,12 @@ CASES = [
     ("bulk_resume_without_output", ["bulk", "-", "--resume"], b"", 2),
     ("bulk_bad_format", ["bulk", "-", "--format", "xml"], b"", 2),
     ("bulk_resume_csv_over_jsonl", ["bulk", "-", "--resume", "--format", "csv", "--output", jsonl_output], b"", 2),
+    ("resolve_trust_anchor_missing", ["resolve", "example.com", "--trust-anchor", "/nonexistent.key"], b"", 2),
+    ("resolve_trust_anchor_garbage", ["resolve", "example.com", "--trust-anchor", "/dev/null"], b"", 2),
+    ("resolve_trust_anchor_no_keys", ["resolve", "example.com", "--trust-anchor", no_keys], b"", 2),
+    ("resolve_bad_validation_time", ["resolve", "example.com", "--validation-time", "2030-01-01"], b"", 2),
+    ("check_bad_validation_time", ["check", "example.com", "--validation-time", "20301301000000"], b"", 2),
+    ("bulk_trust_anchor_missing", ["bulk", "-", "--trust-anchor", "/nonexistent.key"], b"", 2),
     ("decode_missing_file", ["decode", "/nonexistent.bin"], b"", 2),
     ("decode_directory", ["decode", tmp], b"", 2),
     ("decode_garbage_stdin", ["decode", "-"], garbage, 1),

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/common.hpp"
 #include "cli/json_line.hpp"
 #include "cli/resolve.hpp"
 
@@ -139,6 +140,42 @@ TEST(JsonLine, FailureMatchesResolutionToJson) {
   r.failure = resolver::Failure::all_servers_failed;
   r.failure_detail.clear();
   EXPECT_EQ(members(r), reference_json(r));
+}
+
+TEST(JsonLine, DnssecObjectOnlyWhenChecked) {
+  Resolution r;
+  r.question = {*wire::Name::parse("www.example.com"), wire::RRType::A, wire::RRClass::IN};
+  r.outcome = resolver::Outcome::answer;
+  r.rcode = wire::Rcode::NoError;
+  EXPECT_EQ(members(r).find("\"dnssec\""), std::string::npos);  // unchanged output without an anchor
+  r.validation.checked = true;
+  r.validation.status = dnssec::Status::bogus;
+  r.validation.reason = dnssec::Reason::signature_expired;
+  r.validation.zone = *wire::Name::parse("example.com");
+  r.validation.key_tag = 12345;
+  r.validation.algorithm = 13;
+  r.validation.expiration = 1700000000;
+  r.validation.detail = "the RRSIG of www.example.com. A has expired (\"quoted\")";
+  const std::string out = members(r);
+  const auto j = nlohmann::json::parse(out);  // valid JSON
+  ASSERT_TRUE(j.contains("dnssec"));
+  EXPECT_EQ(j["dnssec"]["status"], "bogus");
+  EXPECT_EQ(j["dnssec"]["reason"], "signature_expired");
+  EXPECT_EQ(j["dnssec"]["zone"], "example.com.");
+  EXPECT_EQ(j["dnssec"]["key_tag"], 12345);
+  EXPECT_EQ(j["dnssec"]["expiration"], 1700000000u);
+  EXPECT_EQ(j["dnssec"]["detail"], r.validation.detail);
+  EXPECT_EQ(resolver::describe(r.validation),
+            "bogus (signature_expired: the RRSIG of www.example.com. A has expired (\"quoted\"))");
+}
+
+TEST(JsonLine, ValidationTimeParses) {
+  EXPECT_EQ(parse_validation_time("20300101000000"), 1893456000u);
+  EXPECT_EQ(parse_validation_time("1893456000"), 1893456000u);
+  EXPECT_EQ(parse_validation_time("2030-01-01"), std::nullopt);
+  EXPECT_EQ(parse_validation_time("20301301000000"), std::nullopt);  // month 13
+  EXPECT_EQ(parse_validation_time("99999999999"), std::nullopt);     // over 2^32
+  EXPECT_EQ(parse_validation_time(""), std::nullopt);
 }
 
 }  // namespace

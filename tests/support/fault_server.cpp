@@ -178,6 +178,7 @@ struct FaultServer::State : std::enable_shared_from_this<FaultServer::State> {
     if (auto e = view->edns()) {
       q.edns = true;
       q.edns_size = e->udp_size;
+      q.dnssec_ok = e->do_bit;
     }
     q.tcp = tcp;
     q.server = address;

@@ -35,6 +35,7 @@ struct Query {
   wire::Question question;  // as received: the 0x20 case is preserved
   bool edns = false;
   std::uint16_t edns_size = 0;
+  bool dnssec_ok = false;  // the OPT record's DO bit (RFC 3225)
   bool tcp = false;
   asio::ip::address server;  // which of our servers got it
   std::uint16_t from_port = 0;  // the client's source port

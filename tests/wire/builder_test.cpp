@@ -38,15 +38,19 @@ TEST(MakeQuery, SameBytesAsTheBuilder) {
   for (const std::string& text : {std::string("."), std::string("ExAmple.COM"), std::string("_amazonses.x.org"), longest}) {
     for (const std::uint16_t edns : {std::uint16_t{0}, std::uint16_t{1232}, std::uint16_t{65535}}) {
       for (const bool rd : {false, true}) {
-        MessageBuilder b(kMaxMessageSize);
-        b.set_id(0xbeef).set_rd(rd);
-        ASSERT_TRUE(b.add_question(N(text), RRType::TXT, RRClass::IN));
-        if (edns) {
-          ASSERT_TRUE(b.add_edns(edns, false));
+        for (const bool dnssec_ok : {false, true}) {
+          MessageBuilder b(kMaxMessageSize);
+          b.set_id(0xbeef).set_rd(rd);
+          ASSERT_TRUE(b.add_question(N(text), RRType::TXT, RRClass::IN));
+          if (edns) {
+            ASSERT_TRUE(b.add_edns(edns, dnssec_ok));
+          }
+          auto expected = b.finish();
+          ASSERT_TRUE(expected);
+          // DO only rides on an OPT record: without EDNS the flag is ignored.
+          EXPECT_EQ(make_query(0xbeef, N(text), RRType::TXT, rd, edns, dnssec_ok), *expected)
+              << text << " " << edns << " " << rd << " " << dnssec_ok;
         }
-        auto expected = b.finish();
-        ASSERT_TRUE(expected);
-        EXPECT_EQ(make_query(0xbeef, N(text), RRType::TXT, rd, edns), *expected) << text << " " << edns << " " << rd;
       }
     }
   }

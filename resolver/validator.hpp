@@ -1,0 +1,79 @@
+// DNSSEC validation of a finished resolution (issue 14), the coroutine side: it fetches DS and DNSKEY
+// RRsets with the resolver's own resolve_in() (cached, counted in the resolution's queries and limits) and
+// hands every decision to dnssec/ (signatures, DS matching, NSEC/NSEC3 proofs).
+//
+// Like Unbound's validator: the answer's signer zone Z must have a trusted DNSKEY RRset; DNSKEY(Z) is
+// trusted when DS(Z), itself validated by DNSKEY(parent), matches it; and so on up to a trust anchor
+// (DS or DNSKEY records for a zone: Options::trust_anchors, else the IANA root KSKs). A DS NODATA proven by
+// the parent's NSEC/NSEC3 makes Z and everything under it insecure. The key cache (Resolver::Impl::keys)
+// remembers each zone's trusted DNSKEY set, or that it is insecure, for the TTL of its DS and DNSKEY
+// RRsets; a bogus zone for kBogusKeyTtl; a zone whose keys could not be fetched not at all.
+//
+// Internal to resolver/ (engine.hpp).
+#pragma once
+
+#include <asio/awaitable.hpp>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "dnssec/status.hpp"
+#include "dnssec/validate.hpp"
+#include "resolver/resolver.hpp"
+
+namespace dkimdoctor::resolver {
+
+struct Context;
+struct QuestionResult;
+
+// What the chain of trust says about one zone: secure with its trusted DNSKEY RRset, insecure (and why,
+// where), bogus (and why, where), or indeterminate (the keys could not be fetched).
+struct ZoneKeys {
+  Validation validation;  // status, reason, zone, evidence of the step that decided
+  dnssec::RRset dnskeys;  // secure only
+};
+
+// The key cache: lowercased zone -> ZoneKeys, with expiry (the resolver's clock).
+struct KeyCache {
+  struct Entry {
+    std::chrono::steady_clock::time_point expires;
+    ZoneKeys keys;
+  };
+  std::unordered_map<wire::Name, Entry, wire::NameHash> entries;
+};
+
+// The trust anchors as DS RRsets per zone (DNSKEY anchors turned into SHA-256 DS records).
+std::vector<dnssec::RRset> trust_anchor_sets(const Options& options);
+
+class Validator {
+ public:
+  Validator(Resolver::Impl& impl, Context& ctx, std::uint32_t now) : impl_(impl), ctx_(ctx), now_(now) {}
+
+  // The answer's status (worst link of a CNAME chain), or checked false when no anchor covers the name.
+  asio::awaitable<Validation> validate(wire::Question question, const QuestionResult& result);
+
+ private:
+  asio::awaitable<Validation> validate_rrset(dnssec::RRset rrset, const QuestionResult& result);
+  asio::awaitable<Validation> validate_negative(wire::Name name, wire::RRType type, bool nxdomain,
+                                                const QuestionResult& result);
+  asio::awaitable<ZoneKeys> keys_for(wire::Name zone, int hops);
+  asio::awaitable<ZoneKeys> keys_from_ds(wire::Name zone, int hops);
+  asio::awaitable<ZoneKeys> no_ds(wire::Name zone, QuestionResult ds, int hops);
+  asio::awaitable<ZoneKeys> dnskeys_under(wire::Name zone, dnssec::RRset ds, Validation parent);
+  // The NSEC/NSEC3 proof for (name, type) in `zone` with its trusted keys.
+  Validation prove_denial(const wire::Name& name, wire::RRType type, bool nxdomain, const ZoneKeys& keys,
+                          const std::vector<wire::Record>& denial, std::optional<std::uint8_t> wildcard_labels);
+  const dnssec::RRset* anchor_for(const wire::Name& name) const;
+  wire::Name zone_of(const wire::Name& owner) const;
+  ZoneKeys remember(const wire::Name& zone, ZoneKeys keys, std::uint32_t ttl);
+  void trace(const wire::Name& zone, const std::string& text);
+
+  Resolver::Impl& impl_;
+  Context& ctx_;
+  std::uint32_t now_;
+  dnssec::ValidationBudget budget_;  // one per resolution
+};
+
+}  // namespace dkimdoctor::resolver

@@ -1,0 +1,424 @@
+// The validator against a signed hierarchy served by scripted servers: a root, test. and zones under it,
+// signed at test time by Debian's ldns-keygen/ldns-signzone (ECDSAP256SHA256), the root's KSK DS as the
+// trust anchor. Each zone shows one outcome: secure (NSEC and NSEC3), an expired window, a stale DS at the
+// parent, an unsigned delegation proven by NSEC, a server stripping RRSIGs, a KeyTrap-shaped answer, and a
+// CNAME from a secure zone into an insecure one. Runs in a network namespace like its neighbours.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "dnssec/denial.hpp"
+#include "dnssec/keys.hpp"
+#include "resolver/validator.hpp"
+#include "tests/resolver/harness.hpp"
+#include "wire/zonefile.hpp"
+
+namespace dkimdoctor::resolver {
+namespace {
+
+namespace fs = std::filesystem;
+using testsupport::Net;
+using testsupport::Query;
+using testsupport::Reply;
+using wire::Name;
+using wire::Record;
+using wire::RRType;
+
+Name N(std::string_view s) { return *Name::parse(s); }
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+int run(const std::string& cmd) { return std::system((cmd + " >/dev/null 2>&1").c_str()); }
+
+// Validation time: 2030, inside the normal signatures' window (2026-2036), after the expired one (2020).
+constexpr std::uint32_t kNow = 1893456000;
+
+// An authoritative server of a signed zone: RRSIGs with the data they cover, the SOA and the NSEC/NSEC3
+// records (with RRSIGs) of a negative answer, DS at the parent side, wildcard expansion with its NSEC.
+struct SignedServer {
+  Name origin;
+  std::vector<Record> records;
+  bool strip_rrsigs = false;
+  int keytrap_copies = 0;  // put this many corrupted copies of the answer's RRSIG before the real one
+  int queries_without_do = 0;
+
+  std::vector<Record> find(const Name& owner, RRType type) const {
+    std::vector<Record> out;
+    for (const auto& r : records) {
+      if (r.owner == owner && r.type == type) out.push_back(r);
+    }
+    return out;
+  }
+  std::vector<Record> sigs(const Name& owner, RRType type) const {
+    std::vector<Record> out;
+    for (const auto& r : records) {
+      if (r.type != RRType::RRSIG || !(r.owner == owner)) continue;
+      auto s = r.rdata.as_rrsig();
+      if (s && s->type_covered == type) out.push_back(r);
+    }
+    return out;
+  }
+  bool exists(const Name& name) const {
+    return std::any_of(records.begin(), records.end(), [&](const Record& r) {
+      return r.owner.is_subdomain_of(name) && r.type != RRType::NSEC3 && r.type != RRType::RRSIG;
+    });
+  }
+  // The NSEC records that match or cover the name, its ancestors' wildcards; every NSEC3 (small zones).
+  std::vector<Record> denial(const Name& qname) const {
+    std::vector<Record> out;
+    for (const auto& r : records) {
+      if (r.type == RRType::NSEC3) {
+        out.push_back(r);
+        continue;
+      }
+      if (r.type != RRType::NSEC) continue;
+      dnssec::NsecRecord n{r.owner, *r.rdata.as_nsec()};
+      bool wanted = r.owner == qname || dnssec::nsec_covers(n, qname);
+      for (Name a = qname; a.is_subdomain_of(origin) && !wanted; a = a.parent()) {
+        if (auto w = a.prepend("*")) wanted = dnssec::nsec_covers(n, *w) || r.owner == *w;
+        if (a == origin) break;
+      }
+      if (wanted) out.push_back(r);
+    }
+    std::vector<Record> with_sigs = out;
+    for (const auto& r : out) {
+      for (auto& s : sigs(r.owner, r.type)) with_sigs.push_back(s);
+    }
+    return with_sigs;
+  }
+  std::vector<std::uint8_t> answer(const Query& q) const;
+};
+
+std::vector<std::uint8_t> SignedServer::answer(const Query& q) const {
+  const Name qname = q.question.name;
+  const RRType qtype = q.question.type;
+  if (!qname.is_subdomain_of(origin)) return testsupport::make_reply(q, wire::Rcode::Refused, false, {});
+  for (std::size_t labels = origin.label_count() + 1; labels <= qname.label_count(); ++labels) {
+    const Name cut = qname.suffix(labels);
+    auto ns = find(cut, RRType::NS);
+    if (ns.empty() || (cut == qname && qtype == RRType::DS)) continue;
+    std::vector<Record> glue;
+    for (const auto& n : ns) {
+      for (auto& g : find(*n.rdata.target(), RRType::A)) glue.push_back(g);
+    }
+    return testsupport::make_reply(q, wire::Rcode::NoError, false, {}, ns, glue);
+  }
+  std::vector<Record> answer = find(qname, qtype), authority;
+  if (answer.empty() && qtype != RRType::CNAME) answer = find(qname, RRType::CNAME);
+  wire::Rcode rcode = wire::Rcode::NoError;
+  if (!answer.empty()) {
+    auto s = sigs(qname, answer.front().type);
+    for (int i = 0; i < keytrap_copies && !s.empty(); ++i) {
+      Record bad = s.front();
+      auto bytes = bad.rdata.bytes();
+      bytes.back() ^= static_cast<std::uint8_t>(i + 1);
+      bad.rdata = *wire::Rdata::from_bytes(RRType::RRSIG, bytes);
+      answer.push_back(bad);
+    }
+    answer.insert(answer.end(), s.begin(), s.end());
+  } else if (!exists(qname)) {
+    const Name wild = *qname.parent().prepend("*");
+    answer = find(wild, qtype);
+    if (answer.empty()) {
+      rcode = wire::Rcode::NXDomain;
+    } else {
+      auto s = sigs(wild, qtype);
+      answer.insert(answer.end(), s.begin(), s.end());
+      for (auto& r : answer) r.owner = qname;
+      authority = denial(qname);
+    }
+  }
+  if (answer.empty()) {
+    authority = find(origin, RRType::SOA);
+    for (auto& s : sigs(origin, RRType::SOA)) authority.push_back(s);
+    for (auto& d : denial(qname)) authority.push_back(d);
+  }
+  if (!q.dnssec_ok || strip_rrsigs) {
+    auto strip = [](std::vector<Record>& v) {
+      v.erase(std::remove_if(v.begin(), v.end(), [](const Record& r) { return r.type == RRType::RRSIG; }), v.end());
+    };
+    strip(answer);
+    strip(authority);
+  }
+  return testsupport::make_reply(q, rcode, true, answer, authority);
+}
+
+// A leaf zone: host `h` serves it.
+std::string leaf(const std::string& origin, int h, const Net& net, const std::string& extra = "") {
+  return testsupport::expand(net, "$ORIGIN " + origin + "\n$TTL 3600\n@ SOA ns host 1 3600 900 604800 300\n@ NS ns\nns A {h" +
+                                      std::to_string(h) + "}\nwww A 192.0.2.1\n" + extra);
+}
+
+class Validation : public ::testing::Test {
+ protected:
+  struct ZoneSpec {
+    std::string origin;
+    int host;
+    std::string flags;  // ldns-signzone flags; "unsigned": not signed
+    std::string extra;
+    bool stale_ds = false;  // the parent gets the DS of another key
+  };
+
+  static void SetUpTestSuite() {
+    char tmpl[] = "/tmp/dkimdoctor-validator-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = new fs::path(tmpl);
+    net_ = new Net;
+    servers_ = new std::map<std::string, std::shared_ptr<SignedServer>>;
+    const std::string window = "-i 20260101000000 -e 20360101000000";
+    const std::vector<ZoneSpec> leaves = {
+        {"ok.test.", 3, window, "cn CNAME www.plain.test.\n*.wild TXT \"w\"\n"},
+        {"n3.test.", 4, "-n -t 0 -s abcd " + window, ""},
+        {"plain.test.", 5, "unsigned", ""},
+        {"stale.test.", 6, window, "", true},
+        {"old.test.", 7, "-i 20200101000000 -e 20200201000000", ""},
+        {"strip.test.", 8, window, ""},
+        {"trap.test.", 9, window, ""},
+    };
+    std::string test_body = testsupport::expand(*net_, "$ORIGIN test.\n$TTL 3600\n@ SOA ns1.nic host 1 3600 900 604800 300\n"
+                                                       "@ NS ns1.nic\nns1.nic A {h2}\n");
+    for (const auto& z : leaves) {
+      test_body += z.origin + " NS ns." + z.origin + "\nns." + z.origin + " A " + net_->ip(z.host) + "\n";
+      if (z.flags == "unsigned") {
+        serve(z.origin, z.host, leaf(z.origin, z.host, *net_, z.extra), "");
+        continue;
+      }
+      const std::string ds = sign(z.origin, leaf(z.origin, z.host, *net_, z.extra), z.flags, z.host);
+      test_body += z.stale_ds ? key_ds(z.origin, "stale") : ds;
+    }
+    const std::string test_ds = sign("test.", test_body, window, 2);
+    const std::string root = testsupport::expand(*net_, "$TTL 86400\n. SOA a.root-servers.test. host.test. 1 3600 600 86400 3600\n"
+                                                        ". NS a.root-servers.test.\ntest. NS ns1.nic.test.\nns1.nic.test. A {h2}\n") +
+                             test_ds;
+    const std::string root_ds = sign(".", root, window, 1);
+    auto anchor = wire::parse_zone_text(root_ds);
+    ASSERT_TRUE(anchor.ok());
+    anchors_ = new std::vector<Record>(*anchor);
+  }
+  static void TearDownTestSuite() {
+    fs::remove_all(*dir_);
+    delete servers_;
+    delete net_;
+    delete anchors_;
+    delete dir_;
+  }
+
+  // Signs `text` for `origin` with a new ECDSA key, serves it on host `h`, returns the DS text.
+  static std::string sign(const std::string& origin, const std::string& text, const std::string& flags, int h) {
+    const fs::path d = *dir_ / (origin == "." ? std::string("root") : origin);
+    fs::create_directories(d);
+    std::ofstream(d / "zone") << text;
+    const std::string base = key(origin, d);
+    const std::string cmd = std::string(DKIMDOCTOR_LDNS_SIGNZONE) + " " + flags + " -o " + origin + " -f '" +
+                            (d / "signed").string() + "' '" + (d / "zone").string() + "' '" + base + "'";
+    EXPECT_EQ(run(cmd), 0) << cmd;
+    serve(origin, h, slurp(d / "signed"), "");
+    return "$TTL 3600\n" + slurp(base + ".ds");
+  }
+  static std::string key(const std::string& origin, const fs::path& d) {
+    const std::string cmd = "cd '" + d.string() + "' && " + DKIMDOCTOR_LDNS_KEYGEN + " -a ECDSAP256SHA256 -k " + origin;
+    EXPECT_EQ(run(cmd), 0) << cmd;
+    for (const auto& e : fs::directory_iterator(d)) {
+      if (e.path().extension() == ".ds") return (e.path().parent_path() / e.path().stem()).string();
+    }
+    ADD_FAILURE() << "no key for " << origin;
+    return "";
+  }
+  // The DS of a key the zone does not serve.
+  static std::string key_ds(const std::string& origin, const std::string& tag) {
+    const fs::path d = *dir_ / (origin + tag);
+    fs::create_directories(d);
+    return "$TTL 3600\n" + slurp(key(origin, d) + ".ds");
+  }
+  static void serve(const std::string& origin, int h, const std::string& text, const std::string&) {
+    auto records = wire::parse_zone_text(text);
+    ASSERT_TRUE(records.ok()) << origin << ": " << wire::to_string(records.error());
+    auto server = std::make_shared<SignedServer>();
+    server->origin = N(origin);
+    server->records = *records;
+    (*servers_)[origin] = server;
+    net_->serve(h, [server](const Query& q) {
+      Reply r;
+      if (!q.dnssec_ok) ++server->queries_without_do;
+      r.message = server->answer(q);
+      return r;
+    });
+  }
+
+  Options options(bool with_anchor = true) const {
+    Options o = net_->options({1});
+    if (with_anchor) o.trust_anchors = *anchors_;
+    o.validation_time = kNow;
+    return o;
+  }
+  Resolution resolve(const Options& o, std::string_view name, RRType type) {
+    Resolver r(net_->io.get_executor(), o);
+    return net_->run(r.resolve(N(name), type));
+  }
+  static std::string show(const Resolution& r) { return describe(r.validation); }
+
+  static inline fs::path* dir_ = nullptr;
+  static inline Net* net_ = nullptr;
+  static inline std::map<std::string, std::shared_ptr<SignedServer>>* servers_ = nullptr;
+  static inline std::vector<Record>* anchors_ = nullptr;
+};
+
+TEST_F(Validation, SignedChainIsSecure) {
+  const Resolution r = resolve(options(), "www.ok.test.", RRType::A);
+  ASSERT_EQ(r.outcome, Outcome::answer);
+  EXPECT_TRUE(r.validation.checked);
+  EXPECT_EQ(r.validation.status, dnssec::Status::secure) << show(r);
+  EXPECT_EQ(r.validation.zone, N("ok.test."));
+  EXPECT_EQ(r.validation.algorithm, 13);
+  EXPECT_NE(r.validation.key_tag, 0);
+  EXPECT_NE(r.validation.earliest_expiration, 0u);
+  EXPECT_FALSE(r.signatures.empty());
+  // The answer itself holds no RRSIG (existing readers see what they saw before).
+  for (const auto& rec : r.answer) EXPECT_NE(rec.type, RRType::RRSIG);
+  // The trace shows each validated step with its key tag and window.
+  const auto step = std::find_if(r.trace.begin(), r.trace.end(), [](const TraceStep& t) {
+    return t.note.find("DNSSEC: DNSKEY ok.test. secure (key tag") != std::string::npos;
+  });
+  ASSERT_NE(step, r.trace.end());
+  EXPECT_NE(step->note.find("valid 20260101000000 to 20360101000000"), std::string::npos) << step->note;
+  // Every query carried DO (the servers drop RRSIGs otherwise, and the answer would not be secure).
+  for (const auto& [name, s] : *servers_) EXPECT_EQ(s->queries_without_do, 0) << name;
+}
+
+TEST_F(Validation, CachedAnswerIsSecureAgain) {
+  Resolver res(net_->io.get_executor(), options());
+  const Resolution first = net_->run(res.resolve(N("www.ok.test."), RRType::A));
+  const Resolution again = net_->run(res.resolve(N("www.ok.test."), RRType::A));
+  EXPECT_EQ(first.validation.status, dnssec::Status::secure) << show(first);
+  EXPECT_EQ(again.validation.status, dnssec::Status::secure) << show(again);
+  EXPECT_EQ(again.queries, 0);  // answer and keys from the caches
+}
+
+TEST_F(Validation, ExpiredSignaturesAreBogus) {
+  const Resolution r = resolve(options(), "www.old.test.", RRType::A);
+  ASSERT_EQ(r.outcome, Outcome::answer);
+  EXPECT_EQ(r.validation.status, dnssec::Status::bogus) << show(r);
+  EXPECT_EQ(r.validation.reason, dnssec::Reason::signature_expired) << show(r);
+  EXPECT_EQ(r.validation.zone, N("old.test."));
+  EXPECT_NE(r.validation.expiration, 0u);
+}
+
+TEST_F(Validation, StaleDsIsNoMatchingDnskey) {
+  const Resolution r = resolve(options(), "www.stale.test.", RRType::A);
+  EXPECT_EQ(r.validation.status, dnssec::Status::bogus) << show(r);
+  EXPECT_EQ(r.validation.reason, dnssec::Reason::no_matching_dnskey) << show(r);
+  EXPECT_EQ(r.validation.zone, N("stale.test."));
+  EXPECT_NE(r.validation.detail.find("stale.test."), std::string::npos) << r.validation.detail;
+}
+
+TEST_F(Validation, UnsignedDelegationProvenIsInsecure) {
+  const Resolution r = resolve(options(), "www.plain.test.", RRType::A);
+  ASSERT_EQ(r.outcome, Outcome::answer);
+  EXPECT_EQ(r.validation.status, dnssec::Status::insecure) << show(r);
+  EXPECT_EQ(r.validation.zone, N("plain.test."));
+}
+
+TEST_F(Validation, StrippedSignaturesAreMissingRrsig) {
+  (*servers_)["strip.test."]->strip_rrsigs = true;
+  const Resolution r = resolve(options(), "www.strip.test.", RRType::A);
+  (*servers_)["strip.test."]->strip_rrsigs = false;
+  EXPECT_EQ(r.validation.status, dnssec::Status::bogus) << show(r);
+  EXPECT_EQ(r.validation.reason, dnssec::Reason::missing_rrsig) << show(r);
+}
+
+TEST_F(Validation, NegativeAnswersProvenSecure) {
+  for (const char* zone : {"ok.test.", "n3.test."}) {
+    const Resolution nx = resolve(options(), std::string("nope.") + zone, RRType::A);
+    ASSERT_EQ(nx.outcome, Outcome::nxdomain) << zone;
+    EXPECT_EQ(nx.validation.status, dnssec::Status::secure) << zone << ": " << show(nx);
+    EXPECT_FALSE(nx.denial.empty()) << zone;
+    const Resolution nodata = resolve(options(), std::string("www.") + zone, RRType::TXT);
+    ASSERT_EQ(nodata.outcome, Outcome::nodata) << zone;
+    EXPECT_EQ(nodata.validation.status, dnssec::Status::secure) << zone << ": " << show(nodata);
+  }
+}
+
+TEST_F(Validation, NegativeAnswerWithoutProofIsBogus) {
+  (*servers_)["ok.test."]->strip_rrsigs = true;
+  const Resolution r = resolve(options(), "nope.ok.test.", RRType::A);
+  (*servers_)["ok.test."]->strip_rrsigs = false;
+  ASSERT_EQ(r.outcome, Outcome::nxdomain);
+  EXPECT_EQ(r.validation.status, dnssec::Status::bogus) << show(r);
+}
+
+TEST_F(Validation, WildcardAnswerWithProofIsSecure) {
+  const Resolution r = resolve(options(), "x.wild.ok.test.", RRType::TXT);
+  ASSERT_EQ(r.outcome, Outcome::answer);
+  EXPECT_EQ(r.validation.status, dnssec::Status::secure) << show(r);
+}
+
+TEST_F(Validation, CnameIntoInsecureZoneIsInsecure) {
+  const Resolution r = resolve(options(), "cn.ok.test.", RRType::A);
+  ASSERT_EQ(r.outcome, Outcome::answer);
+  ASSERT_EQ(r.answer.size(), 2u);
+  EXPECT_EQ(r.validation.status, dnssec::Status::insecure) << show(r);
+  EXPECT_EQ(r.validation.zone, N("plain.test."));
+}
+
+TEST_F(Validation, KeyTrapBudgetIsBogus) {
+  (*servers_)["trap.test."]->keytrap_copies = 16;
+  const Resolution r = resolve(options(), "www.trap.test.", RRType::A);
+  (*servers_)["trap.test."]->keytrap_copies = 0;
+  EXPECT_EQ(r.validation.status, dnssec::Status::bogus) << show(r);
+  EXPECT_EQ(r.validation.reason, dnssec::Reason::verification_limit) << show(r);
+}
+
+TEST_F(Validation, NoAnchorOrNoValidateIsNotChecked) {
+  const Resolution none = resolve(options(false), "www.ok.test.", RRType::A);
+  EXPECT_FALSE(none.validation.checked);
+  Options off = options();
+  off.validate = false;
+  const Resolution r = resolve(off, "www.ok.test.", RRType::A);
+  EXPECT_EQ(r.outcome, Outcome::answer);
+  EXPECT_FALSE(r.validation.checked);
+}
+
+TEST_F(Validation, DsQuestionGoesToTheParent) {
+  const Resolution r = resolve(options(), "ok.test.", RRType::DS);
+  ASSERT_EQ(r.outcome, Outcome::answer);
+  EXPECT_EQ(r.validation.status, dnssec::Status::secure) << show(r);
+  EXPECT_EQ(r.validation.zone, N("test."));  // signed by the parent
+}
+
+TEST_F(Validation, ProbeKeepsDnssecRecordsApart) {
+  Resolver res(net_->io.get_executor(), options());
+  const ZoneProbe p = net_->run(res.probe(N("www.ok.test."), {wire::Question{N("www.ok.test."), RRType::A, wire::RRClass::IN}}));
+  ASSERT_TRUE(p.zone_found);
+  bool asked = false;
+  for (const auto& resp : p.responses) {
+    if (!(resp.question.name == N("www.ok.test.")) || resp.question.type != RRType::A) continue;
+    asked = true;
+    ASSERT_EQ(resp.answer.size(), 1u);  // the A record only: the RRSIG went to `dnssec`
+    EXPECT_EQ(resp.answer.front().type, RRType::A);
+    ASSERT_FALSE(resp.dnssec.empty());
+    EXPECT_EQ(resp.dnssec.front().type, RRType::RRSIG);
+  }
+  EXPECT_TRUE(asked);
+}
+
+TEST_F(Validation, NegativeAnswerFromCacheIsSecureAgain) {
+  Resolver res(net_->io.get_executor(), options());
+  const Resolution first = net_->run(res.resolve(N("nope.n3.test."), RRType::A));
+  const Resolution again = net_->run(res.resolve(N("nope.n3.test."), RRType::A));
+  EXPECT_EQ(first.validation.status, dnssec::Status::secure) << show(first);
+  EXPECT_EQ(again.validation.status, dnssec::Status::secure) << show(again);
+  EXPECT_EQ(again.queries, 0);
+  EXPECT_FALSE(again.denial.empty());
+}
+
+}  // namespace
+}  // namespace dkimdoctor::resolver
