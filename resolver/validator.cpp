@@ -295,7 +295,9 @@ asio::awaitable<ZoneKeys> Validator::dnskeys_under(Name zone, dnssec::RRset ds, 
   if (k.outcome != Outcome::answer || sets.empty() || !(sets.front().owner == zone)) {
     if (auto served = co_await keys_from_other_servers(zone, ds)) co_return trusted_keys(zone, ds, *served, parent);
     Validation v = make(Status::bogus, Reason::no_matching_dnskey, zone,
-                        zone.to_string() + " serves no DNSKEY RRset although its parent publishes a DS");
+                        zone.to_string() + " serves no DNSKEY RRset although " +
+                            (parent.detail == "trust anchor" ? "a trust anchor names its key"
+                                                             : "its parent publishes a DS"));
     trace(zone, "DNSKEY " + describe(v));
     co_return remember(zone, ZoneKeys{v, {}}, kBogusKeyTtl);
   }
