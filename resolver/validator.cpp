@@ -281,9 +281,11 @@ asio::awaitable<ZoneKeys> Validator::no_ds(Name zone, QuestionResult ds, int hop
 }
 
 // DNSKEY(zone), trusted through `ds` (a validated DS RRset or an anchor); `parent` carries the chain's evidence.
-// A copy that does not validate may be one server's (a secondary serving the zone unsigned, or an old copy):
-// as Unbound asks another server after a validation failure, every server of the zone is asked, and the
-// first copy that validates is trusted. Only when none does are the keys bogus.
+// An unsigned copy (no DNSKEY RRset, or one without RRSIGs) may be one server's: a secondary serving the
+// zone unsigned. As Unbound asks another server after a validation failure, every server of the zone is
+// then asked, and the first copy that validates is trusted. A signed copy that does not validate (a stale
+// DS, expired signatures) is not re-asked: every server of such zones serves the same (the probe costs
+// about ten queries per zone).
 asio::awaitable<ZoneKeys> Validator::dnskeys_under(Name zone, dnssec::RRset ds, Validation parent) {
   QuestionResult k = co_await impl_.resolve_in(ctx_, wire::Question{zone, RRType::DNSKEY, wire::RRClass::IN}, 1);
   if (k.fail) {
@@ -304,7 +306,7 @@ asio::awaitable<ZoneKeys> Validator::dnskeys_under(Name zone, dnssec::RRset ds, 
   auto sigs = dnssec::rrsigs_for(k.signatures, zone, wire::RRClass::IN, RRType::DNSKEY);
   auto r = dnssec::validate_dnskeys(ds, sets.front(), sigs, now_, budget_);
   const std::uint32_t ttl = std::min(ds.ttl, sets.front().ttl);
-  if (r.outcome.status == Status::bogus) {
+  if (r.outcome.status == Status::bogus && sigs.empty()) {  // an unsigned copy: not a stale DS or old signatures
     if (auto served = co_await keys_from_other_servers(zone, ds)) co_return trusted_keys(zone, ds, *served, parent);
   }
   if (r.outcome.status != Status::secure) {
