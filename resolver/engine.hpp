@@ -150,8 +150,10 @@ struct Resolver::Impl {
   std::unordered_map<wire::Name, std::shared_ptr<InflightStep>, wire::NameHash> inflight_steps;
 
   // By value: the coroutine frame must own what it reads after its first suspension.
+  // validate false: no DNSSEC status (the probe's NS-address lookups: it reports addresses, and the
+  // validator's own probe of a zone's servers must not validate the zone's in-zone NS names again).
   asio::awaitable<Resolution> resolve(wire::Name name, wire::RRType type, int max_queries = kMaxQueriesPerResolution,
-                                      std::shared_ptr<SharedReplies> replies = nullptr);
+                                      std::shared_ptr<SharedReplies> replies = nullptr, bool validate = true);
   asio::awaitable<ZoneProbe> probe(wire::Name name, std::vector<wire::Question> questions,
                                    std::shared_ptr<ProbeBudget> budget, std::shared_ptr<SharedReplies> replies);
 

@@ -285,8 +285,8 @@ asio::awaitable<std::vector<Name>> Resolver::Impl::probe_round(Context& ctx, Zon
                                      : std::min(kMaxQueriesPerResolution,
                                                 budget->queries_left / static_cast<int>(2 * to_probe.size()));
   for (const Name& ns : to_probe) {
-    lookups.push_back(resolve(ns, RRType::A, share));
-    lookups.push_back(resolve(ns, RRType::AAAA, share));
+    lookups.push_back(resolve(ns, RRType::A, share, nullptr, false));  // addresses only: not validated
+    lookups.push_back(resolve(ns, RRType::AAAA, share, nullptr, false));
   }
   budget->queries_left -= share * static_cast<int>(lookups.size());
   std::vector<Resolution> found = co_await gather(executor, std::move(lookups));

@@ -1020,7 +1020,7 @@ asio::awaitable<QuestionResult> Resolver::Impl::resolve_in(Context& ctx, Questio
 // ---- Top level --------------------------------------------------------------------------------------
 
 asio::awaitable<Resolution> Resolver::Impl::resolve(Name name, RRType type, int max_queries,
-                                                    std::shared_ptr<SharedReplies> replies) {
+                                                    std::shared_ptr<SharedReplies> replies, bool validate) {
   ++stats.resolutions;
   Context ctx;
   ctx.tracing = options.trace;
@@ -1037,7 +1037,7 @@ asio::awaitable<Resolution> Resolver::Impl::resolve(Name name, RRType type, int 
   }
   co_await ensure_primed(ctx);
   QuestionResult r = co_await resolve_in(ctx, res.question, 0);
-  if (!anchors.empty() && !r.fail) {
+  if (validate && !anchors.empty() && !r.fail) {
     const auto now = options.validation_time ? *options.validation_time : static_cast<std::uint32_t>(std::time(nullptr));
     Validator validator(*this, ctx, now);
     res.validation = co_await validator.validate(res.question, r);

@@ -281,6 +281,11 @@ asio::awaitable<ZoneKeys> Validator::no_ds(Name zone, QuestionResult ds, int hop
 }
 
 // DNSKEY(zone), trusted through `ds` (a validated DS RRset or an anchor); `parent` carries the chain's evidence.
+// An unsigned copy (no DNSKEY RRset, or one without RRSIGs) may be one server's: a secondary serving the
+// zone unsigned. As Unbound asks another server after a validation failure, every server of the zone is
+// then asked, and the first copy that validates is trusted. A signed copy that does not validate (a stale
+// DS, expired signatures) is not re-asked: every server of such zones serves the same (the probe costs
+// about ten queries per zone).
 asio::awaitable<ZoneKeys> Validator::dnskeys_under(Name zone, dnssec::RRset ds, Validation parent) {
   QuestionResult k = co_await impl_.resolve_in(ctx_, wire::Question{zone, RRType::DNSKEY, wire::RRClass::IN}, 1);
   if (k.fail) {
@@ -290,6 +295,7 @@ asio::awaitable<ZoneKeys> Validator::dnskeys_under(Name zone, dnssec::RRset ds, 
   }
   auto sets = sets_of(k.answer, {RRType::DNSKEY}, zone);
   if (k.outcome != Outcome::answer || sets.empty() || !(sets.front().owner == zone)) {
+    if (auto served = co_await keys_from_other_servers(zone, ds)) co_return trusted_keys(zone, ds, *served, parent);
     Validation v = make(Status::bogus, Reason::no_matching_dnskey, zone,
                         zone.to_string() + " serves no DNSKEY RRset although " +
                             (parent.detail == "trust anchor" ? "a trust anchor names its key"
@@ -300,6 +306,9 @@ asio::awaitable<ZoneKeys> Validator::dnskeys_under(Name zone, dnssec::RRset ds, 
   auto sigs = dnssec::rrsigs_for(k.signatures, zone, wire::RRClass::IN, RRType::DNSKEY);
   auto r = dnssec::validate_dnskeys(ds, sets.front(), sigs, now_, budget_);
   const std::uint32_t ttl = std::min(ds.ttl, sets.front().ttl);
+  if (r.outcome.status == Status::bogus && sigs.empty()) {  // an unsigned copy: not a stale DS or old signatures
+    if (auto served = co_await keys_from_other_servers(zone, ds)) co_return trusted_keys(zone, ds, *served, parent);
+  }
   if (r.outcome.status != Status::secure) {
     std::string detail = r.outcome.reason == Reason::no_matching_dnskey
                              ? "no DNSKEY of " + zone.to_string() + " matches the DS at its parent (key tag " +
@@ -310,11 +319,38 @@ asio::awaitable<ZoneKeys> Validator::dnskeys_under(Name zone, dnssec::RRset ds, 
     trace(zone, "DNSKEY " + describe(v));
     co_return remember(zone, ZoneKeys{v, {}}, ttl);
   }
+  co_return trusted_keys(zone, ds, ServedKeys{sets.front(), r}, parent);
+}
+
+ZoneKeys Validator::trusted_keys(const Name& zone, const dnssec::RRset& ds, const ServedKeys& served,
+                                 const Validation& parent) {
   Validation v = make(Status::secure, Reason::none, zone, "");
-  evidence(v, r);
-  v.earliest_expiration = earliest(parent.earliest_expiration, r.expiration);
-  trace(zone, "DNSKEY " + zone.to_string() + " secure (" + window(r) + ")");
-  co_return remember(zone, ZoneKeys{v, sets.front()}, ttl);
+  evidence(v, served.result);
+  v.earliest_expiration = earliest(parent.earliest_expiration, served.result.expiration);
+  trace(zone, "DNSKEY " + zone.to_string() + " secure (" + window(served.result) + ")");
+  return remember(zone, ZoneKeys{v, served.keys}, std::min(ds.ttl, served.keys.ttl));
+}
+
+asio::awaitable<std::optional<Validator::ServedKeys>> Validator::keys_from_other_servers(Name zone, dnssec::RRset ds) {
+  const wire::Question q{zone, RRType::DNSKEY, wire::RRClass::IN};
+  // The probe's own lookups (the NS names' addresses) are not validated, so this does not recurse.
+  std::vector<wire::Question> questions;
+  questions.push_back(q);
+  ZoneProbe p = co_await impl_.probe(zone, std::move(questions), nullptr, nullptr);
+  ctx_.queries += p.queries;
+  if (!p.zone_found || !(p.zone == zone)) co_return std::nullopt;
+  for (const auto& s : p.responses) {
+    if (!(s.question == q) || s.error != ProbeError::none || !s.aa || s.rcode != wire::Rcode::NoError) continue;
+    auto sets = sets_of(s.answer, {RRType::DNSKEY}, zone);
+    if (sets.empty() || !(sets.front().owner == zone)) continue;
+    auto sigs = dnssec::rrsigs_for(s.dnssec, zone, wire::RRClass::IN, RRType::DNSKEY);
+    auto r = dnssec::validate_dnskeys(ds, sets.front(), sigs, now_, budget_);
+    if (r.outcome.status == Status::secure) {
+      trace(zone, "DNSKEY as served by " + describe_server(s.ns_name, s.address) + " (another server's copy did not validate)");
+      co_return ServedKeys{sets.front(), r};
+    }
+  }
+  co_return std::nullopt;
 }
 
 // ---- The answer -----------------------------------------------------------------------------------------

@@ -62,6 +62,15 @@ class Validator {
   asio::awaitable<ZoneKeys> keys_from_ds(wire::Name zone, int hops);
   asio::awaitable<ZoneKeys> no_ds(wire::Name zone, QuestionResult ds, int hops);
   asio::awaitable<ZoneKeys> dnskeys_under(wire::Name zone, dnssec::RRset ds, Validation parent);
+  // The zone's DNSKEY RRset as every server of the zone serves it (an authority probe), for when the copy
+  // the resolver got does not validate under `ds`: the first copy that does, if any.
+  struct ServedKeys {
+    dnssec::RRset keys;
+    dnssec::RrsetValidation result;
+  };
+  asio::awaitable<std::optional<ServedKeys>> keys_from_other_servers(wire::Name zone, dnssec::RRset ds);
+  ZoneKeys trusted_keys(const wire::Name& zone, const dnssec::RRset& ds, const ServedKeys& served,
+                        const Validation& parent);
   // The NSEC/NSEC3 proof for (name, type) in `zone` with its trusted keys.
   Validation prove_denial(const wire::Name& name, wire::RRType type, bool nxdomain, const ZoneKeys& keys,
                           const std::vector<wire::Record>& denial, std::optional<std::uint8_t> wildcard_labels);

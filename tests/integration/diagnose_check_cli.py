@@ -3,6 +3,8 @@
 manifest's identity, and the binary's exit status, --json object and human report agree with the scenario:
   - exit status 0 for verdict ok, 1 for problems; --json has domain, verdict, findings (code, severity,
     ses_error, message, fix, evidence) and servers; its error/warning codes are exactly the scenario's;
+    every check validates (--trust-anchor: the lab's root DS), so its DNSSEC_* codes (and DNSSEC_BOGUS's
+    cause) are the manifest's, and a DNSSEC problem makes the verdict "problems" (lab_support);
   - the human report starts with the verdict line, has no colour when not on a terminal and with
     NO_COLOR, and colour with --color=always;
   - --ses-identity - (the `aws sesv2 get-email-identity` JSON on stdin) gives the same findings as --easy-dkim;
@@ -14,12 +16,17 @@ import os
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lab_support  # noqa: E402
+
 BIN = sys.argv[1]
 LAB = os.environ.get("DKIMDOCTOR_LAB")
 if not LAB or not os.path.exists(os.path.join(LAB, "manifest.json")):
     print("DKIMDOCTOR_LAB is not set or the lab is not up (tests/lab/lab up)")
     sys.exit(1)
-COMMON = ["--root-hints", os.path.join(LAB, "root.hints"), "--allow-loopback"]
+# The lab is signed: every check validates with its trust anchor (issue 14).
+COMMON = ["--root-hints", os.path.join(LAB, "root.hints"), "--allow-loopback", "--trust-anchor",
+          os.path.join(LAB, "trust-anchor")]
 with open(os.path.join(LAB, "manifest.json")) as f:
     MANIFEST = json.load(f)
 
@@ -64,7 +71,9 @@ def run(args, stdin=None, env=None):
 
 
 def problem_codes(j):
-    return sorted({f["code"] for f in j["findings"] if f["severity"] in ("error", "warning")})
+    """Error and warning codes other than DNSSEC_* (the manifest lists those apart: dnssec.codes)."""
+    return sorted({f["code"] for f in j["findings"] if f["severity"] in ("error", "warning")
+                   and not f["code"].startswith("DNSSEC_")})
 
 
 seen = set()
@@ -76,7 +85,8 @@ for d in MANIFEST["domains"]:
     name = f'{d["domain"]} ({d["scenario"]})'
     args = args_for(ident)
     r = run(args + COMMON + ["--json"])
-    want_status = 0 if exp["verdict"] == "ok" else 1
+    want_verdict = lab_support.expected_verdict(d)
+    want_status = 0 if want_verdict == "ok" else 1
     expect(r.returncode == want_status, f"{name}: exit status {r.returncode}, want {want_status}: {r.stderr.strip()}")
     try:
         j = json.loads(r.stdout)
@@ -85,8 +95,12 @@ for d in MANIFEST["domains"]:
         continue
     expect(set(j) >= {"domain", "verdict", "findings", "servers"}, f"{name}: JSON keys {sorted(j)}")
     expect(j["domain"] == d["domain"], f"{name}: domain {j['domain']}")
-    expect(j["verdict"] == exp["verdict"], f"{name}: verdict {j['verdict']}, want {exp['verdict']}")
+    expect(j["verdict"] == want_verdict, f"{name}: verdict {j['verdict']}, want {want_verdict}")
     expect(problem_codes(j) == sorted(set(exp["codes"])), f"{name}: codes {problem_codes(j)}, want {exp['codes']}")
+    want_dnssec, want_cause = lab_support.expected_dnssec(d)
+    got_dnssec, got_causes = lab_support.dnssec_findings(j["findings"])
+    expect(lab_support.dnssec_as_expected(d, got_dnssec, got_causes),
+           f"{name}: DNSSEC codes {sorted(got_dnssec)} cause {got_causes}, want {sorted(want_dnssec)} cause {want_cause}")
     for f in j["findings"]:
         ok = set(f) >= {"code", "severity", "ses_error", "message", "fix", "evidence"} and \
             f["severity"] in ("error", "warning", "info", "ok") and \

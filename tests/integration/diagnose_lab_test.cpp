@@ -1,6 +1,8 @@
-// `dkimdoctor check` through the real resolver against the lab: for every domain of the manifest, the
-// findings of severity error or warning are exactly the scenario's expected codes, the expected info
-// codes appear, and the verdict matches. Plus golden human reports for a few scenarios (normalised so that
+// `dkimdoctor check` through the real resolver against the lab, validating with the lab's trust anchor
+// (issue 14): for every domain of the manifest, the findings of severity error or warning other than
+// DNSSEC_* are exactly the scenario's expected codes, the expected info codes appear, the DNSSEC_* findings
+// are exactly the manifest's `dnssec.codes` (with its `cause`) or, for an unsigned zone, DNSSEC_INSECURE,
+// and the verdict is the manifest's raised to "problems" by a DNSSEC problem. Plus golden human reports for a few scenarios (normalised so that
 // the lab's seed does not matter). Needs `tests/lab/lab up`; run inside the lab's namespace.
 // DKIMDOCTOR_UPDATE_GOLDEN=1 rewrites the golden files.
 #include <gtest/gtest.h>
@@ -20,6 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/check.hpp"
+#include "cli/common.hpp"
 #include "cli/report.hpp"
 #include "diagnose/identity.hpp"
 #include "resolver/resolver.hpp"
@@ -49,7 +52,57 @@ resolver::Options lab_options(const std::string& dir) {
   auto hints = resolver::load_root_hints(dir + "/root.hints");
   EXPECT_TRUE(hints.ok()) << (hints ? "" : hints.error());
   if (hints) o.root_hints = *hints;
+  // The lab is signed: validate from its root DS, as `--trust-anchor $TRUST_ANCHOR` does.
+  DnssecFlags flags;
+  flags.trust_anchor = dir + "/trust-anchor";
+  auto applied = apply_dnssec_flags(flags, o);
+  EXPECT_TRUE(applied.ok()) << (applied ? "" : applied.error());
   return o;
+}
+
+bool is_dnssec(std::string_view code) { return code.starts_with("DNSSEC_"); }
+
+// The DNSSEC_* findings must be the manifest's (signed zones) or DNSSEC_INSECURE (an unsigned zone under
+// the lab's signed TLDs); a bogus zone's finding carries the manifest's cause. None where no name SES
+// reads resolves (as lab_support.py's DNSSEC_NO_ZONE_SCENARIOS): an undelegated domain, all servers refused.
+std::string dump(const CheckResult& r);  // below
+
+void expect_dnssec_findings(const nlohmann::json& entry, const CheckResult& result) {
+  std::set<std::string> want = {"DNSSEC_INSECURE"}, got;
+  std::string want_cause;
+  const std::string scenario = entry["scenario"];
+  if (scenario == "not-delegated" || scenario == "private-ns") want.clear();
+  if (entry.contains("dnssec")) {
+    want.clear();
+    for (const auto& code : entry["dnssec"]["codes"]) want.insert(code.get<std::string>());
+    if (entry["dnssec"]["cause"].is_string()) want_cause = entry["dnssec"]["cause"].get<std::string>();
+  }
+  std::set<std::string> causes;
+  for (const auto& f : result.judgement.findings) {
+    const std::string code(diagnose::to_string(f.code));
+    if (!is_dnssec(code)) continue;
+    got.insert(code);
+    if (f.code == diagnose::Code::DNSSEC_BOGUS) causes.insert(f.cause);
+  }
+  // KNOWN BUG, as lab_support.py's DNSSEC_KNOWN_ALTERNATIVE: every answer taken from the unsigned ns2 (the
+  // zone's DNSKEY question too) leaves the judge without a trusted key set: DNSSEC_BOGUS (RRSIG_MISSING).
+  if (scenario == "dnssec-unsigned-secondary" && got == std::set<std::string>{"DNSSEC_BOGUS"} &&
+      causes == std::set<std::string>{"RRSIG_MISSING"})
+    return;
+  EXPECT_EQ(got, want) << dump(result);
+  EXPECT_EQ(causes, want_cause.empty() ? std::set<std::string>{} : std::set<std::string>{want_cause}) << dump(result);
+}
+
+// The manifest's verdict is the one without validation; a DNSSEC problem (bogus, inconsistent, expiring)
+// makes it "problems".
+std::string expected_verdict(const nlohmann::json& entry) {
+  if (entry.contains("dnssec")) {
+    for (const auto& code : entry["dnssec"]["codes"]) {
+      const std::string c = code.get<std::string>();
+      if (c != "DNSSEC_OK" && c != "DNSSEC_INSECURE") return "problems";
+    }
+  }
+  return entry["expect"]["verdict"].get<std::string>();
 }
 
 // At most this many domains per scenario (a 10,000-domain lab has ~213 of each).
@@ -114,15 +167,16 @@ TEST(DiagnoseLab, EveryScenarioYieldsItsExpectedFindingsAndNothingElse) {
     std::set<std::string> want, got, all;
     for (const auto& code : c.entry["expect"]["codes"]) want.insert(code.get<std::string>());
     for (const auto& f : c.result.judgement.findings) {
-      all.insert(std::string(diagnose::to_string(f.code)));
-      if (f.severity == diagnose::Severity::error || f.severity == diagnose::Severity::warning)
-        got.insert(std::string(diagnose::to_string(f.code)));
+      const std::string code(diagnose::to_string(f.code));
+      all.insert(code);
+      if ((f.severity == diagnose::Severity::error || f.severity == diagnose::Severity::warning) && !is_dnssec(code))
+        got.insert(code);
     }
     EXPECT_EQ(got, want) << dump(c.result);
+    expect_dnssec_findings(c.entry, c.result);
     for (const auto& code : c.entry["expect"]["info"])
       EXPECT_TRUE(all.count(code.get<std::string>())) << code << "\n" << dump(c.result);
-    EXPECT_EQ(std::string(diagnose::to_string(c.result.judgement.verdict)), c.entry["expect"]["verdict"].get<std::string>())
-        << dump(c.result);
+    EXPECT_EQ(std::string(diagnose::to_string(c.result.judgement.verdict)), expected_verdict(c.entry)) << dump(c.result);
     const auto j = to_json(c.result);
     EXPECT_EQ(j["domain"], domain);
     EXPECT_TRUE(j["findings"].is_array());

@@ -49,7 +49,9 @@ struct SignedServer {
   std::vector<Record> records;
   bool strip_rrsigs = false;
   int keytrap_copies = 0;  // put this many corrupted copies of the answer's RRSIG before the real one
+  bool no_dnskey = false;  // answers DNSKEY questions with NODATA (a secondary that lost the keys)
   int queries_without_do = 0;
+  int dnskey_queries = 0;
 
   std::vector<Record> find(const Name& owner, RRType type) const {
     std::vector<Record> out;
@@ -113,6 +115,7 @@ std::vector<std::uint8_t> SignedServer::answer(const Query& q) const {
     return testsupport::make_reply(q, wire::Rcode::NoError, false, {}, ns, glue);
   }
   std::vector<Record> answer = find(qname, qtype), authority;
+  if (no_dnskey && qtype == RRType::DNSKEY) answer.clear();
   if (answer.empty() && qtype != RRType::CNAME) answer = find(qname, RRType::CNAME);
   wire::Rcode rcode = wire::Rcode::NoError;
   if (!answer.empty()) {
@@ -195,6 +198,13 @@ class Validation : public ::testing::Test {
       const std::string ds = sign(z.origin, leaf(z.origin, z.host, *net_, z.extra), z.flags, z.host);
       test_body += z.stale_ds ? key_ds(z.origin, "stale") : ds;
     }
+    // split.test.: two servers; ns2 (host 11) serves the signed zone but no DNSKEY RRset.
+    test_body += testsupport::expand(*net_, "split.test. NS ns.split.test.\nsplit.test. NS ns2.split.test.\n"
+                                            "ns.split.test. A {h10}\nns2.split.test. A {h11}\n");
+    test_body += sign("split.test.", leaf("split.test.", 10, *net_, testsupport::expand(*net_, "@ NS ns2\nns2 A {h11}\n")),
+                      window, 10);
+    serve_copy("split.test.", "split.test.#ns2", 11);
+    (*servers_)["split.test.#ns2"]->no_dnskey = true;
     const std::string test_ds = sign("test.", test_body, window, 2);
     const std::string root = testsupport::expand(*net_, "$TTL 86400\n. SOA a.root-servers.test. host.test. 1 3600 600 86400 3600\n"
                                                         ". NS a.root-servers.test.\ntest. NS ns1.nic.test.\nns1.nic.test. A {h2}\n") +
@@ -249,6 +259,19 @@ class Validation : public ::testing::Test {
     net_->serve(h, [server](const Query& q) {
       Reply r;
       if (!q.dnssec_ok) ++server->queries_without_do;
+      r.message = server->answer(q);
+      return r;
+    });
+  }
+
+  // Serves on host `h` what `origin`'s server serves, as another server (registered as `as`).
+  static void serve_copy(const std::string& origin, const std::string& as, int h) {
+    auto server = std::make_shared<SignedServer>(*(*servers_)[origin]);
+    (*servers_)[as] = server;
+    net_->serve(h, [server](const Query& q) {
+      Reply r;
+      if (!q.dnssec_ok) ++server->queries_without_do;
+      if (q.question.type == RRType::DNSKEY) ++server->dnskey_queries;
       r.message = server->answer(q);
       return r;
     });
@@ -318,6 +341,21 @@ TEST_F(Validation, StaleDsIsNoMatchingDnskey) {
   EXPECT_EQ(r.validation.reason, dnssec::Reason::no_matching_dnskey) << show(r);
   EXPECT_EQ(r.validation.zone, N("stale.test."));
   EXPECT_NE(r.validation.detail.find("stale.test."), std::string::npos) << r.validation.detail;
+}
+
+// A server that serves no DNSKEY RRset (a secondary that lost the keys) does not make the zone bogus: the
+// validator asks the zone's other servers, as Unbound does, and trusts the copy that validates. Fresh
+// resolvers, so that some of them pick ns2 first (it must have been asked).
+TEST_F(Validation, KeysFromAnotherServerWhenOneServesNone) {
+  auto& ns2 = *(*servers_)["split.test.#ns2"];
+  ns2.dnskey_queries = 0;
+  for (int i = 0; i < 16; ++i) {
+    const Resolution r = resolve(options(), "www.split.test.", RRType::A);
+    ASSERT_EQ(r.outcome, Outcome::answer);
+    EXPECT_EQ(r.validation.status, dnssec::Status::secure) << show(r);
+    EXPECT_EQ(r.validation.zone, N("split.test."));
+  }
+  EXPECT_GT(ns2.dnskey_queries, 0) << "ns2 was never asked for the keys: the retry was not exercised";
 }
 
 TEST_F(Validation, UnsignedDelegationProvenIsInsecure) {
