@@ -122,6 +122,27 @@ Name keep_chain(const std::vector<Record>& answer, const wire::Question& q, cons
   return cur;
 }
 
+// A signed referral's DS records below `zone`, and the RRSIGs covering them (ScrubbedReply::referral_ds).
+void keep_referral_ds(const wire::MessageView& reply, const Name& zone, ScrubbedReply& s) {
+  for (const auto& rv : reply.authority()) {
+    if (s.referral_ds.size() >= kMaxReferralDsKept) return;
+    if (rv.cls() != wire::RRClass::IN || rv.type() != RRType::DS) continue;
+    const Name owner = rv.owner();
+    if (owner.is_subdomain_of(zone) && !(owner == zone)) s.referral_ds.push_back(rv.to_record());
+  }
+  if (s.referral_ds.empty()) return;
+  for (const auto& rv : reply.authority()) {
+    if (s.referral_ds.size() >= kMaxReferralDsKept) return;
+    if (rv.cls() != wire::RRClass::IN || rv.type() != RRType::RRSIG) continue;
+    Record r = rv.to_record();
+    auto sig = r.rdata.as_rrsig();
+    if (!sig || sig->type_covered != RRType::DS) continue;
+    const bool covers = std::any_of(s.referral_ds.begin(), s.referral_ds.end(),
+                                    [&](const Record& d) { return d.type == RRType::DS && d.owner == r.owner; });
+    if (covers) s.referral_ds.push_back(std::move(r));
+  }
+}
+
 // The DNSSEC records of the reply that speak for what the scrubber kept (see ScrubbedReply::dnssec).
 void keep_dnssec(const wire::MessageView& reply, const Name& zone, ScrubbedReply& s) {
   auto kept = [](const std::vector<Record>& v, const Name& owner, RRType type) {
@@ -152,6 +173,7 @@ void keep_dnssec(const wire::MessageView& reply, const Name& zone, ScrubbedReply
   };
   for (const auto& rv : reply.answers()) take_rrsig(rv, true);
   for (const auto& rv : reply.authority()) take_rrsig(rv, false);
+  keep_referral_ds(reply, zone, s);
 }
 
 }  // namespace
@@ -268,6 +290,9 @@ bool read_referral(Classified& c, const ScrubbedReply& reply, const wire::Questi
   c.kind = Classification::referral;
   c.child_zone = first_ns->owner;
   c.ns_ttl = first_ns->ttl;
+  for (const Record& r : reply.referral_ds) {
+    if (r.owner == c.child_zone) c.child_ds.push_back(r);
+  }
   for (const Record& r : reply.authority) {
     if (r.type != RRType::NS || !(r.owner == c.child_zone)) continue;
     auto t = target_of(r);

@@ -34,6 +34,10 @@ struct ScrubbedReply {
   // covering a kept answer RRset or the kept SOA, and the NSEC/NSEC3 records of the authority section owned
   // inside `zone` with their RRSIGs (at most kMaxDenialRecordsKept). Scrubbed by bailiwick like the data.
   std::vector<wire::Record> dnssec;
+  // A signed referral's DS RRset (RFC 4035 §3.1.4): the authority section's DS records owned strictly below
+  // `zone`, and the RRSIGs covering them (at most kMaxReferralDsKept). The validator then need not ask the
+  // parent again for what its referral already said; the DS is still validated with the parent's keys.
+  std::vector<wire::Record> referral_ds;
   int dropped = 0;  // records removed by the scrubber
   bool upward_ns = false;  // the authority had an NS RRset of an ancestor of the zone (dropped): an upward referral
 };
@@ -62,6 +66,7 @@ struct Classified {
   std::vector<Glue> glue;             // referral: in-bailiwick addresses of ns_names
   std::optional<wire::Record> soa;    // nxdomain / nodata
   std::vector<wire::Record> dnssec;   // answer / cname / nxdomain / nodata: ScrubbedReply::dnssec
+  std::vector<wire::Record> child_ds; // referral: the DS records of child_zone and their RRSIGs, as the referral gave them
   std::string reason;                 // lame / throwaway: why
   bool recursive_lame = false;        // lame because RA without AA (a recursive server's cached data)
 };

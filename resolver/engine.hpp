@@ -162,6 +162,7 @@ struct Resolver::Impl {
   asio::awaitable<bool> wait_for_step(Context& ctx, std::shared_ptr<InflightStep>& slot);
   Cut follow_referral(Context& ctx, const Cut& from, const Classified& c, int depth);
   void store_child_ns(const ScrubbedReply& reply, const wire::Name& zone);
+  void store_referral_ds(const Classified& c);
   bool answer_from_cache(Context& ctx, const wire::Question& q, const wire::Name& name, int depth, QuestionResult& out,
                          std::optional<wire::Name>& next, int& links);
   bool take_walk(Classified& c, const wire::Question& q, const wire::Name& name, QuestionResult& out,

@@ -117,6 +117,9 @@ inline constexpr std::size_t kMaxCachedSignatures = 16;
 // NSEC/NSEC3 records (with their RRSIGs) kept from one reply: dnssec::kMaxDenialRecords are considered
 // for a proof; RRSIGs of each of those come on top.
 inline constexpr std::size_t kMaxDenialRecordsKept = 96;
+// DS records (and the RRSIGs covering them) kept from one referral: dnssec's kMaxDsRecords (16) and as many
+// signatures; a larger set is cut, and the validator then finds it incomplete or asks the parent.
+inline constexpr std::size_t kMaxReferralDsKept = 32;
 // A zone found bogus in the key cache is remembered this long (Unbound: val-bogus-ttl 60): long enough not
 // to refetch its keys for every name under it, short enough that a fixed zone validates a minute later.
 inline constexpr std::uint32_t kBogusKeyTtl = 60;

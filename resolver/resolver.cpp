@@ -752,7 +752,21 @@ Cut Resolver::Impl::follow_referral(Context& ctx, const Cut& from, const Classif
   std::uint32_t parent_left = 0;
   if (cache.peek_delegation(from.zone, &parent_left) != nullptr) ttl = std::min(ttl, std::max(parent_left, 1u));
   cache.store_delegation(d, ttl);
+  store_referral_ds(c);
   return make_cut(ctx, d, depth);
+}
+
+// A signed referral's DS RRset and its RRSIGs, cached as the parent's answer to "<child> DS" (RFC 4035
+// §3.1.4: the parent sends them with the delegation): the validator's DS step then reads them from the
+// cache instead of asking the parent again. They are validated there with the parent's keys like a fetched
+// DS, so a forged one can only make the child bogus, as a forged answer to the DS question could.
+void Resolver::Impl::store_referral_ds(const Classified& c) {
+  if (c.child_ds.empty() || !options.validate) return;
+  std::vector<Record> ds, sigs;
+  for (const Record& r : c.child_ds) (r.type == RRType::DS ? ds : sigs).push_back(r);
+  if (ds.empty() || sigs.empty()) return;  // an unsigned DS proves nothing: the validator asks for it
+  cache.store_rrset(std::move(ds));
+  cache.store_signatures(sigs);
 }
 
 // The zone's own NS RRset, from the authority section of its authoritative answer: the servers the

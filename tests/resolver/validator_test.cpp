@@ -50,6 +50,7 @@ struct SignedServer {
   bool strip_rrsigs = false;
   int keytrap_copies = 0;  // put this many corrupted copies of the answer's RRSIG before the real one
   bool no_dnskey = false;  // answers DNSKEY questions with NODATA (a secondary that lost the keys)
+  bool omit_referral_ds = false;  // referrals without the child's DS (a server that does not send it)
   int queries_without_do = 0;
   int dnskey_queries = 0;
 
@@ -111,6 +112,11 @@ std::vector<std::uint8_t> SignedServer::answer(const Query& q) const {
     std::vector<Record> glue;
     for (const auto& n : ns) {
       for (auto& g : find(*n.rdata.target(), RRType::A)) glue.push_back(g);
+    }
+    // A signed delegation's DS RRset and its RRSIG go with the referral, as NSD sends them (RFC 4035 §3.1.4).
+    if (auto ds = find(cut, RRType::DS); !ds.empty() && !omit_referral_ds) {
+      ns.insert(ns.end(), ds.begin(), ds.end());
+      for (auto& s : sigs(cut, RRType::DS)) ns.push_back(s);
     }
     return testsupport::make_reply(q, wire::Rcode::NoError, false, {}, ns, glue);
   }
@@ -430,6 +436,34 @@ TEST_F(Validation, DsQuestionGoesToTheParent) {
   ASSERT_EQ(r.outcome, Outcome::answer);
   EXPECT_EQ(r.validation.status, dnssec::Status::secure) << show(r);
   EXPECT_EQ(r.validation.zone, N("test."));  // signed by the parent
+}
+
+TEST_F(Validation, SignedReferralsDsIsTakenFromTheReferral) {
+  // test.'s referral to ok.test. carries ok.test.'s DS and its RRSIG (RFC 4035 §3.1.4): the validator
+  // reads them from the cache and does not ask test.'s servers "ok.test. DS" again.
+  const Resolution r = resolve(options(), "www.ok.test.", RRType::A);
+  ASSERT_EQ(r.outcome, Outcome::answer);
+  EXPECT_EQ(r.validation.status, dnssec::Status::secure) << show(r);
+  const auto asked_ds = std::find_if(r.trace.begin(), r.trace.end(), [](const TraceStep& t) {
+    return t.kind == StepKind::query && t.question.type == RRType::DS;
+  });
+  EXPECT_EQ(asked_ds, r.trace.end()) << show(r);
+  const auto cached_ds = std::find_if(r.trace.begin(), r.trace.end(), [](const TraceStep& t) {
+    return t.kind == StepKind::cache && t.note.find("ok.test. DS") != std::string::npos;
+  });
+  EXPECT_NE(cached_ds, r.trace.end()) << show(r);
+}
+
+TEST_F(Validation, WithoutTheDsInTheReferralTheParentIsAskedForIt) {
+  for (auto& [name, srv] : *servers_) srv->omit_referral_ds = true;
+  const Resolution r = resolve(options(), "www.ok.test.", RRType::A);
+  for (auto& [name, srv] : *servers_) srv->omit_referral_ds = false;
+  ASSERT_EQ(r.outcome, Outcome::answer);
+  EXPECT_EQ(r.validation.status, dnssec::Status::secure) << show(r);
+  const auto asked_ds = std::find_if(r.trace.begin(), r.trace.end(), [](const TraceStep& t) {
+    return t.kind == StepKind::query && t.question.type == RRType::DS && t.question.name == N("ok.test.");
+  });
+  EXPECT_NE(asked_ds, r.trace.end()) << show(r);
 }
 
 TEST_F(Validation, ProbeKeepsDnssecRecordsApart) {
