@@ -174,6 +174,27 @@ diagnose::LookupResult lookup_from(const resolver::Resolution& r, const Lookup& 
   return out;
 }
 
+namespace {
+
+// The zone's keys as the validator's chain of trust trusted them, when they are secure: the check's own
+// DNSKEY question may have met a server that serves the zone unsigned (no DNSKEY, or no RRSIG), which the
+// validator passed over for a server whose copy validates (Unbound does the same). The judge then checks
+// each server's answers against the keys the zone really has, and names the unsigned server
+// (DNSSEC_SERVER_INCONSISTENT) instead of calling the zone bogus.
+void prefer_trusted_keys(const resolver::Resolver& r, diagnose::LookupResult& keys) {
+  if (!keys.iterative) return;
+  auto trusted = r.trusted_keys(keys.lookup.name);
+  if (!trusted || trusted->validation.status != dnssec::Status::secure || trusted->dnskeys.empty()) return;
+  if (keys.iterative->security.status == diagnose::Security::secure) return;
+  keys.iterative->security = security_from(trusted->validation);
+  keys.iterative->answer = std::move(trusted->dnskeys);
+  keys.iterative->complete = true;
+  keys.iterative->rcode = wire::Rcode::NoError;
+  keys.iterative->error.clear();
+}
+
+}  // namespace
+
 asio::awaitable<Observed> observe(resolver::Resolver& r, const wire::Name& domain, const std::vector<Lookup>& lookups,
                                   bool with_delegation, bool with_zone_keys,
                                   std::shared_ptr<resolver::ProbeBudget> budget,
@@ -211,6 +232,7 @@ asio::awaitable<Observed> observe(resolver::Resolver& r, const wire::Name& domai
   for (std::size_t i = 0; i < iterative.size(); ++i) {
     out.queries += resolved[i].queries;
     out.results.push_back(lookup_from(resolved[i], iterative[i]));
+    if (iterative[i].type == wire::RRType::DNSKEY) prefer_trusted_keys(r, out.results.back());
   }
   for (std::size_t c = 0; c < probed.size(); ++c) {
     out.queries += probed[c].queries;

@@ -1108,6 +1108,18 @@ ResolverStats Resolver::stats() const {
 
 const Options& Resolver::options() const { return impl_->options; }
 
+std::optional<Resolver::TrustedKeys> Resolver::trusted_keys(const wire::Name& zone) const {
+  const auto it = impl_->keys.entries.find(zone.lowercased());
+  if (it == impl_->keys.entries.end()) return std::nullopt;
+  const auto now = impl_->options.clock ? impl_->options.clock() : std::chrono::steady_clock::now();
+  if (it->second.expires <= now) return std::nullopt;
+  TrustedKeys out;
+  out.validation = it->second.keys.validation;
+  const dnssec::RRset& set = it->second.keys.dnskeys;
+  for (const auto& rdata : set.rdatas) out.dnskeys.push_back(wire::Record{set.owner, set.type, set.cls, set.ttl, rdata});
+  return out;
+}
+
 Cache& Resolver::cache() { return impl_->cache; }
 
 }  // namespace dkimdoctor::resolver

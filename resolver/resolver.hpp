@@ -252,6 +252,16 @@ class Resolver {
   void stop();
   bool stopped() const;
 
+  // The validator's key cache for `zone` (lowercase or not): the DNSKEY RRset the chain of trust trusted
+  // (status secure), or why the zone is not secure (insecure, bogus). nullopt: not cached (no resolution
+  // validated anything of that zone yet, or its entry expired). A check reads the keys the validator trusted
+  // here rather than the copy one server happened to answer its own DNSKEY question with.
+  struct TrustedKeys {
+    Validation validation;
+    std::vector<wire::Record> dnskeys;  // secure only
+  };
+  std::optional<TrustedKeys> trusted_keys(const wire::Name& zone) const;
+
   ResolverStats stats() const;
   const Options& options() const;
   Cache& cache();

@@ -228,21 +228,12 @@ def expected_dnssec(d):
     return set(d["dnssec"]["codes"]), d["dnssec"]["cause"]
 
 
-# KNOWN BUG (issue 14, not fixed on this branch): dnssec-unsigned-secondary. The validator now asks the
-# zone's other servers when the DNSKEY copy it got does not validate (ns2 serves none), so the keys are
-# trusted; but when the resolver took every answer from ns2 (the zone's DNSKEY question too: NODATA with an
-# unsigned SOA), the check's DNSKEY lookup is bogus, the judge has no trusted key set to compare servers
-# with, and it reports DNSSEC_BOGUS (RRSIG_MISSING) instead of DNSSEC_SERVER_INCONSISTENT (3 checks in 16).
-# Accepted here, and only here; the verdict ("problems") is the same either way.
-DNSSEC_KNOWN_ALTERNATIVE = {"dnssec-unsigned-secondary": ({"DNSSEC_BOGUS"}, "RRSIG_MISSING")}
 
 
 def dnssec_as_expected(d, codes, causes):
     """Do these DNSSEC_* codes and DNSSEC_BOGUS causes (dnssec_findings) match the domain's expectation?"""
-    for want, cause in [expected_dnssec(d)] + [v for k, v in DNSSEC_KNOWN_ALTERNATIVE.items() if k == d["scenario"]]:
-        if codes == want and causes == ({cause} if cause else set()):
-            return True
-    return False
+    want, cause = expected_dnssec(d)
+    return codes == want and causes == ({cause} if cause else set())
 
 
 def expected_verdict(d):
