@@ -32,6 +32,10 @@ const char* to_string(Reason reason) {
   return "?";
 }
 
+void append_records(const RRset& rrset, std::vector<wire::Record>& out) {
+  for (const auto& rdata : rrset.rdatas) out.push_back(wire::Record{rrset.owner, rrset.type, rrset.cls, rrset.ttl, rdata});
+}
+
 std::vector<RRset> group_rrsets(const std::vector<wire::Record>& records) {
   std::vector<RRset> out;
   for (const auto& r : records) {

@@ -57,6 +57,8 @@ struct RRset {
 
 // Groups records into RRsets in order of first appearance; RRSIG records are left out (see rrsigs_for).
 std::vector<RRset> group_rrsets(const std::vector<wire::Record>& records);
+// The inverse of group_rrsets for one RRset: its records (owner, type, class, TTL, each RDATA) appended to `out`.
+void append_records(const RRset& rrset, std::vector<wire::Record>& out);
 // The RRSIG records among `records` that cover (owner, class, type) — decoded; malformed ones skipped.
 std::vector<wire::rdata::Rrsig> rrsigs_for(const std::vector<wire::Record>& records, const wire::Name& owner,
                                            wire::RRClass cls, wire::RRType type);

@@ -109,6 +109,7 @@ Resolver::Impl::Impl(asio::any_io_executor ex, Options opts)
       priming_done(ex, Clock::time_point::max()) {
   if (options.validate) anchors = trust_anchor_sets(options);
   if (options.clock) {
+    keys.clock = options.clock;
     cache.set_clock(options.clock);
     servers.set_clock(options.clock);
   }
@@ -1109,14 +1110,11 @@ ResolverStats Resolver::stats() const {
 const Options& Resolver::options() const { return impl_->options; }
 
 std::optional<Resolver::TrustedKeys> Resolver::trusted_keys(const wire::Name& zone) const {
-  const auto it = impl_->keys.entries.find(zone.lowercased());
-  if (it == impl_->keys.entries.end()) return std::nullopt;
-  const auto now = impl_->options.clock ? impl_->options.clock() : std::chrono::steady_clock::now();
-  if (it->second.expires <= now) return std::nullopt;
+  const ZoneKeys* keys = impl_->keys.find(zone);
+  if (keys == nullptr) return std::nullopt;
   TrustedKeys out;
-  out.validation = it->second.keys.validation;
-  const dnssec::RRset& set = it->second.keys.dnskeys;
-  for (const auto& rdata : set.rdatas) out.dnskeys.push_back(wire::Record{set.owner, set.type, set.cls, set.ttl, rdata});
+  out.validation = keys->validation;
+  dnssec::append_records(keys->dnskeys, out.dnskeys);
   return out;
 }
 

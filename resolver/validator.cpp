@@ -197,19 +197,22 @@ ZoneKeys Validator::remember(const Name& zone, ZoneKeys keys, std::uint32_t ttl)
   if (s == Status::indeterminate) return keys;  // a network failure is not remembered
   if (s == Status::bogus) ttl = kBogusKeyTtl;
   ttl = std::min(ttl, kMaxCacheTtl);
-  auto& entries = impl_.keys.entries;
-  if (entries.size() >= kMaxKeyCacheEntries) entries.clear();  // crude, bounded; real chains share few zones
-  const auto now = impl_.options.clock ? impl_.options.clock() : std::chrono::steady_clock::now();
-  entries[zone.lowercased()] = KeyCache::Entry{now + std::chrono::seconds(ttl), keys};
+  impl_.keys.put(zone, keys, ttl);
   return keys;
 }
 
+const ZoneKeys* KeyCache::find(const Name& zone) const {
+  const auto it = entries.find(zone.lowercased());
+  return it != entries.end() && it->second.expires > now() ? &it->second.keys : nullptr;
+}
+
+void KeyCache::put(const Name& zone, const ZoneKeys& keys, std::uint32_t ttl) {
+  if (entries.size() >= kMaxKeyCacheEntries) entries.clear();
+  entries[zone.lowercased()] = Entry{now() + std::chrono::seconds(ttl), keys};
+}
+
 asio::awaitable<ZoneKeys> Validator::keys_for(Name zone, int hops) {
-  const auto now = impl_.options.clock ? impl_.options.clock() : std::chrono::steady_clock::now();
-  if (auto it = impl_.keys.entries.find(zone.lowercased()); it != impl_.keys.entries.end()) {
-    if (it->second.expires > now) co_return it->second.keys;
-    impl_.keys.entries.erase(it);
-  }
+  if (const ZoneKeys* cached = impl_.keys.find(zone)) co_return *cached;
   if (hops > kMaxChainZones) {
     co_return ZoneKeys{make(Status::bogus, Reason::none, zone,
                             "the chain of trust to " + zone.to_string() + " is longer than kMaxChainZones (" +
@@ -374,7 +377,7 @@ Validation Validator::prove_denial(const Name& name, RRType type, bool nxdomain,
       continue;
     }
     expiration = earliest(expiration, r.expiration);
-    for (const auto& rd : set.rdatas) valid.push_back(Record{set.owner, set.type, set.cls, set.ttl, rd});
+    dnssec::append_records(set, valid);
   }
   const auto nsecs = dnssec::nsec_records(valid);
   const auto nsec3s = dnssec::nsec3_records(valid);

@@ -15,6 +15,7 @@
 #include <asio/awaitable.hpp>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <unordered_map>
 #include <vector>
@@ -35,13 +36,24 @@ struct ZoneKeys {
   dnssec::RRset dnskeys;  // secure only
 };
 
-// The key cache: lowercased zone -> ZoneKeys, with expiry (the resolver's clock).
+// The key cache: lowercased zone -> ZoneKeys, with expiry on the resolver's clock (Options::clock, else
+// steady_clock). At most kMaxKeyCacheEntries: a full cache is cleared (crude, bounded; real chains share few
+// zones).
 struct KeyCache {
+  using Clock = std::chrono::steady_clock;
   struct Entry {
-    std::chrono::steady_clock::time_point expires;
+    Clock::time_point expires;
     ZoneKeys keys;
   };
+  std::function<Clock::time_point()> clock;  // unset: steady_clock
   std::unordered_map<wire::Name, Entry, wire::NameHash> entries;
+
+  // The entry of `zone` while it lives, else null.
+  const ZoneKeys* find(const wire::Name& zone) const;
+  void put(const wire::Name& zone, const ZoneKeys& keys, std::uint32_t ttl);
+
+ private:
+  Clock::time_point now() const { return clock ? clock() : Clock::now(); }
 };
 
 // The trust anchors as DS RRsets per zone (DNSKEY anchors turned into SHA-256 DS records).
