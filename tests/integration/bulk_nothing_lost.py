@@ -111,31 +111,36 @@ final, whole = line_numbers(out2)
 check("resume_completes", sorted(final) == list(range(1, N + 1)),
       f"{len(final)} lines, doubled {[n for n in set(final) if final.count(n) > 1][:10]}")
 
+def sigint_on_open_pipe(args, out):
+    """Runs `bulk -` with ARGS, writes 20 identities into its stdin and keeps the pipe open; once OUT holds
+    some output, sends SIGINT and waits up to 30 s. Returns (ended, exit status, stderr)."""
+    p = subprocess.Popen([BIN, "bulk", "-"] + args + COMMON,
+                         stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    p.stdin.write(b"\n".join(identities[:20]) + b"\n")
+    p.stdin.flush()
+    deadline = time.time() + 60
+    while time.time() < deadline and (not os.path.exists(out) or os.path.getsize(out) < 200):
+        time.sleep(0.05)
+    p.send_signal(signal.SIGINT)
+    # wait(), not communicate(): communicate() closes stdin, and an end of input racing the signal would let
+    # the run finish normally. The pipe stays open until the process has ended.
+    try:
+        p.wait(timeout=30)
+        ended = True
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+        ended = False
+    err = p.stderr.read()
+    p.stdin.close()
+    return ended, p.returncode, err
+
 # 2b. SIGINT while the input is a pipe that stays open (the reader thread blocked on it) and checks are in
 # flight: the run stops cleanly (no forced exit), promptly, with only whole lines written.
 out2b = os.path.join(tmp, "out2b.jsonl")
-p = subprocess.Popen([BIN, "bulk", "-", "--output", out2b, "--concurrency", "8"] + COMMON,
-                     stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-p.stdin.write(b"\n".join(identities[:20]) + b"\n")
-p.stdin.flush()
-deadline = time.time() + 60
-while time.time() < deadline and (not os.path.exists(out2b) or os.path.getsize(out2b) < 200):
-    time.sleep(0.05)
-started = time.time()
-p.send_signal(signal.SIGINT)
-# wait(), not communicate(): communicate() closes stdin, and an end of input racing the signal would let
-# the run finish normally. The pipe stays open until the process has ended.
-try:
-    p.wait(timeout=30)
-    ended = True
-except subprocess.TimeoutExpired:
-    p.kill()
-    p.wait()
-    ended = False
-err = p.stderr.read()
-p.stdin.close()
-check("sigint_open_pipe_ends", ended, f"still running {time.time() - started:.0f} s after SIGINT")
-check("sigint_open_pipe_exit_status", p.returncode == 128 + signal.SIGINT, f"status {p.returncode}")
+ended, status, err = sigint_on_open_pipe(["--output", out2b, "--concurrency", "8"], out2b)
+check("sigint_open_pipe_ends", ended, "still running 30 s after SIGINT")
+check("sigint_open_pipe_exit_status", status == 128 + signal.SIGINT, f"status {status}")
 _, whole = line_numbers(out2b)
 check("sigint_open_pipe_whole_lines", whole, "partial last line")
 check("sigint_says_resume", b"--resume" in err, f"stderr {err[-200:]!r}")
@@ -192,24 +197,8 @@ check("threads2_resume_completes", sorted(final) == list(range(1, N + 1)) and wh
 
 # SIGINT with the input pipe still open and checks in flight on both shards: a clean, prompt end.
 out_t2i = os.path.join(tmp, "out_t2i.jsonl")
-p = subprocess.Popen([BIN, "bulk", "-", "--output", out_t2i, "--concurrency", "8", "--threads", "2"] + COMMON,
-                     stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-p.stdin.write(b"\n".join(identities[:20]) + b"\n")
-p.stdin.flush()
-deadline = time.time() + 60
-while time.time() < deadline and (not os.path.exists(out_t2i) or os.path.getsize(out_t2i) < 200):
-    time.sleep(0.05)
-p.send_signal(signal.SIGINT)
-try:
-    p.wait(timeout=30)
-    ended = True
-except subprocess.TimeoutExpired:
-    p.kill()
-    p.wait()
-    ended = False
-err = p.stderr.read()
-p.stdin.close()
-check("threads2_sigint_open_pipe_ends", ended and p.returncode == 128 + signal.SIGINT, f"status {p.returncode}")
+ended, status, err = sigint_on_open_pipe(["--output", out_t2i, "--concurrency", "8", "--threads", "2"], out_t2i)
+check("threads2_sigint_open_pipe_ends", ended and status == 128 + signal.SIGINT, f"status {status}")
 got, whole = line_numbers(out_t2i)
 check("threads2_sigint_whole_lines", whole and len(got) == len(set(got)) and b"--resume" in err,
       f"whole {whole}, stderr {err[-200:]!r}")
