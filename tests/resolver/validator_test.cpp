@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -58,6 +59,8 @@ struct SignedServer {
   bool proof_only = false;
   bool proof_only_non_aa = false;
   std::optional<RRType> hide_type;  // answers this type with NODATA although the name has it
+  // A scripted reply instead of the zone's (a forgery or a broken server); nullopt: the zone's own.
+  std::function<std::optional<std::vector<std::uint8_t>>(const SignedServer&, const Query&)> forge;
   int queries_without_do = 0;
   int dnskey_queries = 0;
 
@@ -109,6 +112,9 @@ struct SignedServer {
 };
 
 std::vector<std::uint8_t> SignedServer::answer(const Query& q) const {
+  if (forge) {
+    if (auto m = forge(*this, q)) return *m;
+  }
   const Name qname = q.question.name;
   const RRType qtype = q.question.type;
   if (!qname.is_subdomain_of(origin)) return testsupport::make_reply(q, wire::Rcode::Refused, false, {});
@@ -196,7 +202,8 @@ class Validation : public ::testing::Test {
     const std::string window = "-i 20260101000000 -e 20360101000000";
     const std::vector<ZoneSpec> leaves = {
         {"ok.test.", 3, window,
-         "cn CNAME www.plain.test.\n*.wild TXT \"w\"\ncnd CNAME www.n3.test.\ncnx CNAME nope.n3.test.\n"},
+         "cn CNAME www.plain.test.\n*.wild TXT \"w\"\ncnd CNAME www.n3.test.\ncnx CNAME nope.n3.test.\n"
+         "real.wild A 192.0.2.9\n"},
         {"n3.test.", 4, "-n -t 0 -s abcd " + window, ""},
         {"plain.test.", 5, "unsigned", ""},
         {"stale.test.", 6, window, "", true},
@@ -558,6 +565,62 @@ TEST_F(Validation, ProofOnlyNodataThatProvesNothingIsBogus) {
   ASSERT_EQ(hasdata.outcome, Outcome::nodata) << to_string(hasdata.failure) << " " << hasdata.failure_detail;
   EXPECT_EQ(hasdata.validation.status, dnssec::Status::bogus) << show(hasdata);
   EXPECT_EQ(hasdata.validation.reason, dnssec::Reason::denial_not_proven) << show(hasdata);
+}
+
+// A proof-only NODATA whose NSEC signature is broken (Unbound's val_nodata_failsig), or whose NSEC is valid
+// but says nothing about the name (val_nodatawc_nodeny), is bogus: the iterator took it, it is not trusted.
+TEST_F(Validation, ProofOnlyNodataWithABadOrIrrelevantNsecIsBogus) {
+  auto& srv = *(*servers_)["ok.test."];
+  auto reply = [](const SignedServer& z, const Query& q, const Name& owner, bool corrupt) {
+    std::vector<Record> authority = z.find(owner, RRType::NSEC);
+    for (Record sig : z.sigs(owner, RRType::NSEC)) {
+      if (corrupt) {
+        auto bytes = sig.rdata.bytes();
+        bytes.back() ^= 1;
+        sig.rdata = *wire::Rdata::from_bytes(RRType::RRSIG, bytes);
+      }
+      authority.push_back(sig);
+    }
+    return testsupport::make_reply(q, wire::Rcode::NoError, false, {}, authority);
+  };
+  srv.forge = [&](const SignedServer& z, const Query& q) -> std::optional<std::vector<std::uint8_t>> {
+    if (!(q.question.name == N("www.ok.test.")) || q.question.type != RRType::TXT) return std::nullopt;
+    return reply(z, q, N("www.ok.test."), true);
+  };
+  const Resolution badsig = resolve(options(), "www.ok.test.", RRType::TXT);
+  srv.forge = [&](const SignedServer& z, const Query& q) -> std::optional<std::vector<std::uint8_t>> {
+    if (!(q.question.name == N("www.ok.test.")) || q.question.type != RRType::TXT) return std::nullopt;
+    return reply(z, q, N("ns.ok.test."), false);
+  };
+  const Resolution nodeny = resolve(options(), "www.ok.test.", RRType::TXT);
+  srv.forge = nullptr;
+  ASSERT_EQ(badsig.outcome, Outcome::nodata) << to_string(badsig.failure) << " " << badsig.failure_detail;
+  EXPECT_EQ(badsig.validation.status, dnssec::Status::bogus) << show(badsig);
+  EXPECT_EQ(badsig.validation.reason, dnssec::Reason::bad_signature) << show(badsig);
+  ASSERT_EQ(nodeny.outcome, Outcome::nodata) << to_string(nodeny.failure) << " " << nodeny.failure_detail;
+  EXPECT_EQ(nodeny.validation.status, dnssec::Status::bogus) << show(nodeny);
+  EXPECT_EQ(nodeny.validation.reason, dnssec::Reason::denial_not_proven) << show(nodeny);
+}
+
+// An NSEC synthesised from a wildcard (RRSIG labels below its owner's) speaks for the wildcard, not for the
+// name it was expanded to: replayed at real.wild.ok.test. (which has an A), the wildcard's NSEC (no A) must
+// not deny that A (Unbound rewrites such an NSEC's owner; val_wcnsec_nods is the DS case).
+TEST_F(Validation, WildcardExpandedNsecDoesNotDenyTheExpandedName) {
+  auto& srv = *(*servers_)["ok.test."];
+  srv.forge = [](const SignedServer& z, const Query& q) -> std::optional<std::vector<std::uint8_t>> {
+    const Name real = N("real.wild.ok.test."), wild = N("*.wild.ok.test.");
+    if (!(q.question.name == real) || q.question.type != RRType::A) return std::nullopt;
+    std::vector<Record> authority = z.find(z.origin, RRType::SOA);
+    for (auto& s : z.sigs(z.origin, RRType::SOA)) authority.push_back(s);
+    for (Record r : z.find(wild, RRType::NSEC)) authority.push_back((r.owner = real, r));
+    for (Record r : z.sigs(wild, RRType::NSEC)) authority.push_back((r.owner = real, r));
+    return testsupport::make_reply(q, wire::Rcode::NoError, true, {}, authority);
+  };
+  const Resolution r = resolve(options(), "real.wild.ok.test.", RRType::A);
+  srv.forge = nullptr;
+  ASSERT_EQ(r.outcome, Outcome::nodata) << to_string(r.failure) << " " << r.failure_detail;
+  EXPECT_EQ(r.validation.status, dnssec::Status::bogus) << show(r);
+  EXPECT_EQ(r.validation.reason, dnssec::Reason::denial_not_proven) << show(r);
 }
 
 // Without an SOA there is no RFC 2308 negative TTL: the entry lives as long as the proof's smallest TTL.
