@@ -173,10 +173,10 @@ bool plain_reply(const ServerResponse& r) {
   return r.error == ProbeError::none && r.aa && !r.tc && r.protocol == Protocol::udp && r.rcode;
 }
 
-// The zone's NS question, answered from the server's SOA reply when that reply carries the zone's NS RRset
-// in its authority section (NSD and others do; RFC 1034 §4.3.2 step 3a adds it): the same RRset of the same
-// server's copy of the zone, so asking again would give the same records. Minimal responses: nullopt, and
-// the NS question is asked.
+// The zone's NS question, answered from the server's SOA reply when that reply carries the zone's NS
+// RRset in its authority section (NSD's do, as do the answers in RFC 1034 §6.2's examples): the same RRset
+// of the same server's copy of the zone, so asking again would give the same records. Minimal responses:
+// nullopt, and the NS question is asked.
 std::optional<ProbeAsked> ns_from_soa(const ProbeAsked& soa, const Name& zone) {
   const ServerResponse& r = soa.response;
   if (!plain_reply(r) || *r.rcode != wire::Rcode::NoError) return std::nullopt;
