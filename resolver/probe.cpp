@@ -232,11 +232,15 @@ asio::awaitable<std::vector<ProbeAsked>> ask_address(Transport& transport, Resol
   std::vector<Question> all{Question{w.zone, RRType::SOA, wire::RRClass::IN},
                             Question{w.zone, RRType::NS, wire::RRClass::IN}};
   all.insert(all.end(), w.questions.begin(), w.questions.end());
-  // from[i]: the index of the reply question i may be answered from (-1: asked at once).
+  // from[i]: the index of the reply question i may be answered from (-1: asked at once). An address held
+  // silent gets every question at once: waiting for a reply that will most likely time out before asking
+  // the rest would add a timeout to the check.
   std::vector<int> from(all.size(), -1);
-  from[1] = 0;
-  for (std::size_t i = 2; i < all.size(); ++i)
-    if (const int t = txt_sibling(w.questions, all[i]); t >= 0) from[i] = t + 2;
+  if (!servers.silent(w.address)) {
+    from[1] = 0;
+    for (std::size_t i = 2; i < all.size(); ++i)
+      if (const int t = txt_sibling(w.questions, all[i]); t >= 0) from[i] = t + 2;
+  }
   auto ex = co_await asio::this_coro::executor;
   std::vector<ProbeAsked> out(all.size());
   for (int round = 0; round < 2; ++round) {

@@ -48,7 +48,8 @@ const char* kNames[] = {"ok", "txt", "both", "chain", "absent"};
 // answers carry the zone's NS set in the authority section; else minimal responses.
 class ProbeQuestions : public ::testing::Test {
  protected:
-  void start(bool nsd, bool second_refuses = false) {
+  enum class Second { answers, refuses, silent };
+  void start(bool nsd, Second second = Second::answers) {
     serve_root_and_test(net_,
                         "example.test. 86400 IN NS ns1.example.test.\n"
                         "example.test. 86400 IN NS ns2.example.test.\n"
@@ -57,10 +58,11 @@ class ProbeQuestions : public ::testing::Test {
     auto zone = std::make_shared<Zone>("example.test.", expand(net_, kZone));
     zone->set_ns_in_authority(nsd);
     for (int host : {3, 4}) {
-      const bool refuse = second_refuses && host == 4;
-      net_.serve(host, [this, zone, host, refuse](const Query& q) {
+      const Second how = host == 4 ? second : Second::answers;
+      net_.serve(host, [this, zone, host, how](const Query& q) {
         ++asked_[{host, q.question.name.lowercased().to_string() + " " + wire::to_string(q.question.type)}];
-        if (refuse) return Reply{.message = make_reply(q, wire::Rcode::Refused, false, {})};
+        if (how == Second::silent) return Reply{.drop = true};
+        if (how == Second::refuses) return Reply{.message = make_reply(q, wire::Rcode::Refused, false, {})};
         return Reply{.message = zone->answer(q)};
       });
     }
@@ -162,7 +164,7 @@ TEST_F(ProbeQuestions, MinimalResponsesGetTheNsQuestion) {
 }
 
 TEST_F(ProbeQuestions, ALameServerIsAskedEveryQuestion) {
-  start(true, true);
+  start(true, Second::refuses);
   const ZoneProbe p = probe();
   ASSERT_TRUE(p.zone_found);
   EXPECT_EQ(repeated(), 0);
@@ -173,6 +175,26 @@ TEST_F(ProbeQuestions, ALameServerIsAskedEveryQuestion) {
     ASSERT_NE(r, nullptr);
     EXPECT_EQ(r->rcode, wire::Rcode::Refused);
     EXPECT_EQ(r->error, ProbeError::refused);
+  }
+}
+
+// A silent server: the NS and CNAME questions are still asked after their SOA and TXT questions timed out;
+// once the address is held silent, every question goes at once, each once.
+TEST_F(ProbeQuestions, ASilentServerIsAskedEveryQuestion) {
+  start(true, Second::silent);
+  ASSERT_TRUE(probe().zone_found);
+  EXPECT_EQ(asked(4, "example.test. NS"), 1);
+  for (const char* n : kNames) EXPECT_EQ(asked(4, std::string(n) + "._domainkey.example.test. CNAME"), 1) << n;
+  asked_.clear();
+  const ZoneProbe again = probe();
+  ASSERT_TRUE(again.zone_found);
+  EXPECT_EQ(asked(4, "example.test. NS"), 1);
+  for (const char* n : kNames) {
+    EXPECT_EQ(asked(4, std::string(n) + "._domainkey.example.test. TXT"), 1) << n;
+    EXPECT_EQ(asked(4, std::string(n) + "._domainkey.example.test. CNAME"), 1) << n;
+    const ServerResponse* r = response(again, 4, std::string(n) + "._domainkey.example.test.", RRType::CNAME);
+    ASSERT_NE(r, nullptr);
+    EXPECT_EQ(r->error, ProbeError::timeout);
   }
 }
 
