@@ -5,7 +5,9 @@
 //            -> observe(): one authority probe of every server of the zone for the authoritative lookups,
 //               then one iterative resolution per iterative lookup, all at once (check/observe.cpp); every
 //               server is asked each question once per check: a reply one server gave is shared by the
-//               check's other questions to it (resolver::SharedReplies)
+//               check's other questions to it (resolver::SharedReplies), and a question another reply of
+//               that server decides (its NS set in the SOA reply, a CNAME in the TXT reply at the same
+//               name) is not sent (resolver/README.md, "A question another reply ... answers")
 //            -> CheckResult (the judgement, and everything observed, for the report and the JSON)
 //
 // Nothing here renders, reads files or picks an exit status: that is cli/.

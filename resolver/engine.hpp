@@ -176,7 +176,8 @@ struct Resolver::Impl {
   ProbedNameServer probe_server(Context& ctx, const ZoneProbe& p, const wire::Name& name, std::span<const Glue> glue,
                                 std::span<Resolution, 2> found);
   void queue_asks(Context& ctx, ZoneProbe& p, ProbedNameServer& server, const std::vector<wire::Question>& questions,
-                  const std::shared_ptr<ProbeBudget>& budget, std::vector<asio::awaitable<ProbeAsked>>& asks);
+                  const std::shared_ptr<ProbeBudget>& budget,
+                  std::vector<asio::awaitable<std::vector<ProbeAsked>>>& asks);
 
   asio::awaitable<void> ensure_primed(Context& ctx);
   asio::awaitable<QuestionResult> resolve_in(Context& ctx, wire::Question question, int depth);

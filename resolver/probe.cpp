@@ -145,6 +145,127 @@ asio::awaitable<ProbeAsked> ask_server(Transport& transport, ResolverStats& stat
   co_return a;
 }
 
+// What the probe asks one address: the zone's SOA and NS, then the check's questions. Taken by value by
+// ask_address (a coroutine): the frame owns it.
+struct AddressAsks {
+  Name zone;
+  Name ns_name;
+  asio::ip::address address;
+  std::vector<Question> questions;
+  std::shared_ptr<ProbeBudget> budget;
+  SharedReplies* replies = nullptr;
+  bool use_0x20 = true;
+};
+
+// A question answered from another reply of the same server, without a query: the reply as it was, with
+// `question` and a trace step that says where it came from.
+ProbeAsked answered_from(const ProbeAsked& from, const Question& question, const char* why) {
+  ProbeAsked a = from;
+  a.queries = 0;
+  a.response.question = question;
+  a.step.question = question;
+  a.step.coalesced = true;
+  a.step.note = std::string("not asked: ") + why;
+  return a;
+}
+
+bool plain_reply(const ServerResponse& r) {
+  return r.error == ProbeError::none && r.aa && !r.tc && r.protocol == Protocol::udp && r.rcode;
+}
+
+// The zone's NS question, answered from the server's SOA reply when that reply carries the zone's NS
+// RRset in its authority section (NSD's do, as do the answers in RFC 1034 §6.2's examples): the same RRset
+// of the same server's copy of the zone, so asking again would give the same records. Minimal responses:
+// nullopt, and the NS question is asked.
+std::optional<ProbeAsked> ns_from_soa(const ProbeAsked& soa, const Name& zone) {
+  const ServerResponse& r = soa.response;
+  if (!plain_reply(r) || *r.rcode != wire::Rcode::NoError) return std::nullopt;
+  const bool has_soa = std::any_of(r.answer.begin(), r.answer.end(),
+                                   [&](const Record& x) { return x.type == RRType::SOA && x.owner == zone; });
+  std::vector<Record> ns;
+  for (const Record& x : r.authority)
+    if (x.type == RRType::NS && x.owner == zone) ns.push_back(x);
+  if (!has_soa || ns.empty()) return std::nullopt;
+  ProbeAsked a = answered_from(soa, Question{zone, RRType::NS, wire::RRClass::IN},
+                               "the zone's NS RRset from this server's SOA reply (authority section)");
+  a.response.answer = std::move(ns);
+  a.response.authority.clear();
+  std::erase_if(a.response.dnssec, [&](const Record& x) {
+    auto sig = x.rdata.as_rrsig();
+    return !sig || sig->type_covered != RRType::NS || !(x.owner == zone);
+  });
+  a.step.note += ", " + std::to_string(a.response.answer.size()) + " answer, AA";
+  return a;
+}
+
+// A CNAME question answered from the same server's TXT reply at the same name (RFC 1034 §4.3.2 step 3a: a
+// server that holds a CNAME there answers any other type with it): a reply holding exactly the name's
+// CNAME (its target outside what the server chased), or a negative reply (NODATA, NXDOMAIN: there is
+// no CNAME either, or it would have been given), is what the CNAME question would get. Anything else
+// (TXT data there: maybe a CNAME beside it; a chased chain; an error, no AA, TC) -> nullopt: asked.
+std::optional<ProbeAsked> cname_from_txt(const ProbeAsked& txt, const Question& cname) {
+  const ServerResponse& r = txt.response;
+  if (!plain_reply(r)) return std::nullopt;
+  if (r.answer.empty()) {
+    if (*r.rcode != wire::Rcode::NoError && *r.rcode != wire::Rcode::NXDomain) return std::nullopt;
+    return answered_from(txt, cname, "the answer to its TXT question at this name (no CNAME there)");
+  }
+  if (*r.rcode != wire::Rcode::NoError || r.answer.size() != 1) return std::nullopt;
+  const Record& only = r.answer.front();
+  if (only.type != RRType::CNAME || !(only.owner == cname.name)) return std::nullopt;
+  return answered_from(txt, cname, "the CNAME its TXT reply at this name gave");
+}
+
+// The index in `questions` of a TXT question at `q`'s name when `q` is a CNAME question, else -1.
+int txt_sibling(const std::vector<Question>& questions, const Question& q) {
+  if (q.type != RRType::CNAME) return -1;
+  for (std::size_t i = 0; i < questions.size(); ++i)
+    if (questions[i].type == RRType::TXT && questions[i].name == q.name) return static_cast<int>(i);
+  return -1;
+}
+
+// Every question for one address, in the order read_answers reads them: SOA, NS, then `questions`. A
+// question another reply of this server already answers (ns_from_soa, cname_from_txt) is not sent; when
+// that reply does not decide it, it is asked after the first round.
+asio::awaitable<std::vector<ProbeAsked>> ask_address(Transport& transport, ResolverStats& stats, ServerStats& servers,
+                                                     AddressAsks w) {
+  std::vector<Question> all{Question{w.zone, RRType::SOA, wire::RRClass::IN},
+                            Question{w.zone, RRType::NS, wire::RRClass::IN}};
+  all.insert(all.end(), w.questions.begin(), w.questions.end());
+  // from[i]: the index of the reply question i may be answered from (-1: asked at once). An address held
+  // silent gets every question at once: waiting for a reply that will most likely time out before asking
+  // the rest would add a timeout to the check.
+  std::vector<int> from(all.size(), -1);
+  if (!servers.silent(w.address)) {
+    from[1] = 0;
+    for (std::size_t i = 2; i < all.size(); ++i)
+      if (const int t = txt_sibling(w.questions, all[i]); t >= 0) from[i] = t + 2;
+  }
+  auto ex = co_await asio::this_coro::executor;
+  std::vector<ProbeAsked> out(all.size());
+  for (int round = 0; round < 2; ++round) {
+    std::vector<std::size_t> which;
+    std::vector<asio::awaitable<ProbeAsked>> asks;
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      if ((round == 0) != (from[i] < 0)) continue;
+      if (round == 1) {
+        const ProbeAsked& base = out[static_cast<std::size_t>(from[i])];
+        auto derived = i == 1 ? ns_from_soa(base, w.zone) : cname_from_txt(base, all[i]);
+        if (derived) {
+          out[i] = std::move(*derived);
+          continue;
+        }
+      }
+      which.push_back(i);
+      asks.push_back(ask_server(transport, stats, servers, w.use_0x20, w.zone, w.ns_name, w.address, all[i], w.budget,
+                                w.replies));
+    }
+    std::vector<ProbeAsked> got = co_await gather(ex, std::move(asks));
+    for (std::size_t k = 0; k < which.size(); ++k) out[which[k]] = std::move(got[k]);
+  }
+  co_return out;
+}
+
 void add_unique(std::vector<Name>& v, const Name& n) {
   if (std::find(v.begin(), v.end(), n) == v.end()) v.push_back(n);
 }
@@ -234,11 +355,11 @@ ProbedNameServer Resolver::Impl::probe_server(Context& ctx, const ZoneProbe& p, 
   return server;
 }
 
-// The questions for every permitted address of `server` (SOA, NS, then `questions`), within the check's
-// address budget; refused addresses are listed in the probe.
+// The questions for every permitted address of `server` (SOA, NS, then `questions`: one ask_address each),
+// within the check's address budget; refused addresses are listed in the probe.
 void Resolver::Impl::queue_asks(Context& ctx, ZoneProbe& p, ProbedNameServer& server,
                                 const std::vector<Question>& questions, const std::shared_ptr<ProbeBudget>& budget,
-                                std::vector<asio::awaitable<ProbeAsked>>& asks) {
+                                std::vector<asio::awaitable<std::vector<ProbeAsked>>>& asks) {
   for (NsAddress& a : server.addresses) {
     if (a.permitted && std::find(budget->addresses.begin(), budget->addresses.end(), a.address) ==
                            budget->addresses.end()) {
@@ -259,14 +380,9 @@ void Resolver::Impl::queue_asks(Context& ctx, ZoneProbe& p, ProbedNameServer& se
       }
       continue;
     }
-    asks.push_back(ask_server(transport, stats, servers, options.use_0x20, p.zone, server.name, a.address,
-                              Question{p.zone, RRType::SOA, wire::RRClass::IN}, budget, ctx.replies));
-    asks.push_back(ask_server(transport, stats, servers, options.use_0x20, p.zone, server.name, a.address,
-                              Question{p.zone, RRType::NS, wire::RRClass::IN}, budget, ctx.replies));
-    for (const Question& q : questions) {
-      asks.push_back(ask_server(transport, stats, servers, options.use_0x20, p.zone, server.name, a.address, q, budget,
-                                ctx.replies));
-    }
+    asks.push_back(ask_address(transport, stats, servers,
+                               AddressAsks{p.zone, server.name, a.address, questions, budget, ctx.replies,
+                                           options.use_0x20}));
   }
 }
 
@@ -291,14 +407,16 @@ asio::awaitable<std::vector<Name>> Resolver::Impl::probe_round(Context& ctx, Zon
   budget->queries_left -= share * static_cast<int>(lookups.size());
   std::vector<Resolution> found = co_await gather(executor, std::move(lookups));
   for (const Resolution& r : found) budget->queries_left += share - std::min(r.queries, share);
-  std::vector<asio::awaitable<ProbeAsked>> asks;
+  std::vector<asio::awaitable<std::vector<ProbeAsked>>> asks;
   for (std::size_t i = 0; i < to_probe.size(); ++i) {
     p.queries += found[2 * i].queries + found[2 * i + 1].queries;
     ProbedNameServer server = probe_server(ctx, p, to_probe[i], glue, std::span<Resolution, 2>(&found[2 * i], 2));
     queue_asks(ctx, p, server, questions, budget, asks);
     p.servers.push_back(std::move(server));
   }
-  std::vector<ProbeAsked> answers = co_await gather(executor, std::move(asks));
+  std::vector<ProbeAsked> answers;
+  for (auto& per_address : co_await gather(executor, std::move(asks)))
+    for (auto& a : per_address) answers.push_back(std::move(a));
   read_answers(p, answers, questions.size());
   for (auto& a : answers) {
     p.queries += a.queries;

@@ -144,6 +144,8 @@ std::vector<std::uint8_t> Zone::answer(const Query& q) const {
                                     [&](const Record& r) { return r.owner.is_subdomain_of(cur); });
     if (!exists) rcode = wire::Rcode::NXDomain;
     authority = soa;
+  } else if (ns_in_authority_ && qtype != RRType::NS) {
+    authority = find(origin_, RRType::NS);
   }
   std::vector<std::uint8_t> full = make_reply(q, rcode, true, answer, authority);
   const std::size_t limit = q.tcp ? wire::kMaxMessageSize : (q.edns ? std::max<std::size_t>(q.edns_size, 512) : 512);

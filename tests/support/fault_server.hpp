@@ -86,9 +86,14 @@ class Zone {
   // An authoritative server's reply to `q`. Too large for the query's UDP size -> TC=1.
   std::vector<std::uint8_t> answer(const Query& q) const;
 
+  // Positive answers carry the zone's NS RRset in the authority section, as NSD's do (RFC 1034 §4.3.2
+  // step 3a); off by default: minimal responses.
+  void set_ns_in_authority(bool on) { ns_in_authority_ = on; }
+
  private:
   wire::Name origin_;
   std::vector<wire::Record> records_;
+  bool ns_in_authority_ = false;
 };
 
 // Builds a reply to `q` (same ID, question echoed as received, OPT when the query had one).
