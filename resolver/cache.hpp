@@ -79,7 +79,8 @@ class Cache {
   // `proof`: the NSEC/NSEC3 records and RRSIGs of the reply (CachedNegative::proof).
   void store_nxdomain(const wire::Name& name, const wire::Record& soa, std::uint32_t ttl,
                       std::vector<wire::Record> proof = {});
-  void store_nodata(const wire::Name& name, wire::RRType type, const wire::Record& soa, std::uint32_t ttl,
+  // `soa` may be absent: a signed referral's proof that the child has no DS (RFC 4035 §3.1.4) has none.
+  void store_nodata(const wire::Name& name, wire::RRType type, std::optional<wire::Record> soa, std::uint32_t ttl,
                     std::vector<wire::Record> proof = {});
 
   // The delegation of exactly `zone`.

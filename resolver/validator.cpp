@@ -266,10 +266,15 @@ asio::awaitable<ZoneKeys> Validator::no_ds(Name zone, QuestionResult ds, int hop
   const Name parent = ds.soa && zone.is_subdomain_of(ds.soa->owner) && !(ds.soa->owner == zone)
                           ? ds.soa->owner
                           : zone_of(zone.parent());
+  // A signed referral's proof has no SOA (store_referral_ds): its records' TTL is the negative TTL.
+  std::uint32_t ttl = ds.soa ? ds.soa->ttl : kBogusKeyTtl;
+  if (!ds.soa && !ds.denial.empty()) {
+    ttl = kMaxNegativeTtl;
+    for (const Record& r : ds.denial) ttl = std::min(ttl, r.ttl);
+  }
   ZoneKeys pk = co_await keys_for(parent, hops + 1);
-  if (pk.validation.status != Status::secure) co_return remember(zone, pk, ds.soa ? ds.soa->ttl : kBogusKeyTtl);
+  if (pk.validation.status != Status::secure) co_return remember(zone, pk, ttl);
   Validation v = prove_denial(zone, RRType::DS, ds.outcome == Outcome::nxdomain, pk, ds.denial, std::nullopt);
-  const std::uint32_t ttl = ds.soa ? ds.soa->ttl : kBogusKeyTtl;
   if (v.status == Status::secure || v.status == Status::insecure) {
     v.status = Status::insecure;
     v.zone = zone;
@@ -376,6 +381,15 @@ Validation Validator::prove_denial(const Name& name, RRType type, bool nxdomain,
       }
       continue;
     }
+    if (r.wildcard) {
+      // Its RRSIG has fewer labels than its owner: expanded from a wildcard NSEC (an "*.zone NS" wildcard
+      // makes one), so it says nothing about its owner (Unbound's val_wcnsec_nods): not used.
+      if (!failed) {
+        failed = make(Status::bogus, Reason::denial_not_proven, zone,
+                      what(set) + " is a wildcard expansion, which proves nothing about its owner");
+      }
+      continue;
+    }
     expiration = earliest(expiration, r.expiration);
     dnssec::append_records(set, valid);
   }
@@ -443,13 +457,16 @@ asio::awaitable<Validation> Validator::validate_negative(Name name, RRType type,
   const Name zone = result.soa && name.is_subdomain_of(result.soa->owner) ? result.soa->owner : zone_of(name);
   ZoneKeys keys = co_await keys_for(zone, 0);
   if (keys.validation.status != Status::secure) co_return keys.validation;
-  if (!result.soa) {
+  if (!result.soa && result.denial.empty()) {
     co_return make(Status::bogus, Reason::denial_not_proven, zone,
                    "a negative answer from the signed zone " + zone.to_string() + " without SOA nor proof");
   }
-  dnssec::RRset soa{result.soa->owner, RRType::SOA, wire::RRClass::IN, result.soa->ttl, {result.soa->rdata}};
-  Validation s = co_await validate_rrset(soa, result);
-  if (s.status != Status::secure) co_return s;
+  Validation s = make(Status::secure, Reason::none, zone, "");
+  if (result.soa) {  // absent from a referral's proof that a child has no DS, cached as its NODATA
+    dnssec::RRset soa{result.soa->owner, RRType::SOA, wire::RRClass::IN, result.soa->ttl, {result.soa->rdata}};
+    s = co_await validate_rrset(soa, result);
+    if (s.status != Status::secure) co_return s;
+  }
   Validation v = prove_denial(name, type, nxdomain, keys, result.denial, std::nullopt);
   if (v.status == Status::secure) {
     v.detail.clear();

@@ -51,6 +51,12 @@ struct SignedServer {
   int keytrap_copies = 0;  // put this many corrupted copies of the answer's RRSIG before the real one
   bool no_dnskey = false;  // answers DNSKEY questions with NODATA (a secondary that lost the keys)
   bool omit_referral_ds = false;  // referrals without the child's DS (a server that does not send it)
+  // Referrals to an unsigned child carry the NSEC/NSEC3 proof that it has no DS, as NSD sends it
+  // (RFC 4035 §3.1.4); `corrupt_proof` flips a bit of its RRSIGs; `omit_denial` leaves every
+  // NSEC/NSEC3 record out of every reply (a parent that proves nothing).
+  bool no_ds_proof_in_referral = false;
+  bool corrupt_proof = false;
+  bool omit_denial = false;
   int queries_without_do = 0;
   int dnskey_queries = 0;
 
@@ -117,6 +123,15 @@ std::vector<std::uint8_t> SignedServer::answer(const Query& q) const {
     if (auto ds = find(cut, RRType::DS); !ds.empty() && !omit_referral_ds) {
       ns.insert(ns.end(), ds.begin(), ds.end());
       for (auto& s : sigs(cut, RRType::DS)) ns.push_back(s);
+    } else if (ds.empty() && no_ds_proof_in_referral && !omit_denial) {
+      for (Record d : denial(cut)) {
+        if (corrupt_proof && d.type == RRType::RRSIG) {
+          auto bytes = d.rdata.bytes();
+          bytes.back() ^= 1;
+          d.rdata = *wire::Rdata::from_bytes(RRType::RRSIG, bytes);
+        }
+        ns.push_back(std::move(d));
+      }
     }
     return testsupport::make_reply(q, wire::Rcode::NoError, false, {}, ns, glue);
   }
@@ -149,7 +164,9 @@ std::vector<std::uint8_t> SignedServer::answer(const Query& q) const {
   if (answer.empty()) {
     authority = find(origin, RRType::SOA);
     for (auto& s : sigs(origin, RRType::SOA)) authority.push_back(s);
-    for (auto& d : denial(qname)) authority.push_back(d);
+    if (!omit_denial) {
+      for (auto& d : denial(qname)) authority.push_back(d);
+    }
   }
   if (!q.dnssec_ok || strip_rrsigs) {
     auto strip = [](std::vector<Record>& v) {
@@ -186,7 +203,7 @@ class Validation : public ::testing::Test {
     const std::string window = "-i 20260101000000 -e 20360101000000";
     const std::vector<ZoneSpec> leaves = {
         {"ok.test.", 3, window, "cn CNAME www.plain.test.\n*.wild TXT \"w\"\n"},
-        {"n3.test.", 4, "-n -t 0 -s abcd " + window, ""},
+        {"n3.test.", 4, "-n -t 0 -s abcd " + window, testsupport::expand(*net_, "kid NS ns.kid\nns.kid A {h12}\n")},
         {"plain.test.", 5, "unsigned", ""},
         {"stale.test.", 6, window, "", true},
         {"old.test.", 7, "-i 20200101000000 -e 20200201000000", ""},
@@ -204,6 +221,8 @@ class Validation : public ::testing::Test {
       const std::string ds = sign(z.origin, leaf(z.origin, z.host, *net_, z.extra), z.flags, z.host);
       test_body += z.stale_ds ? key_ds(z.origin, "stale") : ds;
     }
+    // kid.n3.test.: an unsigned delegation in the NSEC3 zone.
+    serve("kid.n3.test.", 12, leaf("kid.n3.test.", 12, *net_), "");
     // split.test.: two servers; ns2 (host 11) serves the signed zone but no DNSKEY RRset.
     test_body += testsupport::expand(*net_, "split.test. NS ns.split.test.\nsplit.test. NS ns2.split.test.\n"
                                             "ns.split.test. A {h10}\nns2.split.test. A {h11}\n");
@@ -490,6 +509,51 @@ TEST_F(Validation, NegativeAnswerFromCacheIsSecureAgain) {
   EXPECT_EQ(again.validation.status, dnssec::Status::secure) << show(again);
   EXPECT_EQ(again.queries, 0);
   EXPECT_FALSE(again.denial.empty());
+}
+
+// Issue 14, group C: a signed referral to an unsigned child carries the NSEC (NSEC3) record proving the child
+// has no DS (RFC 4035 §3.1.4). It is cached as the parent's NODATA for "<child> DS", proven with the parent's
+// keys, and the child is insecure without a DS question to the parent; a second name under the child asks
+// nothing more.
+TEST_F(Validation, UnsignedReferralsProofOfNoDsIsTakenFromTheReferral) {
+  auto asked_ds = [](const Resolution& r) {
+    return std::any_of(r.trace.begin(), r.trace.end(), [](const TraceStep& t) {
+      return t.kind == StepKind::query && t.question.type == RRType::DS;
+    });
+  };
+  for (auto& [name, srv] : *servers_) srv->no_ds_proof_in_referral = true;
+  // NSEC (test.) and NSEC3 (n3.test.) parents.
+  for (const auto& [qname, child] : {std::pair{"www.plain.test.", "plain.test."}, {"ns.kid.n3.test.", "kid.n3.test."}}) {
+    Resolver res(net_->io.get_executor(), options());
+    const Resolution r = net_->run(res.resolve(N(qname), RRType::A));
+    ASSERT_EQ(r.outcome, Outcome::answer) << qname;
+    EXPECT_EQ(r.validation.status, dnssec::Status::insecure) << qname << ": " << show(r);
+    EXPECT_EQ(r.validation.zone, N(child)) << show(r);
+    EXPECT_FALSE(asked_ds(r)) << qname << ": the parent was asked for the DS its referral disproved";
+    const Resolution second = net_->run(res.resolve(N(child), RRType::TXT));
+    EXPECT_EQ(second.validation.status, dnssec::Status::insecure) << show(second);
+    EXPECT_FALSE(asked_ds(second)) << qname;
+  }
+  for (auto& [name, srv] : *servers_) srv->no_ds_proof_in_referral = false;
+}
+
+// The referral's proof is validated with the parent's keys: a forged one makes the child bogus, not insecure
+// (no downgrade), and so does a signed parent that proves nothing, in its referral or its DS answer.
+TEST_F(Validation, UnprovenAbsenceOfDsUnderASignedParentIsBogus) {
+  auto& test = *(*servers_)["test."];
+  test.no_ds_proof_in_referral = true;
+  test.corrupt_proof = true;
+  const Resolution forged = resolve(options(), "www.plain.test.", RRType::A);
+  test.corrupt_proof = false;
+  EXPECT_EQ(forged.validation.status, dnssec::Status::bogus) << show(forged);
+  EXPECT_EQ(forged.validation.reason, dnssec::Reason::bad_signature) << show(forged);
+  test.omit_denial = true;
+  const Resolution unproven = resolve(options(), "www.plain.test.", RRType::A);
+  test.omit_denial = false;
+  test.no_ds_proof_in_referral = false;
+  ASSERT_EQ(unproven.outcome, Outcome::answer);
+  EXPECT_EQ(unproven.validation.status, dnssec::Status::bogus) << show(unproven);
+  EXPECT_EQ(unproven.validation.reason, dnssec::Reason::denial_not_proven) << show(unproven);
 }
 
 }  // namespace
