@@ -934,7 +934,9 @@ bool Resolver::Impl::answer_from_cache(Context& ctx, const Question& q, const Na
     split_dnssec(std::move(neg->proof), out);
     return true;
   }
-  if (q.type != RRType::CNAME) {
+  // Not for DS: it belongs to the parent side of the name, whose CNAME the child's data says nothing of (as
+  // Unbound's dns_cache_lookup; val_unsec_cname).
+  if (q.type != RRType::CNAME && q.type != RRType::DS) {
     if (auto cn = cache.rrset(name, RRType::CNAME); cn && !cn->empty()) {
       if (ctx.tracing) note(ctx, depth, name, "cache: " + name.to_string() + " CNAME", StepKind::cache);
       out.answer.push_back(cn->front());

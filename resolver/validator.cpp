@@ -227,6 +227,13 @@ asio::awaitable<ZoneKeys> Validator::keys_for(Name zone, int hops) {
     Validation parent = make(Status::secure, Reason::none, zone, "trust anchor");
     co_return co_await dnskeys_under(zone, *anchor, parent);
   }
+  // Under a zone already found insecure (its DS proven absent, or only algorithms we may not validate) every
+  // zone is insecure: no DS question for it (Unbound walks down from the anchor and stops there too).
+  for (Name a = zone.parent(); a.is_subdomain_of(anchor->owner); a = a.parent()) {
+    const ZoneKeys* k = impl_.keys.find(a);
+    if (k != nullptr && k->validation.status == Status::insecure) co_return *k;
+    if (a == anchor->owner) break;
+  }
   co_return co_await keys_from_ds(zone, hops);
 }
 

@@ -204,7 +204,7 @@ class Validation : public ::testing::Test {
     const std::vector<ZoneSpec> leaves = {
         {"ok.test.", 3, window, "cn CNAME www.plain.test.\n*.wild TXT \"w\"\n"},
         {"n3.test.", 4, "-n -t 0 -s abcd " + window, testsupport::expand(*net_, "kid NS ns.kid\nns.kid A {h12}\n")},
-        {"plain.test.", 5, "unsigned", ""},
+        {"plain.test.", 5, "unsigned", testsupport::expand(*net_, "deep NS ns.deep\nns.deep A {h13}\n")},
         {"stale.test.", 6, window, "", true},
         {"old.test.", 7, "-i 20200101000000 -e 20200201000000", ""},
         {"strip.test.", 8, window, ""},
@@ -221,6 +221,8 @@ class Validation : public ::testing::Test {
       const std::string ds = sign(z.origin, leaf(z.origin, z.host, *net_, z.extra), z.flags, z.host);
       test_body += z.stale_ds ? key_ds(z.origin, "stale") : ds;
     }
+    // deep.plain.test.: an unsigned zone under the unsigned plain.test.
+    serve("deep.plain.test.", 13, leaf("deep.plain.test.", 13, *net_), "");
     // kid.n3.test.: an unsigned delegation in the NSEC3 zone.
     serve("kid.n3.test.", 12, leaf("kid.n3.test.", 12, *net_), "");
     // split.test.: two servers; ns2 (host 11) serves the signed zone but no DNSKEY RRset.
@@ -554,6 +556,40 @@ TEST_F(Validation, UnprovenAbsenceOfDsUnderASignedParentIsBogus) {
   ASSERT_EQ(unproven.outcome, Outcome::answer);
   EXPECT_EQ(unproven.validation.status, dnssec::Status::bogus) << show(unproven);
   EXPECT_EQ(unproven.validation.reason, dnssec::Reason::denial_not_proven) << show(unproven);
+}
+
+// Under a zone the key cache holds insecure, every zone is insecure without a DS question (Unbound walks
+// down from the anchor and stops there): deep.plain.test. under plain.test.
+TEST_F(Validation, UnderAnInsecureZoneNoDsIsAsked) {
+  Resolver res(net_->io.get_executor(), options());
+  const Resolution plain = net_->run(res.resolve(N("www.plain.test."), RRType::A));
+  ASSERT_EQ(plain.validation.status, dnssec::Status::insecure) << show(plain);
+  const Resolution deep = net_->run(res.resolve(N("www.deep.plain.test."), RRType::A));
+  ASSERT_EQ(deep.outcome, Outcome::answer);
+  EXPECT_EQ(deep.validation.status, dnssec::Status::insecure) << show(deep);
+  EXPECT_EQ(deep.validation.zone, N("plain.test.")) << show(deep);
+  const auto asked_ds = std::find_if(deep.trace.begin(), deep.trace.end(), [](const TraceStep& t) {
+    return t.kind == StepKind::query && t.question.type == RRType::DS;
+  });
+  EXPECT_EQ(asked_ds, deep.trace.end()) << "asked " << asked_ds->question.name.to_string() << " DS";
+}
+
+// A DS question is the parent side's: it does not follow a CNAME cached for the name (Unbound's
+// dns_cache_lookup; val_unsec_cname) but asks the zone above it (ok.test.'s server, which then answers what
+// it answers: here the CNAME itself).
+TEST_F(Validation, DsQuestionDoesNotFollowACachedCname) {
+  Resolver res(net_->io.get_executor(), options());
+  const Resolution cname = net_->run(res.resolve(N("cn.ok.test."), RRType::A));
+  ASSERT_EQ(cname.outcome, Outcome::answer);
+  const Resolution ds = net_->run(res.resolve(N("cn.ok.test."), RRType::DS));
+  const auto asked = std::find_if(ds.trace.begin(), ds.trace.end(), [](const TraceStep& t) {
+    return t.kind == StepKind::query && t.question.type == RRType::DS && t.question.name == N("cn.ok.test.");
+  });
+  EXPECT_NE(asked, ds.trace.end()) << "cn.ok.test. DS was answered from the cached CNAME";
+  const auto from_cache = std::find_if(ds.trace.begin(), ds.trace.end(), [](const TraceStep& t) {
+    return t.kind == StepKind::cache && t.note.find("cn.ok.test. CNAME") != std::string::npos;
+  });
+  EXPECT_EQ(from_cache, ds.trace.end());
 }
 
 }  // namespace
