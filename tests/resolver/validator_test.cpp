@@ -55,6 +55,7 @@ struct SignedServer {
   // (RFC 4035 §3.1.4); `corrupt_proof` flips a bit of its RRSIGs; `omit_denial` leaves every
   // NSEC/NSEC3 record out of every reply (a parent that proves nothing).
   bool no_ds_proof_in_referral = false;
+  std::string wildcard_nsec_as_proof;  // referrals carry the NSEC of this wildcard, renamed to the child
   bool corrupt_proof = false;
   bool omit_denial = false;
   int queries_without_do = 0;
@@ -123,6 +124,13 @@ std::vector<std::uint8_t> SignedServer::answer(const Query& q) const {
     if (auto ds = find(cut, RRType::DS); !ds.empty() && !omit_referral_ds) {
       ns.insert(ns.end(), ds.begin(), ds.end());
       for (auto& s : sigs(cut, RRType::DS)) ns.push_back(s);
+    } else if (ds.empty() && !wildcard_nsec_as_proof.empty()) {
+      // The wildcard's NSEC and its RRSIG, owned by the child: they verify as a wildcard expansion.
+      const Name wild = *Name::parse(wildcard_nsec_as_proof);
+      std::vector<Record> forged = find(wild, RRType::NSEC);
+      for (auto& s : sigs(wild, RRType::NSEC)) forged.push_back(s);
+      for (Record& r : forged) r.owner = cut;
+      ns.insert(ns.end(), forged.begin(), forged.end());
     } else if (ds.empty() && no_ds_proof_in_referral && !omit_denial) {
       for (Record d : denial(cut)) {
         if (corrupt_proof && d.type == RRType::RRSIG) {
@@ -226,6 +234,9 @@ class Validation : public ::testing::Test {
     // kid.n3.test.: an unsigned delegation in the NSEC3 zone.
     serve("kid.n3.test.", 12, leaf("kid.n3.test.", 12, *net_), "");
     // split.test.: two servers; ns2 (host 11) serves the signed zone but no DNSKEY RRset.
+    // x.wc.test.: an unsigned delegation beside the wildcard *.wc.test. (whose NSEC a forged referral reuses).
+    test_body += testsupport::expand(*net_, "*.wc.test. TXT \"w\"\nx.wc.test. NS ns.x.wc.test.\nns.x.wc.test. A {h14}\n");
+    serve("x.wc.test.", 14, leaf("x.wc.test.", 14, *net_), "");
     test_body += testsupport::expand(*net_, "split.test. NS ns.split.test.\nsplit.test. NS ns2.split.test.\n"
                                             "ns.split.test. A {h10}\nns2.split.test. A {h11}\n");
     test_body += sign("split.test.", leaf("split.test.", 10, *net_, testsupport::expand(*net_, "@ NS ns2\nns2 A {h11}\n")),
@@ -590,6 +601,22 @@ TEST_F(Validation, DsQuestionDoesNotFollowACachedCname) {
     return t.kind == StepKind::cache && t.note.find("cn.ok.test. CNAME") != std::string::npos;
   });
   EXPECT_EQ(from_cache, ds.trace.end());
+}
+
+// An NSEC expanded from a wildcard (its RRSIG has fewer labels than its owner) proves nothing about its owner
+// (Unbound's val_wcnsec_nods): a referral whose "proof" of no DS is the NSEC of *.wc.test., renamed to the
+// child x.wc.test., leaves the child bogus, not insecure.
+TEST_F(Validation, WildcardExpandedNsecDoesNotProveNoDs) {
+  auto& test = *(*servers_)["test."];
+  test.wildcard_nsec_as_proof = "*.wc.test.";
+  const Resolution r = resolve(options(), "www.x.wc.test.", RRType::A);
+  test.wildcard_nsec_as_proof.clear();
+  ASSERT_EQ(r.outcome, Outcome::answer);
+  EXPECT_EQ(r.validation.status, dnssec::Status::bogus) << show(r);
+  EXPECT_NE(r.validation.detail.find("wildcard expansion"), std::string::npos) << show(r);
+  // Asked honestly, test. proves it with its own NSEC: insecure.
+  const Resolution honest = resolve(options(), "www.x.wc.test.", RRType::A);
+  EXPECT_EQ(honest.validation.status, dnssec::Status::insecure) << show(honest);
 }
 
 }  // namespace
