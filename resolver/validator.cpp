@@ -461,7 +461,9 @@ asio::awaitable<Validation> Validator::validate_rrset(dnssec::RRset rrset, const
 
 asio::awaitable<Validation> Validator::validate_negative(Name name, RRType type, bool nxdomain,
                                                          const QuestionResult& result) {
-  const Name zone = result.soa && name.is_subdomain_of(result.soa->owner) ? result.soa->owner : zone_of(name);
+  // Without SOA, the zone above the name; for a DS, the zone above its parent side (RFC 4035 §3.1.4.1).
+  const Name above = type == RRType::DS && !name.is_root() ? name.parent() : name;
+  const Name zone = result.soa && name.is_subdomain_of(result.soa->owner) ? result.soa->owner : zone_of(above);
   ZoneKeys keys = co_await keys_for(zone, 0);
   if (keys.validation.status != Status::secure) co_return keys.validation;
   if (!result.soa && result.denial.empty()) {

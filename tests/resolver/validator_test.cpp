@@ -546,6 +546,12 @@ TEST_F(Validation, UnsignedReferralsProofOfNoDsIsTakenFromTheReferral) {
     const Resolution second = net_->run(res.resolve(N(child), RRType::TXT));
     EXPECT_EQ(second.validation.status, dnssec::Status::insecure) << show(second);
     EXPECT_FALSE(asked_ds(second)) << qname;
+    // Asked for the DS itself, the cached NODATA (no SOA) answers, proven secure by the parent's NSEC/NSEC3.
+    const Resolution ds = net_->run(res.resolve(N(child), RRType::DS));
+    EXPECT_EQ(ds.outcome, Outcome::nodata) << qname;
+    EXPECT_FALSE(ds.negative_soa.has_value());
+    EXPECT_EQ(ds.validation.status, dnssec::Status::secure) << qname << ": " << show(ds);
+    EXPECT_FALSE(asked_ds(ds)) << qname;
   }
   for (auto& [name, srv] : *servers_) srv->no_ds_proof_in_referral = false;
 }
