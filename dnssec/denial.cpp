@@ -322,16 +322,23 @@ Outcome prove_nodata_nsec3(const Name& qname, RRType qtype, const Name& zone, st
   const CeProof p = closest_encloser_proof(qname, set);
   if (p.failure.status != Status::secure) return p.failure;
   if (p.qname_exists) return not_proven();
-  if (qtype == RRType::DS)  // §8.6: no DS under an opt-out span: an unsigned delegation may be there
-    return opt_out(p.next_closer) ? Outcome::insecure(Reason::nsec3_opt_out) : not_proven();
+  // An opt-out span covering the next closer name may hide an unsigned delegation there (RFC 5155 §6, §9.2):
+  // what it proves is insecure, never secure (Unbound's nsec3_do_prove_nodata, cases 4 and 5).
+  const Outcome optout_or_bogus = opt_out(p.next_closer) ? Outcome::insecure(Reason::nsec3_opt_out) : not_proven();
+  if (qtype == RRType::DS) return optout_or_bogus;  // §8.6: no DS under an opt-out span
   // §8.7: wildcard NODATA.
   const auto wc = wildcard_at(p.closest);
   if (!wc) return not_proven();
   const auto wh = set.hash(*wc);
   if (!wh) return limit();
-  const Nsec3Record* m = set.match(*wh);
-  if (m && !has_type(m->nsec3.types, qtype) && !has_type(m->nsec3.types, RRType::CNAME)) return Outcome::secure();
-  return not_proven();
+  if (const Nsec3Record* m = set.match(*wh)) {
+    const auto& types = m->nsec3.types;
+    if (has_type(types, qtype) || has_type(types, RRType::CNAME)) return not_proven();
+    if (has_type(types, RRType::NS) && !has_type(types, RRType::SOA)) return not_proven();
+    return opt_out(p.next_closer) ? Outcome::insecure(Reason::nsec3_opt_out) : Outcome::secure();
+  }
+  // §8.6 for any type: no match and no wildcard, but the next closer name lies in an opt-out span.
+  return optout_or_bogus;
 }
 
 Outcome prove_wildcard_answer_nsec3(const Name& qname, std::uint8_t labels, const Name& zone,
@@ -343,7 +350,11 @@ Outcome prove_wildcard_answer_nsec3(const Name& qname, std::uint8_t labels, cons
   // §8.8: the next closer name, one label below the closest encloser (the wildcard's parent), is covered.
   const auto h = set.hash(qname.suffix(std::size_t{labels} + 1));
   if (!h) return limit();
-  return set.cover(*h) ? Outcome::secure() : not_proven();
+  const Nsec3Record* covering = set.cover(*h);
+  if (!covering) return not_proven();
+  // An opt-out span over the next closer name: an unsigned delegation may hide there (as Unbound's
+  // nsec3_prove_wildcard): insecure.
+  return opt_out(covering) ? Outcome::insecure(Reason::nsec3_opt_out) : Outcome::secure();
 }
 
 }  // namespace dkimdoctor::dnssec

@@ -310,7 +310,8 @@ void Cache::store_nxdomain(const wire::Name& name, std::optional<wire::Record> s
 void Cache::store_nodata(const wire::Name& name, wire::RRType type, std::optional<wire::Record> soa, std::uint32_t ttl,
                          std::vector<wire::Record> proof) {
   if (ttl == 0) return;
-  insert(make_key('N', name, type), expiry(ttl, kMaxNegativeTtl, now()), CachedNegative{false, std::move(soa), std::move(proof)});
+  insert(make_key('N', name, type), expiry(ttl, kMaxNegativeTtl, now()),
+         CachedNegative{false, std::move(soa), std::move(proof)});
 }
 
 std::optional<CachedDelegation> Cache::delegation(const wire::Name& zone) {

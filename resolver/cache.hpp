@@ -80,6 +80,8 @@ class Cache {
   // negative answer that came with its signed proof only (the caller then chooses the TTL from the proof).
   void store_nxdomain(const wire::Name& name, std::optional<wire::Record> soa, std::uint32_t ttl,
                       std::vector<wire::Record> proof = {});
+  // `soa` may be absent: a proof-only reply, or a signed referral's proof that the child has no DS (RFC 4035
+  // §3.1.4).
   void store_nodata(const wire::Name& name, wire::RRType type, std::optional<wire::Record> soa, std::uint32_t ttl,
                     std::vector<wire::Record> proof = {});
 

@@ -277,6 +277,22 @@ bool referral_shape(const ScrubbedReply& reply, const wire::Question& q, const N
                      [&](const Record& r) { return delegates_below(r, q, zone); });
 }
 
+// A referral without DS: the NSEC/NSEC3 records it carries and the RRSIGs covering them, the parent's proof
+// that the child has no DS (RFC 4035 §3.1.4), validated later with the parent's keys.
+void keep_no_ds_proof(Classified& c, const ScrubbedReply& reply) {
+  for (const Record& r : reply.dnssec) {
+    if (r.type != RRType::NSEC && r.type != RRType::NSEC3) continue;
+    std::vector<Record> set{r};  // the record and the RRSIGs covering it, kept together or not at all
+    for (const Record& s : reply.dnssec) {
+      if (s.type != RRType::RRSIG || !(s.owner == r.owner)) continue;
+      auto sig = s.rdata.as_rrsig();
+      if (sig && sig->type_covered == r.type) set.push_back(s);
+    }
+    if (c.child_no_ds.size() + set.size() > kMaxReferralNoDsProofKept) return;
+    c.child_no_ds.insert(c.child_no_ds.end(), set.begin(), set.end());
+  }
+}
+
 // A referral: the deepest such NS RRset, its names (at most kMaxNsPerDelegation) and their glue.
 // Returns false when the reply is no referral.
 bool read_referral(Classified& c, const ScrubbedReply& reply, const wire::Question& q, const Name& zone) {
@@ -293,6 +309,7 @@ bool read_referral(Classified& c, const ScrubbedReply& reply, const wire::Questi
   for (const Record& r : reply.referral_ds) {
     if (r.owner == c.child_zone) c.child_ds.push_back(r);
   }
+  if (c.child_ds.empty()) keep_no_ds_proof(c, reply);
   for (const Record& r : reply.authority) {
     if (r.type != RRType::NS || !(r.owner == c.child_zone)) continue;
     auto t = target_of(r);

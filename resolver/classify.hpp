@@ -67,6 +67,9 @@ struct Classified {
   std::optional<wire::Record> soa;    // nxdomain / nodata
   std::vector<wire::Record> dnssec;   // answer / cname / nxdomain / nodata: ScrubbedReply::dnssec
   std::vector<wire::Record> child_ds; // referral: the DS records of child_zone and their RRSIGs, as the referral gave them
+  // referral without DS for child_zone: the NSEC/NSEC3 records and their RRSIGs it gave (ScrubbedReply::dnssec,
+  // owned in the parent zone), the proof that the child has no DS; at most kMaxReferralNoDsProofKept
+  std::vector<wire::Record> child_no_ds;
   std::string reason;                 // lame / throwaway: why
   bool recursive_lame = false;        // lame because RA without AA (a recursive server's cached data)
 };

@@ -120,6 +120,10 @@ inline constexpr std::size_t kMaxDenialRecordsKept = 96;
 // DS records (and the RRSIGs covering them) kept from one referral: dnssec's kMaxDsRecords (16) and as many
 // signatures; a larger set is cut, and the validator then finds it incomplete or asks the parent.
 inline constexpr std::size_t kMaxReferralDsKept = 32;
+// NSEC/NSEC3 records and their RRSIGs kept from one referral without DS as the proof that the child has
+// none (RFC 4035 §3.1.4, RFC 5155 §7.2.7: an NSEC, or up to three NSEC3 with an opt-out closest encloser
+// proof, each with a signature or two); more is cut, and what is left must still prove it.
+inline constexpr std::size_t kMaxReferralNoDsProofKept = 16;
 // A zone found bogus in the key cache is remembered this long (Unbound: val-bogus-ttl 60): long enough not
 // to refetch its keys for every name under it, short enough that a fixed zone validates a minute later.
 inline constexpr std::uint32_t kBogusKeyTtl = 60;

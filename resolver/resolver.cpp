@@ -761,8 +761,23 @@ Cut Resolver::Impl::follow_referral(Context& ctx, const Cut& from, const Classif
 // §3.1.4: the parent sends them with the delegation): the validator's DS step then reads them from the
 // cache instead of asking the parent again. They are validated there with the parent's keys like a fetched
 // DS, so a forged one can only make the child bogus, as a forged answer to the DS question could.
+//
+// A referral without DS gives instead the NSEC/NSEC3 records proving the child has none (Classified::
+// child_no_ds): cached as the parent's NODATA for "<child> DS", without SOA (a referral has none), for the
+// smallest TTL of the records (an NSEC's TTL is the zone's negative TTL, RFC 4034 §4, RFC 5155 §3). The
+// validator proves it with the parent's keys: an unsigned or insufficient proof leaves the child bogus under
+// a signed parent (it would be bogus if the parent answered the DS question with it, too).
 void Resolver::Impl::store_referral_ds(const Classified& c) {
-  if (c.child_ds.empty() || !options.validate) return;
+  if (!options.validate) return;
+  if (c.child_ds.empty()) {
+    const bool signed_proof = std::any_of(c.child_no_ds.begin(), c.child_no_ds.end(),
+                                          [](const Record& r) { return r.type == RRType::RRSIG; });
+    if (!signed_proof) return;  // nothing to prove with: the validator asks the parent
+    std::uint32_t ttl = c.ns_ttl;
+    for (const Record& r : c.child_no_ds) ttl = std::min(ttl, r.ttl);
+    cache.store_nodata(c.child_zone, RRType::DS, std::nullopt, ttl, c.child_no_ds);
+    return;
+  }
   std::vector<Record> ds, sigs;
   for (const Record& r : c.child_ds) (r.type == RRType::DS ? ds : sigs).push_back(r);
   if (ds.empty() || sigs.empty()) return;  // an unsigned DS proves nothing: the validator asks for it
@@ -934,7 +949,9 @@ bool Resolver::Impl::answer_from_cache(Context& ctx, const Question& q, const Na
     split_dnssec(std::move(neg->proof), out);
     return true;
   }
-  if (q.type != RRType::CNAME) {
+  // Not for DS: it belongs to the parent side of the name, whose CNAME the child's data says nothing of (as
+  // Unbound's dns_cache_lookup; val_unsec_cname).
+  if (q.type != RRType::CNAME && q.type != RRType::DS) {
     if (auto cn = cache.rrset(name, RRType::CNAME); cn && !cn->empty()) {
       if (ctx.tracing) note(ctx, depth, name, "cache: " + name.to_string() + " CNAME", StepKind::cache);
       out.answer.push_back(cn->front());

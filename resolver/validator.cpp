@@ -227,6 +227,13 @@ asio::awaitable<ZoneKeys> Validator::keys_for(Name zone, int hops) {
     Validation parent = make(Status::secure, Reason::none, zone, "trust anchor");
     co_return co_await dnskeys_under(zone, *anchor, parent);
   }
+  // Under a zone already found insecure (its DS proven absent, or only algorithms we may not validate) every
+  // zone is insecure: no DS question for it (Unbound walks down from the anchor and stops there too).
+  for (Name a = zone.parent(); a.is_subdomain_of(anchor->owner); a = a.parent()) {
+    const ZoneKeys* k = impl_.keys.find(a);
+    if (k != nullptr && k->validation.status == Status::insecure) co_return *k;
+    if (a == anchor->owner) break;
+  }
   co_return co_await keys_from_ds(zone, hops);
 }
 
@@ -266,10 +273,15 @@ asio::awaitable<ZoneKeys> Validator::no_ds(Name zone, QuestionResult ds, int hop
   const Name parent = ds.soa && zone.is_subdomain_of(ds.soa->owner) && !(ds.soa->owner == zone)
                           ? ds.soa->owner
                           : zone_of(zone.parent());
+  // A signed referral's proof has no SOA (store_referral_ds): its records' TTL is the negative TTL.
+  std::uint32_t ttl = ds.soa ? ds.soa->ttl : kBogusKeyTtl;
+  if (!ds.soa && !ds.denial.empty()) {
+    ttl = kMaxNegativeTtl;
+    for (const Record& r : ds.denial) ttl = std::min(ttl, r.ttl);
+  }
   ZoneKeys pk = co_await keys_for(parent, hops + 1);
-  if (pk.validation.status != Status::secure) co_return remember(zone, pk, ds.soa ? ds.soa->ttl : kBogusKeyTtl);
+  if (pk.validation.status != Status::secure) co_return remember(zone, pk, ttl);
   Validation v = prove_denial(zone, RRType::DS, ds.outcome == Outcome::nxdomain, pk, ds.denial, std::nullopt);
-  const std::uint32_t ttl = ds.soa ? ds.soa->ttl : kBogusKeyTtl;
   if (v.status == Status::secure || v.status == Status::insecure) {
     v.status = Status::insecure;
     v.zone = zone;
@@ -376,15 +388,16 @@ Validation Validator::prove_denial(const Name& name, RRType type, bool nxdomain,
       }
       continue;
     }
-    expiration = earliest(expiration, r.expiration);
     if (r.wildcard) {
-      // An NSEC synthesised from a wildcard speaks for the wildcard, not for the name it was expanded to
-      // (Unbound rewrites its owner to "*.<closest encloser>" after verifying it): a wildcard NSEC with
-      // NS must not deny a DS at that name (val_wcnsec_nods). An expanded NSEC3 proves nothing.
-      auto wild = set.owner.suffix(r.labels).prepend("*");
-      if (set.type != RRType::NSEC || !wild) continue;
-      set.owner = *wild;
+      // Its RRSIG has fewer labels than its owner: expanded from a wildcard NSEC (an "*.zone NS" wildcard
+      // makes one), so it says nothing about its owner (Unbound's val_wcnsec_nods): not used.
+      if (!failed) {
+        failed = make(Status::bogus, Reason::denial_not_proven, zone,
+                      what(set) + " is a wildcard expansion, which proves nothing about its owner");
+      }
+      continue;
     }
+    expiration = earliest(expiration, r.expiration);
     dnssec::append_records(set, valid);
   }
   const auto nsecs = dnssec::nsec_records(valid);
@@ -462,8 +475,11 @@ Name Validator::denial_signer(const Name& name, const std::vector<Record>& denia
 
 asio::awaitable<Validation> Validator::validate_negative(Name name, RRType type, bool nxdomain,
                                                          const QuestionResult& result) {
-  const Name zone =
-      result.soa && name.is_subdomain_of(result.soa->owner) ? result.soa->owner : denial_signer(name, result.denial);
+  // Without SOA, the signer of the proof (for a DS, the zone above the child's parent side, RFC 4035
+  // §3.1.4.1: a signed referral's proof that a child has no DS is cached as its NODATA without SOA).
+  const Name above = type == RRType::DS && !name.is_root() ? name.parent() : name;
+  const Name zone = result.soa && name.is_subdomain_of(result.soa->owner) ? result.soa->owner
+                                                                          : denial_signer(above, result.denial);
   ZoneKeys keys = co_await keys_for(zone, 0);
   if (keys.validation.status != Status::secure) co_return keys.validation;
   const bool proof = std::any_of(result.denial.begin(), result.denial.end(),

@@ -162,6 +162,22 @@ TEST_F(Nsec3, WildcardAnswer) {
   EXPECT_EQ(prove_wildcard_answer_nsec3(name("a.z.w.example."), 4, apex, plain), no);
 }
 
+// RFC 5155 §6, §9.2 (issue 14, group D): a next closer name inside an opt-out span may be an unsigned
+// delegation, so a proof that rests on that span is insecure, neither secure nor bogus (Unbound's
+// nsec3_prove_wildcard and nsec3_do_prove_nodata; the RFC's own Appendix B zone is opt-out).
+TEST_F(Nsec3, OptOutSpansMakeWildcardAndNodataProofsInsecure) {
+  const Outcome insecure = Outcome::insecure(Reason::nsec3_opt_out);
+  EXPECT_EQ(prove_wildcard_answer_nsec3(name("a.z.w.example."), 2, apex, opt_out), insecure);  // B.4
+  EXPECT_EQ(prove_nodata_nsec3(name("a.z.w.example."), RRType::AAAA, apex, opt_out), insecure);  // B.5
+  EXPECT_EQ(prove_nodata_nsec3(name("a.z.w.example."), RRType::MX, apex, opt_out), no);  // the wildcard has MX
+  // No matching NSEC3 and no wildcard, the next closer name c.example in an opt-out span: insecure for any
+  // type (Unbound's case 5); without opt-out, nothing is proven.
+  EXPECT_EQ(prove_nodata_nsec3(name("c.example."), RRType::MX, apex, opt_out), insecure);
+  EXPECT_EQ(prove_nodata_nsec3(name("c.example."), RRType::MX, apex, plain), no);
+  // A matching NSEC3 needs no span: opt-out or not, ns1.example MX is secure (B.2).
+  EXPECT_EQ(prove_nodata_nsec3(name("ns1.example."), RRType::MX, apex, opt_out), Outcome::secure());
+}
+
 TEST_F(Nsec3, IterationsAboveTheLimitAreInsecure) {
   const auto many = nsec3_records(zone(nsec3_zone(0, kMaxNsec3Iterations + 1)));
   const Outcome insecure = Outcome::insecure(Reason::nsec3_iterations);

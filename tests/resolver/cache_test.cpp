@@ -70,6 +70,13 @@ TEST(Cache, NegativeAnswers) {
   ASSERT_TRUE(nodata.has_value());
   EXPECT_FALSE(nodata->nxdomain);
   EXPECT_FALSE(c.negative(N("www.example."), RRType::A).has_value());
+  // A signed referral's proof that a child has no DS: a NODATA without SOA, its records kept.
+  c.store_nodata(N("sub.example."), RRType::DS, std::nullopt, 60, {rr("sub.example. 60 IN NSEC z.example. NS RRSIG NSEC")});
+  auto no_ds = c.negative(N("sub.example."), RRType::DS);
+  ASSERT_TRUE(no_ds.has_value());
+  EXPECT_FALSE(no_ds->soa.has_value());
+  ASSERT_EQ(no_ds->proof.size(), 1u);
+  EXPECT_EQ(no_ds->proof.front().type, RRType::NSEC);
 }
 
 TEST(Cache, Delegations) {

@@ -101,6 +101,47 @@ TEST(Classify, ReferralWithInBailiwickGlueOnly) {
   EXPECT_EQ(b.scrubbed.dropped, 2);
 }
 
+// A signed referral to an unsigned child carries the NSEC/NSEC3 records proving the child has no DS (RFC 4035
+// §3.1.4): kept with their RRSIGs in Classified::child_no_ds, each record with its signatures or not at all,
+// at most kMaxReferralNoDsProofKept; not when the referral has the DS itself.
+TEST(Classify, ReferralWithoutDsKeepsItsNoDsProofBounded) {
+  const char* sig = "example.test. 3600 IN RRSIG NSEC 13 2 3600 20360101000000 20260101000000 1234 test. AAAA";
+  auto b = run("www.example.test.", RRType::A, "test.", kOk, false, {},
+               {rr("example.test. 3600 IN NS ns.example.test."), rr("example.test. 3600 IN NSEC zz.test. NS RRSIG NSEC"),
+                rr(sig)},
+               {rr("ns.example.test. 3600 IN A 192.0.2.10")});
+  ASSERT_EQ(b.classified.kind, Classification::referral);
+  ASSERT_EQ(b.classified.child_no_ds.size(), 2u);
+  EXPECT_EQ(b.classified.child_no_ds[0].type, RRType::NSEC);
+  EXPECT_EQ(b.classified.child_no_ds[1].type, RRType::RRSIG);
+  EXPECT_TRUE(b.classified.child_ds.empty());
+
+  // A flood of NSEC3 records, each with its RRSIG: cut to whole pairs within the bound.
+  std::vector<Record> auth{rr("example.test. 3600 IN NS ns.example.test.")};
+  for (int i = 0; i < 60; ++i) {
+    const std::string owner = "h" + std::to_string(i) + ".test.";
+    auth.push_back(rr((owner + " 3600 IN NSEC3 1 1 0 - 0123456789ABCDEF0123456789ABCDEF NS").c_str()));
+    auth.push_back(rr((owner + " 3600 IN RRSIG NSEC3 13 2 3600 20360101000000 20260101000000 1234 test. AAAA").c_str()));
+  }
+  auto flood = run("www.example.test.", RRType::A, "test.", kOk, false, {}, auth);
+  ASSERT_EQ(flood.classified.kind, Classification::referral);
+  EXPECT_EQ(flood.classified.child_no_ds.size(), kMaxReferralNoDsProofKept);
+  for (std::size_t i = 0; i + 1 < flood.classified.child_no_ds.size(); i += 2) {
+    EXPECT_EQ(flood.classified.child_no_ds[i].type, RRType::NSEC3);
+    EXPECT_EQ(flood.classified.child_no_ds[i + 1].type, RRType::RRSIG);
+  }
+
+  // With the DS in the referral, no proof of absence is kept.
+  auto with_ds = run("www.example.test.", RRType::A, "test.", kOk, false, {},
+                     {rr("example.test. 3600 IN NS ns.example.test."),
+                      rr("example.test. 3600 IN DS 1234 13 2 0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF"),
+                      rr("example.test. 3600 IN RRSIG DS 13 2 3600 20360101000000 20260101000000 1234 test. AAAA"),
+                      rr("example.test. 3600 IN NSEC zz.test. NS DS RRSIG NSEC"), rr(sig)});
+  ASSERT_EQ(with_ds.classified.kind, Classification::referral);
+  EXPECT_FALSE(with_ds.classified.child_ds.empty());
+  EXPECT_TRUE(with_ds.classified.child_no_ds.empty());
+}
+
 TEST(Classify, ReferralForASiblingIsScrubbedToLame) {
   // A server of example.test. claims bank.test. (not below it, and not above the question).
   auto b = run("www.example.test.", RRType::A, "example.test.", kOk, false, {},

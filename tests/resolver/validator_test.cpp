@@ -61,6 +61,13 @@ struct SignedServer {
   std::optional<RRType> hide_type;  // answers this type with NODATA although the name has it
   // A scripted reply instead of the zone's (a forgery or a broken server); nullopt: the zone's own.
   std::function<std::optional<std::vector<std::uint8_t>>(const SignedServer&, const Query&)> forge;
+  // Referrals to an unsigned child carry the NSEC/NSEC3 proof that it has no DS, as NSD sends it
+  // (RFC 4035 §3.1.4); `corrupt_proof` flips a bit of its RRSIGs; `omit_denial` leaves every
+  // NSEC/NSEC3 record out of every reply (a parent that proves nothing).
+  bool no_ds_proof_in_referral = false;
+  std::string wildcard_nsec_as_proof;  // referrals carry the NSEC of this wildcard, renamed to the child
+  bool corrupt_proof = false;
+  bool omit_denial = false;
   int queries_without_do = 0;
   int dnskey_queries = 0;
 
@@ -130,6 +137,22 @@ std::vector<std::uint8_t> SignedServer::answer(const Query& q) const {
     if (auto ds = find(cut, RRType::DS); !ds.empty() && !omit_referral_ds) {
       ns.insert(ns.end(), ds.begin(), ds.end());
       for (auto& s : sigs(cut, RRType::DS)) ns.push_back(s);
+    } else if (ds.empty() && !wildcard_nsec_as_proof.empty()) {
+      // The wildcard's NSEC and its RRSIG, owned by the child: they verify as a wildcard expansion.
+      const Name wild = *Name::parse(wildcard_nsec_as_proof);
+      std::vector<Record> forged = find(wild, RRType::NSEC);
+      for (auto& s : sigs(wild, RRType::NSEC)) forged.push_back(s);
+      for (Record& r : forged) r.owner = cut;
+      ns.insert(ns.end(), forged.begin(), forged.end());
+    } else if (ds.empty() && no_ds_proof_in_referral && !omit_denial) {
+      for (Record d : denial(cut)) {
+        if (corrupt_proof && d.type == RRType::RRSIG) {
+          auto bytes = d.rdata.bytes();
+          bytes.back() ^= 1;
+          d.rdata = *wire::Rdata::from_bytes(RRType::RRSIG, bytes);
+        }
+        ns.push_back(std::move(d));
+      }
     }
     return testsupport::make_reply(q, wire::Rcode::NoError, false, {}, ns, glue);
   }
@@ -164,7 +187,9 @@ std::vector<std::uint8_t> SignedServer::answer(const Query& q) const {
       authority = find(origin, RRType::SOA);
       for (auto& s : sigs(origin, RRType::SOA)) authority.push_back(s);
     }
-    for (auto& d : denial(qname)) authority.push_back(d);
+    if (!omit_denial) {
+      for (auto& d : denial(qname)) authority.push_back(d);
+    }
   }
   if (!q.dnssec_ok || strip_rrsigs) {
     auto strip = [](std::vector<Record>& v) {
@@ -204,8 +229,8 @@ class Validation : public ::testing::Test {
         {"ok.test.", 3, window,
          "cn CNAME www.plain.test.\n*.wild TXT \"w\"\ncnd CNAME www.n3.test.\ncnx CNAME nope.n3.test.\n"
          "real.wild A 192.0.2.9\n"},
-        {"n3.test.", 4, "-n -t 0 -s abcd " + window, ""},
-        {"plain.test.", 5, "unsigned", ""},
+        {"n3.test.", 4, "-n -t 0 -s abcd " + window, testsupport::expand(*net_, "kid NS ns.kid\nns.kid A {h12}\n")},
+        {"plain.test.", 5, "unsigned", testsupport::expand(*net_, "deep NS ns.deep\nns.deep A {h13}\n")},
         {"stale.test.", 6, window, "", true},
         {"old.test.", 7, "-i 20200101000000 -e 20200201000000", ""},
         {"strip.test.", 8, window, ""},
@@ -222,7 +247,14 @@ class Validation : public ::testing::Test {
       const std::string ds = sign(z.origin, leaf(z.origin, z.host, *net_, z.extra), z.flags, z.host);
       test_body += z.stale_ds ? key_ds(z.origin, "stale") : ds;
     }
+    // deep.plain.test.: an unsigned zone under the unsigned plain.test.
+    serve("deep.plain.test.", 13, leaf("deep.plain.test.", 13, *net_), "");
+    // kid.n3.test.: an unsigned delegation in the NSEC3 zone.
+    serve("kid.n3.test.", 12, leaf("kid.n3.test.", 12, *net_), "");
     // split.test.: two servers; ns2 (host 11) serves the signed zone but no DNSKEY RRset.
+    // x.wc.test.: an unsigned delegation beside the wildcard *.wc.test. (whose NSEC a forged referral reuses).
+    test_body += testsupport::expand(*net_, "*.wc.test. TXT \"w\"\nx.wc.test. NS ns.x.wc.test.\nns.x.wc.test. A {h14}\n");
+    serve("x.wc.test.", 14, leaf("x.wc.test.", 14, *net_), "");
     test_body += testsupport::expand(*net_, "split.test. NS ns.split.test.\nsplit.test. NS ns2.split.test.\n"
                                             "ns.split.test. A {h10}\nns2.split.test. A {h11}\n");
     test_body += sign("split.test.", leaf("split.test.", 10, *net_, testsupport::expand(*net_, "@ NS ns2\nns2 A {h11}\n")),
@@ -645,6 +677,107 @@ TEST_F(Validation, ProofOnlyNegativeAnswerIsCachedForTheProofsTtl) {
   EXPECT_EQ(again.validation.status, dnssec::Status::secure) << show(again);
   EXPECT_EQ(expired.outcome, Outcome::nodata);
   EXPECT_GT(expired.queries, 0);  // the negative entry expired with its proof (the keys may still be cached)
+}
+
+// Issue 14, group C: a signed referral to an unsigned child carries the NSEC (NSEC3) record proving the child
+// has no DS (RFC 4035 §3.1.4). It is cached as the parent's NODATA for "<child> DS", proven with the parent's
+// keys, and the child is insecure without a DS question to the parent; a second name under the child asks
+// nothing more.
+TEST_F(Validation, UnsignedReferralsProofOfNoDsIsTakenFromTheReferral) {
+  auto asked_ds = [](const Resolution& r) {
+    return std::any_of(r.trace.begin(), r.trace.end(), [](const TraceStep& t) {
+      return t.kind == StepKind::query && t.question.type == RRType::DS;
+    });
+  };
+  for (auto& [name, srv] : *servers_) srv->no_ds_proof_in_referral = true;
+  // NSEC (test.) and NSEC3 (n3.test.) parents.
+  for (const auto& [qname, child] : {std::pair{"www.plain.test.", "plain.test."}, {"ns.kid.n3.test.", "kid.n3.test."}}) {
+    Resolver res(net_->io.get_executor(), options());
+    const Resolution r = net_->run(res.resolve(N(qname), RRType::A));
+    ASSERT_EQ(r.outcome, Outcome::answer) << qname;
+    EXPECT_EQ(r.validation.status, dnssec::Status::insecure) << qname << ": " << show(r);
+    EXPECT_EQ(r.validation.zone, N(child)) << show(r);
+    EXPECT_FALSE(asked_ds(r)) << qname << ": the parent was asked for the DS its referral disproved";
+    const Resolution second = net_->run(res.resolve(N(child), RRType::TXT));
+    EXPECT_EQ(second.validation.status, dnssec::Status::insecure) << show(second);
+    EXPECT_FALSE(asked_ds(second)) << qname;
+    // Asked for the DS itself, the cached NODATA (no SOA) answers, proven secure by the parent's NSEC/NSEC3.
+    const Resolution ds = net_->run(res.resolve(N(child), RRType::DS));
+    EXPECT_EQ(ds.outcome, Outcome::nodata) << qname;
+    EXPECT_FALSE(ds.negative_soa.has_value());
+    EXPECT_EQ(ds.validation.status, dnssec::Status::secure) << qname << ": " << show(ds);
+    EXPECT_FALSE(asked_ds(ds)) << qname;
+  }
+  for (auto& [name, srv] : *servers_) srv->no_ds_proof_in_referral = false;
+}
+
+// The referral's proof is validated with the parent's keys: a forged one makes the child bogus, not insecure
+// (no downgrade), and so does a signed parent that proves nothing, in its referral or its DS answer.
+TEST_F(Validation, UnprovenAbsenceOfDsUnderASignedParentIsBogus) {
+  auto& test = *(*servers_)["test."];
+  test.no_ds_proof_in_referral = true;
+  test.corrupt_proof = true;
+  const Resolution forged = resolve(options(), "www.plain.test.", RRType::A);
+  test.corrupt_proof = false;
+  EXPECT_EQ(forged.validation.status, dnssec::Status::bogus) << show(forged);
+  EXPECT_EQ(forged.validation.reason, dnssec::Reason::bad_signature) << show(forged);
+  test.omit_denial = true;
+  const Resolution unproven = resolve(options(), "www.plain.test.", RRType::A);
+  test.omit_denial = false;
+  test.no_ds_proof_in_referral = false;
+  ASSERT_EQ(unproven.outcome, Outcome::answer);
+  EXPECT_EQ(unproven.validation.status, dnssec::Status::bogus) << show(unproven);
+  EXPECT_EQ(unproven.validation.reason, dnssec::Reason::denial_not_proven) << show(unproven);
+}
+
+// Under a zone the key cache holds insecure, every zone is insecure without a DS question (Unbound walks
+// down from the anchor and stops there): deep.plain.test. under plain.test.
+TEST_F(Validation, UnderAnInsecureZoneNoDsIsAsked) {
+  Resolver res(net_->io.get_executor(), options());
+  const Resolution plain = net_->run(res.resolve(N("www.plain.test."), RRType::A));
+  ASSERT_EQ(plain.validation.status, dnssec::Status::insecure) << show(plain);
+  const Resolution deep = net_->run(res.resolve(N("www.deep.plain.test."), RRType::A));
+  ASSERT_EQ(deep.outcome, Outcome::answer);
+  EXPECT_EQ(deep.validation.status, dnssec::Status::insecure) << show(deep);
+  EXPECT_EQ(deep.validation.zone, N("plain.test.")) << show(deep);
+  const auto asked_ds = std::find_if(deep.trace.begin(), deep.trace.end(), [](const TraceStep& t) {
+    return t.kind == StepKind::query && t.question.type == RRType::DS;
+  });
+  EXPECT_EQ(asked_ds, deep.trace.end()) << "asked " << asked_ds->question.name.to_string() << " DS";
+}
+
+// A DS question is the parent side's: it does not follow a CNAME cached for the name (Unbound's
+// dns_cache_lookup; val_unsec_cname) but asks the zone above it (ok.test.'s server, which then answers what
+// it answers: here the CNAME itself).
+TEST_F(Validation, DsQuestionDoesNotFollowACachedCname) {
+  Resolver res(net_->io.get_executor(), options());
+  const Resolution cname = net_->run(res.resolve(N("cn.ok.test."), RRType::A));
+  ASSERT_EQ(cname.outcome, Outcome::answer);
+  const Resolution ds = net_->run(res.resolve(N("cn.ok.test."), RRType::DS));
+  const auto asked = std::find_if(ds.trace.begin(), ds.trace.end(), [](const TraceStep& t) {
+    return t.kind == StepKind::query && t.question.type == RRType::DS && t.question.name == N("cn.ok.test.");
+  });
+  EXPECT_NE(asked, ds.trace.end()) << "cn.ok.test. DS was answered from the cached CNAME";
+  const auto from_cache = std::find_if(ds.trace.begin(), ds.trace.end(), [](const TraceStep& t) {
+    return t.kind == StepKind::cache && t.note.find("cn.ok.test. CNAME") != std::string::npos;
+  });
+  EXPECT_EQ(from_cache, ds.trace.end());
+}
+
+// An NSEC expanded from a wildcard (its RRSIG has fewer labels than its owner) proves nothing about its owner
+// (Unbound's val_wcnsec_nods): a referral whose "proof" of no DS is the NSEC of *.wc.test., renamed to the
+// child x.wc.test., leaves the child bogus, not insecure.
+TEST_F(Validation, WildcardExpandedNsecDoesNotProveNoDs) {
+  auto& test = *(*servers_)["test."];
+  test.wildcard_nsec_as_proof = "*.wc.test.";
+  const Resolution r = resolve(options(), "www.x.wc.test.", RRType::A);
+  test.wildcard_nsec_as_proof.clear();
+  ASSERT_EQ(r.outcome, Outcome::answer);
+  EXPECT_EQ(r.validation.status, dnssec::Status::bogus) << show(r);
+  EXPECT_NE(r.validation.detail.find("wildcard expansion"), std::string::npos) << show(r);
+  // Asked honestly, test. proves it with its own NSEC: insecure.
+  const Resolution honest = resolve(options(), "www.x.wc.test.", RRType::A);
+  EXPECT_EQ(honest.validation.status, dnssec::Status::insecure) << show(honest);
 }
 
 }  // namespace
