@@ -157,22 +157,25 @@ void keep_dnssec(const wire::MessageView& reply, const Name& zone, ScrubbedReply
     s.dnssec.push_back(rv.to_record());
     ++denial;
   }
+  // An RRSIG speaks for the RRset it covers wherever the server put it (as Unbound's parser joins them): one
+  // in the additional section covering an answer RRset is that RRset's, one in the answer section covering
+  // an additional record is nobody's here. Each distinct RRSIG once.
   std::size_t sigs = 0;
-  auto take_rrsig = [&](const wire::RecordView& rv, bool in_answer) {
+  auto take_rrsig = [&](const wire::RecordView& rv) {
     if (rv.cls() != wire::RRClass::IN || rv.type() != RRType::RRSIG || sigs >= kMaxDenialRecordsKept) return;
     Record r = rv.to_record();
     auto sig = r.rdata.as_rrsig();
     if (!sig || !r.owner.is_subdomain_of(zone)) return;
     const RRType t = sig->type_covered;
-    const bool covers = in_answer ? kept(s.answer, r.owner, t)
-                                  : (kept(s.authority, r.owner, t) && t == RRType::SOA) ||
-                                        ((t == RRType::NSEC || t == RRType::NSEC3) && kept(s.dnssec, r.owner, t));
-    if (!covers) return;
+    const bool covers = kept(s.answer, r.owner, t) || (t == RRType::SOA && kept(s.authority, r.owner, t)) ||
+                        ((t == RRType::NSEC || t == RRType::NSEC3) && kept(s.dnssec, r.owner, t));
+    if (!covers || std::find(s.dnssec.begin(), s.dnssec.end(), r) != s.dnssec.end()) return;
     s.dnssec.push_back(std::move(r));
     ++sigs;
   };
-  for (const auto& rv : reply.answers()) take_rrsig(rv, true);
-  for (const auto& rv : reply.authority()) take_rrsig(rv, false);
+  for (const auto& rv : reply.answers()) take_rrsig(rv);
+  for (const auto& rv : reply.authority()) take_rrsig(rv);
+  for (const auto& rv : reply.additional()) take_rrsig(rv);
   keep_referral_ds(reply, zone, s);
 }
 
@@ -321,6 +324,7 @@ bool classify_rcode(Classified& c, const ScrubbedReply& reply) {
       std::any_of(reply.answer.begin(), reply.answer.end(), [](const Record& r) { return r.type == RRType::DNAME; })) {
     c.kind = Classification::yxdomain;
     c.records = reply.answer;
+    c.dnssec = reply.dnssec;  // the DNAME's RRSIGs
     return true;
   }
   if (reply.rcode != wire::Rcode::NoError && reply.rcode != wire::Rcode::NXDomain) {

@@ -275,5 +275,31 @@ TEST(Classify, YxdomainWithOverflowingDnameIsAnAnswer) {
   EXPECT_EQ(bare.classified.kind, Classification::throwaway);
 }
 
+// Unbound's val_ta_algo_dnskey and val_unalgo_anchor: a server puts the answer's second RRSIG in the
+// additional section and an RRSIG of the additional record in the answer section. Every RRSIG covering the
+// answer RRset is kept, from whichever section (as Unbound's parser joins them); the misplaced one is not.
+TEST(Classify, EveryRrsigOfTheAnswerIsKeptFromAnySection) {
+  const char* sig5 = "www.example. 3600 IN RRSIG A 5 2 3600 20070926134150 20070829134150 30899 example. AAAA";
+  const char* sig3 = "www.example. 3600 IN RRSIG A 3 2 3600 20070926134150 20070829134150 2854 example. AQID";
+  const char* ns_sig = "ns.example. 3600 IN RRSIG A 3 2 3600 20070926134150 20070829134150 2854 example. BAUG";
+  auto b = run("www.example.", RRType::A, "example.", kOk, true,
+               {rr("www.example. 300 IN A 192.0.2.1"), rr(ns_sig), rr(sig5)}, {rr("example. 3600 IN NS ns.example.")},
+               {rr("ns.example. 3600 IN A 192.0.2.53"), rr(sig3), rr(sig5)});
+  EXPECT_EQ(b.classified.kind, Classification::answer);
+  std::vector<Record> want{rr(sig5), rr(sig3)};
+  EXPECT_EQ(b.classified.dnssec, want);  // each once, the answer section's first; not ns.example.'s
+}
+
+// Unbound's val_dnametoolong: the YXDOMAIN's DNAME keeps its RRSIG (the validator and a DO reply need it).
+TEST(Classify, YxdomainKeepsTheDnamesRrsig) {
+  const std::string label(63, 'x');
+  const std::string target = label + "." + label + "." + label + "." + std::string(59, 'y') + ".";
+  const char* sig = "long. 3600 IN RRSIG DNAME 8 1 3600 20070926134150 20070829134150 2854 long. AQID";
+  auto b = run("too.long.", RRType::A, "long.", wire::Rcode::YXDomain, true,
+               {rr(("long. 3600 IN DNAME " + target).c_str()), rr(sig)});
+  EXPECT_EQ(b.classified.kind, Classification::yxdomain);
+  EXPECT_EQ(b.classified.dnssec, std::vector<Record>{rr(sig)});
+}
+
 }  // namespace
 }  // namespace dkimdoctor::resolver

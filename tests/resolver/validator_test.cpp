@@ -51,6 +51,7 @@ struct SignedServer {
   int keytrap_copies = 0;  // put this many corrupted copies of the answer's RRSIG before the real one
   bool no_dnskey = false;  // answers DNSKEY questions with NODATA (a secondary that lost the keys)
   bool omit_referral_ds = false;  // referrals without the child's DS (a server that does not send it)
+  bool sigs_in_additional = false;  // the answer's RRSIGs in the additional section
   int queries_without_do = 0;
   int dnskey_queries = 0;
 
@@ -120,7 +121,7 @@ std::vector<std::uint8_t> SignedServer::answer(const Query& q) const {
     }
     return testsupport::make_reply(q, wire::Rcode::NoError, false, {}, ns, glue);
   }
-  std::vector<Record> answer = find(qname, qtype), authority;
+  std::vector<Record> answer = find(qname, qtype), authority, additional;
   if (no_dnskey && qtype == RRType::DNSKEY) answer.clear();
   if (answer.empty() && qtype != RRType::CNAME) answer = find(qname, RRType::CNAME);
   wire::Rcode rcode = wire::Rcode::NoError;
@@ -158,7 +159,14 @@ std::vector<std::uint8_t> SignedServer::answer(const Query& q) const {
     strip(answer);
     strip(authority);
   }
-  return testsupport::make_reply(q, rcode, true, answer, authority);
+  if (sigs_in_additional && qtype != RRType::RRSIG) {
+    for (const auto& r : answer) {
+      if (r.type == RRType::RRSIG) additional.push_back(r);
+    }
+    answer.erase(std::remove_if(answer.begin(), answer.end(), [](const Record& r) { return r.type == RRType::RRSIG; }),
+                 answer.end());
+  }
+  return testsupport::make_reply(q, rcode, true, answer, authority, additional);
 }
 
 // A leaf zone: host `h` serves it.
@@ -490,6 +498,30 @@ TEST_F(Validation, NegativeAnswerFromCacheIsSecureAgain) {
   EXPECT_EQ(again.validation.status, dnssec::Status::secure) << show(again);
   EXPECT_EQ(again.queries, 0);
   EXPECT_FALSE(again.denial.empty());
+}
+
+// Unbound's val_ta_algo_dnskey: a server that puts the answer's RRSIGs in the additional section. They
+// are the answer's (the resolution's `signatures`, and the probe's `dnssec`), and the answer is secure.
+TEST_F(Validation, RrsigsInTheAdditionalSectionAreTheAnswers) {
+  auto& server = *(*servers_)["ok.test."];
+  server.sigs_in_additional = true;
+  Resolver res(net_->io.get_executor(), options());
+  const Resolution r = net_->run(res.resolve(N("www.ok.test."), RRType::A));
+  const ZoneProbe p = net_->run(res.probe(N("www.ok.test."), {wire::Question{N("www.ok.test."), RRType::A, wire::RRClass::IN}}));
+  server.sigs_in_additional = false;
+  ASSERT_EQ(r.outcome, Outcome::answer);
+  EXPECT_EQ(r.validation.status, dnssec::Status::secure) << show(r);
+  ASSERT_FALSE(r.signatures.empty());
+  EXPECT_EQ(r.signatures.front().owner, N("www.ok.test."));
+  bool asked = false;
+  for (const auto& resp : p.responses) {
+    if (!(resp.question.name == N("www.ok.test.")) || resp.question.type != RRType::A) continue;
+    asked = true;
+    EXPECT_EQ(resp.answer.size(), 1u);
+    EXPECT_EQ(std::count_if(resp.dnssec.begin(), resp.dnssec.end(), [](const Record& x) { return x.type == RRType::RRSIG; }),
+              1);
+  }
+  EXPECT_TRUE(asked);
 }
 
 }  // namespace
