@@ -52,6 +52,21 @@ std::optional<Name> target_of(const Record& r) {
   return *t;
 }
 
+// Whether a CNAME at `name` comes in `answer` before any record of the asked type there. RFC 2181 §10.1
+// allows no other data beside a CNAME; a server that sends both anyway is taken at its first word, as
+// Unbound's scrubber does since 2026-05 (iter_scrub.c, scrub_normalize: a CNAME after the answer is
+// removed, data after a CNAME is not the CNAME target's): the data answers when it comes first, the CNAME
+// is followed when it does.
+bool cname_comes_first(const std::vector<Record>& answer, const Name& name, RRType qtype) {
+  if (qtype == RRType::CNAME || qtype == RRType::ANY) return false;
+  for (const Record& r : answer) {
+    if (!(r.owner == name)) continue;
+    if (r.type == RRType::CNAME) return true;
+    if (r.type == qtype) return false;
+  }
+  return false;
+}
+
 // Follows the chain from the question name through `answer`, appending kept records to `out` in
 // chain order. Returns the name the chain ends at.
 Name keep_chain(const std::vector<Record>& answer, const wire::Question& q, const Name& zone,
@@ -63,8 +78,12 @@ Name keep_chain(const std::vector<Record>& answer, const wire::Question& q, cons
     if (std::find(visited.begin(), visited.end(), cur) != visited.end()) break;  // loop
     visited.push_back(cur);
     bool final_found = false;
+    const bool cname_first = cname_comes_first(answer, cur, q.type);
     for (const Record& r : answer) {
-      if (r.owner == cur && type_matches(r.type, q.type) && r.type != RRType::RRSIG) {
+      if (cname_first) break;
+      // An RRSIG is data only for an RRSIG question (RFC 4035 §3.1.5 lets a server answer it); else it
+      // travels with the RRset it covers (keep_dnssec).
+      if (r.owner == cur && type_matches(r.type, q.type) && (r.type != RRType::RRSIG || q.type == RRType::RRSIG)) {
         out.push_back(r);
         final_found = true;
       }
