@@ -100,7 +100,7 @@ h3{font-size:1em;margin:0 0 .3em}code{font:13px ui-monospace,Menlo,Consolas,mono
 table.record{border-collapse:collapse;margin:.4em 0}table.record caption{text-align:left;caption-side:top;padding-bottom:.2em}table.record th{text-align:left;padding:.2em .8em .2em 0;color:#555;vertical-align:top}
 table.record td{padding:.2em 0}code.copy{user-select:all;display:inline-block;padding:.2em .4em;background:#e8f0fe}
 details{margin-top:.4em}summary{cursor:pointer;color:#1565c0}ul.trace{margin:.3em 0;padding-left:1.2em}ul.trace li{margin:.15em 0}
-.passed li{margin:.2em 0}.muted{color:#666}.walk{overflow-x:auto}.legend span{display:inline-block;margin:.2em .8em .2em 0}
+.passed li{margin:.2em 0}.passed li.hidden-by-dnssec{color:#8a5a00}.muted{color:#666}.walk{overflow-x:auto}.legend span{display:inline-block;margin:.2em .8em .2em 0}
 .swatch{display:inline-block;width:.9em;height:.9em;vertical-align:-.1em;margin-right:.3em;border:1px solid #888}
 table.grid-records{border-collapse:collapse}table.grid-records td,table.grid-records th{border:1px solid #ddd;padding:.2em .5em;text-align:left;vertical-align:top}
 footer{margin-top:2em;color:#666;font-size:.85em}
@@ -403,8 +403,9 @@ std::string render_html(const CheckResult& result) {
   if (!passed.empty()) {
     o += "<section id=\"passed\" class=\"passed\">\n<h2>Passed (" + std::to_string(passed.size()) + ")</h2>\n<ul>\n";
     for (const auto* f : passed) {
-      o += "<li data-code=\"" + E(diagnose::to_string(f->code)) + "\"><strong>" + E(diagnose::to_string(f->code)) +
-           "</strong> " + E(f->message);
+      o += "<li data-code=\"" + E(diagnose::to_string(f->code)) + "\"" +
+           (diagnose::hidden_by_dnssec(*f) ? " class=\"hidden-by-dnssec\"" : "") + "><strong>" +
+           E(diagnose::to_string(f->code)) + "</strong> " + E(f->message);
       if (!f->evidence.empty()) {
         o += "<details><summary>Trace</summary><ul class=\"trace\">";
         for (const auto& e : f->evidence) o += "<li><code>" + E(e) + "</code></li>";

@@ -194,7 +194,10 @@ void render_passed(std::string& out, const std::vector<const diagnose::Finding*>
       for (const auto& e : f->evidence) out += p.dim("      " + clip(e, 160)) + "\n";
     } else {
       out += "  " + p.green("ok") + "  " + std::string(diagnose::to_string(f->code)) +
-             (f->subject.empty() ? "" : "  " + f->subject) + "\n";
+             (f->subject.empty() ? "" : "  " + f->subject) +
+             (diagnose::hidden_by_dnssec(*f) ? p.yellow("  (on every server, but SERVFAIL when validated: DNSSEC_BOGUS)")
+                                             : std::string()) +
+             "\n";
     }
   }
 }

@@ -254,6 +254,10 @@ Finding make_finding(Code code, std::string subject, std::string message) {
   return f;
 }
 
+bool hidden_by_dnssec(const Finding& finding) noexcept {
+  return finding.severity == Severity::ok && std::string_view(finding.message).ends_with(kHiddenByDnssec);
+}
+
 bool is_problem(const Finding& f) noexcept {
   const FindingClass k = class_of(f.code);
   return (k == FindingClass::blocks || k == FindingClass::may_block) &&

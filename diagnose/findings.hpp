@@ -123,6 +123,11 @@ std::string_view to_string(Verdict verdict) noexcept;
 Verdict verdict_of(std::span<const Finding> findings) noexcept;
 // True for the findings that count towards `problems` (shown first, before advice).
 bool is_problem(const Finding& finding) noexcept;
+// The sentence the DNSSEC judge appends to a passed finding whose name answers bogus: right on every server,
+// but validating resolvers (SES's, receivers') answer SERVFAIL for it. Reports mark such a finding.
+inline constexpr std::string_view kHiddenByDnssec =
+    " But validating resolvers answer SERVFAIL for it, so it looks missing: see DNSSEC_BOGUS.";
+bool hidden_by_dnssec(const Finding& finding) noexcept;
 
 // Sorts problems first (errors before warnings), then what was not checked, notes, advice, and what
 // passed; keeps the judge's order within one group and severity.

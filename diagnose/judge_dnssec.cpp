@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <set>
 
 #include "diagnose/judge_internal.hpp"
 #include "dnssec/crypto.hpp"
@@ -303,6 +304,18 @@ CauseWords cause_words(const std::string& cause, const SecurityResult& s, const 
           std::string(catalog_entry(Code::DNSSEC_BOGUS).fix)};
 }
 
+// What passed on the authoritative servers but answers bogus: a validating resolver sees none of it, so the
+// passed finding says so (the report marks it) instead of reading as plainly fine next to DNSSEC_BOGUS.
+void mark_hidden(Ctx& ctx, const DnssecState& st) {
+  std::set<std::string> hidden;
+  for (const auto& s : st.statuses)  // the zone's own keys are not a record anyone checked: skip them
+    if (s.security != &ctx.obs.dnssec.keys && s.security->status == Security::bogus &&
+        std::find(st.split.begin(), st.split.end(), s.name) == st.split.end())
+      hidden.insert(name_text(s.name));
+  for (auto& f : ctx.findings)
+    if (f.severity == Severity::ok && !f.subject.empty() && hidden.count(f.subject)) f.message += kHiddenByDnssec;
+}
+
 void word_bogus(Ctx& ctx, const DnssecState& st) {
   const DnssecContext& d = ctx.obs.dnssec;
   std::vector<std::pair<std::string, std::string>> groups;  // (zone, cause), in order of first appearance
@@ -332,6 +345,7 @@ void word_bogus(Ctx& ctx, const DnssecState& st) {
     if (!first.detail.empty()) f.evidence.push_back(first.detail);
     f.evidence.push_back("bogus: " + join(names));
   }
+  mark_hidden(ctx, st);
 }
 
 // Secure now, but the earliest signature expires within SES's 72 hours and more than 3/4 of its window has

@@ -301,16 +301,16 @@ void Cache::store_answer_proof(const wire::Name& name, wire::RRType type, std::v
   insert(make_key('P', name, type), expiry(ttl, kMaxCacheTtl, now()), std::move(records));
 }
 
-void Cache::store_nxdomain(const wire::Name& name, const wire::Record& soa, std::uint32_t ttl,
+void Cache::store_nxdomain(const wire::Name& name, std::optional<wire::Record> soa, std::uint32_t ttl,
                            std::vector<wire::Record> proof) {
   if (ttl == 0) return;
-  insert(make_key('N', name, wire::RRType{0}), expiry(ttl, kMaxNegativeTtl, now()), CachedNegative{true, soa, std::move(proof)});
+  insert(make_key('N', name, wire::RRType{0}), expiry(ttl, kMaxNegativeTtl, now()), CachedNegative{true, std::move(soa), std::move(proof)});
 }
 
-void Cache::store_nodata(const wire::Name& name, wire::RRType type, const wire::Record& soa, std::uint32_t ttl,
+void Cache::store_nodata(const wire::Name& name, wire::RRType type, std::optional<wire::Record> soa, std::uint32_t ttl,
                          std::vector<wire::Record> proof) {
   if (ttl == 0) return;
-  insert(make_key('N', name, type), expiry(ttl, kMaxNegativeTtl, now()), CachedNegative{false, soa, std::move(proof)});
+  insert(make_key('N', name, type), expiry(ttl, kMaxNegativeTtl, now()), CachedNegative{false, std::move(soa), std::move(proof)});
 }
 
 std::optional<CachedDelegation> Cache::delegation(const wire::Name& zone) {

@@ -76,10 +76,11 @@ class Cache {
 
   // Negative answer for (name, type): NXDOMAIN for the name, or NODATA for the type.
   std::optional<CachedNegative> negative(const wire::Name& name, wire::RRType type);
-  // `proof`: the NSEC/NSEC3 records and RRSIGs of the reply (CachedNegative::proof).
-  void store_nxdomain(const wire::Name& name, const wire::Record& soa, std::uint32_t ttl,
+  // `proof`: the NSEC/NSEC3 records and RRSIGs of the reply (CachedNegative::proof). `soa` may be absent: a
+  // negative answer that came with its signed proof only (the caller then chooses the TTL from the proof).
+  void store_nxdomain(const wire::Name& name, std::optional<wire::Record> soa, std::uint32_t ttl,
                       std::vector<wire::Record> proof = {});
-  void store_nodata(const wire::Name& name, wire::RRType type, const wire::Record& soa, std::uint32_t ttl,
+  void store_nodata(const wire::Name& name, wire::RRType type, std::optional<wire::Record> soa, std::uint32_t ttl,
                     std::vector<wire::Record> proof = {});
 
   // The delegation of exactly `zone`.

@@ -370,6 +370,25 @@ void classify_chain_end(Classified& c, const ScrubbedReply& reply, const Name& z
   c.next_name = tail;
 }
 
+// The reply's signed denial of `name` (Unbound's iter_resptype.c takes any NOERROR reply without answer,
+// SOA or referral as NODATA, AA or not; we ask for more): an NSEC or NSEC3 record the scrubber kept (owned
+// inside `zone`) with an RRSIG covering its RRset, signed by `name` or an ancestor of it inside `zone`. Such
+// a reply speaks for the zone's signed data, which a lame server's (an empty reply, a referral, a cache's
+// copy with RA) does not carry; whether the records prove the NODATA is the validator's to say.
+bool has_signed_denial(const ScrubbedReply& reply, const Name& name, const Name& zone) {
+  for (const Record& r : reply.dnssec) {
+    if (r.type != RRType::RRSIG) continue;
+    auto sig = r.rdata.as_rrsig();
+    if (!sig || (sig->type_covered != RRType::NSEC && sig->type_covered != RRType::NSEC3)) continue;
+    if (!name.is_subdomain_of(sig->signer) || !sig->signer.is_subdomain_of(zone)) continue;
+    const bool covers = std::any_of(reply.dnssec.begin(), reply.dnssec.end(), [&](const Record& d) {
+      return d.type == sig->type_covered && d.owner == r.owner;
+    });
+    if (covers) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 Classified classify(const ScrubbedReply& reply, const wire::Question& q, const Name& zone) {
@@ -430,6 +449,10 @@ Classified classify(const ScrubbedReply& reply, const wire::Question& q, const N
   if (read_referral(c, reply, q, zone)) return c;
   if (reply.header.aa && !reply.upward_ns) {
     c.kind = Classification::nodata;  // authoritative, empty, no SOA: NODATA we cannot cache
+    return c;
+  }
+  if (!reply.upward_ns && has_signed_denial(reply, q.name, zone)) {
+    c.kind = Classification::nodata;  // AA clear, no SOA, only the zone's signed NSEC/NSEC3 proof
     return c;
   }
   const bool upward = std::any_of(reply.authority.begin(), reply.authority.end(),

@@ -893,6 +893,21 @@ void split_dnssec(std::vector<Record> records, QuestionResult& out) {
   }
 }
 
+// How long a negative answer without SOA is cached: RFC 2308's negative TTL needs the SOA, so the smallest
+// TTL of its NSEC/NSEC3 records and their RRSIGs, as Unbound caches a reply for the smallest TTL of its
+// RRsets (util/data/msgreply.c); 0 (not cached) when it has no NSEC/NSEC3 record.
+std::uint32_t proof_ttl(const std::vector<Record>& dnssec) {
+  std::optional<std::uint32_t> ttl;
+  bool denial = false;
+  for (const Record& r : dnssec) {
+    const bool record = r.type == RRType::NSEC || r.type == RRType::NSEC3;
+    if (!record && !is_denial_rrsig(r)) continue;
+    denial = denial || record;
+    ttl = std::min(ttl.value_or(r.ttl), r.ttl);
+  }
+  return denial ? ttl.value_or(0) : 0;
+}
+
 }  // namespace
 
 // The cache's answer for `name`: the RRset or a negative entry (true: `out` is final), or a CNAME
@@ -968,14 +983,14 @@ bool Resolver::Impl::take_walk(Classified& c, const Question& q, const Name& nam
     case Classification::nodata:
       out.outcome = c.kind == Classification::nxdomain ? Outcome::nxdomain : Outcome::nodata;
       out.soa = c.soa;
-      if (c.soa) {
-        // RFC 2308 §5: the SOA of a negative answer carries the negative TTL, min(TTL, MINIMUM).
-        const std::uint32_t ttl = negative_ttl(*c.soa);
-        out.soa->ttl = ttl;
+      // RFC 2308 §5: the SOA of a negative answer carries the negative TTL, min(TTL, MINIMUM); without
+      // one, the signed proof's TTL (a NODATA or NXDOMAIN that came with its NSEC/NSEC3 only).
+      if (out.soa) out.soa->ttl = negative_ttl(*c.soa);
+      if (const std::uint32_t ttl = out.soa ? out.soa->ttl : proof_ttl(dnssec); ttl > 0) {
         if (out.outcome == Outcome::nxdomain) {
-          cache.store_nxdomain(tail, *c.soa, ttl, dnssec);
+          cache.store_nxdomain(tail, c.soa, ttl, dnssec);
         } else {
-          cache.store_nodata(tail, q.type, *c.soa, ttl, dnssec);
+          cache.store_nodata(tail, q.type, c.soa, ttl, dnssec);
         }
       }
       return true;

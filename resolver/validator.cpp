@@ -371,7 +371,7 @@ Validation Validator::prove_denial(const Name& name, RRType type, bool nxdomain,
   std::optional<Validation> failed;
   std::uint32_t expiration = keys.validation.earliest_expiration;
   std::size_t considered = 0;
-  for (const auto& set : sets_of(denial, {RRType::NSEC, RRType::NSEC3}, zone)) {
+  for (auto& set : sets_of(denial, {RRType::NSEC, RRType::NSEC3}, zone)) {
     if (++considered > dnssec::kMaxDenialRecords) break;
     auto sigs = dnssec::rrsigs_for(denial, set.owner, set.cls, set.type);
     auto r = dnssec::validate_rrset(set, sigs, keys.dnskeys, now_, budget_);
@@ -383,6 +383,14 @@ Validation Validator::prove_denial(const Name& name, RRType type, bool nxdomain,
       continue;
     }
     expiration = earliest(expiration, r.expiration);
+    if (r.wildcard) {
+      // An NSEC synthesised from a wildcard speaks for the wildcard, not for the name it was expanded to
+      // (Unbound rewrites its owner to "*.<closest encloser>" after verifying it): a wildcard NSEC with
+      // NS must not deny a DS at that name (val_wcnsec_nods). An expanded NSEC3 proves nothing.
+      auto wild = set.owner.suffix(r.labels).prepend("*");
+      if (set.type != RRType::NSEC || !wild) continue;
+      set.owner = *wild;
+    }
     dnssec::append_records(set, valid);
   }
   const auto nsecs = dnssec::nsec_records(valid);
@@ -444,9 +452,24 @@ asio::awaitable<Validation> Validator::validate_rrset(dnssec::RRset rrset, const
   co_return v;
 }
 
+// The zone that signed a negative answer for `name` without SOA: the signer of its NSEC/NSEC3 records when
+// that is `name` or an ancestor under a trust anchor (the keys are then that zone's, as Unbound takes the
+// signer of the proof), else the zone the resolution found above `name`.
+Name Validator::denial_signer(const Name& name, const std::vector<Record>& denial) const {
+  for (const Record& r : denial) {
+    auto sig = r.rdata.as_rrsig();
+    if (r.type != RRType::RRSIG || !sig || (sig->type_covered != RRType::NSEC && sig->type_covered != RRType::NSEC3)) {
+      continue;
+    }
+    if (name.is_subdomain_of(sig->signer) && anchor_for(sig->signer) != nullptr) return sig->signer;
+  }
+  return zone_of(name);
+}
+
 asio::awaitable<Validation> Validator::validate_negative(Name name, RRType type, bool nxdomain,
                                                          const QuestionResult& result) {
-  const Name zone = result.soa && name.is_subdomain_of(result.soa->owner) ? result.soa->owner : zone_of(name);
+  const Name zone =
+      result.soa && name.is_subdomain_of(result.soa->owner) ? result.soa->owner : denial_signer(name, result.denial);
   if (anchor_for(zone) == nullptr) {
     // The zone that denies lies above every anchor (an anchor below a parent that does not delegate to it):
     // nothing can validate it. RFC 4033 §5 calls that indeterminate; Unbound serves it without AD. Not
@@ -457,13 +480,19 @@ asio::awaitable<Validation> Validator::validate_negative(Name name, RRType type,
   }
   ZoneKeys keys = co_await keys_for(zone, 0);
   if (keys.validation.status != Status::secure) co_return keys.validation;
-  if (!result.soa) {
+  const bool proof = std::any_of(result.denial.begin(), result.denial.end(),
+                                 [](const Record& r) { return r.type == RRType::NSEC || r.type == RRType::NSEC3; });
+  if (!result.soa && !proof) {
     co_return make(Status::bogus, Reason::denial_not_proven, zone,
                    "a negative answer from the signed zone " + zone.to_string() + " without SOA nor proof");
   }
-  dnssec::RRset soa{result.soa->owner, RRType::SOA, wire::RRClass::IN, result.soa->ttl, {result.soa->rdata}};
-  Validation s = co_await validate_rrset(soa, result);
-  if (s.status != Status::secure) co_return s;
+  // Without SOA (RFC 2308 §2 asks for it; Unbound does without), the NSEC/NSEC3 records alone prove it.
+  Validation s = make(Status::secure, Reason::none, zone, "");
+  if (result.soa) {
+    dnssec::RRset soa{result.soa->owner, RRType::SOA, wire::RRClass::IN, result.soa->ttl, {result.soa->rdata}};
+    s = co_await validate_rrset(soa, result);
+    if (s.status != Status::secure) co_return s;
+  }
   Validation v = prove_denial(name, type, nxdomain, keys, result.denial, std::nullopt);
   if (nxdomain && v.status == Status::bogus) {
     // An NXDOMAIN whose signed NSEC/NSEC3 prove the name exists without the type (an empty non-terminal a

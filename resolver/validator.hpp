@@ -89,6 +89,7 @@ class Validator {
   // The NSEC/NSEC3 proof for (name, type) in `zone` with its trusted keys.
   Validation prove_denial(const wire::Name& name, wire::RRType type, bool nxdomain, const ZoneKeys& keys,
                           const std::vector<wire::Record>& denial, std::optional<std::uint8_t> wildcard_labels);
+  wire::Name denial_signer(const wire::Name& name, const std::vector<wire::Record>& denial) const;
   const dnssec::RRset* anchor_for(const wire::Name& name) const;
   const dnssec::RRset* anchor_for_data(const wire::Name& owner, wire::RRType type) const;
   wire::Name zone_of(const wire::Name& owner) const;

@@ -226,5 +226,30 @@ TEST(FindingCause, JsonTextAndHtmlCarryIt) {
   EXPECT_NE(page.find("<code>DS_NO_MATCHING_DNSKEY</code>"), std::string::npos);
 }
 
+// A passed finding whose name answers bogus (the DNSSEC judge appended kHiddenByDnssec): the text report's
+// "Passed" line and the HTML page say that validating resolvers cannot see it; the other passed lines do not.
+TEST(HiddenByDnssec, PassedLineSaysValidatorsCannotSeeIt) {
+  CheckResult r = stale_secondary_result();
+  diagnose::Finding hidden = diagnose::make_finding(diagnose::Code::DKIM_OK, "t1._domainkey.example.com",
+                                                    "t1._domainkey.example.com is a CNAME to t1.dkim.amazonses.com.");
+  hidden.message += diagnose::kHiddenByDnssec;
+  diagnose::Finding plain = diagnose::make_finding(diagnose::Code::DKIM_OK, "t2._domainkey.example.com",
+                                                   "t2._domainkey.example.com is a CNAME to t2.dkim.amazonses.com.");
+  ASSERT_TRUE(diagnose::hidden_by_dnssec(hidden));
+  ASSERT_FALSE(diagnose::hidden_by_dnssec(plain));
+  r.judgement.findings.push_back(hidden);
+  r.judgement.findings.push_back(plain);
+  const std::string text = render_report(r, ReportOptions{});
+  auto line_of = [&text](const std::string& subject) {
+    const auto at = text.find("DKIM_OK  " + subject);
+    return at == std::string::npos ? std::string() : text.substr(at, text.find('\n', at) - at);
+  };
+  EXPECT_NE(line_of("t1._domainkey.example.com").find("SERVFAIL when validated"), std::string::npos) << text;
+  EXPECT_EQ(line_of("t2._domainkey.example.com").find("SERVFAIL"), std::string::npos) << text;
+  const std::string page = render_html(r);
+  EXPECT_NE(page.find("class=\"hidden-by-dnssec\"><strong>DKIM_OK</strong> t1._domainkey"), std::string::npos);
+  EXPECT_EQ(page.find("class=\"hidden-by-dnssec\"><strong>DKIM_OK</strong> t2._domainkey"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace dkimdoctor::cli

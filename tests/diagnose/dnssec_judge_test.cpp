@@ -205,6 +205,8 @@ TEST_F(DnssecJudge, SecureZoneIsOkAndTheKeysAreLookedUpOnce) {
   ASSERT_EQ(with_code(j, Code::DNSSEC_OK).size(), 1u) << dump(j);
   EXPECT_EQ(dnssec_findings(j).size(), 1u) << dump(j);
   EXPECT_EQ(j.verdict, Verdict::ok);
+  EXPECT_EQ(with_code(j, Code::DKIM_OK).size(), 3u) << dump(j);
+  for (const auto& f : j.findings) EXPECT_FALSE(hidden_by_dnssec(f)) << to_string(f.code);
   const DnssecContext& d = loop.observations().dnssec;
   EXPECT_TRUE(d.validating);
   EXPECT_EQ(d.now, kNow);
@@ -256,6 +258,17 @@ TEST_F(DnssecJudge, StaleDsIsOneFindingForTheZoneListingTheNames) {
     EXPECT_EQ(dnssec_findings(j).size(), 1u) << dump(j);
     EXPECT_EQ(j.verdict, Verdict::problems);
     EXPECT_EQ(class_of(f.code), FindingClass::blocks);
+    // The DKIM records are right on every server, but hidden: their passed findings say so; DNSSEC_BOGUS
+    // itself and the problems are not marked.
+    for (const auto& t : {kT1, kT2, kT3}) {
+      const auto ok = with_code(j, Code::DKIM_OK);
+      const bool marked = std::any_of(ok.begin(), ok.end(), [&t](const Finding* o) {
+        return o->subject == dkim_name(t) && hidden_by_dnssec(*o);
+      });
+      EXPECT_TRUE(marked) << t << "\n" << dump(j);
+    }
+    EXPECT_FALSE(hidden_by_dnssec(f));
+    for (const auto* d : with_code(j, Code::DELEGATION_OK)) EXPECT_FALSE(hidden_by_dnssec(*d)) << dump(j);
     // Every other finding has no cause.
     for (const auto& other : j.findings) {
       if (other.code == Code::DNSSEC_BOGUS) continue;

@@ -35,7 +35,8 @@ if not LAB or not os.path.exists(os.path.join(LAB, "manifest.json")):
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lab"))
 from labgen import HOSTILE_TXT  # noqa: E402
 
-COMMON = ["--root-hints", os.path.join(LAB, "root.hints"), "--allow-loopback"]
+COMMON = ["--root-hints", os.path.join(LAB, "root.hints"), "--allow-loopback",
+          "--trust-anchor", os.path.join(LAB, "trust-anchor")]  # validating, as on the real internet
 with open(os.path.join(LAB, "manifest.json")) as f:
     MANIFEST = json.load(f)
 by_scenario = {}

@@ -23,7 +23,8 @@ if not LAB or not os.path.exists(os.path.join(LAB, "identities.jsonl")):
     sys.exit(1)
 HINTS = os.path.join(LAB, "root.hints")
 # The lab's BYODKIM lines name key files: bulk reads them only under --key-dir (issue 18).
-COMMON = ["--root-hints", HINTS, "--allow-loopback", "--progress", "never", "--key-dir", os.path.join(LAB, "keys")]
+COMMON = ["--root-hints", HINTS, "--allow-loopback", "--progress", "never", "--key-dir", os.path.join(LAB, "keys"),
+          "--trust-anchor", os.path.join(LAB, "trust-anchor")]  # validating, as on the real internet
 tmp = tempfile.mkdtemp(prefix="dkimdoctor-bulk-")
 
 with open(os.path.join(LAB, "identities.jsonl"), "rb") as f:

@@ -155,6 +155,42 @@ TEST(Classify, NonAuthoritativeEmptyReplyIsLame) {
   EXPECT_EQ(b.classified.kind, Classification::lame);
 }
 
+// Unbound's val_nodata: a signed zone's NODATA with only its NSEC/NSEC3 proof, no SOA, AA clear. The zone's
+// signed proof for the name makes it NODATA (the validator then checks it); unsigned NSEC, a proof signed by
+// another zone, or one signed below the name does not.
+TEST(Classify, NonAuthoritativeReplyWithTheZonesSignedProofIsNodata) {
+  const Record nsec = rr("www.example. 300 IN NSEC z.example. TXT RRSIG NSEC");
+  auto sig = [](const char* signer) {
+    return rr((std::string("www.example. 300 IN RRSIG NSEC 13 2 300 20300101000000 20260101000000 1 ") + signer +
+               " AAAA")
+                  .c_str());
+  };
+  auto b = run("www.example.", RRType::A, "example.", kOk, false, {}, {nsec, sig("example.")});
+  EXPECT_EQ(b.classified.kind, Classification::nodata);
+  EXPECT_FALSE(b.classified.soa.has_value());
+  EXPECT_EQ(b.classified.dnssec.size(), 2u);
+  const Record nsec3 = rr("0p9mhaveqvm6t7vbl5lop2u3t2rp3tom.example. 300 IN NSEC3 1 1 0 - 2vptu5timamqttgl4luu9kg21e0aor3s A RRSIG");
+  const Record nsec3_sig = rr("0p9mhaveqvm6t7vbl5lop2u3t2rp3tom.example. 300 IN RRSIG NSEC3 13 2 300 20300101000000 20260101000000 1 example. AAAA");
+  auto n3 = run("ent.example.", RRType::A, "example.", kOk, false, {}, {nsec3, nsec3_sig});
+  EXPECT_EQ(n3.classified.kind, Classification::nodata);
+  auto unsigned_nsec = run("www.example.", RRType::A, "example.", kOk, false, {}, {nsec});
+  EXPECT_EQ(unsigned_nsec.classified.kind, Classification::lame);
+  EXPECT_EQ(unsigned_nsec.classified.reason, "non-authoritative empty reply");
+  auto other_signer = run("www.example.", RRType::A, "example.", kOk, false, {}, {nsec, sig("other.")});
+  EXPECT_EQ(other_signer.classified.kind, Classification::lame);
+  auto below = run("www.example.", RRType::A, "example.", kOk, false, {}, {nsec, sig("sub.www.example.")});
+  EXPECT_EQ(below.classified.kind, Classification::lame);
+  // Out of the zone asked: scrubbed, so the reply is empty.
+  auto outside = run("www.example.", RRType::A, "example.", kOk, false, {},
+                     {rr("www.other. 300 IN NSEC z.other. TXT RRSIG NSEC"),
+                      rr("www.other. 300 IN RRSIG NSEC 13 2 300 20300101000000 20260101000000 1 other. AAAA")});
+  EXPECT_EQ(outside.classified.kind, Classification::lame);
+  // With an upward referral beside it, the server is lame whatever it signs.
+  auto upward = run("www.example.", RRType::A, "example.", kOk, false, {},
+                    {nsec, sig("example."), rr(". 3600 IN NS a.root-servers.net.")});
+  EXPECT_EQ(upward.classified.kind, Classification::lame);
+}
+
 TEST(Classify, CnameLoopInsideOneReplyStops) {
   auto b = run("a.example.", RRType::A, "example.", kOk, true,
                {rr("a.example. 300 IN CNAME b.example."), rr("b.example. 300 IN CNAME a.example.")});
@@ -236,6 +272,15 @@ TEST(Classify, RecursiveNegativeAnswerWithoutAaIsLame) {
   auto b = run_tweaked(kRecursive, "nope.example.", RRType::A, "example.", wire::Rcode::NXDomain, false, {},
                        {rr("example. 300 IN SOA ns.example. host.example. 1 2 3 4 5")});
   EXPECT_EQ(b.classified.kind, Classification::lame);
+}
+
+// A recursive server (RA without AA) stays lame even with a signed proof: its cache's copy.
+TEST(Classify, RecursiveReplyWithASignedProofIsStillLame) {
+  auto b = run_tweaked(kRecursive, "www.example.", RRType::A, "example.", kOk, false, {},
+                       {rr("www.example. 300 IN NSEC z.example. TXT RRSIG NSEC"),
+                        rr("www.example. 300 IN RRSIG NSEC 13 2 300 20300101000000 20260101000000 1 example. AAAA")});
+  EXPECT_EQ(b.classified.kind, Classification::lame);
+  EXPECT_TRUE(b.classified.recursive_lame);
 }
 
 TEST(Classify, ReferralWithRaIsStillAReferral) {

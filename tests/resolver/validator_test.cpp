@@ -5,10 +5,13 @@
 // CNAME from a secure zone into an insecure one. Runs in a network namespace like its neighbours.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
+#include <memory>
 #include <sstream>
 
 #include "dnssec/denial.hpp"
@@ -51,6 +54,13 @@ struct SignedServer {
   int keytrap_copies = 0;  // put this many corrupted copies of the answer's RRSIG before the real one
   bool no_dnskey = false;  // answers DNSKEY questions with NODATA (a secondary that lost the keys)
   bool omit_referral_ds = false;  // referrals without the child's DS (a server that does not send it)
+  // Negative answers as some signed servers send them (Unbound's val_nodata, val_cnametonx): without the SOA
+  // and its RRSIG, only the NSEC/NSEC3 proof, and (proof_only_non_aa) with AA clear.
+  bool proof_only = false;
+  bool proof_only_non_aa = false;
+  std::optional<RRType> hide_type;  // answers this type with NODATA although the name has it
+  // A scripted reply instead of the zone's (a forgery or a broken server); nullopt: the zone's own.
+  std::function<std::optional<std::vector<std::uint8_t>>(const SignedServer&, const Query&)> forge;
   bool nxdomain_for_empty = false;  // NXDOMAIN for a name without records of its own (an empty non-terminal)
   bool sigs_in_additional = false;  // the answer's RRSIGs in the additional section
   int queries_without_do = 0;
@@ -104,6 +114,9 @@ struct SignedServer {
 };
 
 std::vector<std::uint8_t> SignedServer::answer(const Query& q) const {
+  if (forge) {
+    if (auto m = forge(*this, q)) return *m;
+  }
   const Name qname = q.question.name;
   const RRType qtype = q.question.type;
   if (!qname.is_subdomain_of(origin)) return testsupport::make_reply(q, wire::Rcode::Refused, false, {});
@@ -123,7 +136,7 @@ std::vector<std::uint8_t> SignedServer::answer(const Query& q) const {
     return testsupport::make_reply(q, wire::Rcode::NoError, false, {}, ns, glue);
   }
   std::vector<Record> answer = find(qname, qtype), authority, additional;
-  if (no_dnskey && qtype == RRType::DNSKEY) answer.clear();
+  if ((no_dnskey && qtype == RRType::DNSKEY) || hide_type == qtype) answer.clear();
   if (answer.empty() && qtype != RRType::CNAME) answer = find(qname, RRType::CNAME);
   wire::Rcode rcode = wire::Rcode::NoError;
   if (!answer.empty()) {
@@ -153,8 +166,10 @@ std::vector<std::uint8_t> SignedServer::answer(const Query& q) const {
     rcode = wire::Rcode::NXDomain;
   }
   if (answer.empty()) {
-    authority = find(origin, RRType::SOA);
-    for (auto& s : sigs(origin, RRType::SOA)) authority.push_back(s);
+    if (!proof_only) {
+      authority = find(origin, RRType::SOA);
+      for (auto& s : sigs(origin, RRType::SOA)) authority.push_back(s);
+    }
     for (auto& d : denial(qname)) authority.push_back(d);
   }
   if (!q.dnssec_ok || strip_rrsigs) {
@@ -171,7 +186,8 @@ std::vector<std::uint8_t> SignedServer::answer(const Query& q) const {
     answer.erase(std::remove_if(answer.begin(), answer.end(), [](const Record& r) { return r.type == RRType::RRSIG; }),
                  answer.end());
   }
-  return testsupport::make_reply(q, rcode, true, answer, authority, additional);
+  const bool aa = !(proof_only && proof_only_non_aa && answer.empty());
+  return testsupport::make_reply(q, rcode, aa, answer, authority, additional);
 }
 
 // A leaf zone: host `h` serves it.
@@ -198,7 +214,9 @@ class Validation : public ::testing::Test {
     servers_ = new std::map<std::string, std::shared_ptr<SignedServer>>;
     const std::string window = "-i 20260101000000 -e 20360101000000";
     const std::vector<ZoneSpec> leaves = {
-        {"ok.test.", 3, window, "cn CNAME www.plain.test.\n*.wild TXT \"w\"\na.ent TXT \"e\"\n"},
+        {"ok.test.", 3, window,
+         "cn CNAME www.plain.test.\n*.wild TXT \"w\"\ncnd CNAME www.n3.test.\ncnx CNAME nope.n3.test.\n"
+         "real.wild A 192.0.2.9\na.ent TXT \"e\"\n"},
         {"n3.test.", 4, "-n -t 0 -s abcd " + window, "a.ent TXT \"e\"\n"},
         {"plain.test.", 5, "unsigned", ""},
         {"stale.test.", 6, window, "", true},
@@ -503,6 +521,143 @@ TEST_F(Validation, NegativeAnswerFromCacheIsSecureAgain) {
   EXPECT_EQ(again.validation.status, dnssec::Status::secure) << show(again);
   EXPECT_EQ(again.queries, 0);
   EXPECT_FALSE(again.denial.empty());
+}
+
+// Issue 14, Unbound's val_nodata / val_nsec3_entnodata_optout: a signed zone's NODATA with only its NSEC or
+// NSEC3 proof, no SOA and AA clear. The iterator takes it (it called it a "non-authoritative empty reply"
+// and failed the server) and the validator proves it from the NSEC/NSEC3 records alone.
+TEST_F(Validation, NodataWithOnlyItsProofIsSecure) {
+  for (const char* zone : {"ok.test.", "n3.test."}) {
+    auto& srv = *(*servers_)[zone];
+    srv.proof_only = srv.proof_only_non_aa = true;
+    const Resolution r = resolve(options(), std::string("www.") + zone, RRType::TXT);
+    srv.proof_only = srv.proof_only_non_aa = false;
+    ASSERT_EQ(r.outcome, Outcome::nodata) << zone << ": " << to_string(r.failure) << " " << r.failure_detail;
+    EXPECT_FALSE(r.negative_soa.has_value()) << zone;
+    EXPECT_FALSE(r.denial.empty()) << zone;
+    EXPECT_EQ(r.validation.status, dnssec::Status::secure) << zone << ": " << show(r);
+  }
+}
+
+// Unbound's val_cnametonx, val_cnamewctonx: NXDOMAIN without SOA, the NSEC/NSEC3 proof only.
+TEST_F(Validation, NxdomainWithOnlyItsProofIsSecure) {
+  for (const char* zone : {"ok.test.", "n3.test."}) {
+    auto& srv = *(*servers_)[zone];
+    srv.proof_only = true;
+    const Resolution r = resolve(options(), std::string("nope.") + zone, RRType::A);
+    srv.proof_only = false;
+    ASSERT_EQ(r.outcome, Outcome::nxdomain) << zone;
+    EXPECT_FALSE(r.negative_soa.has_value()) << zone;
+    EXPECT_EQ(r.validation.status, dnssec::Status::secure) << zone << ": " << show(r);
+  }
+}
+
+// Unbound's val_cnametonodata, val_cnametonx: the chain's last zone answers with the proof only.
+TEST_F(Validation, CnameToANegativeAnswerWithOnlyItsProofIsSecure) {
+  auto& n3 = *(*servers_)["n3.test."];
+  n3.proof_only = n3.proof_only_non_aa = true;
+  const Resolution nodata = resolve(options(), "cnd.ok.test.", RRType::TXT);
+  const Resolution nx = resolve(options(), "cnx.ok.test.", RRType::A);
+  n3.proof_only = n3.proof_only_non_aa = false;
+  ASSERT_EQ(nodata.outcome, Outcome::nodata) << to_string(nodata.failure) << " " << nodata.failure_detail;
+  EXPECT_EQ(nodata.answer.size(), 1u);  // the CNAME
+  EXPECT_EQ(nodata.validation.status, dnssec::Status::secure) << show(nodata);
+  ASSERT_EQ(nx.outcome, Outcome::nxdomain);
+  EXPECT_EQ(nx.validation.status, dnssec::Status::secure) << show(nx);
+}
+
+// The proof-only NODATA is taken by the iterator, not trusted: an NSEC that says the type exists (Unbound's
+// val_nodata_hasdata) or a proof whose signatures were stripped leaves the answer bogus.
+TEST_F(Validation, ProofOnlyNodataThatProvesNothingIsBogus) {
+  auto& srv = *(*servers_)["ok.test."];
+  srv.proof_only = srv.proof_only_non_aa = true;
+  srv.hide_type = RRType::A;
+  const Resolution hasdata = resolve(options(), "www.ok.test.", RRType::A);
+  srv.hide_type.reset();
+  srv.proof_only = srv.proof_only_non_aa = false;
+  ASSERT_EQ(hasdata.outcome, Outcome::nodata) << to_string(hasdata.failure) << " " << hasdata.failure_detail;
+  EXPECT_EQ(hasdata.validation.status, dnssec::Status::bogus) << show(hasdata);
+  EXPECT_EQ(hasdata.validation.reason, dnssec::Reason::denial_not_proven) << show(hasdata);
+}
+
+// A proof-only NODATA whose NSEC signature is broken (Unbound's val_nodata_failsig), or whose NSEC is valid
+// but says nothing about the name (val_nodatawc_nodeny), is bogus: the iterator took it, it is not trusted.
+TEST_F(Validation, ProofOnlyNodataWithABadOrIrrelevantNsecIsBogus) {
+  auto& srv = *(*servers_)["ok.test."];
+  auto reply = [](const SignedServer& z, const Query& q, const Name& owner, bool corrupt) {
+    std::vector<Record> authority = z.find(owner, RRType::NSEC);
+    for (Record sig : z.sigs(owner, RRType::NSEC)) {
+      if (corrupt) {
+        auto bytes = sig.rdata.bytes();
+        bytes.back() ^= 1;
+        sig.rdata = *wire::Rdata::from_bytes(RRType::RRSIG, bytes);
+      }
+      authority.push_back(sig);
+    }
+    return testsupport::make_reply(q, wire::Rcode::NoError, false, {}, authority);
+  };
+  srv.forge = [&](const SignedServer& z, const Query& q) -> std::optional<std::vector<std::uint8_t>> {
+    if (!(q.question.name == N("www.ok.test.")) || q.question.type != RRType::TXT) return std::nullopt;
+    return reply(z, q, N("www.ok.test."), true);
+  };
+  const Resolution badsig = resolve(options(), "www.ok.test.", RRType::TXT);
+  srv.forge = [&](const SignedServer& z, const Query& q) -> std::optional<std::vector<std::uint8_t>> {
+    if (!(q.question.name == N("www.ok.test.")) || q.question.type != RRType::TXT) return std::nullopt;
+    return reply(z, q, N("ns.ok.test."), false);
+  };
+  const Resolution nodeny = resolve(options(), "www.ok.test.", RRType::TXT);
+  srv.forge = nullptr;
+  ASSERT_EQ(badsig.outcome, Outcome::nodata) << to_string(badsig.failure) << " " << badsig.failure_detail;
+  EXPECT_EQ(badsig.validation.status, dnssec::Status::bogus) << show(badsig);
+  EXPECT_EQ(badsig.validation.reason, dnssec::Reason::bad_signature) << show(badsig);
+  ASSERT_EQ(nodeny.outcome, Outcome::nodata) << to_string(nodeny.failure) << " " << nodeny.failure_detail;
+  EXPECT_EQ(nodeny.validation.status, dnssec::Status::bogus) << show(nodeny);
+  EXPECT_EQ(nodeny.validation.reason, dnssec::Reason::denial_not_proven) << show(nodeny);
+}
+
+// An NSEC synthesised from a wildcard (RRSIG labels below its owner's) speaks for the wildcard, not for the
+// name it was expanded to: replayed at real.wild.ok.test. (which has an A), the wildcard's NSEC (no A) must
+// not deny that A (Unbound rewrites such an NSEC's owner; val_wcnsec_nods is the DS case).
+TEST_F(Validation, WildcardExpandedNsecDoesNotDenyTheExpandedName) {
+  auto& srv = *(*servers_)["ok.test."];
+  srv.forge = [](const SignedServer& z, const Query& q) -> std::optional<std::vector<std::uint8_t>> {
+    const Name real = N("real.wild.ok.test."), wild = N("*.wild.ok.test.");
+    if (!(q.question.name == real) || q.question.type != RRType::A) return std::nullopt;
+    std::vector<Record> authority = z.find(z.origin, RRType::SOA);
+    for (auto& s : z.sigs(z.origin, RRType::SOA)) authority.push_back(s);
+    for (Record r : z.find(wild, RRType::NSEC)) authority.push_back((r.owner = real, r));
+    for (Record r : z.sigs(wild, RRType::NSEC)) authority.push_back((r.owner = real, r));
+    return testsupport::make_reply(q, wire::Rcode::NoError, true, {}, authority);
+  };
+  const Resolution r = resolve(options(), "real.wild.ok.test.", RRType::A);
+  srv.forge = nullptr;
+  ASSERT_EQ(r.outcome, Outcome::nodata) << to_string(r.failure) << " " << r.failure_detail;
+  EXPECT_EQ(r.validation.status, dnssec::Status::bogus) << show(r);
+  EXPECT_EQ(r.validation.reason, dnssec::Reason::denial_not_proven) << show(r);
+}
+
+// Without an SOA there is no RFC 2308 negative TTL: the entry lives as long as the proof's smallest TTL.
+TEST_F(Validation, ProofOnlyNegativeAnswerIsCachedForTheProofsTtl) {
+  auto now = std::make_shared<std::chrono::steady_clock::time_point>(std::chrono::steady_clock::now());
+  Options o = options();
+  o.clock = [now] { return *now; };
+  auto& srv = *(*servers_)["n3.test."];
+  srv.proof_only = srv.proof_only_non_aa = true;
+  Resolver res(net_->io.get_executor(), o);
+  const Resolution first = net_->run(res.resolve(N("www.n3.test."), RRType::TXT));
+  const Resolution again = net_->run(res.resolve(N("www.n3.test."), RRType::TXT));
+  std::uint32_t ttl = UINT32_MAX;
+  for (const auto& rec : first.denial) ttl = std::min(ttl, rec.ttl);
+  *now += std::chrono::seconds(ttl + 1);
+  const Resolution expired = net_->run(res.resolve(N("www.n3.test."), RRType::TXT));
+  srv.proof_only = srv.proof_only_non_aa = false;
+  ASSERT_EQ(first.outcome, Outcome::nodata);
+  ASSERT_FALSE(first.denial.empty());
+  EXPECT_EQ(again.outcome, Outcome::nodata);
+  EXPECT_EQ(again.queries, 0);
+  EXPECT_EQ(again.validation.status, dnssec::Status::secure) << show(again);
+  EXPECT_EQ(expired.outcome, Outcome::nodata);
+  EXPECT_GT(expired.queries, 0);  // the negative entry expired with its proof (the keys may still be cached)
 }
 
 // Unbound's val_nodata_entnx: a server answers NXDOMAIN for an empty non-terminal (ent.<zone>, above
