@@ -52,6 +52,21 @@ std::optional<Name> target_of(const Record& r) {
   return *t;
 }
 
+// Whether a CNAME at `name` comes in `answer` before any record of the asked type there. RFC 2181 §10.1
+// allows no other data beside a CNAME; a server that sends both anyway is taken at its first word, as
+// Unbound's scrubber does since 2026-05 (iter_scrub.c, scrub_normalize: a CNAME after the answer is
+// removed, data after a CNAME is not the CNAME target's): the data answers when it comes first, the CNAME
+// is followed when it does.
+bool cname_comes_first(const std::vector<Record>& answer, const Name& name, RRType qtype) {
+  if (qtype == RRType::CNAME || qtype == RRType::ANY) return false;
+  for (const Record& r : answer) {
+    if (!(r.owner == name)) continue;
+    if (r.type == RRType::CNAME) return true;
+    if (r.type == qtype) return false;
+  }
+  return false;
+}
+
 // Follows the chain from the question name through `answer`, appending kept records to `out` in
 // chain order. Returns the name the chain ends at.
 Name keep_chain(const std::vector<Record>& answer, const wire::Question& q, const Name& zone,
@@ -63,8 +78,12 @@ Name keep_chain(const std::vector<Record>& answer, const wire::Question& q, cons
     if (std::find(visited.begin(), visited.end(), cur) != visited.end()) break;  // loop
     visited.push_back(cur);
     bool final_found = false;
+    const bool cname_first = cname_comes_first(answer, cur, q.type);
     for (const Record& r : answer) {
-      if (r.owner == cur && type_matches(r.type, q.type) && r.type != RRType::RRSIG) {
+      if (cname_first) break;
+      // An RRSIG is data only for an RRSIG question (RFC 4035 §3.1.5 lets a server answer it); else it
+      // travels with the RRset it covers (keep_dnssec).
+      if (r.owner == cur && type_matches(r.type, q.type) && (r.type != RRType::RRSIG || q.type == RRType::RRSIG)) {
         out.push_back(r);
         final_found = true;
       }
@@ -157,22 +176,25 @@ void keep_dnssec(const wire::MessageView& reply, const Name& zone, ScrubbedReply
     s.dnssec.push_back(rv.to_record());
     ++denial;
   }
+  // An RRSIG speaks for the RRset it covers wherever the server put it (as Unbound's parser joins them): one
+  // in the additional section covering an answer RRset is that RRset's, one in the answer section covering
+  // an additional record is nobody's here. Each distinct RRSIG once.
   std::size_t sigs = 0;
-  auto take_rrsig = [&](const wire::RecordView& rv, bool in_answer) {
+  auto take_rrsig = [&](const wire::RecordView& rv) {
     if (rv.cls() != wire::RRClass::IN || rv.type() != RRType::RRSIG || sigs >= kMaxDenialRecordsKept) return;
     Record r = rv.to_record();
     auto sig = r.rdata.as_rrsig();
     if (!sig || !r.owner.is_subdomain_of(zone)) return;
     const RRType t = sig->type_covered;
-    const bool covers = in_answer ? kept(s.answer, r.owner, t)
-                                  : (kept(s.authority, r.owner, t) && t == RRType::SOA) ||
-                                        ((t == RRType::NSEC || t == RRType::NSEC3) && kept(s.dnssec, r.owner, t));
-    if (!covers) return;
+    const bool covers = kept(s.answer, r.owner, t) || (t == RRType::SOA && kept(s.authority, r.owner, t)) ||
+                        ((t == RRType::NSEC || t == RRType::NSEC3) && kept(s.dnssec, r.owner, t));
+    if (!covers || std::find(s.dnssec.begin(), s.dnssec.end(), r) != s.dnssec.end()) return;
     s.dnssec.push_back(std::move(r));
     ++sigs;
   };
-  for (const auto& rv : reply.answers()) take_rrsig(rv, true);
-  for (const auto& rv : reply.authority()) take_rrsig(rv, false);
+  for (const auto& rv : reply.answers()) take_rrsig(rv);
+  for (const auto& rv : reply.authority()) take_rrsig(rv);
+  for (const auto& rv : reply.additional()) take_rrsig(rv);
   keep_referral_ds(reply, zone, s);
 }
 
@@ -338,6 +360,7 @@ bool classify_rcode(Classified& c, const ScrubbedReply& reply) {
       std::any_of(reply.answer.begin(), reply.answer.end(), [](const Record& r) { return r.type == RRType::DNAME; })) {
     c.kind = Classification::yxdomain;
     c.records = reply.answer;
+    c.dnssec = reply.dnssec;  // the DNAME's RRSIGs
     return true;
   }
   if (reply.rcode != wire::Rcode::NoError && reply.rcode != wire::Rcode::NXDomain) {

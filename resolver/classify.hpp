@@ -31,8 +31,9 @@ struct ScrubbedReply {
   wire::Rcode rcode = wire::Rcode::NoError;
   std::vector<wire::Record> answer, authority, additional;
   // DNSSEC records (issue 14), kept apart so that answer/authority hold what they held before: the RRSIGs
-  // covering a kept answer RRset or the kept SOA, and the NSEC/NSEC3 records of the authority section owned
-  // inside `zone` with their RRSIGs (at most kMaxDenialRecordsKept). Scrubbed by bailiwick like the data.
+  // covering a kept answer RRset or the kept SOA (from any section: a server may put an answer's RRSIG in
+  // the additional section), and the NSEC/NSEC3 records of the authority section owned inside `zone` with
+  // their RRSIGs (at most kMaxDenialRecordsKept). Scrubbed by bailiwick like the data.
   std::vector<wire::Record> dnssec;
   // A signed referral's DS RRset (RFC 4035 §3.1.4): the authority section's DS records owned strictly below
   // `zone`, and the RRSIGs covering them (at most kMaxReferralDsKept). The validator then need not ask the

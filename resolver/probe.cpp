@@ -99,6 +99,17 @@ void read_probe_reply(ProbeAsked& a, const std::vector<std::uint8_t>& reply) {
   // The DNSSEC records (the query set DO) go to `dnssec`: answer and authority hold what they held before.
   for (const auto& rv : view->answers()) (is_dnssec_type(rv.type()) ? r.dnssec : r.answer).push_back(rv.to_record());
   for (const auto& rv : view->authority()) (is_dnssec_type(rv.type()) ? r.dnssec : r.authority).push_back(rv.to_record());
+  // An RRSIG of an answer RRset put in the additional section is that RRset's, as the resolver's scrubber
+  // (and Unbound's parser) take it: a check judging this server's copy must see every signature it sent.
+  for (const auto& rv : view->additional()) {
+    if (rv.type() != wire::RRType::RRSIG) continue;
+    wire::Record sig = rv.to_record();
+    const auto fields = sig.rdata.as_rrsig();
+    const bool covers = fields && std::any_of(r.answer.begin(), r.answer.end(), [&](const wire::Record& a) {
+      return a.owner == sig.owner && a.type == fields->type_covered;
+    });
+    if (covers && std::find(r.dnssec.begin(), r.dnssec.end(), sig) == r.dnssec.end()) r.dnssec.push_back(std::move(sig));
+  }
   s.note = std::to_string(r.answer.size()) + " answer, " + std::to_string(r.authority.size()) + " authority" +
            (r.aa ? ", AA" : "");
 }

@@ -1088,6 +1088,7 @@ asio::awaitable<Resolution> Resolver::Impl::resolve(Name name, RRType type, int 
     const auto now = options.validation_time ? *options.validation_time : static_cast<std::uint32_t>(std::time(nullptr));
     Validator validator(*this, ctx, now);
     res.validation = co_await validator.validate(res.question, r);
+    if (validator.nxdomain_is_nodata() && r.outcome == Outcome::nxdomain) r.outcome = Outcome::nodata;
   }
   res.signatures = std::move(r.signatures);
   res.denial = std::move(r.denial);

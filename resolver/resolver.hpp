@@ -116,7 +116,9 @@ struct Resolution {
   std::vector<wire::Record> answer;          // CNAME/DNAME chain then the final RRset
   std::optional<wire::Record> negative_soa;  // nodata / nxdomain (RFC 2308)
   Validation validation;                     // the answer's DNSSEC status (the worst link of a CNAME chain)
-  std::vector<wire::Record> signatures;      // the RRSIGs covering `answer` (and `negative_soa`)
+  // Every RRSIG the servers sent covering an RRset of `answer` (and `negative_soa`), from whichever section,
+  // of every algorithm, whether or not it verified, for insecure data too: what a DO reply carries.
+  std::vector<wire::Record> signatures;
   std::vector<wire::Record> denial;          // NSEC/NSEC3 records (and their RRSIGs) proving a nodata/nxdomain
   Failure failure = Failure::none;
   std::string failure_detail;                // e.g. "example.com.: 3 servers: timeout, REFUSED, timeout"
@@ -163,8 +165,9 @@ struct ServerResponse {
   bool aa = false;
   bool tc = false;                         // a UDP reply had TC=1, so the question went to TCP
   std::vector<wire::Record> answer, authority;
-  // The reply's RRSIG, NSEC and NSEC3 records, from both sections (the probe sets DO): kept apart so that
-  // `answer` and `authority` hold what a non-validating reader expects.
+  // The reply's RRSIG, NSEC and NSEC3 records, from both sections, and the additional section's RRSIGs of
+  // `answer`'s RRsets (the probe sets DO): kept apart so that `answer` and `authority` hold what a
+  // non-validating reader expects.
   std::vector<wire::Record> dnssec;
   std::chrono::microseconds rtt{0};
 };

@@ -168,6 +168,12 @@ std::string describe(const Validation& v) {
 
 // ---- The chain of trust -------------------------------------------------------------------------------
 
+// The name whose anchor speaks for an RRset of `type` at `owner`: a DS RRset is the parent zone's data
+// (RFC 4035 §5: validated with the parent's keys), so an anchor at `owner` itself does not cover it.
+const dnssec::RRset* Validator::anchor_for_data(const Name& owner, RRType type) const {
+  return anchor_for(type == RRType::DS && !owner.is_root() ? owner.parent() : owner);
+}
+
 const dnssec::RRset* Validator::anchor_for(const Name& name) const {
   const dnssec::RRset* best = nullptr;
   for (const auto& a : impl_.anchors) {
@@ -480,6 +486,14 @@ asio::awaitable<Validation> Validator::validate_negative(Name name, RRType type,
   const Name above = type == RRType::DS && !name.is_root() ? name.parent() : name;
   const Name zone = result.soa && name.is_subdomain_of(result.soa->owner) ? result.soa->owner
                                                                           : denial_signer(above, result.denial);
+  if (anchor_for(zone) == nullptr) {
+    // The zone that denies lies above every anchor (an anchor below a parent that does not delegate to it):
+    // nothing can validate it. RFC 4033 §5 calls that indeterminate; Unbound serves it without AD. Not
+    // checked, as a name outside every anchor's tree.
+    trace(zone, std::string(nxdomain ? "NXDOMAIN " : "NODATA ") + name.to_string() + " from " + zone.to_string() +
+                    ", above every trust anchor: not validated");
+    co_return Validation{};
+  }
   ZoneKeys keys = co_await keys_for(zone, 0);
   if (keys.validation.status != Status::secure) co_return keys.validation;
   const bool proof = std::any_of(result.denial.begin(), result.denial.end(),
@@ -496,6 +510,18 @@ asio::awaitable<Validation> Validator::validate_negative(Name name, RRType type,
     if (s.status != Status::secure) co_return s;
   }
   Validation v = prove_denial(name, type, nxdomain, keys, result.denial, std::nullopt);
+  if (nxdomain && v.status == Status::bogus) {
+    // An NXDOMAIN whose signed NSEC/NSEC3 prove the name exists without the type (an empty non-terminal a
+    // server calls NXDOMAIN, contrary to RFC 8020): NODATA is what the zone proves. Unbound is as lenient
+    // with the rcode ("be lenient with RCODE in NSEC NameError responses") and answers NOERROR.
+    Validation nodata = prove_denial(name, type, false, keys, result.denial, std::nullopt);
+    if (nodata.status == Status::secure) {
+      trace(zone, "NXDOMAIN " + name.to_string() + ": the proof shows it exists without " + wire::to_string(type) +
+                      ", answered as NODATA");
+      v = std::move(nodata);
+      nxdomain_is_nodata_ = true;
+    }
+  }
   if (v.status == Status::secure) {
     v.detail.clear();
     v.earliest_expiration = earliest(v.earliest_expiration, s.earliest_expiration);
@@ -506,8 +532,13 @@ asio::awaitable<Validation> Validator::validate_negative(Name name, RRType type,
 
 asio::awaitable<Validation> Validator::validate(wire::Question q, const QuestionResult& result) {
   Validation worst;  // checked false
-  if (result.fail || anchor_for(q.name) == nullptr) co_return worst;
+  // A DS question at an anchor's own name asks the zone above it (Unbound looks its anchor up there too).
+  if (result.fail || anchor_for_data(q.name, q.type) == nullptr) co_return worst;
+  // RRSIG RRsets are not signed (RFC 4035 §2.2): an answer to an RRSIG question cannot be validated (as
+  // Unbound: "no sigs on sigs"); a negative answer to one can, below.
+  if (q.type == RRType::RRSIG && result.outcome == Outcome::answer) co_return worst;
   auto take = [&worst](Validation v) {
+    if (!v.checked) return;  // not validatable (above every anchor): says nothing
     if (!worst.checked || rank(v.status) > rank(worst.status)) {
       worst = std::move(v);
     } else if (v.status == Status::secure && worst.status == Status::secure) {
@@ -523,10 +554,11 @@ asio::awaitable<Validation> Validator::validate(wire::Question q, const Question
       // A CNAME synthesised from a DNAME is unsigned by design (RFC 6672 §5.3.1): the DNAME's RRSIG speaks.
       if (std::any_of(dnames.begin(), dnames.end(), [&](const Name& d) { return set.owner.is_subdomain_of(d); })) continue;
     }
-    if (anchor_for(set.owner) == nullptr) continue;  // a link outside every anchor's tree
+    if (anchor_for_data(set.owner, set.type) == nullptr) continue;  // a link outside every anchor's tree
     take(co_await validate_rrset(set, result));
   }
-  if ((result.outcome == Outcome::nodata || result.outcome == Outcome::nxdomain) && anchor_for(tail) != nullptr) {
+  if ((result.outcome == Outcome::nodata || result.outcome == Outcome::nxdomain) &&
+      anchor_for_data(tail, q.type) != nullptr) {
     take(co_await validate_negative(tail, q.type, result.outcome == Outcome::nxdomain, result));
   }
   co_return worst;

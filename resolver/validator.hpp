@@ -65,6 +65,9 @@ class Validator {
 
   // The answer's status (worst link of a CNAME chain), or checked false when no anchor covers the name.
   asio::awaitable<Validation> validate(wire::Question question, const QuestionResult& result);
+  // After validate(): the NXDOMAIN it was given is a NODATA its validated NSEC/NSEC3 records prove (an empty
+  // non-terminal): the resolution answers NOERROR.
+  bool nxdomain_is_nodata() const { return nxdomain_is_nodata_; }
 
  private:
   asio::awaitable<Validation> validate_rrset(dnssec::RRset rrset, const QuestionResult& result);
@@ -88,6 +91,7 @@ class Validator {
                           const std::vector<wire::Record>& denial, std::optional<std::uint8_t> wildcard_labels);
   wire::Name denial_signer(const wire::Name& name, const std::vector<wire::Record>& denial) const;
   const dnssec::RRset* anchor_for(const wire::Name& name) const;
+  const dnssec::RRset* anchor_for_data(const wire::Name& owner, wire::RRType type) const;
   wire::Name zone_of(const wire::Name& owner) const;
   ZoneKeys remember(const wire::Name& zone, ZoneKeys keys, std::uint32_t ttl);
   void trace(const wire::Name& zone, const std::string& text);
@@ -96,6 +100,7 @@ class Validator {
   Context& ctx_;
   std::uint32_t now_;
   dnssec::ValidationBudget budget_;  // one per resolution
+  bool nxdomain_is_nodata_ = false;
 };
 
 }  // namespace dkimdoctor::resolver

@@ -197,6 +197,9 @@ std::string not_applicable_val(const Scenario& s) {
   if (auto v = config_value(s, "harden-algo-downgrade"); v && *v == "yes")
     return "harden-algo-downgrade: yes (every signalled algorithm must validate): Unbound's non-default option; "
            "we accept any one valid path, as RFC 6840 §5.11 asks";
+  if (auto v = config_value(s, "harden-dnssec-stripped"); v && *v == "no")
+    return "harden-dnssec-stripped: no (a zone under an anchor whose DNSKEY cannot be fetched taken as insecure): "
+           "Unbound's non-default option, a downgrade; ours is its default (yes)";
   if (auto v = config_value(s, "prefetch-key"); v && *v == "yes")
     return "prefetch-key (refreshing DNSKEYs before they expire): a recursive-server feature";
   if (config_value(s, "domain-insecure"))

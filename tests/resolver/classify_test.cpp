@@ -361,5 +361,67 @@ TEST(Classify, YxdomainWithOverflowingDnameIsAnAnswer) {
   EXPECT_EQ(bare.classified.kind, Classification::throwaway);
 }
 
+// Unbound's val_ta_algo_dnskey and val_unalgo_anchor: a server puts the answer's second RRSIG in the
+// additional section and an RRSIG of the additional record in the answer section. Every RRSIG covering the
+// answer RRset is kept, from whichever section (as Unbound's parser joins them); the misplaced one is not.
+TEST(Classify, EveryRrsigOfTheAnswerIsKeptFromAnySection) {
+  const char* sig5 = "www.example. 3600 IN RRSIG A 5 2 3600 20070926134150 20070829134150 30899 example. AAAA";
+  const char* sig3 = "www.example. 3600 IN RRSIG A 3 2 3600 20070926134150 20070829134150 2854 example. AQID";
+  const char* ns_sig = "ns.example. 3600 IN RRSIG A 3 2 3600 20070926134150 20070829134150 2854 example. BAUG";
+  auto b = run("www.example.", RRType::A, "example.", kOk, true,
+               {rr("www.example. 300 IN A 192.0.2.1"), rr(ns_sig), rr(sig5)}, {rr("example. 3600 IN NS ns.example.")},
+               {rr("ns.example. 3600 IN A 192.0.2.53"), rr(sig3), rr(sig5)});
+  EXPECT_EQ(b.classified.kind, Classification::answer);
+  std::vector<Record> want{rr(sig5), rr(sig3)};
+  EXPECT_EQ(b.classified.dnssec, want);  // each once, the answer section's first; not ns.example.'s
+}
+
+// Unbound's val_dnametoolong: the YXDOMAIN's DNAME keeps its RRSIG (the validator and a DO reply need it).
+TEST(Classify, YxdomainKeepsTheDnamesRrsig) {
+  const std::string label(63, 'x');
+  const std::string target = label + "." + label + "." + label + "." + std::string(59, 'y') + ".";
+  const char* sig = "long. 3600 IN RRSIG DNAME 8 1 3600 20070926134150 20070829134150 2854 long. AQID";
+  auto b = run("too.long.", RRType::A, "long.", wire::Rcode::YXDomain, true,
+               {rr(("long. 3600 IN DNAME " + target).c_str()), rr(sig)});
+  EXPECT_EQ(b.classified.kind, Classification::yxdomain);
+  EXPECT_EQ(b.classified.dnssec, std::vector<Record>{rr(sig)});
+}
+
+// Unbound's val_rrsig: for an RRSIG question the RRSIG records are the answer (RFC 4035 §3.1.5), not an
+// empty reply beside an NS RRset (which read as an upward referral).
+TEST(Classify, RrsigQuestionIsAnsweredWithRrsigs) {
+  const char* sig = "www.example. 3600 IN RRSIG A 8 2 3600 20070926134150 20070829134150 2854 example. AQID";
+  auto b = run("www.example.", RRType::RRSIG, "example.", kOk, false, {rr(sig)}, {rr("example. 3600 IN NS ns.example.")});
+  EXPECT_EQ(b.classified.kind, Classification::answer);
+  EXPECT_EQ(b.classified.records, std::vector<Record>{rr(sig)});
+  // For any other question an RRSIG is never the data.
+  auto a = run("www.example.", RRType::A, "example.", kOk, true, {rr(sig)});
+  EXPECT_TRUE(a.classified.records.empty());
+}
+
+// Unbound's val_cnameother: a CNAME and data of the asked type at one name (RFC 2181 §10.1 allows no other
+// data beside a CNAME). The server's first word decides, as in Unbound: the data when it comes first, the
+// CNAME (followed) when it does.
+TEST(Classify, CnameAndDataAtOneNameTakeTheFirstTheServerSent) {
+  const char* a = "www.example. 300 IN A 192.0.2.1";
+  const char* cname = "www.example. 300 IN CNAME tgt.example.";
+  const char* tgt = "tgt.example. 300 IN A 192.0.2.2";
+  auto data_first = run("www.example.", RRType::A, "example.", kOk, true, {rr(a), rr(cname)});
+  EXPECT_EQ(data_first.classified.kind, Classification::answer);
+  EXPECT_EQ(data_first.classified.records, std::vector<Record>{rr(a)});
+  auto cname_first = run("www.example.", RRType::A, "example.", kOk, true, {rr(cname), rr(a)});
+  EXPECT_EQ(cname_first.classified.kind, Classification::cname);
+  EXPECT_EQ(cname_first.classified.next_name, N("tgt.example."));
+  EXPECT_EQ(cname_first.classified.records, std::vector<Record>{rr(cname)});
+  auto with_target = run("www.example.", RRType::A, "example.", kOk, true, {rr(cname), rr(a), rr(tgt)});
+  EXPECT_EQ(with_target.classified.kind, Classification::answer);
+  EXPECT_EQ(with_target.classified.records, (std::vector<Record>{rr(cname), rr(tgt)}));
+  // A CNAME question takes the CNAME, an ANY question everything at the name, whatever the order.
+  auto cname_q = run("www.example.", RRType::CNAME, "example.", kOk, true, {rr(a), rr(cname)});
+  EXPECT_EQ(cname_q.classified.records, std::vector<Record>{rr(cname)});
+  auto any_q = run("www.example.", RRType::ANY, "example.", kOk, true, {rr(cname), rr(a)});
+  EXPECT_EQ(any_q.classified.records.size(), 2u);
+}
+
 }  // namespace
 }  // namespace dkimdoctor::resolver

@@ -68,6 +68,8 @@ struct SignedServer {
   std::string wildcard_nsec_as_proof;  // referrals carry the NSEC of this wildcard, renamed to the child
   bool corrupt_proof = false;
   bool omit_denial = false;
+  bool nxdomain_for_empty = false;  // NXDOMAIN for a name without records of its own (an empty non-terminal)
+  bool sigs_in_additional = false;  // the answer's RRSIGs in the additional section
   int queries_without_do = 0;
   int dnskey_queries = 0;
 
@@ -156,7 +158,7 @@ std::vector<std::uint8_t> SignedServer::answer(const Query& q) const {
     }
     return testsupport::make_reply(q, wire::Rcode::NoError, false, {}, ns, glue);
   }
-  std::vector<Record> answer = find(qname, qtype), authority;
+  std::vector<Record> answer = find(qname, qtype), authority, additional;
   if ((no_dnskey && qtype == RRType::DNSKEY) || hide_type == qtype) answer.clear();
   if (answer.empty() && qtype != RRType::CNAME) answer = find(qname, RRType::CNAME);
   wire::Rcode rcode = wire::Rcode::NoError;
@@ -182,6 +184,10 @@ std::vector<std::uint8_t> SignedServer::answer(const Query& q) const {
       authority = denial(qname);
     }
   }
+  if (answer.empty() && nxdomain_for_empty &&
+      std::none_of(records.begin(), records.end(), [&](const Record& r) { return r.owner == qname; })) {
+    rcode = wire::Rcode::NXDomain;
+  }
   if (answer.empty()) {
     if (!proof_only) {
       authority = find(origin, RRType::SOA);
@@ -198,8 +204,15 @@ std::vector<std::uint8_t> SignedServer::answer(const Query& q) const {
     strip(answer);
     strip(authority);
   }
+  if (sigs_in_additional && qtype != RRType::RRSIG) {
+    for (const auto& r : answer) {
+      if (r.type == RRType::RRSIG) additional.push_back(r);
+    }
+    answer.erase(std::remove_if(answer.begin(), answer.end(), [](const Record& r) { return r.type == RRType::RRSIG; }),
+                 answer.end());
+  }
   const bool aa = !(proof_only && proof_only_non_aa && answer.empty());
-  return testsupport::make_reply(q, rcode, aa, answer, authority);
+  return testsupport::make_reply(q, rcode, aa, answer, authority, additional);
 }
 
 // A leaf zone: host `h` serves it.
@@ -228,8 +241,9 @@ class Validation : public ::testing::Test {
     const std::vector<ZoneSpec> leaves = {
         {"ok.test.", 3, window,
          "cn CNAME www.plain.test.\n*.wild TXT \"w\"\ncnd CNAME www.n3.test.\ncnx CNAME nope.n3.test.\n"
-         "real.wild A 192.0.2.9\n"},
-        {"n3.test.", 4, "-n -t 0 -s abcd " + window, testsupport::expand(*net_, "kid NS ns.kid\nns.kid A {h12}\n")},
+         "real.wild A 192.0.2.9\na.ent TXT \"e\"\n"},
+        {"n3.test.", 4, "-n -t 0 -s abcd " + window,
+         testsupport::expand(*net_, "kid NS ns.kid\nns.kid A {h12}\na.ent TXT \"e\"\n")},
         {"plain.test.", 5, "unsigned", testsupport::expand(*net_, "deep NS ns.deep\nns.deep A {h13}\n")},
         {"stale.test.", 6, window, "", true},
         {"old.test.", 7, "-i 20200101000000 -e 20200201000000", ""},
@@ -778,6 +792,115 @@ TEST_F(Validation, WildcardExpandedNsecDoesNotProveNoDs) {
   // Asked honestly, test. proves it with its own NSEC: insecure.
   const Resolution honest = resolve(options(), "www.x.wc.test.", RRType::A);
   EXPECT_EQ(honest.validation.status, dnssec::Status::insecure) << show(honest);
+}
+
+// Unbound's val_nodata_entnx: a server answers NXDOMAIN for an empty non-terminal (ent.<zone>, above
+// a.ent.<zone>), and its own signed NSEC/NSEC3 records prove the name exists without the type. The zone's
+// proof wins over its rcode, as in Unbound: NOERROR/NODATA, secure (also from the cache).
+TEST_F(Validation, NxdomainForAnEmptyNonTerminalIsProvenNodata) {
+  for (const char* zone : {"ok.test.", "n3.test."}) {
+    auto& server = *(*servers_)[zone];
+    server.nxdomain_for_empty = true;
+    Resolver res(net_->io.get_executor(), options());
+    const Resolution r = net_->run(res.resolve(N(std::string("ent.") + zone), RRType::A));
+    const Resolution again = net_->run(res.resolve(N(std::string("ent.") + zone), RRType::A));
+    // A name that does not exist stays NXDOMAIN: the proof says so.
+    const Resolution nx = net_->run(res.resolve(N(std::string("nope.") + zone), RRType::A));
+    server.nxdomain_for_empty = false;
+    for (const Resolution* x : {&r, &again}) {
+      EXPECT_EQ(x->outcome, Outcome::nodata) << zone << ": " << show(*x);
+      EXPECT_EQ(x->rcode, wire::Rcode::NoError) << zone;
+      EXPECT_EQ(x->validation.status, dnssec::Status::secure) << zone << ": " << show(*x);
+    }
+    EXPECT_EQ(nx.outcome, Outcome::nxdomain) << zone;
+    EXPECT_EQ(nx.validation.status, dnssec::Status::secure) << zone << ": " << show(nx);
+  }
+}
+
+// Without the proof, such an NXDOMAIN stays what it was: bogus (the signatures are stripped).
+TEST_F(Validation, NxdomainForAnEmptyNonTerminalWithoutProofIsBogus) {
+  auto& server = *(*servers_)["ok.test."];
+  server.nxdomain_for_empty = true;
+  server.strip_rrsigs = true;
+  const Resolution r = resolve(options(), "ent.ok.test.", RRType::A);
+  server.nxdomain_for_empty = false;
+  server.strip_rrsigs = false;
+  EXPECT_EQ(r.outcome, Outcome::nxdomain);
+  EXPECT_EQ(r.validation.status, dnssec::Status::bogus) << show(r);
+}
+
+// The DS RRsets of ok.test., as a trust anchor for ok.test. alone.
+std::vector<Record> ds_anchor(const Resolution& ds, const char* owner) {
+  std::vector<Record> out;
+  for (Record r : ds.answer) {
+    if (r.type != RRType::DS) continue;
+    r.owner = N(owner);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+// Unbound's val_qds_badanc: the DS RRset of an anchored zone is its parent's data (signed by the parent's
+// keys); with no anchor above, it is not validated (not bogus "signer not an ancestor"). Data under the
+// anchor still is.
+TEST_F(Validation, DsQuestionAtTheAnchorIsTheParentsData) {
+  const Resolution ds = resolve(options(), "ok.test.", RRType::DS);
+  ASSERT_EQ(ds.outcome, Outcome::answer);
+  Options o = options();
+  o.trust_anchors = ds_anchor(ds, "ok.test.");
+  ASSERT_FALSE(o.trust_anchors.empty());
+  const Resolution r = resolve(o, "ok.test.", RRType::DS);
+  EXPECT_EQ(r.outcome, Outcome::answer);
+  EXPECT_FALSE(r.validation.checked) << show(r);
+  const Resolution www = resolve(o, "www.ok.test.", RRType::A);
+  EXPECT_EQ(www.validation.status, dnssec::Status::secure) << show(www);
+}
+
+// Unbound's val_anchor_nx_nosig: an anchor for a zone its parent does not delegate (sub.ok.test.), and the
+// parent's NXDOMAIN, signed by keys no anchor covers: not validated (RFC 4033 §5's indeterminate, which
+// Unbound serves without AD), not our "indeterminate" (keys that could not be fetched, a SERVFAIL).
+TEST_F(Validation, NegativeAnswerFromAboveTheAnchorIsNotValidated) {
+  const Resolution ds = resolve(options(), "ok.test.", RRType::DS);
+  Options o = options();
+  o.trust_anchors = ds_anchor(ds, "sub.ok.test.");
+  ASSERT_FALSE(o.trust_anchors.empty());
+  const Resolution r = resolve(o, "www.sub.ok.test.", RRType::A);
+  EXPECT_EQ(r.outcome, Outcome::nxdomain);
+  EXPECT_FALSE(r.validation.checked) << show(r);
+}
+
+// Unbound's val_rrsig: an RRSIG question is answered with the RRSIG records (RFC 4035 §3.1.5), which are
+// not themselves signed (RFC 4035 §2.2): the answer, not validated, as Unbound ("no sigs on sigs").
+TEST_F(Validation, RrsigQuestionIsAnsweredNotValidated) {
+  const Resolution r = resolve(options(), "www.ok.test.", RRType::RRSIG);
+  ASSERT_EQ(r.outcome, Outcome::answer) << r.failure_detail;
+  ASSERT_FALSE(r.answer.empty());
+  for (const auto& rec : r.answer) EXPECT_EQ(rec.type, RRType::RRSIG);
+  EXPECT_FALSE(r.validation.checked) << show(r);
+}
+
+// Unbound's val_ta_algo_dnskey: a server that puts the answer's RRSIGs in the additional section. They
+// are the answer's (the resolution's `signatures`, and the probe's `dnssec`), and the answer is secure.
+TEST_F(Validation, RrsigsInTheAdditionalSectionAreTheAnswers) {
+  auto& server = *(*servers_)["ok.test."];
+  server.sigs_in_additional = true;
+  Resolver res(net_->io.get_executor(), options());
+  const Resolution r = net_->run(res.resolve(N("www.ok.test."), RRType::A));
+  const ZoneProbe p = net_->run(res.probe(N("www.ok.test."), {wire::Question{N("www.ok.test."), RRType::A, wire::RRClass::IN}}));
+  server.sigs_in_additional = false;
+  ASSERT_EQ(r.outcome, Outcome::answer);
+  EXPECT_EQ(r.validation.status, dnssec::Status::secure) << show(r);
+  ASSERT_FALSE(r.signatures.empty());
+  EXPECT_EQ(r.signatures.front().owner, N("www.ok.test."));
+  bool asked = false;
+  for (const auto& resp : p.responses) {
+    if (!(resp.question.name == N("www.ok.test.")) || resp.question.type != RRType::A) continue;
+    asked = true;
+    EXPECT_EQ(resp.answer.size(), 1u);
+    EXPECT_EQ(std::count_if(resp.dnssec.begin(), resp.dnssec.end(), [](const Record& x) { return x.type == RRType::RRSIG; }),
+              1);
+  }
+  EXPECT_TRUE(asked);
 }
 
 }  // namespace
