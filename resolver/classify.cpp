@@ -134,12 +134,15 @@ void keep_referral_ds(const wire::MessageView& reply, const Name& zone, Scrubbed
   for (const auto& rv : reply.authority()) {
     if (s.referral_ds.size() >= kMaxReferralDsKept) return;
     if (rv.cls() != wire::RRClass::IN || rv.type() != RRType::RRSIG) continue;
-    Record r = rv.to_record();
-    auto sig = r.rdata.as_rrsig();
-    if (!sig || sig->type_covered != RRType::DS) continue;
+    // The covered type is the RDATA's first two octets: an RRSIG over anything but DS is not copied.
+    const auto rdata = rv.rdata_bytes();
+    if (rdata.size() < 2 || static_cast<RRType>((rdata[0] << 8) | rdata[1]) != RRType::DS) continue;
+    const Name owner = rv.owner();
     const bool covers = std::any_of(s.referral_ds.begin(), s.referral_ds.end(),
-                                    [&](const Record& d) { return d.type == RRType::DS && d.owner == r.owner; });
-    if (covers) s.referral_ds.push_back(std::move(r));
+                                    [&](const Record& d) { return d.type == RRType::DS && d.owner == owner; });
+    if (!covers) continue;
+    Record r = rv.to_record();
+    if (r.rdata.as_rrsig()) s.referral_ds.push_back(std::move(r));
   }
 }
 
@@ -158,16 +161,21 @@ void keep_dnssec(const wire::MessageView& reply, const Name& zone, ScrubbedReply
     ++denial;
   }
   std::size_t sigs = 0;
+  // Decided on the view (the covered type is the RDATA's first two octets), so that an RRSIG we drop
+  // is never copied out of the reply; only a kept one is materialised and parsed whole.
   auto take_rrsig = [&](const wire::RecordView& rv, bool in_answer) {
     if (rv.cls() != wire::RRClass::IN || rv.type() != RRType::RRSIG || sigs >= kMaxDenialRecordsKept) return;
-    Record r = rv.to_record();
-    auto sig = r.rdata.as_rrsig();
-    if (!sig || !r.owner.is_subdomain_of(zone)) return;
-    const RRType t = sig->type_covered;
-    const bool covers = in_answer ? kept(s.answer, r.owner, t)
-                                  : (kept(s.authority, r.owner, t) && t == RRType::SOA) ||
-                                        ((t == RRType::NSEC || t == RRType::NSEC3) && kept(s.dnssec, r.owner, t));
+    const auto rdata = rv.rdata_bytes();
+    if (rdata.size() < 2) return;
+    const auto t = static_cast<RRType>((rdata[0] << 8) | rdata[1]);
+    const Name owner = rv.owner();
+    if (!owner.is_subdomain_of(zone)) return;
+    const bool covers = in_answer ? kept(s.answer, owner, t)
+                                  : (kept(s.authority, owner, t) && t == RRType::SOA) ||
+                                        ((t == RRType::NSEC || t == RRType::NSEC3) && kept(s.dnssec, owner, t));
     if (!covers) return;
+    Record r = rv.to_record();
+    if (!r.rdata.as_rrsig()) return;
     s.dnssec.push_back(std::move(r));
     ++sigs;
   };
