@@ -53,9 +53,10 @@ std::optional<Name> target_of(const Record& r) {
 }
 
 // Follows the chain from the question name through `answer`, appending kept records to `out` in
-// chain order. Returns the name the chain ends at.
-Name keep_chain(const std::vector<Record>& answer, const wire::Question& q, const Name& zone,
-                std::vector<Record>& out, int& synthesised) {
+// chain order. Returns the name the chain ends at. The final RRset's records are moved out of `answer`
+// (the chain ends there; only its size is read afterwards), the links copied (a link may be kept twice).
+Name keep_chain(std::vector<Record>& answer, const wire::Question& q, const Name& zone, std::vector<Record>& out,
+                int& synthesised) {
   Name cur = q.name;
   std::vector<Name> visited;
   for (int links = 0; links <= kMaxCnameChain + 1; ++links) {
@@ -63,9 +64,9 @@ Name keep_chain(const std::vector<Record>& answer, const wire::Question& q, cons
     if (std::find(visited.begin(), visited.end(), cur) != visited.end()) break;  // loop
     visited.push_back(cur);
     bool final_found = false;
-    for (const Record& r : answer) {
+    for (Record& r : answer) {
       if (r.owner == cur && type_matches(r.type, q.type) && r.type != RRType::RRSIG) {
-        out.push_back(r);
+        out.push_back(std::move(r));
         final_found = true;
       }
     }
@@ -203,7 +204,9 @@ ScrubbedReply scrub(const wire::MessageView& reply, const wire::Question& questi
   reserve(s.authority, reply.header().nscount);
   reserve(s.additional, reply.header().arcount);
   for (const auto& rv : reply.answers()) {
-    if (rv.cls() != wire::RRClass::IN) {
+    // keep_chain() never keeps an RRSIG (keep_dnssec() takes the ones covering the chain from the view):
+    // dropped here, not copied out first.
+    if (rv.cls() != wire::RRClass::IN || rv.type() == RRType::RRSIG) {
       ++s.dropped;
       continue;
     }
