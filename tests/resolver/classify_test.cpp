@@ -169,6 +169,8 @@ TEST(Scrub, KeepsOnlyTheSignaturesOfWhatItKept) {
   ASSERT_EQ(answer.scrubbed.dnssec.size(), 1u);
   EXPECT_EQ(answer.scrubbed.dnssec[0].rdata.as_rrsig()->type_covered, RRType::A);
   EXPECT_EQ(answer.scrubbed.dnssec[0].owner, N("www.example."));
+  EXPECT_EQ(answer.scrubbed.answer.size(), 1u);
+  EXPECT_EQ(answer.scrubbed.dropped, 3);  // the answer section's RRSIGs count as scrubbed, as they always did
 
   auto nodata = run("www.example.", RRType::A, "example.", kOk, true, {},
                     {rr("example. 300 IN SOA ns.example. h.example. 1 2 3 4 300"), sig("example.", "SOA"),
