@@ -9,6 +9,7 @@
 #include <asio/this_coro.hpp>
 #include <asio/use_awaitable.hpp>
 #include <CLI/CLI.hpp>
+#include <array>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -204,17 +205,26 @@ int run_single(const ResolveOptions& o, resolver::Options ro) {
 // still one line and fails as an invalid name. False at the end of the input, like getline.
 bool read_capped_line(std::istream& in, std::string& line) {
   line.clear();
-  std::streambuf* buf = in.rdbuf();
+  // istream::getline into a fixed chunk (the library scans for the newline; no call per character): a
+  // chunk that fills without a newline is a long line, read on; its octets past the cap are dropped.
+  std::array<char, 4096> chunk;
   bool any = false;
   for (;;) {
-    const int c = buf->sbumpc();
-    if (c == std::char_traits<char>::eof()) {
-      in.setstate(std::ios::eofbit);
+    in.getline(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    const auto extracted = static_cast<std::size_t>(in.gcount());
+    const bool newline = !in.eof() && !in.fail();  // the newline was extracted (and counted)
+    const std::size_t stored = newline ? extracted - 1 : extracted;
+    any = any || extracted > 0;
+    line.append(chunk.data(), std::min(stored, kMaxBatchLineBytes - std::min(line.size(), kMaxBatchLineBytes)));
+    if (newline) return true;
+    const bool chunk_full = !in.eof() && !in.bad() && extracted == chunk.size() - 1;
+    if (!chunk_full) {
+      // The end (or a read error, taken as the end): the last line without its newline is a line; the
+      // next call ends.
+      in.clear(std::ios::eofbit);
       return any;
     }
-    any = true;
-    if (c == '\n') return true;
-    if (line.size() < kMaxBatchLineBytes) line.push_back(static_cast<char>(c));
+    in.clear();  // the chunk filled: the same line goes on
   }
 }
 

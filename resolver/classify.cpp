@@ -68,9 +68,10 @@ bool cname_comes_first(const std::vector<Record>& answer, const Name& name, RRTy
 }
 
 // Follows the chain from the question name through `answer`, appending kept records to `out` in
-// chain order. Returns the name the chain ends at.
-Name keep_chain(const std::vector<Record>& answer, const wire::Question& q, const Name& zone,
-                std::vector<Record>& out, int& synthesised) {
+// chain order. Returns the name the chain ends at. The final RRset's records are moved out of `answer`
+// (the chain ends there; only its size is read afterwards), the links copied (a link may be kept twice).
+Name keep_chain(std::vector<Record>& answer, const wire::Question& q, const Name& zone, std::vector<Record>& out,
+                int& synthesised) {
   Name cur = q.name;
   std::vector<Name> visited;
   for (int links = 0; links <= kMaxCnameChain + 1; ++links) {
@@ -79,12 +80,12 @@ Name keep_chain(const std::vector<Record>& answer, const wire::Question& q, cons
     visited.push_back(cur);
     bool final_found = false;
     const bool cname_first = cname_comes_first(answer, cur, q.type);
-    for (const Record& r : answer) {
+    for (Record& r : answer) {
       if (cname_first) break;
       // An RRSIG is data only for an RRSIG question (RFC 4035 §3.1.5 lets a server answer it); else it
       // travels with the RRset it covers (keep_dnssec).
       if (r.owner == cur && type_matches(r.type, q.type) && (r.type != RRType::RRSIG || q.type == RRType::RRSIG)) {
-        out.push_back(r);
+        out.push_back(std::move(r));
         final_found = true;
       }
     }
@@ -153,12 +154,15 @@ void keep_referral_ds(const wire::MessageView& reply, const Name& zone, Scrubbed
   for (const auto& rv : reply.authority()) {
     if (s.referral_ds.size() >= kMaxReferralDsKept) return;
     if (rv.cls() != wire::RRClass::IN || rv.type() != RRType::RRSIG) continue;
-    Record r = rv.to_record();
-    auto sig = r.rdata.as_rrsig();
-    if (!sig || sig->type_covered != RRType::DS) continue;
+    // The covered type is the RDATA's first two octets: an RRSIG over anything but DS is not copied.
+    const auto rdata = rv.rdata_bytes();
+    if (rdata.size() < 2 || static_cast<RRType>((rdata[0] << 8) | rdata[1]) != RRType::DS) continue;
+    const Name owner = rv.owner();
     const bool covers = std::any_of(s.referral_ds.begin(), s.referral_ds.end(),
-                                    [&](const Record& d) { return d.type == RRType::DS && d.owner == r.owner; });
-    if (covers) s.referral_ds.push_back(std::move(r));
+                                    [&](const Record& d) { return d.type == RRType::DS && d.owner == owner; });
+    if (!covers) continue;
+    Record r = rv.to_record();
+    if (r.rdata.as_rrsig()) s.referral_ds.push_back(std::move(r));
   }
 }
 
@@ -180,15 +184,20 @@ void keep_dnssec(const wire::MessageView& reply, const Name& zone, ScrubbedReply
   // in the additional section covering an answer RRset is that RRset's, one in the answer section covering
   // an additional record is nobody's here. Each distinct RRSIG once.
   std::size_t sigs = 0;
+  // Decided on the view (the covered type is the RDATA's first two octets), so that an RRSIG we drop is
+  // never copied out of the reply; only a kept one is materialised and parsed whole.
   auto take_rrsig = [&](const wire::RecordView& rv) {
     if (rv.cls() != wire::RRClass::IN || rv.type() != RRType::RRSIG || sigs >= kMaxDenialRecordsKept) return;
+    const auto rdata = rv.rdata_bytes();
+    if (rdata.size() < 2) return;
+    const auto t = static_cast<RRType>((rdata[0] << 8) | rdata[1]);
+    const Name owner = rv.owner();
+    if (!owner.is_subdomain_of(zone)) return;
+    const bool covers = kept(s.answer, owner, t) || (t == RRType::SOA && kept(s.authority, owner, t)) ||
+                        ((t == RRType::NSEC || t == RRType::NSEC3) && kept(s.dnssec, owner, t));
+    if (!covers) return;
     Record r = rv.to_record();
-    auto sig = r.rdata.as_rrsig();
-    if (!sig || !r.owner.is_subdomain_of(zone)) return;
-    const RRType t = sig->type_covered;
-    const bool covers = kept(s.answer, r.owner, t) || (t == RRType::SOA && kept(s.authority, r.owner, t)) ||
-                        ((t == RRType::NSEC || t == RRType::NSEC3) && kept(s.dnssec, r.owner, t));
-    if (!covers || std::find(s.dnssec.begin(), s.dnssec.end(), r) != s.dnssec.end()) return;
+    if (!r.rdata.as_rrsig() || std::find(s.dnssec.begin(), s.dnssec.end(), r) != s.dnssec.end()) return;
     s.dnssec.push_back(std::move(r));
     ++sigs;
   };
@@ -217,7 +226,9 @@ ScrubbedReply scrub(const wire::MessageView& reply, const wire::Question& questi
   reserve(s.authority, reply.header().nscount);
   reserve(s.additional, reply.header().arcount);
   for (const auto& rv : reply.answers()) {
-    if (rv.cls() != wire::RRClass::IN) {
+    // keep_chain() keeps an RRSIG only as the answer to an RRSIG question (keep_dnssec() takes the ones
+    // covering the chain from the view): dropped here, not copied out first.
+    if (rv.cls() != wire::RRClass::IN || (rv.type() == RRType::RRSIG && question.type != RRType::RRSIG)) {
       ++s.dropped;
       continue;
     }

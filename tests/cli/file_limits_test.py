@@ -74,6 +74,31 @@ with open(nul_lines, "wb") as f:
 run("resolve_batch_8_mib_line", ["resolve", "--batch", nul_lines], want=0, want_in_stdout="invalid name")
 
 
+def batch_line_boundaries():
+    """Lines around the reader's 4 KiB chunk, one over the 64 KiB cap, blank ones and a last line without
+    its newline: one output line each, in order, each name as long as its line (cut at 64 KiB). Every
+    name is invalid (a label over 63 octets, or `..`): no query is sent."""
+    global passed, failed
+    lines = [b"x" * 4095, b"y" * 4096, b"z" * 4097, b"w" * 200000, b"", b"a..", b"q" * 8191]
+    path = os.path.join(tmp, "boundaries.txt")
+    with open(path, "wb") as f:
+        f.write(b"\n".join(lines))  # the last line has no newline
+    want = [(i + 1, min(len(text), 64 << 10)) for i, text in enumerate(lines)]
+    for source, argv, stdin in (("file", ["resolve", "--batch", path], b""),
+                                ("pipe", ["resolve", "--batch", "-"], b"\n".join(lines))):
+        proc = subprocess.run([BIN] + argv, input=stdin, capture_output=True, timeout=20)
+        got = [(j["line"], len(j.get("name", ""))) for j in map(json.loads, proc.stdout.splitlines())]
+        if proc.returncode == 0 and got == want:
+            passed += 1
+            print(f"ok   resolve_batch_line_boundaries_{source}")
+        else:
+            failed += 1
+            print(f"FAIL resolve_batch_line_boundaries_{source}: exit {proc.returncode}, (line, name length) {got}, want {want}")
+
+
+batch_line_boundaries()
+
+
 def line(path):
     return (json.dumps({"domain": "example.com", "byodkim_selector": "s1", "byodkim_public_key_file": path}) + "\n").encode()
 

@@ -196,6 +196,40 @@ TEST(Classify, NonAuthoritativeEmptyReplyIsLame) {
   EXPECT_EQ(b.classified.kind, Classification::lame);
 }
 
+// The scrubber keeps an RRSIG only when it covers an RRset it kept (decided from the covered type in the
+// RDATA before the record is copied out of the reply): the answer's A, the SOA, the NSEC, a referral's DS.
+TEST(Scrub, KeepsOnlyTheSignaturesOfWhatItKept) {
+  auto sig = [](const char* owner, const char* covered) {
+    return rr((std::string(owner) + " 300 IN RRSIG " + covered +
+               " 13 2 300 20300101000000 20260101000000 1 example. AAAA")
+                  .c_str());
+  };
+  auto answer = run("www.example.", RRType::A, "example.", kOk, true,
+                    {rr("www.example. 300 IN A 192.0.2.1"), sig("www.example.", "A"), sig("www.example.", "TXT"),
+                     sig("other.example.", "A")});
+  ASSERT_EQ(answer.scrubbed.dnssec.size(), 1u);
+  EXPECT_EQ(answer.scrubbed.dnssec[0].rdata.as_rrsig()->type_covered, RRType::A);
+  EXPECT_EQ(answer.scrubbed.dnssec[0].owner, N("www.example."));
+  EXPECT_EQ(answer.scrubbed.answer.size(), 1u);
+  EXPECT_EQ(answer.scrubbed.dropped, 3);  // the answer section's RRSIGs count as scrubbed, as they always did
+
+  auto nodata = run("www.example.", RRType::A, "example.", kOk, true, {},
+                    {rr("example. 300 IN SOA ns.example. h.example. 1 2 3 4 300"), sig("example.", "SOA"),
+                     sig("example.", "NS"), rr("www.example. 300 IN NSEC z.example. TXT RRSIG NSEC"),
+                     sig("www.example.", "NSEC"), sig("www.example.", "NSEC3")});
+  ASSERT_EQ(nodata.scrubbed.dnssec.size(), 3u);  // the NSEC, then the RRSIGs over SOA and NSEC
+  EXPECT_EQ(nodata.scrubbed.dnssec[1].rdata.as_rrsig()->type_covered, RRType::SOA);
+  EXPECT_EQ(nodata.scrubbed.dnssec[2].rdata.as_rrsig()->type_covered, RRType::NSEC);
+
+  auto referral = run("www.child.example.", RRType::A, "example.", kOk, false, {},
+                      {rr("child.example. 300 IN NS ns.child.example."),
+                       rr("child.example. 300 IN DS 1 13 2 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"),
+                       sig("child.example.", "DS"), sig("child.example.", "NS"), sig("other.example.", "DS")});
+  ASSERT_EQ(referral.scrubbed.referral_ds.size(), 2u);
+  EXPECT_EQ(referral.scrubbed.referral_ds[0].type, RRType::DS);
+  EXPECT_EQ(referral.scrubbed.referral_ds[1].rdata.as_rrsig()->type_covered, RRType::DS);
+}
+
 // Unbound's val_nodata: a signed zone's NODATA with only its NSEC/NSEC3 proof, no SOA, AA clear. The zone's
 // signed proof for the name makes it NODATA (the validator then checks it); unsigned NSEC, a proof signed by
 // another zone, or one signed below the name does not.
