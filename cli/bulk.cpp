@@ -52,6 +52,7 @@
 #include "cli/check.hpp"
 #include "cli/common.hpp"
 #include "cli/file_input.hpp"
+#include "cli/json_dump.hpp"
 #include "diagnose/identity.hpp"
 #include "resolver/resolver.hpp"
 
@@ -316,9 +317,16 @@ class BulkRun {
     if (options_.only_problems && digest.verdict == "ok") return {};
     if (options_.format == "csv") return csv_row(digest);
     // "line" first, so a person (or `sort -n`) reads the file by input order.
-    std::string text = result.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    const std::string prefix = "{\"line\":" + std::to_string(number);
-    return text.size() > 2 ? prefix + "," + text.substr(1) : prefix + "}";
+    std::string text = "{\"line\":" + std::to_string(number);
+    const std::size_t prefix = text.size();
+    append_compact_json(text, result);  // "{...}": its '{' becomes the ',' after "line"
+    if (text.size() - prefix > 2) {
+      text[prefix] = ',';
+    } else {
+      text.resize(prefix);
+      text += '}';
+    }
+    return text;
   }
 
   // Writes one answered line (or, for an ok line under --only-problems, records it apart) and counts it.

@@ -48,6 +48,18 @@ struct PublicKey {
 // targets, where only "is there an RSA key, how big" matters; OpenSSL's decoder costs ~0.2 ms per key.
 int rsa_modulus_bits(const std::vector<std::uint8_t>& der) noexcept;
 
+// Decoded keys are remembered per thread (the last kKeyMemoEntries distinct DER encodings of at most
+// kMaxMemoKeyDer octets): a check decodes its BYODKIM key in every judgement round, and OpenSSL 3's
+// decoder costs ~2 million instructions a key. The memo holds at most 16 x 2 x 4 KB per thread.
+inline constexpr std::size_t kKeyMemoEntries = 16;
+inline constexpr std::size_t kMaxMemoKeyDer = 4096;  // an RSA-16384 SPKI is ~2.1 KB
+struct KeyDecodeCounts {
+  std::uint64_t openssl = 0;    // decodes that went to OpenSSL
+  std::uint64_t memo_hits = 0;  // decodes answered from the memo
+};
+// This thread's counts (for tests and benchmarks).
+KeyDecodeCounts& key_decode_counts() noexcept;
+
 // "-----BEGIN PUBLIC KEY-----" (SPKI) or "-----BEGIN RSA PUBLIC KEY-----" (PKCS#1) text.
 [[nodiscard]] Result<PublicKey, KeyError> decode_public_key_pem(std::string_view pem);
 

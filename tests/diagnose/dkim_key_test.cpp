@@ -165,5 +165,57 @@ TEST(Pem, Malformed) {
   EXPECT_EQ(decode_public_key_pem("-----BEGIN PUBLIC KEY").error().code, KeyErrc::bad_pem);
 }
 
+// The per-thread memo (kKeyMemoEntries): a repeated key is OpenSSL's result without OpenSSL, errors
+// included, and the memo forgets the least recently used key.
+TEST(KeyMemo, RepeatedKeyIsTheSameResultWithoutOpenSsl) {
+  const auto before = key_decode_counts();
+  auto first = decode_public_key_pem(testkeys::k2048_pem);
+  auto second = decode_public_key_pem(testkeys::k2048_pem);
+  auto as_spki = decode_public_key(testkeys::k2048_spki);  // the same DER, from a p= value
+  ASSERT_TRUE(first.ok() && second.ok() && as_spki.ok());
+  EXPECT_EQ(second->bits, 2048);
+  EXPECT_EQ(second->algorithm, first->algorithm);
+  EXPECT_EQ(second->pkcs1, first->pkcs1);
+  EXPECT_EQ(second->spki, first->spki);
+  EXPECT_EQ(as_spki->spki, first->spki);
+  const auto after = key_decode_counts();
+  EXPECT_LE(after.openssl - before.openssl, 1u);
+  EXPECT_GE(after.memo_hits - before.memo_hits, 2u);
+}
+
+TEST(KeyMemo, ErrorsAreRemembered) {
+  auto a = decode_public_key("AAAAAAAA");
+  const auto openssl = key_decode_counts().openssl;
+  auto b = decode_public_key("AAAAAAAA");
+  ASSERT_FALSE(a.ok());
+  ASSERT_FALSE(b.ok());
+  EXPECT_EQ(b.error().code, KeyErrc::not_a_key);
+  EXPECT_EQ(b.error().detail, a.error().detail);
+  EXPECT_EQ(key_decode_counts().openssl, openssl);
+}
+
+TEST(KeyMemo, BoundedLeastRecentlyUsedFirstOut) {
+  // kKeyMemoEntries other keys (distinct DER, not keys) push the 1024-bit key out.
+  ASSERT_TRUE(decode_public_key(testkeys::k1024_spki).ok());
+  for (std::size_t i = 0; i < kKeyMemoEntries; ++i) {
+    std::vector<std::uint8_t> der(8, static_cast<std::uint8_t>(i));
+    EXPECT_FALSE(decode_public_key(encode_base64(der)).ok());
+  }
+  const auto openssl = key_decode_counts().openssl;
+  auto again = decode_public_key(testkeys::k1024_spki);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->bits, 1024);
+  EXPECT_EQ(key_decode_counts().openssl, openssl + 1);
+}
+
+TEST(KeyMemo, LargeDerIsNotRemembered) {
+  std::vector<std::uint8_t> der(kMaxMemoKeyDer + 1, 0x30);
+  const std::string text = encode_base64(der);
+  const auto openssl = key_decode_counts().openssl;
+  EXPECT_FALSE(decode_public_key(text).ok());
+  EXPECT_FALSE(decode_public_key(text).ok());
+  EXPECT_EQ(key_decode_counts().openssl, openssl + 2);
+}
+
 }  // namespace
 }  // namespace dkimdoctor::diagnose

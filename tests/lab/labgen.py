@@ -94,6 +94,9 @@ PROVIDERS = [
 ]
 PROVIDER_BY_LABEL = {p.label: p for p in PROVIDERS}
 TLDS = ["com", "net", "org"]
+# lab up --wildcard-zones (bench/bulk/million): zone, provider, what any name below it gets ("empty": NXDOMAIN).
+WILDCARD_ZONES = [("wild-txt.com", "hostco", "txt"), ("wild-cname.net", "dnshost", "cname"),
+                  ("wild-empty.org", "orgdns", "empty")]
 
 
 def all_servers():
@@ -355,6 +358,7 @@ class Lab:
         self.keys_root = None  # set by prepare_keys
         self.dnskeys = {}  # (zone, label) -> labsign.Key
         self.ds = {}  # child zone -> DS RDATA its parent publishes
+        self.rate_limit = True  # NSD's response rate limiting (RRL), on as packaged; off with the wildcard zones
 
     # Customer zones -----------------------------------------------------------------------------------
     def serve(self, servers, zone, fname):
@@ -733,6 +737,31 @@ class Lab:
             self.zone_files[f"{tld}.zone"] = tz.text()
             self.serve(servers, tld, f"{tld}.zone")
 
+    # Zones for bench/bulk/million (opt-in: `lab up --wildcard-zones`) ------------------------------------
+    def wildcard_zones(self):
+        """Unsigned zones under which any name exists or none does, so that a benchmark can check a million
+        distinct identities <label>.<zone> without a million zones (WILDCARD_ZONES says what each serves)."""
+        tok = "wildcardtokenaaaaaaaaaaaaaaaaaaa"  # one SES key behind every name of the CNAME zone
+        target = dkim_target(tok, None)
+        self.ses_key(target, tok)
+        # NSD's RRL (200 answers/s per bucket as packaged) counts every answer synthesised from one wildcard,
+        # and every NXDOMAIN of one zone, as one bucket: the benchmark would measure dropped answers.
+        self.rate_limit = False
+        for zone, label, kind in WILDCARD_ZONES:
+            prov = PROVIDER_BY_LABEL[label]
+            z = Zone(zone, prov.ns[0].host)
+            for s in prov.ns:
+                z.add("@", "NS", s.host + ".")
+            if kind == "txt":  # every name: a TXT and an MX (other types: NODATA from the wildcard)
+                z.add("*", "TXT", txt("wildcard-verification-token"))
+                z.add("*", "MX", f"10 mx.{zone}.")
+                z.add("mx", "A", MX_HOST_ADDR)
+            elif kind == "cname":  # every name: a CNAME to one SES key
+                z.add("*", "CNAME", target + ".")
+            self.zone_files[f"{zone}.zone"] = z.text()
+            self.serve(prov.ns, zone, f"{zone}.zone")
+            self.delegate(zone, [(s.host, s.all_addresses()) for s in prov.ns])
+
     # Output ---------------------------------------------------------------------------------------------
     def write(self):
         st = self.state
@@ -780,6 +809,7 @@ class Lab:
                 "  receive-buffer-size: 4194304",
                 "  send-buffer-size: 4194304",
                 "  refuse-any: yes",
+                *([] if self.rate_limit else ["  rrl-ratelimit: 0"]),
                 # Control on a unix socket in the state dir (no certificates, no network): `lab stats`
                 # and the benchmarks read per-server query counts with nsd-control stats_noreset.
                 # (A unix socket path must fit in sun_path, 108 bytes: deep state dirs go without stats.)
@@ -902,6 +932,8 @@ def main():
     ap.add_argument("--state")
     ap.add_argument("--domains", type=int, default=50)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--wildcard-zones", action="store_true",
+                    help="also serve WILDCARD_ZONES (for bench/bulk/million)")
     ap.add_argument("--keys", help="DNSSEC key directory, kept across runs (default STATE/dnssec-keys)")
     ap.add_argument("--scenarios-markdown", action="store_true", help="print the scenario table and exit")
     a = ap.parse_args()
@@ -926,6 +958,8 @@ def main():
     lab = Lab(os.path.abspath(a.state), a.domains, a.seed)
     for i in range(a.domains):
         lab.make_domain(i)
+    if a.wildcard_zones:
+        lab.wildcard_zones()
     lab.prepare_keys(os.path.abspath(a.keys or os.path.join(a.state, "dnssec-keys")))
     lab.infrastructure()
     lab.write()

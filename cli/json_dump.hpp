@@ -1,0 +1,17 @@
+// Compact JSON text of an nlohmann::json value, byte for byte what
+// `j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)` writes, appended to a string.
+// bulk writes one such line per identity; nlohmann's serializer walks every string octet by octet
+// through its UTF-8 state machine, which was about a tenth of a lab bulk run's instructions
+// (callgrind, issue 16). Here ASCII strings are escaped in runs, and what needs more (strings with
+// non-ASCII octets: UTF-8 validation and U+FFFD; floating-point numbers) is written by nlohmann itself.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace dkimdoctor::cli {
+
+void append_compact_json(std::string& out, const nlohmann::json& value);
+
+}  // namespace dkimdoctor::cli
