@@ -193,6 +193,8 @@ Result<wire::Name, IdentityError> parse_domain(std::string_view text, std::vecto
       return fail(IdentityError{IdentityErrc::bad_domain, "'" + ascii + "' has characters a host name cannot carry"});
   auto name = wire::Name::parse(ascii);
   if (!name) return fail(IdentityError{IdentityErrc::bad_domain, "'" + ascii + "': " + wire::to_string(name.error())});
+  // IDNA maps some code points to nothing (a soft hyphen, joiners): "." followed by one is the root here.
+  if (name->is_root()) return fail(IdentityError{IdentityErrc::bad_domain, "empty domain"});
   return *name;
 }
 

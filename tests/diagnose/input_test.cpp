@@ -157,6 +157,19 @@ TEST(Domains, FuzzNulBeforeNonAsciiIsRefusedNotTheRoot) {
   EXPECT_FALSE(parse_domain("b\x01cher.de").ok());
 }
 
+// Fuzz find (fuzz_bulk_line, crash-ce256336302f): "\n." and a soft hyphen (U+00AD). IDNA maps the soft
+// hyphen to nothing, which left "." and the root name. Whatever IDNA leaves, the root is an empty domain.
+TEST(Domains, FuzzDotAndASoftHyphenIsRefusedNotTheRoot) {
+  auto id = parse_bulk_line("\n.\xc2\xad");
+  ASSERT_FALSE(id.ok());
+  EXPECT_EQ(id.error().code, IdentityErrc::bad_domain) << to_string(id.error());
+  for (const char* text : {".\xc2\xad", "\xc2\xad.", "\xe2\x80\x8d."}) {  // soft hyphen; zero-width joiner
+    auto d = parse_domain(text);
+    EXPECT_FALSE(d.ok() && d->is_root()) << text;
+  }
+  EXPECT_EQ(parse_domain("b\xc2\xad" "cher.de")->to_string(), "bcher.de.");  // a soft hyphen inside a name goes
+}
+
 TEST(Domains, AnEmailAddressPointsToEmail) {
   auto d = parse_domain("info@example.com");
   ASSERT_FALSE(d.ok());
