@@ -211,6 +211,11 @@ std::string not_applicable_val(const Scenario& s) {
 // "harness:") a construct of Unbound's harness this replay does not reproduce. Empty: it applies.
 // `val`: a val_ scenario, where trust anchors and DO queries are what is tested.
 std::string not_applicable(const Scenario& s, bool val) {
+  for (const auto& st : s.steps) {
+    if (st.kind == "QUERY" && st.entry && st.entry->question && st.entry->question->cls != wire::RRClass::IN)
+      return "a question of class " + wire::to_string(st.entry->question->cls) +
+             " (step " + std::to_string(st.number) + "): the library resolves class IN only";
+  }
   if (val) {
     if (auto why = not_applicable_val(s); !why.empty()) return why;
   }

@@ -142,14 +142,21 @@ std::optional<Scenario> load_scenario(const std::string& path, std::string& erro
         if (t.empty()) continue;
         auto name = wire::Name::parse(t[0]);
         std::optional<wire::RRType> type;
+        wire::RRClass cls = wire::RRClass::IN;
         for (std::size_t i = 1; i < t.size() && !type; ++i) {
-          if (upper(t[i]) != "IN") type = wire::parse_rrtype(upper(t[i]));
+          // "name CLASS TYPE" or "name TYPE": a class mnemonic followed by another token is the class
+          // ("www.example.com. ANY A" asks class ANY, type A).
+          if (auto c = wire::parse_rrclass(t[i]); c && i + 1 < t.size()) {
+            cls = *c;
+            continue;
+          }
+          type = wire::parse_rrtype(upper(t[i]));
         }
         if (!name || !type) {
           s.unsupported.push_back("question near line " + std::to_string(section_line) + ": " + l);
           continue;
         }
-        if (!entry->question) entry->question = wire::Question{*name, *type, wire::RRClass::IN};
+        if (!entry->question) entry->question = wire::Question{*name, *type, cls};
       }
     } else if (section == "ANSWER") {
       parse_records(section_text, section_line, entry->answer, s);
