@@ -2,8 +2,8 @@
 // `j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)` writes, appended to a string.
 // bulk writes one such line per identity; nlohmann's serializer walks every string octet by octet
 // through its UTF-8 state machine, which was about a tenth of a lab bulk run's instructions
-// (callgrind, issue 16). Here ASCII strings are escaped in runs, and what needs more (strings with
-// non-ASCII octets: UTF-8 validation and U+FFFD; floating-point numbers) is written by nlohmann itself.
+// (callgrind, issue 16). Here strings go through json_line's append_json_string (runs of plain ASCII at
+// once, the same escapes and U+FFFD replacements), and floating-point numbers through nlohmann itself.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -153,10 +153,7 @@ void keep_referral_ds(const wire::MessageView& reply, const Name& zone, Scrubbed
   if (s.referral_ds.empty()) return;
   for (const auto& rv : reply.authority()) {
     if (s.referral_ds.size() >= kMaxReferralDsKept) return;
-    if (rv.cls() != wire::RRClass::IN || rv.type() != RRType::RRSIG) continue;
-    // The covered type is the RDATA's first two octets: an RRSIG over anything but DS is not copied.
-    const auto rdata = rv.rdata_bytes();
-    if (rdata.size() < 2 || static_cast<RRType>((rdata[0] << 8) | rdata[1]) != RRType::DS) continue;
+    if (rrsig_covered(rv) != RRType::DS) continue;  // an RRSIG over anything but DS is not copied
     const Name owner = rv.owner();
     const bool covers = std::any_of(s.referral_ds.begin(), s.referral_ds.end(),
                                     [&](const Record& d) { return d.type == RRType::DS && d.owner == owner; });
@@ -187,10 +184,9 @@ void keep_dnssec(const wire::MessageView& reply, const Name& zone, ScrubbedReply
   // Decided on the view (the covered type is the RDATA's first two octets), so that an RRSIG we drop is
   // never copied out of the reply; only a kept one is materialised and parsed whole.
   auto take_rrsig = [&](const wire::RecordView& rv) {
-    if (rv.cls() != wire::RRClass::IN || rv.type() != RRType::RRSIG || sigs >= kMaxDenialRecordsKept) return;
-    const auto rdata = rv.rdata_bytes();
-    if (rdata.size() < 2) return;
-    const auto t = static_cast<RRType>((rdata[0] << 8) | rdata[1]);
+    const auto covered = rrsig_covered(rv);
+    if (!covered || sigs >= kMaxDenialRecordsKept) return;
+    const RRType t = *covered;
     const Name owner = rv.owner();
     if (!owner.is_subdomain_of(zone)) return;
     const bool covers = kept(s.answer, owner, t) || (t == RRType::SOA && kept(s.authority, owner, t)) ||
@@ -208,6 +204,13 @@ void keep_dnssec(const wire::MessageView& reply, const Name& zone, ScrubbedReply
 }
 
 }  // namespace
+
+std::optional<RRType> rrsig_covered(const wire::RecordView& rv) noexcept {
+  if (rv.cls() != wire::RRClass::IN || rv.type() != RRType::RRSIG) return std::nullopt;
+  const auto rdata = rv.rdata_bytes();
+  if (rdata.size() < 2) return std::nullopt;
+  return static_cast<RRType>((rdata[0] << 8) | rdata[1]);
+}
 
 bool is_dnssec_type(RRType type) noexcept {
   return type == RRType::RRSIG || type == RRType::NSEC || type == RRType::NSEC3;

@@ -47,6 +47,9 @@ ScrubbedReply scrub(const wire::MessageView& reply, const wire::Question& questi
 
 // The RRSIG, NSEC and NSEC3 records of `reply` (both sections, unscrubbed): the probe's ServerResponse::dnssec.
 bool is_dnssec_type(wire::RRType type) noexcept;
+// The type an RRSIG in a reply covers, read from its RDATA's first two octets without copying the record
+// out (so that a signature nobody keeps is never parsed); nullopt when it is not an IN RRSIG or too short.
+std::optional<wire::RRType> rrsig_covered(const wire::RecordView& rv) noexcept;
 
 struct Glue {
   wire::Name name;

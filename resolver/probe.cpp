@@ -102,13 +102,15 @@ void read_probe_reply(ProbeAsked& a, const std::vector<std::uint8_t>& reply) {
   // An RRSIG of an answer RRset put in the additional section is that RRset's, as the resolver's scrubber
   // (and Unbound's parser) take it: a check judging this server's copy must see every signature it sent.
   for (const auto& rv : view->additional()) {
-    if (rv.type() != wire::RRType::RRSIG) continue;
+    const auto covered = rrsig_covered(rv);
+    if (!covered) continue;
+    const Name owner = rv.owner();
+    const bool covers = std::any_of(r.answer.begin(), r.answer.end(),
+                                    [&](const wire::Record& a) { return a.owner == owner && a.type == *covered; });
+    if (!covers) continue;
     wire::Record sig = rv.to_record();
-    const auto fields = sig.rdata.as_rrsig();
-    const bool covers = fields && std::any_of(r.answer.begin(), r.answer.end(), [&](const wire::Record& a) {
-      return a.owner == sig.owner && a.type == fields->type_covered;
-    });
-    if (covers && std::find(r.dnssec.begin(), r.dnssec.end(), sig) == r.dnssec.end()) r.dnssec.push_back(std::move(sig));
+    if (sig.rdata.as_rrsig() && std::find(r.dnssec.begin(), r.dnssec.end(), sig) == r.dnssec.end())
+      r.dnssec.push_back(std::move(sig));
   }
   s.note = std::to_string(r.answer.size()) + " answer, " + std::to_string(r.authority.size()) + " authority" +
            (r.aa ? ", AA" : "");
