@@ -78,6 +78,11 @@ struct DnssecState {
   // Names some server serves validly and another does not: a bogus status there is that server's doing
   // (the resolver happened to ask it), reported as DNSSEC_SERVER_INCONSISTENT, not DNSSEC_BOGUS.
   std::vector<wire::Name> split;
+
+  // Bogus and the zone's doing: not a name where one server's copy is to blame (`split`).
+  bool zone_bogus(const Status& s) const {
+    return s.security->status == Security::bogus && std::find(split.begin(), split.end(), s.name) == split.end();
+  }
 };
 
 bool in_zone(const SecurityResult& s, const wire::Name& zone) {
@@ -309,9 +314,7 @@ CauseWords cause_words(const std::string& cause, const SecurityResult& s, const 
 void mark_hidden(Ctx& ctx, const DnssecState& st) {
   std::set<std::string> hidden;
   for (const auto& s : st.statuses)  // the zone's own keys are not a record anyone checked: skip them
-    if (s.security != &ctx.obs.dnssec.keys && s.security->status == Security::bogus &&
-        std::find(st.split.begin(), st.split.end(), s.name) == st.split.end())
-      hidden.insert(name_text(s.name));
+    if (s.security != &ctx.obs.dnssec.keys && st.zone_bogus(s)) hidden.insert(name_text(s.name));
   for (auto& f : ctx.findings)
     if (f.severity == Severity::ok && !f.subject.empty() && hidden.count(f.subject)) f.message += kHiddenByDnssec;
 }
@@ -321,8 +324,7 @@ void word_bogus(Ctx& ctx, const DnssecState& st) {
   std::vector<std::pair<std::string, std::string>> groups;  // (zone, cause), in order of first appearance
   std::map<std::pair<std::string, std::string>, std::vector<const Status*>> members;
   for (const auto& s : st.statuses) {
-    if (s.security->status != Security::bogus) continue;
-    if (std::find(st.split.begin(), st.split.end(), s.name) != st.split.end()) continue;
+    if (!st.zone_bogus(s)) continue;
     const std::string zone = s.security->zone.label_count() ? name_text(s.security->zone) : name_text(d.zone);
     const auto key = std::make_pair(zone, cause_of(*s.security, d));
     if (!members.count(key)) groups.push_back(key);
@@ -450,10 +452,8 @@ void judge_dnssec(Ctx& ctx) {
   st.statuses = statuses(ctx);
   read_servers(ctx, st);
   if (st.statuses.empty() && st.inconsistent.empty()) return;  // nothing was validated: say nothing
-  const bool bogus = std::any_of(st.statuses.begin(), st.statuses.end(), [&st](const Status& s) {
-    return s.security->status == Security::bogus &&
-           std::find(st.split.begin(), st.split.end(), s.name) == st.split.end();
-  });
+  const bool bogus =
+      std::any_of(st.statuses.begin(), st.statuses.end(), [&st](const Status& s) { return st.zone_bogus(s); });
   if (bogus) {
     word_bogus(ctx, st);
   } else {
