@@ -168,10 +168,19 @@ std::string describe(const Validation& v) {
 
 // ---- The chain of trust -------------------------------------------------------------------------------
 
-// The name whose anchor speaks for an RRset of `type` at `owner`: a DS RRset is the parent zone's data
-// (RFC 4035 §5: validated with the parent's keys), so an anchor at `owner` itself does not cover it.
+namespace {
+
+// The name whose zone holds an RRset of `type` at `owner`, as far as the name tells: a DS RRset is the
+// parent zone's data (RFC 4035 §5: validated with the parent's keys), every other RRset `owner`'s own.
+Name data_side(const Name& owner, RRType type) {
+  return type == RRType::DS && !owner.is_root() ? owner.parent() : owner;
+}
+
+}  // namespace
+
+// An anchor at `owner` itself does not cover its DS RRset (data_side).
 const dnssec::RRset* Validator::anchor_for_data(const Name& owner, RRType type) const {
-  return anchor_for(type == RRType::DS && !owner.is_root() ? owner.parent() : owner);
+  return anchor_for(data_side(owner, type));
 }
 
 const dnssec::RRset* Validator::anchor_for(const Name& name) const {
@@ -483,9 +492,9 @@ asio::awaitable<Validation> Validator::validate_negative(Name name, RRType type,
                                                          const QuestionResult& result) {
   // Without SOA, the signer of the proof (for a DS, the zone above the child's parent side, RFC 4035
   // §3.1.4.1: a signed referral's proof that a child has no DS is cached as its NODATA without SOA).
-  const Name above = type == RRType::DS && !name.is_root() ? name.parent() : name;
-  const Name zone = result.soa && name.is_subdomain_of(result.soa->owner) ? result.soa->owner
-                                                                          : denial_signer(above, result.denial);
+  const Name zone = result.soa && name.is_subdomain_of(result.soa->owner)
+                        ? result.soa->owner
+                        : denial_signer(data_side(name, type), result.denial);
   if (anchor_for(zone) == nullptr) {
     // The zone that denies lies above every anchor (an anchor below a parent that does not delegate to it):
     // nothing can validate it. RFC 4033 §5 calls that indeterminate; Unbound serves it without AD. Not
