@@ -82,9 +82,9 @@ asio::awaitable<CheckResult> run(resolver::Resolver& resolver, diagnose::Identit
     loop.observed(std::move(seen.results), std::move(seen.delegation));
   }
   CheckResult out;
-  out.identity = loop.identity();
-  out.expected = loop.expected();
-  out.observations = loop.observations();
+  out.identity = loop.take_identity();
+  out.expected = loop.take_expected();
+  out.observations = loop.take_observations();
   if (stopped) {
     out.stopped = true;
     out.judgement.verdict = diagnose::Verdict::incomplete;
@@ -92,7 +92,7 @@ asio::awaitable<CheckResult> run(resolver::Resolver& resolver, diagnose::Identit
     if (domain.size() > 1 && domain.back() == '.') domain.pop_back();
     out.judgement.headline = "The check of " + domain + " was stopped before it finished: nothing is known about it.";
   } else {
-    out.judgement = loop.judgement();
+    out.judgement = loop.take_judgement();
   }
   out.host_limits = host_limits_of(out.observations);
   out.queries = queries;

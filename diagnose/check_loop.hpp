@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "diagnose/expect.hpp"
@@ -57,6 +58,13 @@ class CheckLoop {
   const Observations& observations() const { return observations_; }
   const Judgement& judgement() const { return judgement_; }
   int follow_up_rounds() const { return rounds_; }
+
+  // The loop's identity, expectations, observations and judgement, moved out (check::run, once the loop is
+  // done with them: copying a check's observations cost a tenth of its instructions). The loop is spent.
+  Identity take_identity() { return std::move(identity_); }
+  std::vector<ExpectedRecord> take_expected() { return std::move(expected_); }
+  Observations take_observations() { return std::move(observations_); }
+  Judgement take_judgement() { return std::move(judgement_); }
 
  private:
   void judge_and_plan_follow_ups();
