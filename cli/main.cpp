@@ -16,7 +16,23 @@
 #include "cli/version.hpp"
 #include "diagnose/regions.hpp"
 
+#ifdef DKIMDOCTOR_MIMALLOC
+#include <mimalloc.h>
+#endif
+
 namespace {
+
+// The allocator this binary runs on. With mimalloc linked (cli/CMakeLists.txt), its malloc and free replace
+// glibc's for the whole process; the call to mi_version() also keeps the library from being dropped as
+// unneeded by the linker.
+std::string allocator_text() {
+#ifdef DKIMDOCTOR_MIMALLOC
+  const int v = mi_version();
+  return "mimalloc " + std::to_string(v / 100) + "." + std::to_string(v / 10 % 10) + "." + std::to_string(v % 10);
+#else
+  return "glibc malloc";
+#endif
+}
 
 // One line, no stack trace: "dkimdoctor: error: ..." (usage errors exit with 2).
 std::string one_line(std::string text) {
@@ -69,7 +85,7 @@ int main(int argc, char** argv) {
   dkimdoctor::cli::add_bulk_command(app, exit_status);
   dkimdoctor::cli::add_resolve_command(app, exit_status);
   dkimdoctor::cli::add_decode_command(app, exit_status);
-  dkimdoctor::cli::add_version_command(app, exit_status);
+  dkimdoctor::cli::add_version_command(app, exit_status, allocator_text());
 
   if (argc >= 2 && argv[1][0] != '-') {
     const std::string first = argv[1];

@@ -124,5 +124,24 @@ for command in ["check", "bulk", "resolve", "decode", "version"]:
         failed += 1
         print(f"FAIL help_{command}: status {proc.returncode}, stderr {proc.stderr[:200]!r}")
 
+# `version` names the allocator the build links, and the process really runs on it: the dynamic linker
+# binds every call of malloc (libc's own among them) to libmimalloc, or none.
+if len(sys.argv) > 2:
+    want = sys.argv[2]
+    proc = subprocess.run([BIN, "version"], capture_output=True, timeout=30,
+                          env=dict(os.environ, LD_DEBUG="bindings"))
+    said = [l for l in proc.stdout.decode("utf-8", "replace").splitlines() if l.startswith("allocator: ")]
+    bound = {line.split(" to ")[1].split()[0].rsplit("/", 1)[-1] for line in proc.stderr.decode("utf-8", "replace").splitlines()
+             if "normal symbol `malloc'" in line and " to " in line}
+    ok = proc.returncode == 0 and len(said) == 1 and said[0].split()[1] == want
+    # (without mimalloc, glibc's malloc, or the sanitizers' own in the ASan build)
+    ok = ok and (bound == {"libmimalloc.so.2"} if want == "mimalloc" else "libmimalloc.so.2" not in bound)
+    if ok:
+        passed += 1
+        print(f"ok   version_allocator_{want}")
+    else:
+        failed += 1
+        print(f"FAIL version_allocator_{want}: status {proc.returncode}, said {said}, malloc bound to {sorted(bound)}")
+
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
