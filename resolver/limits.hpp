@@ -55,6 +55,11 @@ inline constexpr std::chrono::milliseconds kPrimingTime = 4000ms;
 // its backed-off RTO on an unlucky resolution's path. It is still asked when it is the best or the
 // last choice of a cut. (Unbound likewise keeps a timed-out host out of its selection band.)
 inline constexpr std::chrono::seconds kSilentServerHoldoff{60};
+// A probe's first tries to one address that all timed out, this many or more, and none answered: the
+// address is silent, not losing a packet now and then, and the timed-out questions get no retry (issue
+// 16: the retry, 2 s, then the questions waiting for the SOA reply, 1 s more, made a check that met a
+// dead server first take 4 s). Fewer (a step asking only the SOA and one question) still get their retry.
+inline constexpr std::size_t kSilentServerEvidence = 3;
 // The whole resolution, sub-resolutions included.
 inline constexpr std::chrono::milliseconds kMaxResolutionTime = 10000ms;
 // A TCP exchange (connect + write + read) after TC=1; a stalled stream is dropped at this point.

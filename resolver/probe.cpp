@@ -46,6 +46,10 @@ namespace {
 // finding is the same timeout. The price: a server that was silent a moment ago and now answers, but
 // whose one reply is lost (or comes after 1 s), is reported as timing out where the retry would have
 // heard it. Unbound's infra cache likewise sends a host it holds for dead one probe, not full retries.
+// The retries go out in a second round (ask_address), once every first try to the address has its
+// outcome, and not at all when at least kSilentServerEvidence first tries all timed out: a dead server
+// met before anything held it silent then costs a check 2 s (the first tries, then the questions that
+// waited for the SOA or TXT reply), not 4 s.
 constexpr std::chrono::milliseconds kProbeTimeouts[] = {std::chrono::milliseconds(1000),
                                                         std::chrono::milliseconds(2000)};
 
@@ -116,21 +120,22 @@ void read_probe_reply(ProbeAsked& a, const std::vector<std::uint8_t>& reply) {
            (r.aa ? ", AA" : "");
 }
 
-// `replies`: the check's shared replies (may be null), owned by the probe that awaits this ask.
-// `servers`: the resolver's per-address statistics; a timeout here is recorded there (once per query
-// sent, as query_cut does), and an answer from an address held silent clears it.
+// Tries [first_try, end_try) of kProbeTimeouts of one question at one address. `replies`: the check's
+// shared replies (may be null), owned by the probe that awaits this ask. `servers`: the resolver's
+// per-address statistics; a timeout here is recorded there (once per query sent, as query_cut does), and
+// an answer from an address held silent clears it. A retry (first_try > 0) the budget cannot pay for
+// comes back as TransportError::budget, and the caller keeps the first try's timeout.
 asio::awaitable<ProbeAsked> ask_server(Transport& transport, ResolverStats& stats, ServerStats& servers,
                                        bool use_0x20, Name zone, Name ns_name, asio::ip::address address,
-                                       Question q, std::shared_ptr<ProbeBudget> budget, SharedReplies* replies) {
+                                       Question q, std::size_t first_try, std::size_t end_try,
+                                       std::shared_ptr<ProbeBudget> budget, SharedReplies* replies) {
   ProbeAsked a;
   a.response.ns_name = ns_name;
   a.response.address = address;
   a.response.question = q;
   ExchangeResult x;
   x.error = TransportError::budget;
-  const std::size_t tries = servers.silent(address) ? 1 : std::size(kProbeTimeouts);
-  for (std::size_t t = 0; t < tries; ++t) {
-    const auto timeout = kProbeTimeouts[t];
+  for (std::size_t t = first_try; t < end_try; ++t) {
     const int reserved = std::min(kQueriesPerExchange, budget->queries_left);
     if (reserved == 0) break;  // the first try: TransportError::budget; a retry: the timeout stays
     budget->queries_left -= reserved;
@@ -139,7 +144,7 @@ asio::awaitable<ProbeAsked> ask_server(Transport& transport, ResolverStats& stat
     req.qname = q.name;
     req.qtype = q.type;
     req.rd = false;
-    req.timeout = timeout;
+    req.timeout = kProbeTimeouts[t];
     req.use_0x20 = use_0x20;
     req.max_queries = reserved;
     x = co_await exchange_shared(transport, replies, req);
@@ -153,7 +158,7 @@ asio::awaitable<ProbeAsked> ask_server(Transport& transport, ResolverStats& stat
     if (x.error != TransportError::timeout) break;  // one retry after a timeout (loss)
   }
   record_exchange(a, zone, x);
-  if (x.error == TransportError::budget) ++budget->questions_not_asked;
+  if (x.error == TransportError::budget && first_try == 0) ++budget->questions_not_asked;
   if (x.error == TransportError::none) read_probe_reply(a, x.reply);
   co_return a;
 }
@@ -237,44 +242,76 @@ int txt_sibling(const std::vector<Question>& questions, const Question& q) {
   return -1;
 }
 
+// Whether an address's first round shows it silent: at least kSilentServerEvidence first tries, every one
+// timed out. Then its timed-out questions get no retry (loss would not take them all).
+bool silent_in_first_round(const std::vector<ProbeAsked>& out, const std::vector<int>& from) {
+  std::size_t tries = 0;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (from[i] >= 0) continue;
+    if (out[i].response.error != ProbeError::timeout) return false;
+    ++tries;
+  }
+  return tries >= kSilentServerEvidence;
+}
+
 // Every question for one address, in the order read_answers reads them: SOA, NS, then `questions`. A
-// question another reply of this server already answers (ns_from_soa, cname_from_txt) is not sent; when
-// that reply does not decide it, it is asked after the first round.
+// question another reply of this server already answers (ns_from_soa, cname_from_txt) is not sent. Round
+// 1 sends the first try of every other question; round 2 the retry of each that timed out (none when the
+// address proved silent) and each question whose reply is final and did not decide it; round 3 each
+// question whose reply was retried and did not decide it. Those asks get a try and a retry, one try once
+// the address is held silent.
 asio::awaitable<std::vector<ProbeAsked>> ask_address(Transport& transport, ResolverStats& stats, ServerStats& servers,
                                                      AddressAsks w) {
   std::vector<Question> all{Question{w.zone, RRType::SOA, wire::RRClass::IN},
                             Question{w.zone, RRType::NS, wire::RRClass::IN}};
   all.insert(all.end(), w.questions.begin(), w.questions.end());
   // from[i]: the index of the reply question i may be answered from (-1: asked at once). An address held
-  // silent gets every question at once: waiting for a reply that will most likely time out before asking
-  // the rest would add a timeout to the check.
+  // silent gets every question at once, each once: waiting for a reply that will most likely time out
+  // before asking the rest would add a timeout to the check.
   std::vector<int> from(all.size(), -1);
-  if (!servers.silent(w.address)) {
+  const bool held_silent = servers.silent(w.address);
+  if (!held_silent) {
     from[1] = 0;
     for (std::size_t i = 2; i < all.size(); ++i)
       if (const int t = txt_sibling(w.questions, all[i]); t >= 0) from[i] = t + 2;
   }
   auto ex = co_await asio::this_coro::executor;
   std::vector<ProbeAsked> out(all.size());
-  for (int round = 0; round < 2; ++round) {
+  std::vector<bool> retried(all.size(), false);
+  for (int round = 1; round <= 3; ++round) {
+    if (round == 2) {
+      const bool retry = !held_silent && !silent_in_first_round(out, from);
+      for (std::size_t i = 0; i < all.size(); ++i)
+        retried[i] = retry && from[i] < 0 && out[i].response.error == ProbeError::timeout;
+    }
     std::vector<std::size_t> which;
     std::vector<asio::awaitable<ProbeAsked>> asks;
-    for (std::size_t i = 0; i < all.size(); ++i) {
-      if ((round == 0) != (from[i] < 0)) continue;
-      if (round == 1) {
-        const ProbeAsked& base = out[static_cast<std::size_t>(from[i])];
-        auto derived = i == 1 ? ns_from_soa(base, w.zone) : cname_from_txt(base, all[i]);
-        if (derived) {
-          out[i] = std::move(*derived);
-          continue;
-        }
-      }
+    auto ask = [&](std::size_t i, std::size_t first_try, std::size_t end_try) {
       which.push_back(i);
-      asks.push_back(ask_server(transport, stats, servers, w.use_0x20, w.zone, w.ns_name, w.address, all[i], w.budget,
-                                w.replies));
+      asks.push_back(ask_server(transport, stats, servers, w.use_0x20, w.zone, w.ns_name, w.address, all[i],
+                                first_try, end_try, w.budget, w.replies));
+    };
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      if (from[i] < 0) {
+        if (round == 1) ask(i, 0, 1);
+        if (round == 2 && retried[i]) ask(i, 1, std::size(kProbeTimeouts));
+        continue;
+      }
+      const auto base = static_cast<std::size_t>(from[i]);
+      if (round == 1 || (round == 3) != retried[base]) continue;
+      auto derived = i == 1 ? ns_from_soa(out[base], w.zone) : cname_from_txt(out[base], all[i]);
+      if (derived) out[i] = std::move(*derived);
+      else ask(i, 0, servers.silent(w.address) ? 1 : std::size(kProbeTimeouts));
     }
     std::vector<ProbeAsked> got = co_await gather(ex, std::move(asks));
-    for (std::size_t k = 0; k < which.size(); ++k) out[which[k]] = std::move(got[k]);
+    for (std::size_t k = 0; k < which.size(); ++k) {
+      ProbeAsked& into = out[which[k]];
+      if (round == 2 && retried[which[k]]) {
+        if (got[k].response.error == ProbeError::budget) continue;  // not paid for: the timeout stays
+        got[k].queries += into.queries;
+      }
+      into = std::move(got[k]);
+    }
   }
   co_return out;
 }
