@@ -48,7 +48,8 @@ const char* kNames[] = {"ok", "txt", "both", "chain", "absent"};
 // answers carry the zone's NS set in the authority section; else minimal responses.
 class ProbeQuestions : public ::testing::Test {
  protected:
-  // loses_some: drops the first query of the SOA and of ok's TXT question, answers the next (packet loss).
+  // loses_some: drops the first TXT query at ok and at txt, answers the next (packet loss). (Not the SOA:
+  // the walk that finds the zone may ask it first, and a timeout there holds the address silent.)
   enum class Second { answers, refuses, silent, loses_some };
   void start(bool nsd, Second second = Second::answers) {
     serve_root_and_test(net_,
@@ -62,8 +63,9 @@ class ProbeQuestions : public ::testing::Test {
       const Second how = host == 4 ? second : Second::answers;
       net_.serve(host, [this, zone, host, how](const Query& q) {
         const int n = ++asked_[{host, q.question.name.lowercased().to_string() + " " + wire::to_string(q.question.type)}];
-        const bool lost = how == Second::loses_some && n == 1 &&
-                          (q.question.type == RRType::SOA || q.question.name == N("ok._domainkey.example.test."));
+        const bool lost = how == Second::loses_some && n == 1 && q.question.type == RRType::TXT &&
+                          (q.question.name == N("ok._domainkey.example.test.") ||
+                           q.question.name == N("txt._domainkey.example.test."));
         if (how == Second::silent || lost) return Reply{.drop = true};
         if (how == Second::refuses) return Reply{.message = make_reply(q, wire::Rcode::Refused, false, {})};
         return Reply{.message = zone->answer(q)};
@@ -206,22 +208,20 @@ TEST_F(ProbeQuestions, ASilentServerIsAskedEveryQuestion) {
   }
 }
 
-// Loss, not silence: two of the server's six first tries are lost, the other four answered. The two are
-// retried (in the second round, at once) and answered; the NS set still comes from the retried SOA reply,
-// and the CNAME question at ok from its retried TXT reply, so neither is asked.
+// Loss, not silence: two of the server's six first tries (the TXT at ok and at txt) are lost, the other
+// four answered. The two are retried (in the second round, at once) and answered; the CNAME question at ok
+// is then answered from ok's retried TXT reply and not asked, the one at txt is asked after it.
 TEST_F(ProbeQuestions, LostFirstTriesAreRetriedWhenTheServerAnswersOthers) {
   start(true, Second::loses_some);
   const ZoneProbe p = probe();
   ASSERT_TRUE(p.zone_found);
-  EXPECT_EQ(asked(4, "example.test. SOA"), 2);
   EXPECT_EQ(asked(4, "ok._domainkey.example.test. TXT"), 2);
-  EXPECT_EQ(asked(4, "txt._domainkey.example.test. TXT"), 1);
+  EXPECT_EQ(asked(4, "txt._domainkey.example.test. TXT"), 2);
+  EXPECT_EQ(asked(4, "both._domainkey.example.test. TXT"), 1);
   EXPECT_EQ(asked(4, "example.test. NS"), 0);
   EXPECT_EQ(asked(4, "ok._domainkey.example.test. CNAME"), 0);
+  EXPECT_EQ(asked(4, "txt._domainkey.example.test. CNAME"), 1);
   EXPECT_EQ(cname_target(p, 4, "ok._domainkey.example.test."), "ok.dkim.amazonses.test.");
-  const ServerResponse* soa = response(p, 4, "example.test.", RRType::SOA);
-  ASSERT_NE(soa, nullptr);
-  EXPECT_EQ(soa->error, ProbeError::none);
   EXPECT_EQ(p.zone_ns.size(), 2u);
   for (const auto& r : p.responses) EXPECT_EQ(r.error, ProbeError::none) << r.question.name.to_string();
 }
