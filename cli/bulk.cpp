@@ -276,6 +276,7 @@ class BulkRun {
     return a;
   }
 
+  // A line that could not be checked (error_result's object): its tree makes the line and the dashboard row.
   Answered unanswered(std::uint64_t number, const std::string& error, std::string_view input) const {
     Answered a{digest_of_error(number, error), {}, error_result(error, input)};
     a.text = options_.format == "csv" ? csv_row(a.digest) : numbered_json_line(number, *a.tree);
