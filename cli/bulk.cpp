@@ -50,6 +50,7 @@
 #include "cli/bulk_io.hpp"
 #include "cli/bulk_summary.hpp"
 #include "cli/check.hpp"
+#include "cli/check_json.hpp"
 #include "cli/common.hpp"
 #include "cli/file_input.hpp"
 #include "cli/json_dump.hpp"
@@ -255,9 +256,35 @@ class BulkRun {
     return {{"verdict", "incomplete"}, {"error", std::move(error)}, {"input", excerpt(input)}};
   }
 
+  // One answered line, ready to record: its digest, its output line (JSON Lines or a CSV row; empty for an
+  // ok line under --only-problems), and its JSON tree when the --html dashboard wants one. Built before
+  // taking the lock.
+  struct Answered {
+    LineDigest digest;
+    std::string text;
+    std::optional<nlohmann::json> tree;
+  };
+
+  bool omitted(const LineDigest& digest) const { return options_.only_problems && digest.verdict == "ok"; }
+
+  // A checked identity's line is written straight from the CheckResult (check_json.hpp): the tree of
+  // to_json() is built only for the dashboard.
+  Answered answered(std::uint64_t number, const CheckResult& checked) const {
+    Answered a{digest_of(number, checked), {}, std::nullopt};
+    if (!omitted(a.digest)) a.text = options_.format == "csv" ? csv_row(a.digest) : numbered_check_line(number, checked);
+    if (dashboard_ != nullptr) a.tree = to_json(checked);
+    return a;
+  }
+
+  // A line that could not be checked (error_result's object): its tree makes the line and the dashboard row.
+  Answered unanswered(std::uint64_t number, const std::string& error, std::string_view input) const {
+    Answered a{digest_of_error(number, error), {}, error_result(error, input)};
+    a.text = options_.format == "csv" ? csv_row(a.digest) : numbered_json_line(number, *a.tree);
+    return a;
+  }
+
   asio::awaitable<void> check_line(resolver::Resolver& resolver, InputLine line) {
-    nlohmann::json result;
-    std::optional<CheckResult> checked;
+    std::optional<Answered> answer;
     std::string error;
     bool named = false;
     try {
@@ -277,23 +304,19 @@ class BulkRun {
           if (!key.second.empty()) throw KeyFileError(key.second);
           identity->public_key_pem = std::move(key.first);
         }
-        checked = co_await run_check(resolver, *identity);
-        result = to_json(*checked);
+        const CheckResult checked = co_await run_check(resolver, *identity);
+        answer = answered(line.number, checked);
       }
     } catch (const KeyFileError& e) {
       error = e.what();
     } catch (const std::exception& e) {
       // A bug or out-of-memory in one check must not lose the line.
       error = std::string("internal error: ") + e.what();
-      checked.reset();
+      answer.reset();
     }
     if (named) set_waiting(line.number, std::nullopt);
-    if (checked) {
-      record(line.number, result, digest_of(line.number, *checked));
-    } else {
-      result = error_result(error, line.text);
-      record(line.number, result, digest_of_error(line.number, error));
-    }
+    if (!answer) answer = unanswered(line.number, error, line.text);
+    record(*answer);
     {
       const std::lock_guard lock(mutex_);
       --in_flight_;
@@ -311,28 +334,10 @@ class BulkRun {
     }
   }
 
-  // The output line of one answered line (JSON Lines or a CSV row); empty for an ok line under
-  // --only-problems. Built before taking the lock.
-  std::string output_text(std::uint64_t number, const nlohmann::json& result, const LineDigest& digest) const {
-    if (options_.only_problems && digest.verdict == "ok") return {};
-    if (options_.format == "csv") return csv_row(digest);
-    // "line" first, so a person (or `sort -n`) reads the file by input order.
-    std::string text = "{\"line\":" + std::to_string(number);
-    const std::size_t prefix = text.size();
-    append_compact_json(text, result);  // "{...}": its '{' becomes the ',' after "line"
-    if (text.size() - prefix > 2) {
-      text[prefix] = ',';
-    } else {
-      text.resize(prefix);
-      text += '}';
-    }
-    return text;
-  }
-
   // Writes one answered line (or, for an ok line under --only-problems, records it apart) and counts it.
   // Nothing is written once the run is stopping (--resume redoes those lines). Any shard's thread.
-  void record(std::uint64_t number, const nlohmann::json& result, const LineDigest& digest) {
-    const std::string text = output_text(number, result, digest);
+  void record(const Answered& answer) {
+    const LineDigest& digest = answer.digest;
     bool failed = false;
     {
       const std::lock_guard lock(mutex_);
@@ -340,15 +345,15 @@ class BulkRun {
       ++tally_.completed;
       last_completion_ = std::chrono::steady_clock::now();
       if (digest.verdict == "incomplete") ++tally_.errors;
-      if (options_.only_problems && digest.verdict == "ok") {
+      if (omitted(digest)) {
         if (ok_lines_ != nullptr) ok_lines_->write_line(csv_row(digest));
         ++tally_.omitted;
       } else {
-        out_.write_line(text);
+        out_.write_line(answer.text);
         ++tally_.written;
       }
       summary_.add(digest, /*earlier=*/false);
-      if (dashboard_ != nullptr) dashboard_->add(digest, &result);
+      if (dashboard_ != nullptr) dashboard_->add(digest, answer.tree ? &*answer.tree : nullptr);
       failed = out_.error() || (ok_lines_ != nullptr && ok_lines_->error());
     }
     if (failed) stop();

@@ -30,6 +30,8 @@ asio::awaitable<CheckResult> run_check(resolver::Resolver& resolver, diagnose::I
 
 // The JSON of issue 5: {"domain", "verdict", "headline", "findings": [{"code", "severity", "ses_error",
 // "message", "fix", "evidence", "subject"}], "servers": [...]}.
+// bulk writes the same text without the tree (check_json.hpp): a member added here is added there too, and
+// to the CheckJson tests' fixtures, which compare the two and reach every member.
 nlohmann::json to_json(const CheckResult& result);
 // `check --json`'s "cells": the grid the HTML report draws (diagnose/record_grid.hpp), one object per (expected record x
 // authoritative server address): {"name", "type", "server", "address", "state", "detail"}. Not in to_json(),

@@ -43,4 +43,18 @@ void append_compact_json(std::string& out, const nlohmann::json& value) {
   }
 }
 
+std::string numbered_json_line(std::uint64_t number, const nlohmann::json& object) {
+  // "line" first, so a person (or `sort -n`) reads the file by input order.
+  std::string text = "{\"line\":" + std::to_string(number);
+  const std::size_t prefix = text.size();
+  append_compact_json(text, object);  // "{...}": its '{' becomes the ',' after "line"
+  if (text.size() - prefix > 2) {
+    text[prefix] = ',';
+  } else {
+    text.resize(prefix);
+    text += '}';
+  }
+  return text;
+}
+
 }  // namespace dkimdoctor::cli

@@ -8,10 +8,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <string>
 
 namespace dkimdoctor::cli {
 
 void append_compact_json(std::string& out, const nlohmann::json& value);
+
+// bulk's JSON Lines line for an object (an input line that is no identity): {"line":N, then the object's
+// members}, no newline. cli/check_json.hpp writes the line of a checked identity the same way.
+std::string numbered_json_line(std::uint64_t number, const nlohmann::json& object);
 
 }  // namespace dkimdoctor::cli

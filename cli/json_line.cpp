@@ -45,16 +45,9 @@ Utf8 utf8_sequence(std::string_view text, std::size_t i) {
   return {n, true};
 }
 
-void append_name(std::string& out, const wire::Name& name) {
-  thread_local std::string text;  // reused: no allocation per name
-  text.clear();
-  name.append_to(text);
-  append_json_string(out, text);
-}
-
 void append_record(std::string& out, const wire::Record& r) {
   out += "{\"name\":";
-  append_name(out, r.owner);
+  append_json_name(out, r.owner);
   out += ",\"type\":";
   append_json_string(out, wire::to_string(r.type));
   out += ",\"ttl\":";
@@ -113,6 +106,13 @@ void append_json_string(std::string& out, std::string_view text) {
   out += '"';
 }
 
+void append_json_name(std::string& out, const wire::Name& name) {
+  thread_local std::string text;  // reused: no allocation per name
+  text.clear();
+  name.append_to(text);
+  append_json_string(out, text);
+}
+
 // "dnssec": {"status","reason","zone","key_tag","algorithm","inception","expiration","earliest_expiration","detail"}
 void append_validation(std::string& out, const resolver::Validation& v) {
   out += ",\"dnssec\":{\"status\":";
@@ -120,7 +120,7 @@ void append_validation(std::string& out, const resolver::Validation& v) {
   out += ",\"reason\":";
   append_json_string(out, resolver::reason_id(v.reason));
   out += ",\"zone\":";
-  append_name(out, v.zone);
+  append_json_name(out, v.zone);
   out += ",\"key_tag\":" + std::to_string(v.key_tag) + ",\"algorithm\":" + std::to_string(v.algorithm) +
          ",\"inception\":" + std::to_string(v.inception) + ",\"expiration\":" + std::to_string(v.expiration) +
          ",\"earliest_expiration\":" + std::to_string(v.earliest_expiration) + ",\"detail\":";
@@ -130,7 +130,7 @@ void append_validation(std::string& out, const resolver::Validation& v) {
 
 void append_resolution_members(std::string& out, const resolver::Resolution& r) {
   out += "\"name\":";
-  append_name(out, r.question.name);
+  append_json_name(out, r.question.name);
   out += ",\"type\":";
   append_json_string(out, wire::to_string(r.question.type));
   if (r.outcome == resolver::Outcome::failed) {
@@ -157,9 +157,9 @@ void append_resolution_members(std::string& out, const resolver::Resolution& r) 
     for (std::size_t i = 0; i < r.refused_addresses.size(); ++i) {
       const auto& ref = r.refused_addresses[i];
       out += i > 0 ? ",{\"zone\":" : "{\"zone\":";
-      append_name(out, ref.zone);
+      append_json_name(out, ref.zone);
       out += ",\"ns\":";
-      append_name(out, ref.ns_name);
+      append_json_name(out, ref.ns_name);
       out += ",\"address\":";
       append_json_string(out, ref.address.to_string());
       out += ",\"class\":";

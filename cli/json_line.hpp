@@ -17,6 +17,9 @@ namespace dkimdoctor::cli {
 // does), so hostile input bytes always make valid JSON.
 void append_json_string(std::string& out, std::string_view text);
 
+// A name's presentation form (trailing dot, escapes as Name::to_string gives them) as a JSON string.
+void append_json_name(std::string& out, const wire::Name& name);
+
 // The members of one resolution, without the braces: "name":...,"ms":... (resolve.hpp's resolution_to_json
 // adds the braces and the trace).
 void append_resolution_members(std::string& out, const resolver::Resolution& resolution);

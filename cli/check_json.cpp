@@ -1,0 +1,232 @@
+#include "cli/check_json.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cassert>
+#include <charconv>
+#include <cmath>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/json_line.hpp"
+
+namespace dkimdoctor::cli {
+
+namespace {
+
+using diagnose::Scope;
+
+// One JSON object being written: key() writes the separator and "key": and returns the string to write the
+// value into. The keys are constants without anything to escape, and each object's writer below gives them
+// in ascending octet order, the order of nlohmann::json's std::map (checked in debug builds).
+class Object {
+ public:
+  explicit Object(std::string& out) : out_(out) { out_ += '{'; }
+  Object(const Object&) = delete;
+  Object& operator=(const Object&) = delete;
+  ~Object() { out_ += '}'; }
+
+  std::string& key(std::string_view name) {
+    assert(last_.empty() || last_ < name);
+    if (!last_.empty()) out_ += ',';
+    last_ = name;
+    out_ += '"';
+    out_.append(name);
+    out_.append("\":", 2);
+    return out_;
+  }
+
+ private:
+  std::string& out_;
+  std::string_view last_;
+};
+
+template <typename Int>
+void append_int(std::string& out, Int value) {
+  std::array<char, 24> buf{};
+  const auto end = std::to_chars(buf.data(), buf.data() + buf.size(), value).ptr;
+  out.append(buf.data(), end);
+}
+
+void append_bool(std::string& out, bool value) { out += value ? "true" : "false"; }
+
+// A double as nlohmann's serializer prints it (its Grisu2 to_chars, "null" when not finite): the same
+// function, so the same digits.
+void append_double(std::string& out, double value) {
+  if (!std::isfinite(value)) {
+    out += "null";
+    return;
+  }
+  std::array<char, 64> buf{};
+  char* end = nlohmann::detail::to_chars(buf.data(), buf.data() + buf.size(), value);
+  out.append(buf.data(), end);
+}
+
+void append_string_or_null(std::string& out, bool present, std::string_view text) {
+  if (present) {
+    append_json_string(out, text);
+  } else {
+    out += "null";
+  }
+}
+
+void append_strings(std::string& out, const std::vector<std::string>& texts) {
+  out += '[';
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    if (i > 0) out += ',';
+    append_json_string(out, texts[i]);
+  }
+  out += ']';
+}
+
+// The identity's domain without its trailing dot (to_json's "domain").
+void append_domain(std::string& out, const wire::Name& domain) {
+  thread_local std::string text;  // reused: no allocation per line
+  text.clear();
+  domain.append_to(text);
+  if (text.size() > 1 && text.back() == '.') text.pop_back();
+  append_json_string(out, text);
+}
+
+// to_json's finding_json: {"cause"?, "class", "code", "evidence", "fix", "message", "record"?, "ses_error",
+// "severity", "subject"}.
+void append_finding(std::string& out, const diagnose::Finding& f) {
+  Object o(out);
+  if (!f.cause.empty()) append_json_string(o.key("cause"), f.cause);
+  append_json_string(o.key("class"), diagnose::to_string(diagnose::class_of(f.code)));
+  append_json_string(o.key("code"), diagnose::to_string(f.code));
+  append_strings(o.key("evidence"), f.evidence);
+  append_json_string(o.key("fix"), f.fix);
+  append_json_string(o.key("message"), f.message);
+  if (f.record) {
+    Object r(o.key("record"));
+    append_json_string(r.key("name"), f.record->name);
+    append_json_string(r.key("relative_name"), f.record->relative);
+    append_json_string(r.key("type"), f.record->type);
+    append_json_string(r.key("value"), f.record->value);
+    append_json_string(r.key("zone"), f.record->zone);
+  }
+  append_string_or_null(o.key("ses_error"), f.ses_error != diagnose::SesError::none, diagnose::to_string(f.ses_error));
+  append_json_string(o.key("severity"), diagnose::to_string(f.severity));
+  append_json_string(o.key("subject"), f.subject);
+}
+
+// One record of a server's answer: {"data": "TYPE RDATA", "name", "ttl"}.
+void append_answer_record(std::string& out, const wire::Record& r) {
+  Object o(out);
+  thread_local std::string data;  // reused: no allocation per record
+  data = wire::to_string(r.type);
+  data += ' ';
+  r.rdata.append_to(data);
+  append_json_string(o.key("data"), data);
+  append_json_name(o.key("name"), r.owner);
+  append_int(o.key("ttl"), r.ttl);
+}
+
+// One server's answer to one question: {"aa", "answer", "error", "name", "rcode", "rtt_ms", "transport", "type"}.
+void append_answer(std::string& out, const diagnose::LookupResult& l, const diagnose::ServerAnswer& a) {
+  Object o(out);
+  append_bool(o.key("aa"), a.aa);
+  std::string& answer = o.key("answer");
+  answer += '[';
+  for (std::size_t i = 0; i < a.answer.size(); ++i) {
+    if (i > 0) answer += ',';
+    append_answer_record(answer, a.answer[i]);
+  }
+  answer += ']';
+  append_string_or_null(o.key("error"), !a.error.empty(), a.error);
+  append_json_name(o.key("name"), l.lookup.name);
+  append_string_or_null(o.key("rcode"), a.responded, a.responded ? wire::to_string(a.rcode) : std::string());
+  append_int(o.key("rtt_ms"), a.rtt_ms);
+  append_json_string(o.key("transport"), a.transport == diagnose::Transport::tcp ? "tcp" : "udp");
+  append_json_string(o.key("type"), wire::to_string(l.lookup.type));
+}
+
+// Every authoritative answer of this server address (to_json's "answers"), in lookup order.
+void append_server_answers(std::string& out, const CheckResult& result, const diagnose::ServerStatus& s) {
+  out += '[';
+  bool first = true;
+  for (const auto& l : result.observations.lookups) {
+    if (l.lookup.scope != Scope::authoritative) continue;
+    for (const auto& a : l.servers) {
+      if (!(a.ns_name == s.ns_name) || a.address != s.address || !a.queried) continue;
+      if (!first) out += ',';
+      first = false;
+      append_answer(out, l, a);
+    }
+  }
+  out += ']';
+}
+
+bool listed(const std::vector<wire::Name>& names, const wire::Name& name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+// One server address of the zone: {"address", "answers", "authoritative", "error", "in_parent", "in_zone",
+// "name", "not_checked_from_host", "queried", "rcode", "responded", "serial"}.
+void append_server(std::string& out, const CheckResult& result, const diagnose::ServerStatus& s) {
+  const auto& d = result.observations.delegation;
+  Object o(out);
+  append_json_string(o.key("address"), s.address);
+  append_server_answers(o.key("answers"), result, s);
+  append_bool(o.key("authoritative"), s.aa);
+  append_string_or_null(o.key("error"), !s.error.empty(), s.error);
+  append_bool(o.key("in_parent"), listed(d.parent_ns, s.ns_name));
+  append_bool(o.key("in_zone"), listed(d.zone_ns, s.ns_name));
+  append_json_name(o.key("name"), s.ns_name);
+  append_bool(o.key("not_checked_from_host"), s.unreachable_from_host);
+  append_bool(o.key("queried"), !s.private_address && !s.unreachable_from_host);
+  append_string_or_null(o.key("rcode"), s.responded, s.responded ? wire::to_string(s.rcode) : std::string());
+  append_bool(o.key("responded"), s.responded);
+  if (s.serial) {
+    append_int(o.key("serial"), *s.serial);
+  } else {
+    o.key("serial") += "null";
+  }
+}
+
+}  // namespace
+
+// to_json's members in key order: "domain", "elapsed_ms", "findings", "headline", "host_limits"?, "notes"?,
+// "queries", "servers", "understood"?, "verdict", "zone".
+void append_check_json(std::string& out, const CheckResult& result) {
+  Object o(out);
+  append_domain(o.key("domain"), result.identity.domain);
+  append_double(o.key("elapsed_ms"), static_cast<double>(result.elapsed.count()) / 1000.0);
+  std::string& findings = o.key("findings");
+  findings += '[';
+  for (std::size_t i = 0; i < result.judgement.findings.size(); ++i) {
+    if (i > 0) findings += ',';
+    append_finding(findings, result.judgement.findings[i]);
+  }
+  findings += ']';
+  append_json_string(o.key("headline"), result.judgement.headline);
+  if (!result.host_limits.empty()) append_strings(o.key("host_limits"), result.host_limits);
+  if (!result.notes.empty()) append_strings(o.key("notes"), result.notes);
+  append_int(o.key("queries"), result.queries);
+  std::string& servers = o.key("servers");
+  servers += '[';
+  const auto& all = result.observations.delegation.servers;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (i > 0) servers += ',';
+    append_server(servers, result, all[i]);
+  }
+  servers += ']';
+  if (!result.identity.understood.empty()) append_strings(o.key("understood"), result.identity.understood);
+  append_json_string(o.key("verdict"), diagnose::to_string(result.judgement.verdict));
+  append_json_name(o.key("zone"), result.observations.delegation.zone);
+}
+
+std::string numbered_check_line(std::uint64_t number, const CheckResult& result) {
+  // "line" first, so a person (or `sort -n`) reads the file by input order; to_json's object is never
+  // empty, so its '{' becomes the ',' after "line".
+  std::string text = "{\"line\":";
+  append_int(text, number);
+  const std::size_t prefix = text.size();
+  append_check_json(text, result);
+  text[prefix] = ',';
+  return text;
+}
+
+}  // namespace dkimdoctor::cli
