@@ -18,7 +18,7 @@ std::string probe_error_text(const resolver::ServerResponse& r) {
   return s;
 }
 
-bool same_question(const wire::Question& q, const Lookup& l) { return q.name == l.name && q.type == l.type; }
+bool same_question(const wire::Question& q, const Lookup& l) { return q.type == l.type && q.name == l.name; }
 
 // The zone's SOA as one server answered it: whether it answered, authoritatively, and its serial.
 void read_soa_reply(const resolver::ZoneProbe& p, const resolver::ServerResponse& r, diagnose::ServerStatus& s,
