@@ -9,6 +9,23 @@
 namespace dkimdoctor::diagnose {
 namespace detail {
 
+namespace {
+
+// name_text and record_text appended to `out`: the evidence lines are built in one string each.
+void append_name_text(std::string& out, const wire::Name& name) {
+  const std::size_t start = out.size();
+  name.append_to(out);
+  if (out.size() - start > 1 && out.back() == '.') out.pop_back();
+}
+
+void append_record_text(std::string& out, const wire::Record& record) {
+  out += wire::to_string(record.type);
+  out += ' ';
+  record.rdata.append_to(out);
+}
+
+}  // namespace
+
 const LookupResult* Ctx::want(const Lookup& lookup) {
   if (const auto* r = obs.find(lookup)) return r;
   if (std::find(follow_ups.begin(), follow_ups.end(), lookup) == follow_ups.end()) follow_ups.push_back(lookup);
@@ -39,8 +56,8 @@ std::string Ctx::delegated_to() const {
 }
 
 std::string name_text(const wire::Name& name) {
-  std::string s = name.to_string();
-  if (s.size() > 1 && s.back() == '.') s.pop_back();
+  std::string s;
+  append_name_text(s, name);
   return s;
 }
 
@@ -64,7 +81,12 @@ std::string plural(std::size_t n, std::string_view one, std::string_view many) {
 }
 
 std::string server_label(const wire::Name& ns, const std::string& address) {
-  return name_text(ns) + " (" + address + ")";
+  std::string out;
+  append_name_text(out, ns);
+  out += " (";
+  out += address;
+  out += ')';
+  return out;
 }
 
 std::vector<std::string> txt_strings(const wire::Record& txt) {
@@ -80,7 +102,9 @@ std::string txt_value(const wire::Record& txt) {
 }
 
 std::string record_text(const wire::Record& record) {
-  return wire::to_string(record.type) + " " + record.rdata.to_string();
+  std::string out;
+  append_record_text(out, record);
+  return out;
 }
 
 std::vector<wire::Record> records_at(const std::vector<wire::Record>& answer, const wire::Name& owner,
@@ -111,28 +135,35 @@ std::vector<wire::Name> cname_chain(const std::vector<wire::Record>& answer, con
   return chain;
 }
 
+// Built in one string: called for every server whose answer a finding shows.
 std::string describe(const ServerAnswer& a, const wire::Name& name, wire::RRType type) {
-  const std::string who = server_label(a.ns_name, a.address) + ": ";
-  const std::string q = name_text(name) + " " + wire::to_string(type) + " -> ";
-  if (!a.queried) return who + "not queried (private or unroutable address)";
-  if (a.unreachable_from_host) return who + "not checked from this host (no route to this address)";
+  std::string out = server_label(a.ns_name, a.address) + ": ";
+  if (!a.queried) return std::move(out) + "not queried (private or unroutable address)";
+  if (a.unreachable_from_host) return std::move(out) + "not checked from this host (no route to this address)";
+  append_name_text(out, name);
+  out += ' ';
+  out += wire::to_string(type);
+  out += " -> ";
   if (!a.responded) {
     std::string what = a.error.empty() ? "no reply" : a.error;
     if (a.truncated_udp) what = "truncated over UDP, then TCP failed: " + what;
-    return who + q + what;
+    return std::move(out) + what;
   }
   std::string suffix;
   if (!a.aa) suffix += " (not authoritative)";
   if (a.transport == Transport::tcp) suffix += " (over TCP)";
-  if (a.rcode != wire::Rcode::NoError) return who + q + wire::to_string(a.rcode) + suffix;
-  std::vector<std::string> parts;
-  for (const auto& r : a.answer) {
-    std::string t = record_text(r);
-    if (!(r.owner == name)) t = name_text(r.owner) + " " + t;
-    parts.push_back(std::move(t));
+  if (a.rcode != wire::Rcode::NoError) return std::move(out) + wire::to_string(a.rcode) + suffix;
+  if (a.answer.empty()) return std::move(out) + "NODATA (the name exists, no " + wire::to_string(type) + " record)" + suffix;
+  for (std::size_t i = 0; i < a.answer.size(); ++i) {
+    const wire::Record& r = a.answer[i];
+    if (i) out += "; ";
+    if (!(r.owner == name)) {
+      append_name_text(out, r.owner);
+      out += ' ';
+    }
+    append_record_text(out, r);
   }
-  if (parts.empty()) return who + q + "NODATA (the name exists, no " + wire::to_string(type) + " record)" + suffix;
-  return who + q + join(parts, "; ") + suffix;
+  return std::move(out) + suffix;
 }
 
 std::string describe(const IterativeResult& r) {
