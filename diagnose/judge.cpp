@@ -429,42 +429,82 @@ bool judge_delegation(Ctx& ctx) {
   return st.responded > 0 || (st.public_count == 0 && st.private_count == 0);
 }
 
+namespace {
+
+// The records of `a`'s answer owned by `name`, ordered by type and RDATA octets.
+void owned_sorted(const ServerAnswer& a, const wire::Name& name, std::vector<const wire::Record*>& out) {
+  out.clear();
+  for (const auto& r : a.answer)
+    if (r.owner == name) out.push_back(&r);
+  std::sort(out.begin(), out.end(), [](const wire::Record* x, const wire::Record* y) {
+    if (x->type != y->type) return x->type < y->type;
+    return x->rdata.bytes() < y->rdata.bytes();
+  });
+}
+
+// True when every usable server returned the same records (type and RDATA, any order) owned by `name`.
+// Their texts are then equal too, so the common case needs no strings; false leaves the decision to
+// report_inconsistent, which compares the texts.
+bool servers_agree(const LookupResult& l) {
+  std::vector<const wire::Record*> first, other;
+  bool seen = false;
+  for (const auto& a : l.servers) {
+    if (!usable(a)) continue;
+    owned_sorted(a, l.lookup.name, seen ? other : first);
+    if (!seen) {
+      seen = true;
+      continue;
+    }
+    if (!std::equal(first.begin(), first.end(), other.begin(), other.end(),
+                    [](const wire::Record* x, const wire::Record* y) { return x->type == y->type && x->rdata == y->rdata; }))
+      return false;
+  }
+  return true;
+}
+
+// RECORD_INCONSISTENT when the servers' views of the name differ: every record each returned owned by the
+// name (as text, sorted), or "absent".
+void report_inconsistent(Ctx& ctx, const LookupResult& l) {
+  std::vector<std::pair<std::string, std::string>> views;  // server, signature
+  std::vector<std::string> present, absent, ev;
+  for (const auto& a : l.servers) {
+    if (!usable(a)) continue;
+    auto owned = owned_by(a.answer, l.lookup.name);
+    std::vector<std::string> parts;
+    for (const auto& r : owned) parts.push_back(record_text(r));
+    std::sort(parts.begin(), parts.end());
+    const std::string sig = parts.empty() ? "absent" : join(parts, "|");
+    views.emplace_back(server_label(a.ns_name, a.address), sig);
+    (parts.empty() ? absent : present).push_back(server_label(a.ns_name, a.address));
+    ev.push_back(describe(a, l.lookup.name, l.lookup.type));
+  }
+  std::set<std::string> sigs;
+  for (const auto& v : views) sigs.insert(v.second);
+  if (sigs.size() <= 1) return;
+  ctx.inconsistent.push_back(l.lookup.name);
+  std::vector<std::string> lacking;
+  for (const auto& a : l.servers)
+    if (usable(a) && owned_by(a.answer, l.lookup.name).empty()) lacking.push_back(name_text(a.ns_name));
+  std::sort(lacking.begin(), lacking.end());
+  lacking.erase(std::unique(lacking.begin(), lacking.end()), lacking.end());
+  ctx.lacking.push_back(std::move(lacking));
+  const std::string name = name_text(l.lookup.name);
+  std::string msg;
+  if (!present.empty() && !absent.empty())
+    msg = name + " is missing on " + join(absent) + " but served by " + join(present) +
+          "; SES sees it only when it happens to ask a server that has it.";
+  else
+    msg = "The authoritative servers give different answers for " + name + "; SES may see any of them.";
+  auto& f = ctx.add(Code::RECORD_INCONSISTENT, l.lookup.name, msg);
+  f.evidence = ev;
+}
+
+}  // namespace
+
 void judge_consistency(Ctx& ctx) {
   for (const auto& l : ctx.obs.lookups) {
     if (l.lookup.scope != Scope::authoritative || ctx.is_inconsistent(l.lookup.name)) continue;
-    // A server's view of the name: every record it returned owned by the name, or "absent".
-    std::vector<std::pair<std::string, std::string>> views;  // server, signature
-    std::vector<std::string> present, absent, ev;
-    for (const auto& a : l.servers) {
-      if (!usable(a)) continue;
-      auto owned = owned_by(a.answer, l.lookup.name);
-      std::vector<std::string> parts;
-      for (const auto& r : owned) parts.push_back(record_text(r));
-      std::sort(parts.begin(), parts.end());
-      const std::string sig = parts.empty() ? "absent" : join(parts, "|");
-      views.emplace_back(server_label(a.ns_name, a.address), sig);
-      (parts.empty() ? absent : present).push_back(server_label(a.ns_name, a.address));
-      ev.push_back(describe(a, l.lookup.name, l.lookup.type));
-    }
-    std::set<std::string> sigs;
-    for (const auto& v : views) sigs.insert(v.second);
-    if (sigs.size() <= 1) continue;
-    ctx.inconsistent.push_back(l.lookup.name);
-    std::vector<std::string> lacking;
-    for (const auto& a : l.servers)
-      if (usable(a) && owned_by(a.answer, l.lookup.name).empty()) lacking.push_back(name_text(a.ns_name));
-    std::sort(lacking.begin(), lacking.end());
-    lacking.erase(std::unique(lacking.begin(), lacking.end()), lacking.end());
-    ctx.lacking.push_back(std::move(lacking));
-    const std::string name = name_text(l.lookup.name);
-    std::string msg;
-    if (!present.empty() && !absent.empty())
-      msg = name + " is missing on " + join(absent) + " but served by " + join(present) +
-            "; SES sees it only when it happens to ask a server that has it.";
-    else
-      msg = "The authoritative servers give different answers for " + name + "; SES may see any of them.";
-    auto& f = ctx.add(Code::RECORD_INCONSISTENT, l.lookup.name, msg);
-    f.evidence = ev;
+    if (!servers_agree(l)) report_inconsistent(ctx, l);
   }
 }
 
