@@ -181,12 +181,11 @@ bool usable(const ServerAnswer& a) {
   return a.queried && a.responded && a.aa && (a.rcode == wire::Rcode::NoError || a.rcode == wire::Rcode::NXDomain);
 }
 
-void merge(std::vector<wire::Record>& into, const std::vector<wire::Record>& from) {
-  for (const auto& r : from) {
-    bool dup = false;
-    for (const auto& have : into) dup = dup || (have.type == r.type && have.owner == r.owner && have.rdata == r.rdata);
-    if (!dup) into.push_back(r);
-  }
+// Appends `r` unless `into` holds the same record (type, owner, RDATA; TTLs may differ between servers).
+void add_unique(std::vector<wire::Record>& into, const wire::Record& r) {
+  for (const auto& have : into)
+    if (have.type == r.type && have.owner == r.owner && have.rdata == r.rdata) return;
+  into.push_back(r);
 }
 
 std::vector<wire::Record> owned_by(const std::vector<wire::Record>& answer, const wire::Name& name) {
@@ -200,20 +199,23 @@ std::vector<wire::Record> owned_by(const std::vector<wire::Record>& answer, cons
 
 Published published(const Ctx& ctx, const wire::Name& name, wire::RRType type) {
   Published p;
+  p.name_ = name;
+  p.type_ = type;
   bool negative_seen = false, all_negative_nx = true;
   if (const auto* auth = ctx.get(name, type, Scope::authoritative)) {
     for (const auto& a : auth->servers) {
       if (!usable(a)) continue;
       p.observed = p.from_servers = true;
-      const std::string who = server_label(a.ns_name, a.address);
-      p.evidence.push_back(describe(a, name, type));
-      auto recs = records_at(a.answer, name, type);
-      merge(p.at_name, owned_by(a.answer, name));
-      if (!recs.empty()) {
-        p.present_on.push_back(who);
-        merge(p.records, recs);
-      } else {
-        p.missing_on.push_back(who);
+      p.servers_ = auth;
+      bool has_type = false;
+      for (const auto& r : a.answer) {
+        if (!(r.owner == name)) continue;
+        add_unique(p.at_name, r);
+        if (r.type != type) continue;
+        has_type = true;
+        add_unique(p.records, r);
+      }
+      if (!has_type) {
         negative_seen = true;
         all_negative_nx = all_negative_nx && a.rcode == wire::Rcode::NXDomain;
       }
@@ -223,7 +225,7 @@ Published published(const Ctx& ctx, const wire::Name& name, wire::RRType type) {
     if (const auto* it = ctx.get(name, type, Scope::iterative); it && it->iterative && it->iterative->complete) {
       const auto& r = *it->iterative;
       p.observed = true;
-      p.evidence.push_back(describe(r));
+      p.iterative_ = &r;
       p.records = records_at(r.answer, name, type);
       p.at_name = owned_by(r.answer, name);
       if (p.records.empty()) {
@@ -234,6 +236,17 @@ Published published(const Ctx& ctx, const wire::Name& name, wire::RRType type) {
   }
   p.nxdomain = negative_seen && all_negative_nx && p.records.empty();
   return p;
+}
+
+std::vector<std::string> Published::evidence() const {
+  std::vector<std::string> out;
+  if (servers_) {
+    for (const auto& a : servers_->servers)
+      if (usable(a)) out.push_back(describe(a, name_, type_));
+  } else if (iterative_) {
+    out.push_back(describe(*iterative_));
+  }
+  return out;
 }
 
 std::string seconds_text(std::uint32_t s) {

@@ -187,7 +187,7 @@ void word_absent(Ctx& ctx, const ExpectedRecord& e, const ByodkimState& st, cons
     auto& f = ctx.add(Code::DKIM_WRONG_TYPE, e.name,
                       name_text(e.name) + " is a CNAME (" + st.cname_target +
                           ") where BYODKIM needs a TXT record holding the key.");
-    f.evidence = tv.evidence;
+    f.evidence = tv.evidence();
     if (it && it->iterative) f.evidence.push_back(describe(*it->iterative));
     return;
   }
@@ -196,7 +196,7 @@ void word_absent(Ctx& ctx, const ExpectedRecord& e, const ByodkimState& st, cons
                     "The BYODKIM TXT record " + name_text(e.name) + " is not published" +
                         (tv.nxdomain ? " (the name does not exist)." : " (the name exists but has no TXT record)."));
   if (!tv.nxdomain) f.ses_error = SesError::type_not_found;
-  f.evidence = tv.evidence;
+  f.evidence = tv.evidence();
   ctx.missing.push_back(name_text(e.name));
   f.fix += ctx.delegated_to();
 }
@@ -209,7 +209,7 @@ struct SelectorFindings {
   const Published& tv;
   Finding& add(Code code, std::string message) {
     auto& f = ctx.add(code, name, std::move(message));
-    f.evidence = tv.evidence;
+    f.evidence = tv.evidence();
     return f;
   }
 };
