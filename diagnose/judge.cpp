@@ -95,9 +95,18 @@ std::vector<std::string> txt_strings(const wire::Record& txt) {
   return *strings;
 }
 
+// The character-strings (a length octet, then that many octets: RFC 1035 §3.3.14) walked in place: what
+// joining txt_strings gives, without a vector of copies. Bad RDATA (a string running past the end, none
+// at all, not a TXT) is "", as there.
 std::string txt_value(const wire::Record& txt) {
+  const auto& b = txt.rdata.bytes();
+  if (txt.rdata.type() != wire::RRType::TXT || b.empty()) return {};
   std::string out;
-  for (const auto& s : txt_strings(txt)) out += s;
+  out.reserve(b.size());
+  for (std::size_t p = 0; p < b.size(); p += 1 + b[p]) {
+    if (b[p] > b.size() - p - 1) return {};
+    out.append(reinterpret_cast<const char*>(b.data()) + p + 1, b[p]);
+  }
   return out;
 }
 

@@ -7,6 +7,7 @@
 #include <functional>
 
 #include "diagnose/dkim_key.hpp"
+#include "diagnose/judge_internal.hpp"
 #include "test_keys.hpp"
 #include "world.hpp"
 
@@ -724,6 +725,24 @@ TEST(Judge, IterativeOnlyObservationsStillJudge) {
   }
   EXPECT_TRUE(problem_codes(j).empty()) << dump(j);
   EXPECT_EQ(all_codes(j).count("DKIM_OK"), 1u);
+}
+
+// txt_value walks the character-strings in place: the same as joining txt_strings.
+TEST(TxtValue, JoinsTheCharacterStrings) {
+  using detail::txt_strings;
+  using detail::txt_value;
+  const std::string long_string(255, 'k');
+  const std::vector<std::vector<std::string>> cases = {
+      {"v=DKIM1; p=abc"}, {"v=DKIM1; ", "p=ab", "c"}, {""}, {"", "x", ""}, {long_string, long_string, "tail"}};
+  for (const auto& strings : cases) {
+    const wire::Record r = TXT("sel._domainkey.example.com", strings);
+    std::string joined;
+    for (const auto& s : txt_strings(r)) joined += s;
+    EXPECT_EQ(txt_value(r), joined);
+  }
+  EXPECT_EQ(txt_value(TXT("x.example.com", {"v=DKIM1; ", "p=ab", "c"})), "v=DKIM1; p=abc");
+  EXPECT_EQ(txt_value(RR("x.example.com", RRType::CNAME, "target.example.net.")), "");
+  EXPECT_EQ(txt_value(wire::Record{}), "");
 }
 
 TEST(Variants, NamesProvidersMangleRecordsInto) {
