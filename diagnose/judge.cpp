@@ -191,10 +191,10 @@ bool usable(const ServerAnswer& a) {
 }
 
 // Appends `r` unless `into` holds the same record (type, owner, RDATA; TTLs may differ between servers).
-void add_unique(std::vector<wire::Record>& into, const wire::Record& r) {
-  for (const auto& have : into)
-    if (have.type == r.type && have.owner == r.owner && have.rdata == r.rdata) return;
-  into.push_back(r);
+void add_unique(std::vector<const wire::Record*>& into, const wire::Record& r) {
+  for (const auto* have : into)
+    if (have->type == r.type && have->owner == r.owner && have->rdata == r.rdata) return;
+  into.push_back(&r);
 }
 
 std::vector<wire::Record> owned_by(const std::vector<wire::Record>& answer, const wire::Name& name) {
@@ -235,8 +235,11 @@ Published published(const Ctx& ctx, const wire::Name& name, wire::RRType type) {
       const auto& r = *it->iterative;
       p.observed = true;
       p.iterative_ = &r;
-      p.records = records_at(r.answer, name, type);
-      p.at_name = owned_by(r.answer, name);
+      for (const auto& rec : r.answer) {
+        if (!(rec.owner == name)) continue;
+        p.at_name.push_back(&rec);
+        if (rec.type == type) p.records.push_back(&rec);
+      }
       if (p.records.empty()) {
         negative_seen = true;
         all_negative_nx = r.rcode == wire::Rcode::NXDomain;

@@ -80,7 +80,7 @@ KeyAtTarget key_at_target(Ctx& ctx, const wire::Name& name) {
 struct CnameAtName {
   Published cv, tv;                     // CNAME and TXT as the servers publish them
   const IterativeResult* it = nullptr;  // the iterative resolution of the name's TXT, when complete
-  std::vector<wire::Record> cnames;
+  std::vector<const wire::Record*> cnames;
   bool cnames_from_it = false;          // no server answered: the CNAMEs are the iterative result's
 
   // The servers' CNAME answers, or the iterative result the CNAMEs came from.
@@ -99,7 +99,8 @@ CnameAtName read_cname_at(const Ctx& ctx, const wire::Name& name) {
     at.it = &*it->iterative;
   at.cnames = at.cv.records;
   if (at.cnames.empty() && !at.cv.from_servers && at.it) {
-    at.cnames = records_at(at.it->answer, name, wire::RRType::CNAME);
+    for (const auto& r : at.it->answer)
+      if (r.type == wire::RRType::CNAME && r.owner == name) at.cnames.push_back(&r);
     at.cnames_from_it = true;
   }
   return at;
@@ -111,8 +112,8 @@ CnameAtName read_cname_at(const Ctx& ctx, const wire::Name& name) {
 std::vector<wire::Record> instead_of_cname(Ctx& ctx, const wire::Name& name, const CnameAtName& at,
                                            std::vector<std::string>& evidence) {
   std::vector<wire::Record> other;
-  for (const auto& r : at.tv.at_name)
-    if (r.type != wire::RRType::CNAME) other.push_back(r);
+  for (const auto* r : at.tv.at_name)
+    if (r->type != wire::RRType::CNAME) other.push_back(*r);
   if (!other.empty()) {
     for (auto& line : at.tv.evidence()) evidence.push_back(std::move(line));
     return other;
@@ -130,8 +131,8 @@ std::vector<wire::Record> instead_of_cname(Ctx& ctx, const wire::Name& name, con
 std::vector<wire::Record> data_beside(const CnameAtName& at) {
   std::vector<wire::Record> beside;
   for (const auto* v : {&at.cv, &at.tv})
-    for (const auto& r : v->at_name)
-      if (r.type != wire::RRType::CNAME) beside.push_back(r);
+    for (const auto* r : v->at_name)
+      if (r->type != wire::RRType::CNAME) beside.push_back(*r);
   return beside;
 }
 
@@ -171,8 +172,8 @@ WrongTarget why_wrong(const Ctx& ctx, const ExpectedRecord& e, const wire::Name&
 
 TargetState read_target(const Ctx& ctx, const ExpectedRecord& e, const wire::Name& expected, const CnameAtName& at) {
   TargetState t;
-  for (const auto& c : at.cnames)
-    if (auto target = c.rdata.target()) t.targets.push_back(*target);
+  for (const auto* c : at.cnames)
+    if (auto target = c->rdata.target()) t.targets.push_back(*target);
   if (t.targets.size() > 1) {
     t.verdict = TargetVerdict::several;
     return t;

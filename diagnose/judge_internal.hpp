@@ -36,11 +36,11 @@ struct Ctx {
 struct Published {
   bool observed = false;                  // some server answered, or the iterative resolution completed
   bool from_servers = false;              // false: from the iterative result
-  std::vector<wire::Record> records;      // owner == name and type == the type asked, deduplicated
-  std::vector<wire::Record> at_name;      // every record owned by the name in the answers, deduplicated
+  // Records in the observations `published` was given (which must outlive this), not copies of them.
+  std::vector<const wire::Record*> records;  // owner == name and type == the type asked, deduplicated
+  std::vector<const wire::Record*> at_name;  // every record owned by the name in the answers, deduplicated
   bool nxdomain = false;                  // the negative answers said NXDOMAIN (the name does not exist)
   // One line per server (or the iterative result), built when a finding shows them: most are never shown.
-  // Reads the observations `published` was given, which must still be alive.
   std::vector<std::string> evidence() const;
 
  private:

@@ -32,7 +32,7 @@ void judge_verification_token(Ctx& ctx, const ExpectedRecord& e) {
   }
   const bool inconsistent = ctx.is_inconsistent(e.name);
   std::vector<std::string> values;
-  for (const auto& r : tv.records) values.push_back(txt_value(r));
+  for (const auto* r : tv.records) values.push_back(txt_value(*r));
   if (values.empty()) {
     if (inconsistent) return;
     if (judge_variants(ctx, e, wire::RRType::TXT, kTokenVariantCodes, "The verification token")) return;
@@ -103,8 +103,8 @@ MailFromMx read_feedback_mx(const Published& mv, const std::string& region) {
   MailFromMx m;
   m.want = region.empty() ? "" : "feedback-smtp." + region + ".amazonses.com";
   bool found = false;
-  for (const auto& r : mv.records) {
-    auto mx = r.rdata.as_mx();
+  for (const auto* r : mv.records) {
+    auto mx = r->rdata.as_mx();
     if (!mx) continue;
     const std::string host = lower(name_text(mx->exchange));
     m.hosts.push_back(std::to_string(mx->preference) + " " + host);
@@ -129,8 +129,8 @@ struct Spf {
 
 Spf read_spf(const Published& sv) {
   Spf spf;
-  for (const auto& r : sv.records) {
-    const std::string v = txt_value(r);
+  for (const auto* r : sv.records) {
+    const std::string v = txt_value(*r);
     if (starts_with_ci(v, "v=spf1") && (v.size() == 6 || v[6] == ' ')) spf.records.push_back(v);
   }
   spf.state = spf.records.empty()     ? SpfState::none
@@ -315,8 +315,8 @@ void judge_dmarc(Ctx& ctx, const ExpectedRecord& e) {
     return;
   }
   std::vector<std::string> records;
-  for (const auto& r : tv.records) {
-    const std::string v = txt_value(r);
+  for (const auto* r : tv.records) {
+    const std::string v = txt_value(*r);
     // RFC 7489 §6.6.3: records that do not start with "v=DMARC1" are discarded.
     if (starts_with_ci(v, "v=DMARC1")) records.push_back(v);
   }
@@ -455,7 +455,7 @@ void judge_token_present(Ctx& ctx, const ExpectedRecord& e) {
   const Published tv = published(ctx, e.name, wire::RRType::TXT);
   if (!tv.observed || tv.records.empty()) return;  // nothing to say: the legacy token is optional
   std::vector<std::string> values;
-  for (const auto& r : tv.records) values.push_back("\"" + txt_value(r) + "\"");
+  for (const auto* r : tv.records) values.push_back("\"" + txt_value(*r) + "\"");
   auto& f = ctx.add(Code::VERIFICATION_TOKEN_FOUND, e.name,
                     name_text(e.name) + " holds " + plural(values.size(), "legacy verification value", "legacy verification values") +
                         " (" + join(values) + "); without the token SES gave, they cannot be compared.");
