@@ -190,10 +190,11 @@ bool usable(const ServerAnswer& a) {
   return a.queried && a.responded && a.aa && (a.rcode == wire::Rcode::NoError || a.rcode == wire::Rcode::NXDomain);
 }
 
-// Appends `r` unless `into` holds the same record (type, owner, RDATA; TTLs may differ between servers).
+// Appends `r` unless `into` holds the same record (type and RDATA; TTLs may differ between servers). Every
+// record here is owned by the one name published() reads, so the owners are equal already.
 void add_unique(std::vector<const wire::Record*>& into, const wire::Record& r) {
   for (const auto* have : into)
-    if (have->type == r.type && have->owner == r.owner && have->rdata == r.rdata) return;
+    if (have->type == r.type && have->rdata == r.rdata) return;
   into.push_back(&r);
 }
 
