@@ -162,7 +162,8 @@ std::string describe(const ServerAnswer& a, const wire::Name& name, wire::RRType
   if (!a.aa) suffix += " (not authoritative)";
   if (a.transport == Transport::tcp) suffix += " (over TCP)";
   if (a.rcode != wire::Rcode::NoError) return std::move(out) + wire::to_string(a.rcode) + suffix;
-  if (a.answer.empty()) return std::move(out) + "NODATA (the name exists, no " + wire::to_string(type) + " record)" + suffix;
+  if (a.answer.empty())
+    return std::move(out) + "NODATA (the name exists, no " + wire::to_string(type) + " record)" + suffix;
   for (std::size_t i = 0; i < a.answer.size(); ++i) {
     const wire::Record& r = a.answer[i];
     if (i) out += "; ";
@@ -481,9 +482,10 @@ bool servers_agree(const LookupResult& l) {
       seen = true;
       continue;
     }
-    if (!std::equal(first.begin(), first.end(), other.begin(), other.end(),
-                    [](const wire::Record* x, const wire::Record* y) { return x->type == y->type && x->rdata == y->rdata; }))
-      return false;
+    const auto same = [](const wire::Record* x, const wire::Record* y) {
+      return x->type == y->type && x->rdata == y->rdata;
+    };
+    if (!std::equal(first.begin(), first.end(), other.begin(), other.end(), same)) return false;
   }
   return true;
 }
