@@ -9,6 +9,23 @@
 namespace dkimdoctor::diagnose {
 namespace detail {
 
+namespace {
+
+// name_text and record_text appended to `out`: the evidence lines are built in one string each.
+void append_name_text(std::string& out, const wire::Name& name) {
+  const std::size_t start = out.size();
+  name.append_to(out);
+  if (out.size() - start > 1 && out.back() == '.') out.pop_back();
+}
+
+void append_record_text(std::string& out, const wire::Record& record) {
+  out += wire::to_string(record.type);
+  out += ' ';
+  record.rdata.append_to(out);
+}
+
+}  // namespace
+
 const LookupResult* Ctx::want(const Lookup& lookup) {
   if (const auto* r = obs.find(lookup)) return r;
   if (std::find(follow_ups.begin(), follow_ups.end(), lookup) == follow_ups.end()) follow_ups.push_back(lookup);
@@ -39,8 +56,8 @@ std::string Ctx::delegated_to() const {
 }
 
 std::string name_text(const wire::Name& name) {
-  std::string s = name.to_string();
-  if (s.size() > 1 && s.back() == '.') s.pop_back();
+  std::string s;
+  append_name_text(s, name);
   return s;
 }
 
@@ -64,7 +81,12 @@ std::string plural(std::size_t n, std::string_view one, std::string_view many) {
 }
 
 std::string server_label(const wire::Name& ns, const std::string& address) {
-  return name_text(ns) + " (" + address + ")";
+  std::string out;
+  append_name_text(out, ns);
+  out += " (";
+  out += address;
+  out += ')';
+  return out;
 }
 
 std::vector<std::string> txt_strings(const wire::Record& txt) {
@@ -73,14 +95,25 @@ std::vector<std::string> txt_strings(const wire::Record& txt) {
   return *strings;
 }
 
+// The character-strings (a length octet, then that many octets: RFC 1035 §3.3.14) walked in place: what
+// joining txt_strings gives, without a vector of copies. Bad RDATA (a string running past the end, none
+// at all, not a TXT) is "", as there.
 std::string txt_value(const wire::Record& txt) {
+  const auto& b = txt.rdata.bytes();
+  if (txt.rdata.type() != wire::RRType::TXT || b.empty()) return {};
   std::string out;
-  for (const auto& s : txt_strings(txt)) out += s;
+  out.reserve(b.size());
+  for (std::size_t p = 0; p < b.size(); p += 1 + b[p]) {
+    if (b[p] > b.size() - p - 1) return {};
+    out.append(reinterpret_cast<const char*>(b.data()) + p + 1, b[p]);
+  }
   return out;
 }
 
 std::string record_text(const wire::Record& record) {
-  return wire::to_string(record.type) + " " + record.rdata.to_string();
+  std::string out;
+  append_record_text(out, record);
+  return out;
 }
 
 std::vector<wire::Record> records_at(const std::vector<wire::Record>& answer, const wire::Name& owner,
@@ -111,28 +144,36 @@ std::vector<wire::Name> cname_chain(const std::vector<wire::Record>& answer, con
   return chain;
 }
 
+// Built in one string: called for every server whose answer a finding shows.
 std::string describe(const ServerAnswer& a, const wire::Name& name, wire::RRType type) {
-  const std::string who = server_label(a.ns_name, a.address) + ": ";
-  const std::string q = name_text(name) + " " + wire::to_string(type) + " -> ";
-  if (!a.queried) return who + "not queried (private or unroutable address)";
-  if (a.unreachable_from_host) return who + "not checked from this host (no route to this address)";
+  std::string out = server_label(a.ns_name, a.address) + ": ";
+  if (!a.queried) return std::move(out) + "not queried (private or unroutable address)";
+  if (a.unreachable_from_host) return std::move(out) + "not checked from this host (no route to this address)";
+  append_name_text(out, name);
+  out += ' ';
+  out += wire::to_string(type);
+  out += " -> ";
   if (!a.responded) {
     std::string what = a.error.empty() ? "no reply" : a.error;
     if (a.truncated_udp) what = "truncated over UDP, then TCP failed: " + what;
-    return who + q + what;
+    return std::move(out) + what;
   }
   std::string suffix;
   if (!a.aa) suffix += " (not authoritative)";
   if (a.transport == Transport::tcp) suffix += " (over TCP)";
-  if (a.rcode != wire::Rcode::NoError) return who + q + wire::to_string(a.rcode) + suffix;
-  std::vector<std::string> parts;
-  for (const auto& r : a.answer) {
-    std::string t = record_text(r);
-    if (!(r.owner == name)) t = name_text(r.owner) + " " + t;
-    parts.push_back(std::move(t));
+  if (a.rcode != wire::Rcode::NoError) return std::move(out) + wire::to_string(a.rcode) + suffix;
+  if (a.answer.empty())
+    return std::move(out) + "NODATA (the name exists, no " + wire::to_string(type) + " record)" + suffix;
+  for (std::size_t i = 0; i < a.answer.size(); ++i) {
+    const wire::Record& r = a.answer[i];
+    if (i) out += "; ";
+    if (!(r.owner == name)) {
+      append_name_text(out, r.owner);
+      out += ' ';
+    }
+    append_record_text(out, r);
   }
-  if (parts.empty()) return who + q + "NODATA (the name exists, no " + wire::to_string(type) + " record)" + suffix;
-  return who + q + join(parts, "; ") + suffix;
+  return std::move(out) + suffix;
 }
 
 std::string describe(const IterativeResult& r) {
@@ -150,12 +191,12 @@ bool usable(const ServerAnswer& a) {
   return a.queried && a.responded && a.aa && (a.rcode == wire::Rcode::NoError || a.rcode == wire::Rcode::NXDomain);
 }
 
-void merge(std::vector<wire::Record>& into, const std::vector<wire::Record>& from) {
-  for (const auto& r : from) {
-    bool dup = false;
-    for (const auto& have : into) dup = dup || (have.type == r.type && have.owner == r.owner && have.rdata == r.rdata);
-    if (!dup) into.push_back(r);
-  }
+// Appends `r` unless `into` holds the same record (type and RDATA; TTLs may differ between servers). Every
+// record here is owned by the one name published() reads, so the owners are equal already.
+void add_unique(std::vector<const wire::Record*>& into, const wire::Record& r) {
+  for (const auto* have : into)
+    if (have->type == r.type && have->rdata == r.rdata) return;
+  into.push_back(&r);
 }
 
 std::vector<wire::Record> owned_by(const std::vector<wire::Record>& answer, const wire::Name& name) {
@@ -169,20 +210,23 @@ std::vector<wire::Record> owned_by(const std::vector<wire::Record>& answer, cons
 
 Published published(const Ctx& ctx, const wire::Name& name, wire::RRType type) {
   Published p;
+  p.name_ = name;
+  p.type_ = type;
   bool negative_seen = false, all_negative_nx = true;
   if (const auto* auth = ctx.get(name, type, Scope::authoritative)) {
     for (const auto& a : auth->servers) {
       if (!usable(a)) continue;
       p.observed = p.from_servers = true;
-      const std::string who = server_label(a.ns_name, a.address);
-      p.evidence.push_back(describe(a, name, type));
-      auto recs = records_at(a.answer, name, type);
-      merge(p.at_name, owned_by(a.answer, name));
-      if (!recs.empty()) {
-        p.present_on.push_back(who);
-        merge(p.records, recs);
-      } else {
-        p.missing_on.push_back(who);
+      p.servers_ = auth;
+      bool has_type = false;
+      for (const auto& r : a.answer) {
+        if (!(r.owner == name)) continue;
+        add_unique(p.at_name, r);
+        if (r.type != type) continue;
+        has_type = true;
+        add_unique(p.records, r);
+      }
+      if (!has_type) {
         negative_seen = true;
         all_negative_nx = all_negative_nx && a.rcode == wire::Rcode::NXDomain;
       }
@@ -192,9 +236,12 @@ Published published(const Ctx& ctx, const wire::Name& name, wire::RRType type) {
     if (const auto* it = ctx.get(name, type, Scope::iterative); it && it->iterative && it->iterative->complete) {
       const auto& r = *it->iterative;
       p.observed = true;
-      p.evidence.push_back(describe(r));
-      p.records = records_at(r.answer, name, type);
-      p.at_name = owned_by(r.answer, name);
+      p.iterative_ = &r;
+      for (const auto& rec : r.answer) {
+        if (!(rec.owner == name)) continue;
+        p.at_name.push_back(&rec);
+        if (rec.type == type) p.records.push_back(&rec);
+      }
       if (p.records.empty()) {
         negative_seen = true;
         all_negative_nx = r.rcode == wire::Rcode::NXDomain;
@@ -203,6 +250,17 @@ Published published(const Ctx& ctx, const wire::Name& name, wire::RRType type) {
   }
   p.nxdomain = negative_seen && all_negative_nx && p.records.empty();
   return p;
+}
+
+std::vector<std::string> Published::evidence() const {
+  std::vector<std::string> out;
+  if (servers_) {
+    for (const auto& a : servers_->servers)
+      if (usable(a)) out.push_back(describe(a, name_, type_));
+  } else if (iterative_) {
+    out.push_back(describe(*iterative_));
+  }
+  return out;
 }
 
 std::string seconds_text(std::uint32_t s) {
@@ -398,42 +456,83 @@ bool judge_delegation(Ctx& ctx) {
   return st.responded > 0 || (st.public_count == 0 && st.private_count == 0);
 }
 
+namespace {
+
+// The records of `a`'s answer owned by `name`, ordered by type and RDATA octets.
+void owned_sorted(const ServerAnswer& a, const wire::Name& name, std::vector<const wire::Record*>& out) {
+  out.clear();
+  for (const auto& r : a.answer)
+    if (r.owner == name) out.push_back(&r);
+  std::sort(out.begin(), out.end(), [](const wire::Record* x, const wire::Record* y) {
+    if (x->type != y->type) return x->type < y->type;
+    return x->rdata.bytes() < y->rdata.bytes();
+  });
+}
+
+// True when every usable server returned the same records (type and RDATA, any order) owned by `name`.
+// Their texts are then equal too, so the common case needs no strings; false leaves the decision to
+// report_inconsistent, which compares the texts.
+bool servers_agree(const LookupResult& l) {
+  std::vector<const wire::Record*> first, other;
+  bool seen = false;
+  for (const auto& a : l.servers) {
+    if (!usable(a)) continue;
+    owned_sorted(a, l.lookup.name, seen ? other : first);
+    if (!seen) {
+      seen = true;
+      continue;
+    }
+    const auto same = [](const wire::Record* x, const wire::Record* y) {
+      return x->type == y->type && x->rdata == y->rdata;
+    };
+    if (!std::equal(first.begin(), first.end(), other.begin(), other.end(), same)) return false;
+  }
+  return true;
+}
+
+// RECORD_INCONSISTENT when the servers' views of the name differ: every record each returned owned by the
+// name (as text, sorted), or "absent".
+void report_inconsistent(Ctx& ctx, const LookupResult& l) {
+  std::vector<std::pair<std::string, std::string>> views;  // server, signature
+  std::vector<std::string> present, absent, ev;
+  for (const auto& a : l.servers) {
+    if (!usable(a)) continue;
+    auto owned = owned_by(a.answer, l.lookup.name);
+    std::vector<std::string> parts;
+    for (const auto& r : owned) parts.push_back(record_text(r));
+    std::sort(parts.begin(), parts.end());
+    const std::string sig = parts.empty() ? "absent" : join(parts, "|");
+    views.emplace_back(server_label(a.ns_name, a.address), sig);
+    (parts.empty() ? absent : present).push_back(server_label(a.ns_name, a.address));
+    ev.push_back(describe(a, l.lookup.name, l.lookup.type));
+  }
+  std::set<std::string> sigs;
+  for (const auto& v : views) sigs.insert(v.second);
+  if (sigs.size() <= 1) return;
+  ctx.inconsistent.push_back(l.lookup.name);
+  std::vector<std::string> lacking;
+  for (const auto& a : l.servers)
+    if (usable(a) && owned_by(a.answer, l.lookup.name).empty()) lacking.push_back(name_text(a.ns_name));
+  std::sort(lacking.begin(), lacking.end());
+  lacking.erase(std::unique(lacking.begin(), lacking.end()), lacking.end());
+  ctx.lacking.push_back(std::move(lacking));
+  const std::string name = name_text(l.lookup.name);
+  std::string msg;
+  if (!present.empty() && !absent.empty())
+    msg = name + " is missing on " + join(absent) + " but served by " + join(present) +
+          "; SES sees it only when it happens to ask a server that has it.";
+  else
+    msg = "The authoritative servers give different answers for " + name + "; SES may see any of them.";
+  auto& f = ctx.add(Code::RECORD_INCONSISTENT, l.lookup.name, msg);
+  f.evidence = ev;
+}
+
+}  // namespace
+
 void judge_consistency(Ctx& ctx) {
   for (const auto& l : ctx.obs.lookups) {
     if (l.lookup.scope != Scope::authoritative || ctx.is_inconsistent(l.lookup.name)) continue;
-    // A server's view of the name: every record it returned owned by the name, or "absent".
-    std::vector<std::pair<std::string, std::string>> views;  // server, signature
-    std::vector<std::string> present, absent, ev;
-    for (const auto& a : l.servers) {
-      if (!usable(a)) continue;
-      auto owned = owned_by(a.answer, l.lookup.name);
-      std::vector<std::string> parts;
-      for (const auto& r : owned) parts.push_back(record_text(r));
-      std::sort(parts.begin(), parts.end());
-      const std::string sig = parts.empty() ? "absent" : join(parts, "|");
-      views.emplace_back(server_label(a.ns_name, a.address), sig);
-      (parts.empty() ? absent : present).push_back(server_label(a.ns_name, a.address));
-      ev.push_back(describe(a, l.lookup.name, l.lookup.type));
-    }
-    std::set<std::string> sigs;
-    for (const auto& v : views) sigs.insert(v.second);
-    if (sigs.size() <= 1) continue;
-    ctx.inconsistent.push_back(l.lookup.name);
-    std::vector<std::string> lacking;
-    for (const auto& a : l.servers)
-      if (usable(a) && owned_by(a.answer, l.lookup.name).empty()) lacking.push_back(name_text(a.ns_name));
-    std::sort(lacking.begin(), lacking.end());
-    lacking.erase(std::unique(lacking.begin(), lacking.end()), lacking.end());
-    ctx.lacking.push_back(std::move(lacking));
-    const std::string name = name_text(l.lookup.name);
-    std::string msg;
-    if (!present.empty() && !absent.empty())
-      msg = name + " is missing on " + join(absent) + " but served by " + join(present) +
-            "; SES sees it only when it happens to ask a server that has it.";
-    else
-      msg = "The authoritative servers give different answers for " + name + "; SES may see any of them.";
-    auto& f = ctx.add(Code::RECORD_INCONSISTENT, l.lookup.name, msg);
-    f.evidence = ev;
+    if (!servers_agree(l)) report_inconsistent(ctx, l);
   }
 }
 

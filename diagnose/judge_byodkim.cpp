@@ -147,21 +147,21 @@ void read_record(ByodkimState& st, const wire::Record& rec, const std::optional<
 }
 
 // What the selector publishes, as data. No findings, no text meant for people (except quoted errors).
-ByodkimState read_byodkim(const Published& tv, bool inconsistent, const std::optional<std::string>& pem,
-                          const wire::Name& name) {
+ByodkimState read_byodkim(const Published& tv, bool inconsistent, const std::optional<std::string>& pem) {
   ByodkimState st;
   st.inconsistent = inconsistent;
   if (!tv.observed) return st;
   if (tv.records.empty()) {
-    auto cname = records_at(tv.at_name, name, wire::RRType::CNAME);
+    const auto cname = std::find_if(tv.at_name.begin(), tv.at_name.end(),
+                                    [](const wire::Record* r) { return r->type == wire::RRType::CNAME; });
     st.record = inconsistent ? ByodkimRecord::absent_inconsistent
-                             : (cname.empty() ? ByodkimRecord::absent : ByodkimRecord::cname_instead);
-    if (!cname.empty()) st.cname_target = cname.front().rdata.to_string();
+                             : (cname == tv.at_name.end() ? ByodkimRecord::absent : ByodkimRecord::cname_instead);
+    if (cname != tv.at_name.end()) st.cname_target = (*cname)->rdata.to_string();
     return st;
   }
   if (tv.records.size() > 1) {
     bool fragments = false;
-    for (const auto& r : tv.records) fragments = fragments || looks_like_fragment(txt_value(r));
+    for (const auto* r : tv.records) fragments = fragments || looks_like_fragment(txt_value(*r));
     st.record = fragments ? ByodkimRecord::fragments : ByodkimRecord::several;
     st.values = tv.records.size();
     return st;
@@ -174,7 +174,7 @@ ByodkimState read_byodkim(const Published& tv, bool inconsistent, const std::opt
       expected_b64 = encode_base64(k->spki);
     }
   }
-  read_record(st, tv.records.front(), expected_key, expected_b64);
+  read_record(st, *tv.records.front(), expected_key, expected_b64);
   return st;
 }
 
@@ -187,7 +187,7 @@ void word_absent(Ctx& ctx, const ExpectedRecord& e, const ByodkimState& st, cons
     auto& f = ctx.add(Code::DKIM_WRONG_TYPE, e.name,
                       name_text(e.name) + " is a CNAME (" + st.cname_target +
                           ") where BYODKIM needs a TXT record holding the key.");
-    f.evidence = tv.evidence;
+    f.evidence = tv.evidence();
     if (it && it->iterative) f.evidence.push_back(describe(*it->iterative));
     return;
   }
@@ -196,7 +196,7 @@ void word_absent(Ctx& ctx, const ExpectedRecord& e, const ByodkimState& st, cons
                     "The BYODKIM TXT record " + name_text(e.name) + " is not published" +
                         (tv.nxdomain ? " (the name does not exist)." : " (the name exists but has no TXT record)."));
   if (!tv.nxdomain) f.ses_error = SesError::type_not_found;
-  f.evidence = tv.evidence;
+  f.evidence = tv.evidence();
   ctx.missing.push_back(name_text(e.name));
   f.fix += ctx.delegated_to();
 }
@@ -209,7 +209,7 @@ struct SelectorFindings {
   const Published& tv;
   Finding& add(Code code, std::string message) {
     auto& f = ctx.add(code, name, std::move(message));
-    f.evidence = tv.evidence;
+    f.evidence = tv.evidence();
     return f;
   }
 };
@@ -303,7 +303,7 @@ void word_key(SelectorFindings& to, const std::string& n, const ByodkimState& st
 
 void judge_byodkim(Ctx& ctx, const ExpectedRecord& e) {
   const Published tv = published(ctx, e.name, wire::RRType::TXT);
-  const ByodkimState st = read_byodkim(tv, ctx.is_inconsistent(e.name), ctx.identity.public_key_pem, e.name);
+  const ByodkimState st = read_byodkim(tv, ctx.is_inconsistent(e.name), ctx.identity.public_key_pem);
   SelectorFindings to{ctx, e.name, tv};
   switch (st.record) {
     case ByodkimRecord::not_observed: ctx.incomplete.push_back(name_text(e.name) + " TXT"); return;

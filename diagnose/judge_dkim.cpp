@@ -80,8 +80,15 @@ KeyAtTarget key_at_target(Ctx& ctx, const wire::Name& name) {
 struct CnameAtName {
   Published cv, tv;                     // CNAME and TXT as the servers publish them
   const IterativeResult* it = nullptr;  // the iterative resolution of the name's TXT, when complete
-  std::vector<wire::Record> cnames;
-  std::vector<std::string> evidence;
+  std::vector<const wire::Record*> cnames;
+  bool cnames_from_it = false;          // no server answered: the CNAMEs are the iterative result's
+
+  // The servers' CNAME answers, or the iterative result the CNAMEs came from.
+  std::vector<std::string> evidence() const {
+    auto out = cv.evidence();
+    if (cnames_from_it) out.push_back(describe(*it));
+    return out;
+  }
 };
 
 CnameAtName read_cname_at(const Ctx& ctx, const wire::Name& name) {
@@ -91,10 +98,10 @@ CnameAtName read_cname_at(const Ctx& ctx, const wire::Name& name) {
   if (const auto* it = ctx.get(name, wire::RRType::TXT, Scope::iterative); it && it->iterative && it->iterative->complete)
     at.it = &*it->iterative;
   at.cnames = at.cv.records;
-  at.evidence = at.cv.evidence;
   if (at.cnames.empty() && !at.cv.from_servers && at.it) {
-    at.cnames = records_at(at.it->answer, name, wire::RRType::CNAME);
-    at.evidence.push_back(describe(*at.it));
+    for (const auto& r : at.it->answer)
+      if (r.type == wire::RRType::CNAME && r.owner == name) at.cnames.push_back(&r);
+    at.cnames_from_it = true;
   }
   return at;
 }
@@ -105,10 +112,10 @@ CnameAtName read_cname_at(const Ctx& ctx, const wire::Name& name) {
 std::vector<wire::Record> instead_of_cname(Ctx& ctx, const wire::Name& name, const CnameAtName& at,
                                            std::vector<std::string>& evidence) {
   std::vector<wire::Record> other;
-  for (const auto& r : at.tv.at_name)
-    if (r.type != wire::RRType::CNAME) other.push_back(r);
+  for (const auto* r : at.tv.at_name)
+    if (r->type != wire::RRType::CNAME) other.push_back(*r);
   if (!other.empty()) {
-    evidence.insert(evidence.end(), at.tv.evidence.begin(), at.tv.evidence.end());
+    for (auto& line : at.tv.evidence()) evidence.push_back(std::move(line));
     return other;
   }
   if (const auto* a = ctx.want(Lookup{name, wire::RRType::A, Scope::iterative});
@@ -124,8 +131,8 @@ std::vector<wire::Record> instead_of_cname(Ctx& ctx, const wire::Name& name, con
 std::vector<wire::Record> data_beside(const CnameAtName& at) {
   std::vector<wire::Record> beside;
   for (const auto* v : {&at.cv, &at.tv})
-    for (const auto& r : v->at_name)
-      if (r.type != wire::RRType::CNAME) beside.push_back(r);
+    for (const auto* r : v->at_name)
+      if (r->type != wire::RRType::CNAME) beside.push_back(*r);
   return beside;
 }
 
@@ -165,8 +172,8 @@ WrongTarget why_wrong(const Ctx& ctx, const ExpectedRecord& e, const wire::Name&
 
 TargetState read_target(const Ctx& ctx, const ExpectedRecord& e, const wire::Name& expected, const CnameAtName& at) {
   TargetState t;
-  for (const auto& c : at.cnames)
-    if (auto target = c.rdata.target()) t.targets.push_back(*target);
+  for (const auto* c : at.cnames)
+    if (auto target = c->rdata.target()) t.targets.push_back(*target);
   if (t.targets.size() > 1) {
     t.verdict = TargetVerdict::several;
     return t;
@@ -199,7 +206,7 @@ TargetState read_target(const Ctx& ctx, const ExpectedRecord& e, const wire::Nam
 
 // No CNAME at the name: what is there instead, a variant name, or nothing.
 void word_no_cname(Ctx& ctx, const ExpectedRecord& e, const CnameAtName& at) {
-  std::vector<std::string> evidence = at.evidence;
+  std::vector<std::string> evidence = at.evidence();
   const auto other = instead_of_cname(ctx, e.name, at, evidence);
   if (!other.empty()) {
     const bool is_a = other.front().type == wire::RRType::A || other.front().type == wire::RRType::AAAA;
@@ -226,8 +233,8 @@ void word_beside(Ctx& ctx, const ExpectedRecord& e, const CnameAtName& at, const
   auto& f = ctx.add(Code::CNAME_WITH_OTHER_DATA, e.name,
                     name_text(e.name) + " has a CNAME and also " + wire::to_string(beside.front().type) +
                         " data; resolvers may return either, so SES may not see the CNAME.");
-  f.evidence = at.cv.evidence;
-  f.evidence.insert(f.evidence.end(), at.tv.evidence.begin(), at.tv.evidence.end());
+  f.evidence = at.cv.evidence();
+  for (auto& line : at.tv.evidence()) f.evidence.push_back(std::move(line));
 }
 
 std::string wrong_target_reason(const ExpectedRecord& e, const TargetState& t) {
@@ -257,7 +264,7 @@ void word_other_target(Ctx& ctx, const ExpectedRecord& e, const wire::Name& expe
     auto& f = ctx.add(Code::DKIM_MULTIPLE_VALUES, e.name,
                       name_text(e.name) + " has " + std::to_string(t.targets.size()) + " CNAME values (" + join(ts) +
                           "); a name can hold only one CNAME, so each resolver picks one at random.");
-    f.evidence = at.evidence;
+    f.evidence = at.evidence();
   } else if (t.verdict == TargetVerdict::via_chain) {
     std::vector<std::string> hops{name_text(e.name)};
     for (const auto& h : t.chain) hops.push_back(name_text(h));
@@ -266,13 +273,13 @@ void word_other_target(Ctx& ctx, const ExpectedRecord& e, const wire::Name& expe
                           join(hops, " -> ") + "). Resolvers follow the chain to the key, but SES documents only a CNAME "
                           "pointing directly at the target; a verifier that compares the CNAME value itself "
                           "may not accept it.");
-    f.evidence = at.evidence;
+    f.evidence = at.evidence();
     f.evidence.push_back(describe(*at.it));
   } else {
     auto& f = ctx.add(Code::DKIM_WRONG_TARGET, e.name,
                       name_text(e.name) + " points to " + name_text(t.targets.front()) + " but SES expects " +
                           name_text(expected) + "." + wrong_target_reason(e, t));
-    f.evidence = at.evidence;
+    f.evidence = at.evidence();
   }
 }
 
@@ -283,7 +290,7 @@ void word_right_target(Ctx& ctx, const ExpectedRecord& e, const CnameAtName& at,
     auto& f = ctx.add(Code::DKIM_TARGET_UNRESOLVABLE, e.name,
                       name_text(e.name) + " points to the right target, but " + key.detail +
                           ": the token does not belong to a live SES identity.");
-    f.evidence = at.evidence;
+    f.evidence = at.evidence();
     if (at.it) f.evidence.push_back(describe(*at.it));
     return;
   }
@@ -295,7 +302,7 @@ void word_right_target(Ctx& ctx, const ExpectedRecord& e, const CnameAtName& at,
     f.message += " That is the " + t.found->region +
                  " signing zone: right for an identity in that region (no --region was given).";
   }
-  f.evidence = at.evidence;
+  f.evidence = at.evidence();
 }
 
 }  // namespace

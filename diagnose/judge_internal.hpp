@@ -36,12 +36,19 @@ struct Ctx {
 struct Published {
   bool observed = false;                  // some server answered, or the iterative resolution completed
   bool from_servers = false;              // false: from the iterative result
-  std::vector<wire::Record> records;      // owner == name and type == the type asked, deduplicated
-  std::vector<wire::Record> at_name;      // every record owned by the name in the answers, deduplicated
+  // Records in the observations `published` was given (which must outlive this), not copies of them.
+  std::vector<const wire::Record*> records;  // owner == name and type == the type asked, deduplicated
+  std::vector<const wire::Record*> at_name;  // every record owned by the name in the answers, deduplicated
   bool nxdomain = false;                  // the negative answers said NXDOMAIN (the name does not exist)
-  std::vector<std::string> present_on;    // servers that had records of the type
-  std::vector<std::string> missing_on;    // servers that did not
-  std::vector<std::string> evidence;      // one line per server (or the iterative result)
+  // One line per server (or the iterative result), built when a finding shows them: most are never shown.
+  std::vector<std::string> evidence() const;
+
+ private:
+  friend Published published(const Ctx& ctx, const wire::Name& name, wire::RRType type);
+  wire::Name name_;
+  wire::RRType type_ = wire::RRType::A;
+  const LookupResult* servers_ = nullptr;       // from_servers: their answers
+  const IterativeResult* iterative_ = nullptr;  // else, when observed: the iterative result
 };
 Published published(const Ctx& ctx, const wire::Name& name, wire::RRType type);
 

@@ -32,7 +32,7 @@ void judge_verification_token(Ctx& ctx, const ExpectedRecord& e) {
   }
   const bool inconsistent = ctx.is_inconsistent(e.name);
   std::vector<std::string> values;
-  for (const auto& r : tv.records) values.push_back(txt_value(r));
+  for (const auto* r : tv.records) values.push_back(txt_value(*r));
   if (values.empty()) {
     if (inconsistent) return;
     if (judge_variants(ctx, e, wire::RRType::TXT, kTokenVariantCodes, "The verification token")) return;
@@ -40,7 +40,7 @@ void judge_verification_token(Ctx& ctx, const ExpectedRecord& e) {
                       "The verification TXT record " + name_text(e.name) + " is not published" +
                           (tv.nxdomain ? " (the name does not exist)." : " (the name exists but has no TXT record)."));
     if (!tv.nxdomain) f.ses_error = SesError::type_not_found;
-    f.evidence = tv.evidence;
+    f.evidence = tv.evidence();
     f.evidence.push_back("expected: " + name_text(e.name) + " TXT \"" + e.value + "\"");
     ctx.missing.push_back(name_text(e.name));
     f.fix += ctx.delegated_to();
@@ -52,7 +52,7 @@ void judge_verification_token(Ctx& ctx, const ExpectedRecord& e) {
     auto& f = ctx.add(Code::VERIFICATION_TOKEN_OK, e.name,
                       name_text(e.name) + " holds the verification token" +
                           (values.size() > 1 ? " (among " + std::to_string(values.size()) + " values)." : "."));
-    f.evidence = tv.evidence;
+    f.evidence = tv.evidence();
     return;
   }
   for (const auto& v : values) {
@@ -61,7 +61,7 @@ void judge_verification_token(Ctx& ctx, const ExpectedRecord& e) {
                         name_text(e.name) + " holds \"" + v + "\" but SES gave \"" + e.value +
                             "\": the DNS provider lowercased the token, and SES compares it exactly.");
       f.fix = "Enter the token again exactly as SES shows it, or ask the DNS provider to stop lowercasing TXT values.";
-      f.evidence = tv.evidence;
+      f.evidence = tv.evidence();
       return;
     }
   }
@@ -70,7 +70,7 @@ void judge_verification_token(Ctx& ctx, const ExpectedRecord& e) {
       auto& f = ctx.add(Code::VERIFICATION_TOKEN_WRONG_VALUE, e.name,
                         name_text(e.name) + " holds the token with extra quotes or spaces (\"" + v +
                             "\"); SES compares the value exactly.");
-      f.evidence = tv.evidence;
+      f.evidence = tv.evidence();
       return;
     }
   }
@@ -78,7 +78,7 @@ void judge_verification_token(Ctx& ctx, const ExpectedRecord& e) {
   for (const auto& v : values) quoted.push_back("\"" + v + "\"");
   auto& f = ctx.add(Code::VERIFICATION_TOKEN_WRONG_VALUE, e.name,
                     name_text(e.name) + " holds " + join(quoted) + " but not the token SES gave (\"" + e.value + "\").");
-  f.evidence = tv.evidence;
+  f.evidence = tv.evidence();
 }
 
 namespace {
@@ -103,8 +103,8 @@ MailFromMx read_feedback_mx(const Published& mv, const std::string& region) {
   MailFromMx m;
   m.want = region.empty() ? "" : "feedback-smtp." + region + ".amazonses.com";
   bool found = false;
-  for (const auto& r : mv.records) {
-    auto mx = r.rdata.as_mx();
+  for (const auto* r : mv.records) {
+    auto mx = r->rdata.as_mx();
     if (!mx) continue;
     const std::string host = lower(name_text(mx->exchange));
     m.hosts.push_back(std::to_string(mx->preference) + " " + host);
@@ -129,8 +129,8 @@ struct Spf {
 
 Spf read_spf(const Published& sv) {
   Spf spf;
-  for (const auto& r : sv.records) {
-    const std::string v = txt_value(r);
+  for (const auto* r : sv.records) {
+    const std::string v = txt_value(*r);
     if (starts_with_ci(v, "v=spf1") && (v.size() == 6 || v[6] == ' ')) spf.records.push_back(v);
   }
   spf.state = spf.records.empty()     ? SpfState::none
@@ -214,7 +214,7 @@ bool word_feedback_mx(Ctx& ctx, const ExpectedRecord& mx, const Published& mv) {
   }
   auto& f = ctx.add(Code::MAIL_FROM_MX, mx.name, msg);
   if (!mx.region.empty()) f.fix = "Publish MX 10 " + m.want + " at " + name_text(mx.name) + ".";
-  f.evidence = mv.evidence;
+  f.evidence = mv.evidence();
   if (m.state == FeedbackMx::none) ctx.missing.push_back(name_text(mx.name) + " MX");
   return false;
 }
@@ -239,7 +239,7 @@ bool word_spf(Ctx& ctx, const ExpectedRecord& spf, const Published& sv) {
       break;
   }
   auto& f = ctx.add(Code::MAIL_FROM_SPF, spf.name, msg);
-  f.evidence = sv.evidence;
+  f.evidence = sv.evidence();
   return false;
 }
 
@@ -304,7 +304,7 @@ void judge_mail_from(Ctx& ctx, const ExpectedRecord& mx, const ExpectedRecord* s
     auto& f = ctx.add(Code::MAIL_FROM_OK, mx.name,
                       "The MAIL FROM domain " + name_text(mx.name) + " has the SES feedback MX and an SPF record "
                       "including amazonses.com.");
-    f.evidence = mv.evidence;
+    f.evidence = mv.evidence();
   }
 }
 
@@ -315,8 +315,8 @@ void judge_dmarc(Ctx& ctx, const ExpectedRecord& e) {
     return;
   }
   std::vector<std::string> records;
-  for (const auto& r : tv.records) {
-    const std::string v = txt_value(r);
+  for (const auto* r : tv.records) {
+    const std::string v = txt_value(*r);
     // RFC 7489 §6.6.3: records that do not start with "v=DMARC1" are discarded.
     if (starts_with_ci(v, "v=DMARC1")) records.push_back(v);
   }
@@ -325,14 +325,14 @@ void judge_dmarc(Ctx& ctx, const ExpectedRecord& e) {
     auto& f = ctx.add(Code::DMARC_MISSING, e.name,
                       name_text(e.name) + " has no DMARC record; mailbox providers increasingly require one for bulk "
                       "senders.");
-    f.evidence = tv.evidence;
+    f.evidence = tv.evidence();
     return;
   }
   const Dmarc d = read_dmarc(records);
   auto& f = d.state == DmarcState::ok
                 ? ctx.add(Code::DMARC_OK, e.name, name_text(e.name) + " publishes a DMARC policy (p=" + d.policy + ").")
                 : ctx.add(Code::DMARC_SYNTAX, e.name, dmarc_problem(name_text(e.name), d));
-  f.evidence = tv.evidence;
+  f.evidence = tv.evidence();
 }
 
 namespace {
@@ -455,11 +455,11 @@ void judge_token_present(Ctx& ctx, const ExpectedRecord& e) {
   const Published tv = published(ctx, e.name, wire::RRType::TXT);
   if (!tv.observed || tv.records.empty()) return;  // nothing to say: the legacy token is optional
   std::vector<std::string> values;
-  for (const auto& r : tv.records) values.push_back("\"" + txt_value(r) + "\"");
+  for (const auto* r : tv.records) values.push_back("\"" + txt_value(*r) + "\"");
   auto& f = ctx.add(Code::VERIFICATION_TOKEN_FOUND, e.name,
                     name_text(e.name) + " holds " + plural(values.size(), "legacy verification value", "legacy verification values") +
                         " (" + join(values) + "); without the token SES gave, they cannot be compared.");
-  f.evidence = tv.evidence;
+  f.evidence = tv.evidence();
 }
 
 void judge_domain_mx(Ctx& ctx, const ExpectedRecord& e) {

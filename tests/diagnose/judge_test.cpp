@@ -7,6 +7,7 @@
 #include <functional>
 
 #include "diagnose/dkim_key.hpp"
+#include "diagnose/judge_internal.hpp"
 #include "test_keys.hpp"
 #include "world.hpp"
 
@@ -140,6 +141,21 @@ const std::vector<Case>& cases() {
          w.serial[1] = 2026110100;
        },
        {"RECORD_INCONSISTENT", "SOA_SERIAL_MISMATCH"}},
+      // Servers agree when they serve the same records (type and RDATA), whatever their order and TTLs.
+      {"records_agree_in_another_order",
+       [](World& w) {
+         w.zone_records.push_back(TXT("_amazonses.example.com", {"another-account-token"}));
+         w.hidden.insert({1, N("_amazonses.example.com").to_string() + " TXT"});
+         w.only[1] = {RR("_amazonses.example.com", RRType::TXT, "\"another-account-token\"", 60),
+                      RR("_amazonses.example.com", RRType::TXT, "\"" + kToken + "\"", 60)};
+       },
+       {}, {"VERIFICATION_TOKEN_OK"}},
+      {"record_inconsistent_other_value",
+       [](World& w) {
+         w.hidden.insert({1, N("_amazonses.example.com").to_string() + " TXT"});
+         w.only[1] = {TXT("_amazonses.example.com", {"an-older-token"})};
+       },
+       {"RECORD_INCONSISTENT"}},
       {"tcp_required", [](World& w) { w.truncating = {0, 1}; }, {}, {"TCP_REQUIRED"}},
       {"tcp_failed",
        [](World& w) {
@@ -652,6 +668,7 @@ TEST(Judge, MessagesNameWhatWasFound) {
       {"dkim_txt_split_inside_a_tag", Code::DKIM_TXT_SPLIT, {"string 1 ends inside \"v=DKIM1"}},
       {"dkim_key_size_small", Code::DKIM_KEY_SIZE, {"512 bits"}},
       {"soa_serial_and_record_inconsistent", Code::RECORD_INCONSISTENT, {"ns2.provider.test", "missing"}},
+      {"record_inconsistent_other_value", Code::RECORD_INCONSISTENT, {"different answers", "_amazonses.example.com"}},
       {"dkim_record_missing", Code::NEGATIVE_CACHE_TTL, {"15 minutes"}},
   };
   for (const auto& c : checks) {
@@ -708,6 +725,24 @@ TEST(Judge, IterativeOnlyObservationsStillJudge) {
   }
   EXPECT_TRUE(problem_codes(j).empty()) << dump(j);
   EXPECT_EQ(all_codes(j).count("DKIM_OK"), 1u);
+}
+
+// txt_value walks the character-strings in place: the same as joining txt_strings.
+TEST(TxtValue, JoinsTheCharacterStrings) {
+  using detail::txt_strings;
+  using detail::txt_value;
+  const std::string long_string(255, 'k');
+  const std::vector<std::vector<std::string>> cases = {
+      {"v=DKIM1; p=abc"}, {"v=DKIM1; ", "p=ab", "c"}, {""}, {"", "x", ""}, {long_string, long_string, "tail"}};
+  for (const auto& strings : cases) {
+    const wire::Record r = TXT("sel._domainkey.example.com", strings);
+    std::string joined;
+    for (const auto& s : txt_strings(r)) joined += s;
+    EXPECT_EQ(txt_value(r), joined);
+  }
+  EXPECT_EQ(txt_value(TXT("x.example.com", {"v=DKIM1; ", "p=ab", "c"})), "v=DKIM1; p=abc");
+  EXPECT_EQ(txt_value(RR("x.example.com", RRType::CNAME, "target.example.net.")), "");
+  EXPECT_EQ(txt_value(wire::Record{}), "");
 }
 
 TEST(Variants, NamesProvidersMangleRecordsInto) {
