@@ -53,10 +53,9 @@ void append_record(std::string& out, const wire::Record& r) {
   out += ",\"ttl\":";
   out += std::to_string(r.ttl);
   out += ",\"data\":";
-  thread_local std::string text;  // reused: no allocation per record
-  text.clear();
-  r.rdata.append_to(text);
-  append_json_string(out, text);
+  const std::size_t from = open_json_string(out);
+  r.rdata.append_to(out);
+  close_json_string(out, from);
   out += '}';
 }
 
@@ -106,11 +105,27 @@ void append_json_string(std::string& out, std::string_view text) {
   out += '"';
 }
 
+std::size_t open_json_string(std::string& out) {
+  out += '"';
+  return out.size();
+}
+
+void close_json_string(std::string& out, std::size_t from) {
+  const std::size_t n = out.size() - from;
+  if (wire::ascii::plain_prefix(reinterpret_cast<const std::uint8_t*>(out.data()) + from, n, true) == n) {
+    out += '"';
+    return;
+  }
+  thread_local std::string raw;  // reused: no allocation per escaped text
+  raw.assign(out, from, n);
+  out.resize(from - 1);  // the opening quote too: append_json_string writes both
+  append_json_string(out, raw);
+}
+
 void append_json_name(std::string& out, const wire::Name& name) {
-  thread_local std::string text;  // reused: no allocation per name
-  text.clear();
-  name.append_to(text);
-  append_json_string(out, text);
+  const std::size_t from = open_json_string(out);
+  name.append_to(out);
+  close_json_string(out, from);
 }
 
 // "dnssec": {"status","reason","zone","key_tag","algorithm","inception","expiration","earliest_expiration","detail"}

@@ -20,6 +20,13 @@ void append_json_string(std::string& out, std::string_view text);
 // A name's presentation form (trailing dot, escapes as Name::to_string gives them) as a JSON string.
 void append_json_name(std::string& out, const wire::Name& name);
 
+// A JSON string whose text is appended to `out` raw, between the two calls (no temporary string):
+//   const std::size_t from = open_json_string(out); name.append_to(out); close_json_string(out, from);
+// writes what append_json_string would have: the text is escaped when it needs to be (most text does not,
+// and is then not copied).
+std::size_t open_json_string(std::string& out);
+void close_json_string(std::string& out, std::size_t from);
+
 // The members of one resolution, without the braces: "name":...,"ms":... (resolve.hpp's resolution_to_json
 // adds the braces and the trace).
 void append_resolution_members(std::string& out, const resolver::Resolution& resolution);
