@@ -145,10 +145,13 @@ std::vector<wire::Name> cname_chain(const std::vector<wire::Record>& answer, con
 }
 
 // Built in one string: called for every server whose answer a finding shows.
+constexpr std::size_t kDescribeReserve = 512;
+
 std::string describe(const ServerAnswer& a, const wire::Name& name, wire::RRType type) {
   std::string out = server_label(a.ns_name, a.address) + ": ";
   if (!a.queried) return std::move(out) + "not queried (private or unroutable address)";
   if (a.unreachable_from_host) return std::move(out) + "not checked from this host (no route to this address)";
+  out.reserve(kDescribeReserve);  // room for a DKIM key's TXT at once, not grown step by step
   append_name_text(out, name);
   out += ' ';
   out += wire::to_string(type);
