@@ -138,6 +138,20 @@ void Name::append_to(std::string& out) const {
     out.push_back('.');
     return;
   }
+  // Nearly every name is plain octets only, and then its presentation is its wire form shifted one to the
+  // left with each length octet (and the final 0) become the dot after the label before it: one copy, no
+  // append per label. The length octets and the final 0 (labels_ of them after the first octet) are never
+  // plain, so any other octet that is not makes the count larger, and the name is written escaped below.
+  std::size_t special = 0;
+  for (std::size_t k = 1; k < len_; ++k) special += kPlainInName[buf_[k]] ? 0u : 1u;
+  if (special == labels_) {
+    const std::size_t at = out.size();
+    out.resize(at + len_ - 1u);
+    char* dst = out.data() + at;
+    std::memcpy(dst, buf_.data() + 1, len_ - 1u);
+    for (std::size_t q = 0; buf_[q] != 0; q += 1u + buf_[q]) dst[q + buf_[q]] = '.';
+    return;
+  }
   std::size_t p = 0;
   while (buf_[p] != 0) {
     const std::size_t end = p + 1 + buf_[p];
