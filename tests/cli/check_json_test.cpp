@@ -87,7 +87,7 @@ CheckResult broken() {
   servers[3].error = "timeout " + kHostile;
   servers[4].rcode = wire::Rcode::Refused;
   diagnose::ServerStatus refused;  // a private address: never asked, so no answers
-  refused.ns_name = N("ns7.provider.test");
+  refused.ns_name = N("ns7\\\"q\\\\b\\200.provider.test");  // a name whose presentation JSON must escape
   refused.address = "10.0.0.53";
   refused.private_address = true;
   refused.error = "not queried: private address";

@@ -31,6 +31,12 @@ const B64Case kB64[] = {
     {"three_pads", "Zg===", false, "", 4},
     {"data_after_padding", "Zg==Zm9v", false, "", 4},
     {"lone_char", "Z", false, "", 1},
+    // Past whole groups of four, read at once, and inside them.
+    {"long_run", "Zm9vYmFyZm9vYmFyZm9vYmFy", true, "foobarfoobarfoobar"},
+    {"bad_character_after_groups", "Zm9vYmFy!m9v", false, "", 8},
+    {"bad_character_in_a_spaced_group", "Zm9v Ym!y", false, "", 7},
+    {"pad_inside_a_group", "Zm9=vYmF", false, "", 4},
+    {"high_octet", "Zm9v\xc3\xa9mFy", false, "", 4},
 };
 
 class Base64 : public ::testing::TestWithParam<B64Case> {};
