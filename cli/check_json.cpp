@@ -118,8 +118,10 @@ void append_finding(std::string& out, const diagnose::Finding& f) {
   append_json_string(o.key("subject"), f.subject);
 }
 
-// One record of a server's answer: {"data": "TYPE RDATA", "name", "ttl"}.
-void append_answer_record(std::string& out, const wire::Record& r) {
+// One record of a server's answer: {"data": "TYPE RDATA", "name", "ttl"}. `question` is the lookup's name
+// and `quoted` its JSON: most records are at that very name (byte for byte), and copy it.
+void append_answer_record(std::string& out, const wire::Record& r, const wire::Name& question,
+                          std::string_view quoted) {
   Object o(out);
   std::string& data = o.key("data");
   const std::size_t from = open_json_string(data);
@@ -127,23 +129,29 @@ void append_answer_record(std::string& out, const wire::Record& r) {
   data += ' ';
   r.rdata.append_to(data);
   close_json_string(data, from);
-  append_json_name(o.key("name"), r.owner);
+  if (r.owner.equals_exact(question)) {
+    o.key("name").append(quoted);
+  } else {
+    append_json_name(o.key("name"), r.owner);
+  }
   append_int(o.key("ttl"), r.ttl);
 }
 
 // One server's answer to one question: {"aa", "answer", "error", "name", "rcode", "rtt_ms", "transport", "type"}.
-void append_answer(std::string& out, const diagnose::LookupResult& l, const diagnose::ServerAnswer& a) {
+// `name` is the question's name as JSON (lookup_names).
+void append_answer(std::string& out, const diagnose::LookupResult& l, std::string_view name,
+                   const diagnose::ServerAnswer& a) {
   Object o(out);
   append_bool(o.key("aa"), a.aa);
   std::string& answer = o.key("answer");
   answer += '[';
   for (std::size_t i = 0; i < a.answer.size(); ++i) {
     if (i > 0) answer += ',';
-    append_answer_record(answer, a.answer[i]);
+    append_answer_record(answer, a.answer[i], l.lookup.name, name);
   }
   answer += ']';
   append_string_or_null(o.key("error"), !a.error.empty(), a.error);
-  append_json_name(o.key("name"), l.lookup.name);
+  o.key("name").append(name);
   append_string_or_null(o.key("rcode"), a.responded, a.responded ? wire::to_string(a.rcode) : std::string());
   append_int(o.key("rtt_ms"), a.rtt_ms);
   append_json_string(o.key("transport"), a.transport == diagnose::Transport::tcp ? "tcp" : "udp");
@@ -151,19 +159,36 @@ void append_answer(std::string& out, const diagnose::LookupResult& l, const diag
 }
 
 // Every authoritative answer of this server address (to_json's "answers"), in lookup order.
-void append_server_answers(std::string& out, const CheckResult& result, const diagnose::ServerStatus& s) {
+// `names`: lookup_names() of the result.
+void append_server_answers(std::string& out, const CheckResult& result, const std::vector<std::string>& names,
+                           const diagnose::ServerStatus& s) {
   out += '[';
   bool first = true;
-  for (const auto& l : result.observations.lookups) {
+  const auto& lookups = result.observations.lookups;
+  for (std::size_t i = 0; i < lookups.size(); ++i) {
+    const auto& l = lookups[i];
     if (l.lookup.scope != Scope::authoritative) continue;
     for (const auto& a : l.servers) {
       if (!(a.ns_name == s.ns_name) || a.address != s.address || !a.queried) continue;
       if (!first) out += ',';
       first = false;
-      append_answer(out, l, a);
+      append_answer(out, l, names[i], a);
     }
   }
   out += ']';
+}
+
+// Each lookup's name as JSON, written once for every server that answered it (and the records at it).
+// Reused from line to line; only the authoritative lookups' are written.
+const std::vector<std::string>& lookup_names(const CheckResult& result) {
+  thread_local std::vector<std::string> names;
+  const auto& lookups = result.observations.lookups;
+  if (names.size() < lookups.size()) names.resize(lookups.size());
+  for (std::size_t i = 0; i < lookups.size(); ++i) {
+    names[i].clear();
+    if (lookups[i].lookup.scope == Scope::authoritative) append_json_name(names[i], lookups[i].lookup.name);
+  }
+  return names;
 }
 
 bool listed(const std::vector<wire::Name>& names, const wire::Name& name) {
@@ -172,11 +197,12 @@ bool listed(const std::vector<wire::Name>& names, const wire::Name& name) {
 
 // One server address of the zone: {"address", "answers", "authoritative", "error", "in_parent", "in_zone",
 // "name", "not_checked_from_host", "queried", "rcode", "responded", "serial"}.
-void append_server(std::string& out, const CheckResult& result, const diagnose::ServerStatus& s) {
+void append_server(std::string& out, const CheckResult& result, const std::vector<std::string>& names,
+                   const diagnose::ServerStatus& s) {
   const auto& d = result.observations.delegation;
   Object o(out);
   append_json_string(o.key("address"), s.address);
-  append_server_answers(o.key("answers"), result, s);
+  append_server_answers(o.key("answers"), result, names, s);
   append_bool(o.key("authoritative"), s.aa);
   append_string_or_null(o.key("error"), !s.error.empty(), s.error);
   append_bool(o.key("in_parent"), listed(d.parent_ns, s.ns_name));
@@ -215,9 +241,10 @@ void append_check_json(std::string& out, const CheckResult& result) {
   std::string& servers = o.key("servers");
   servers += '[';
   const auto& all = result.observations.delegation.servers;
+  const std::vector<std::string>& names = lookup_names(result);
   for (std::size_t i = 0; i < all.size(); ++i) {
     if (i > 0) servers += ',';
-    append_server(servers, result, all[i]);
+    append_server(servers, result, names, all[i]);
   }
   servers += ']';
   if (!result.identity.understood.empty()) append_strings(o.key("understood"), result.identity.understood);
