@@ -148,10 +148,14 @@ std::vector<wire::Name> cname_chain(const std::vector<wire::Record>& answer, con
 constexpr std::size_t kDescribeReserve = 512;
 
 std::string describe(const ServerAnswer& a, const wire::Name& name, wire::RRType type) {
-  std::string out = server_label(a.ns_name, a.address) + ": ";
+  std::string out;
+  out.reserve(kDescribeReserve);  // room for a DKIM key's TXT at once, not grown step by step
+  append_name_text(out, a.ns_name);  // server_label(), written in place
+  out += " (";
+  out += a.address;
+  out += "): ";
   if (!a.queried) return std::move(out) + "not queried (private or unroutable address)";
   if (a.unreachable_from_host) return std::move(out) + "not checked from this host (no route to this address)";
-  out.reserve(kDescribeReserve);  // room for a DKIM key's TXT at once, not grown step by step
   append_name_text(out, name);
   out += ' ';
   out += wire::to_string(type);
