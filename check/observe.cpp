@@ -1,6 +1,7 @@
 #include "check/observe.hpp"
 
 #include <algorithm>
+#include <type_traits>
 #include <utility>
 
 #include "resolver/gather.hpp"
@@ -60,11 +61,6 @@ diagnose::ServerStatus server_status(const resolver::ZoneProbe& p, const wire::N
   return s;
 }
 
-asio::awaitable<resolver::Resolution> resolve_task(resolver::Resolver& r, wire::Name name, wire::RRType type,
-                                                   std::shared_ptr<resolver::SharedReplies> replies) {
-  co_return co_await r.resolve(name, type, std::move(replies));
-}
-
 // A probe run as one more task of the gather: its result lands in `slot` (sized before the tasks start,
 // so the slots stay put).
 asio::awaitable<resolver::Resolution> probe_into(resolver::Resolver& r, wire::Name name,
@@ -122,7 +118,21 @@ diagnose::Delegation delegation_from(const resolver::ZoneProbe& p) {
   return d;
 }
 
-diagnose::LookupResult lookup_from(const resolver::ZoneProbe& p, const Lookup& lookup) {
+namespace {
+
+// A record vector of a response: copied when the probe is const, moved out of it when the caller hands the
+// probe over (observe(): each response's records serve one lookup).
+template <class Records>
+std::vector<wire::Record> records_of(Records& v) {
+  if constexpr (std::is_const_v<Records>) {
+    return v;
+  } else {
+    return std::move(v);
+  }
+}
+
+template <class Probe>
+diagnose::LookupResult probe_lookup(Probe& p, const Lookup& lookup) {
   diagnose::LookupResult out;
   out.lookup = lookup;
   out.zone = p.zone;
@@ -137,7 +147,7 @@ diagnose::LookupResult lookup_from(const resolver::ZoneProbe& p, const Lookup& l
       out.servers.push_back(std::move(s));
     }
   }
-  for (const auto& r : p.responses) {
+  for (auto& r : p.responses) {
     if (!same_question(r.question, lookup)) continue;
     diagnose::ServerAnswer s;
     s.ns_name = r.ns_name;
@@ -149,13 +159,19 @@ diagnose::LookupResult lookup_from(const resolver::ZoneProbe& p, const Lookup& l
     s.truncated_udp = r.tc;
     if (r.rcode) s.rcode = *r.rcode;
     s.aa = r.aa;
-    s.answer = r.answer;
-    s.authority = r.authority;
-    s.dnssec = r.dnssec;
+    s.answer = records_of(r.answer);
+    s.authority = records_of(r.authority);
+    s.dnssec = records_of(r.dnssec);
     s.rtt_ms = static_cast<std::uint32_t>(r.rtt.count() / 1000);
     out.servers.push_back(std::move(s));
   }
   return out;
+}
+
+}  // namespace
+
+diagnose::LookupResult lookup_from(const resolver::ZoneProbe& p, const Lookup& lookup) {
+  return probe_lookup(p, lookup);
 }
 
 diagnose::LookupResult lookup_from(const resolver::Resolution& r, const Lookup& lookup) {
@@ -225,7 +241,8 @@ asio::awaitable<Observed> observe(resolver::Resolver& r, const wire::Name& domai
     if (std::find(iterative.begin(), iterative.end(), keys) == iterative.end()) iterative.push_back(keys);
   }
   std::vector<asio::awaitable<resolver::Resolution>> tasks;
-  for (const auto& l : iterative) tasks.push_back(resolve_task(r, l.name, l.type, replies));
+  // Resolver::resolve() is no coroutine: the awaitable it returns owns copies of the name and `replies`.
+  for (const auto& l : iterative) tasks.push_back(r.resolve(l.name, l.type, replies));
   const std::vector<resolver::Resolution> resolved = co_await resolver::gather(ex, std::move(tasks));
 
   Observed out;
@@ -239,7 +256,13 @@ asio::awaitable<Observed> observe(resolver::Resolver& r, const wire::Name& domai
     if (with_delegation && c == 0) out.delegation = delegation_from(probed[c]);
     const std::size_t first = c * resolver::kMaxProbeQuestions;
     const std::size_t last = std::min(authoritative.size(), first + resolver::kMaxProbeQuestions);
-    for (std::size_t k = first; k < last; ++k) out.results.push_back(lookup_from(probed[c], authoritative[k]));
+    for (std::size_t k = first; k < last; ++k) {
+      // The records move out of the probe unless a later lookup of this chunk asks the same question.
+      const auto same = [&](const Lookup& l) { return l.type == authoritative[k].type && l.name == authoritative[k].name; };
+      const auto rest = authoritative.begin() + static_cast<std::ptrdiff_t>(k + 1);
+      const bool again = std::any_of(rest, authoritative.begin() + static_cast<std::ptrdiff_t>(last), same);
+      out.results.push_back(again ? lookup_from(probed[c], authoritative[k]) : probe_lookup(probed[c], authoritative[k]));
+    }
   }
   co_return out;
 }
