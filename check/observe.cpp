@@ -46,7 +46,7 @@ diagnose::ServerStatus server_status(const resolver::ZoneProbe& p, const wire::N
                                      const resolver::NsAddress& a, diagnose::Delegation& d) {
   diagnose::ServerStatus s;
   s.ns_name = ns;
-  s.address = a.address.to_string();
+  s.address = address_text(a.address);
   if (!a.permitted) {
     s.private_address = true;
     s.error = std::string("not queried: ") + resolver::to_string(a.address_class) + " address";
@@ -72,6 +72,19 @@ asio::awaitable<resolver::Resolution> probe_into(resolver::Resolver& r, wire::Na
 }
 
 }  // namespace
+
+std::string address_text(const asio::ip::address& address) {
+  if (!address.is_v4()) return address.to_string();
+  std::string s;
+  s.reserve(15);
+  for (const unsigned v : address.to_v4().to_bytes()) {
+    if (!s.empty()) s += '.';
+    if (v >= 100) s += static_cast<char>('0' + v / 100);
+    if (v >= 10) s += static_cast<char>('0' + v / 10 % 10);
+    s += static_cast<char>('0' + v % 10);
+  }
+  return s;
+}
 
 diagnose::SecurityResult security_from(const resolver::Validation& v) {
   diagnose::SecurityResult s;
@@ -141,7 +154,7 @@ diagnose::LookupResult probe_lookup(Probe& p, const Lookup& lookup) {
       if (a.permitted) continue;
       diagnose::ServerAnswer s;
       s.ns_name = ns.name;
-      s.address = a.address.to_string();
+      s.address = address_text(a.address);
       s.queried = false;
       s.error = "refused by address policy";
       out.servers.push_back(std::move(s));
@@ -151,7 +164,7 @@ diagnose::LookupResult probe_lookup(Probe& p, const Lookup& lookup) {
     if (!same_question(r.question, lookup)) continue;
     diagnose::ServerAnswer s;
     s.ns_name = r.ns_name;
-    s.address = r.address.to_string();
+    s.address = address_text(r.address);
     s.responded = r.rcode.has_value();
     if (!s.responded) s.error = probe_error_text(r);
     s.unreachable_from_host = r.error == resolver::ProbeError::unreachable_from_host;
