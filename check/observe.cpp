@@ -187,13 +187,16 @@ diagnose::LookupResult lookup_from(const resolver::ZoneProbe& p, const Lookup& l
   return probe_lookup(p, lookup);
 }
 
-diagnose::LookupResult lookup_from(const resolver::Resolution& r, const Lookup& lookup) {
+namespace {
+
+template <class Resolution>
+diagnose::LookupResult resolution_lookup(Resolution& r, const Lookup& lookup) {
   diagnose::LookupResult out;
   out.lookup = lookup;
   diagnose::IterativeResult it;
   it.complete = r.outcome != resolver::Outcome::failed;
   it.rcode = it.complete ? r.rcode : wire::Rcode::ServFail;
-  it.answer = r.answer;
+  it.answer = records_of(r.answer);
   it.security = security_from(r.validation);
   if (!it.complete) {
     it.error = resolver::to_string(r.failure);
@@ -201,6 +204,12 @@ diagnose::LookupResult lookup_from(const resolver::Resolution& r, const Lookup& 
   }
   out.iterative = std::move(it);
   return out;
+}
+
+}  // namespace
+
+diagnose::LookupResult lookup_from(const resolver::Resolution& r, const Lookup& lookup) {
+  return resolution_lookup(r, lookup);
 }
 
 namespace {
@@ -256,12 +265,12 @@ asio::awaitable<Observed> observe(resolver::Resolver& r, const wire::Name& domai
   std::vector<asio::awaitable<resolver::Resolution>> tasks;
   // Resolver::resolve() is no coroutine: the awaitable it returns owns copies of the name and `replies`.
   for (const auto& l : iterative) tasks.push_back(r.resolve(l.name, l.type, replies));
-  const std::vector<resolver::Resolution> resolved = co_await resolver::gather(ex, std::move(tasks));
+  std::vector<resolver::Resolution> resolved = co_await resolver::gather(ex, std::move(tasks));
 
   Observed out;
   for (std::size_t i = 0; i < iterative.size(); ++i) {
     out.queries += resolved[i].queries;
-    out.results.push_back(lookup_from(resolved[i], iterative[i]));
+    out.results.push_back(resolution_lookup(resolved[i], iterative[i]));  // its answer moves
     if (iterative[i].type == wire::RRType::DNSKEY) prefer_trusted_keys(r, out.results.back());
   }
   for (std::size_t c = 0; c < probed.size(); ++c) {
