@@ -1,6 +1,7 @@
 #include "check/observe.hpp"
 
 #include <algorithm>
+#include <type_traits>
 #include <utility>
 
 #include "resolver/gather.hpp"
@@ -45,7 +46,7 @@ diagnose::ServerStatus server_status(const resolver::ZoneProbe& p, const wire::N
                                      const resolver::NsAddress& a, diagnose::Delegation& d) {
   diagnose::ServerStatus s;
   s.ns_name = ns;
-  s.address = a.address.to_string();
+  s.address = address_text(a.address);
   if (!a.permitted) {
     s.private_address = true;
     s.error = std::string("not queried: ") + resolver::to_string(a.address_class) + " address";
@@ -60,11 +61,6 @@ diagnose::ServerStatus server_status(const resolver::ZoneProbe& p, const wire::N
   return s;
 }
 
-asio::awaitable<resolver::Resolution> resolve_task(resolver::Resolver& r, wire::Name name, wire::RRType type,
-                                                   std::shared_ptr<resolver::SharedReplies> replies) {
-  co_return co_await r.resolve(name, type, std::move(replies));
-}
-
 // A probe run as one more task of the gather: its result lands in `slot` (sized before the tasks start,
 // so the slots stay put).
 asio::awaitable<resolver::Resolution> probe_into(resolver::Resolver& r, wire::Name name,
@@ -76,6 +72,19 @@ asio::awaitable<resolver::Resolution> probe_into(resolver::Resolver& r, wire::Na
 }
 
 }  // namespace
+
+std::string address_text(const asio::ip::address& address) {
+  if (!address.is_v4()) return address.to_string();
+  std::string s;
+  s.reserve(15);
+  for (const unsigned v : address.to_v4().to_bytes()) {
+    if (!s.empty()) s += '.';
+    if (v >= 100) s += static_cast<char>('0' + v / 100);
+    if (v >= 10) s += static_cast<char>('0' + v / 10 % 10);
+    s += static_cast<char>('0' + v % 10);
+  }
+  return s;
+}
 
 diagnose::SecurityResult security_from(const resolver::Validation& v) {
   diagnose::SecurityResult s;
@@ -122,7 +131,21 @@ diagnose::Delegation delegation_from(const resolver::ZoneProbe& p) {
   return d;
 }
 
-diagnose::LookupResult lookup_from(const resolver::ZoneProbe& p, const Lookup& lookup) {
+namespace {
+
+// A record vector of a response: copied when the probe is const, moved out of it when the caller hands the
+// probe over (observe(): each response's records serve one lookup).
+template <class Records>
+std::vector<wire::Record> records_of(Records& v) {
+  if constexpr (std::is_const_v<Records>) {
+    return v;
+  } else {
+    return std::move(v);
+  }
+}
+
+template <class Probe>
+diagnose::LookupResult probe_lookup(Probe& p, const Lookup& lookup) {
   diagnose::LookupResult out;
   out.lookup = lookup;
   out.zone = p.zone;
@@ -131,17 +154,17 @@ diagnose::LookupResult lookup_from(const resolver::ZoneProbe& p, const Lookup& l
       if (a.permitted) continue;
       diagnose::ServerAnswer s;
       s.ns_name = ns.name;
-      s.address = a.address.to_string();
+      s.address = address_text(a.address);
       s.queried = false;
       s.error = "refused by address policy";
       out.servers.push_back(std::move(s));
     }
   }
-  for (const auto& r : p.responses) {
+  for (auto& r : p.responses) {
     if (!same_question(r.question, lookup)) continue;
     diagnose::ServerAnswer s;
     s.ns_name = r.ns_name;
-    s.address = r.address.to_string();
+    s.address = address_text(r.address);
     s.responded = r.rcode.has_value();
     if (!s.responded) s.error = probe_error_text(r);
     s.unreachable_from_host = r.error == resolver::ProbeError::unreachable_from_host;
@@ -149,22 +172,31 @@ diagnose::LookupResult lookup_from(const resolver::ZoneProbe& p, const Lookup& l
     s.truncated_udp = r.tc;
     if (r.rcode) s.rcode = *r.rcode;
     s.aa = r.aa;
-    s.answer = r.answer;
-    s.authority = r.authority;
-    s.dnssec = r.dnssec;
+    s.answer = records_of(r.answer);
+    s.authority = records_of(r.authority);
+    s.dnssec = records_of(r.dnssec);
     s.rtt_ms = static_cast<std::uint32_t>(r.rtt.count() / 1000);
     out.servers.push_back(std::move(s));
   }
   return out;
 }
 
-diagnose::LookupResult lookup_from(const resolver::Resolution& r, const Lookup& lookup) {
+}  // namespace
+
+diagnose::LookupResult lookup_from(const resolver::ZoneProbe& p, const Lookup& lookup) {
+  return probe_lookup(p, lookup);
+}
+
+namespace {
+
+template <class Resolution>
+diagnose::LookupResult resolution_lookup(Resolution& r, const Lookup& lookup) {
   diagnose::LookupResult out;
   out.lookup = lookup;
   diagnose::IterativeResult it;
   it.complete = r.outcome != resolver::Outcome::failed;
   it.rcode = it.complete ? r.rcode : wire::Rcode::ServFail;
-  it.answer = r.answer;
+  it.answer = records_of(r.answer);
   it.security = security_from(r.validation);
   if (!it.complete) {
     it.error = resolver::to_string(r.failure);
@@ -172,6 +204,12 @@ diagnose::LookupResult lookup_from(const resolver::Resolution& r, const Lookup& 
   }
   out.iterative = std::move(it);
   return out;
+}
+
+}  // namespace
+
+diagnose::LookupResult lookup_from(const resolver::Resolution& r, const Lookup& lookup) {
+  return resolution_lookup(r, lookup);
 }
 
 namespace {
@@ -225,13 +263,14 @@ asio::awaitable<Observed> observe(resolver::Resolver& r, const wire::Name& domai
     if (std::find(iterative.begin(), iterative.end(), keys) == iterative.end()) iterative.push_back(keys);
   }
   std::vector<asio::awaitable<resolver::Resolution>> tasks;
-  for (const auto& l : iterative) tasks.push_back(resolve_task(r, l.name, l.type, replies));
-  const std::vector<resolver::Resolution> resolved = co_await resolver::gather(ex, std::move(tasks));
+  // Resolver::resolve() is no coroutine: the awaitable it returns owns copies of the name and `replies`.
+  for (const auto& l : iterative) tasks.push_back(r.resolve(l.name, l.type, replies));
+  std::vector<resolver::Resolution> resolved = co_await resolver::gather(ex, std::move(tasks));
 
   Observed out;
   for (std::size_t i = 0; i < iterative.size(); ++i) {
     out.queries += resolved[i].queries;
-    out.results.push_back(lookup_from(resolved[i], iterative[i]));
+    out.results.push_back(resolution_lookup(resolved[i], iterative[i]));  // its answer moves
     if (iterative[i].type == wire::RRType::DNSKEY) prefer_trusted_keys(r, out.results.back());
   }
   for (std::size_t c = 0; c < probed.size(); ++c) {
@@ -239,7 +278,13 @@ asio::awaitable<Observed> observe(resolver::Resolver& r, const wire::Name& domai
     if (with_delegation && c == 0) out.delegation = delegation_from(probed[c]);
     const std::size_t first = c * resolver::kMaxProbeQuestions;
     const std::size_t last = std::min(authoritative.size(), first + resolver::kMaxProbeQuestions);
-    for (std::size_t k = first; k < last; ++k) out.results.push_back(lookup_from(probed[c], authoritative[k]));
+    for (std::size_t k = first; k < last; ++k) {
+      // The records move out of the probe unless a later lookup of this chunk asks the same question.
+      const auto same = [&](const Lookup& l) { return l.type == authoritative[k].type && l.name == authoritative[k].name; };
+      const auto rest = authoritative.begin() + static_cast<std::ptrdiff_t>(k + 1);
+      const bool again = std::any_of(rest, authoritative.begin() + static_cast<std::ptrdiff_t>(last), same);
+      out.results.push_back(again ? lookup_from(probed[c], authoritative[k]) : probe_lookup(probed[c], authoritative[k]));
+    }
   }
   co_return out;
 }

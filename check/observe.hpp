@@ -5,6 +5,7 @@
 #include <asio/awaitable.hpp>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "diagnose/observations.hpp"
@@ -14,6 +15,9 @@ namespace dkimdoctor::check {
 
 // The resolver's DNSSEC status of an answer as diagnose reads it (reason: dnssec::to_string of the Reason).
 diagnose::SecurityResult security_from(const resolver::Validation& validation);
+// address.to_string(), the same text, without inet_ntop's sprintf for IPv4 (every server answer carries
+// its address as text; the sprintf was the largest cost of observe()).
+std::string address_text(const asio::ip::address& address);
 diagnose::Delegation delegation_from(const resolver::ZoneProbe& probe);
 diagnose::LookupResult lookup_from(const resolver::ZoneProbe& probe, const diagnose::Lookup& lookup);
 diagnose::LookupResult lookup_from(const resolver::Resolution& resolution, const diagnose::Lookup& lookup);

@@ -88,15 +88,17 @@ void Cache::erase(Map::iterator it) {
 }
 
 Cache::StoredKey Cache::make_key(char kind, const wire::Name& name, wire::RRType type) const {
-  const auto lower_name = name.lowercased();
+  // The name's octets lowercased straight into the key (no lowercased copy of the Name first); the hash
+  // folds case itself.
+  const auto w = name.wire();
   StoredKey k;
-  k.bytes.reserve(lower_name.wire_length() + 3);
-  k.bytes += kind;
-  k.bytes.append(reinterpret_cast<const char*>(lower_name.wire().data()), lower_name.wire_length());
+  k.bytes.resize(w.size() + 3);
+  k.bytes[0] = kind;
+  for (std::size_t i = 0; i < w.size(); ++i) k.bytes[i + 1] = static_cast<char>(lower(w[i]));
   const auto t = static_cast<std::uint16_t>(type);
-  k.bytes += static_cast<char>(t >> 8);
-  k.bytes += static_cast<char>(t & 0xff);
-  k.name_hash = hash_folded(seed_, lower_name.wire().data(), lower_name.wire_length());
+  k.bytes[w.size() + 1] = static_cast<char>(t >> 8);
+  k.bytes[w.size() + 2] = static_cast<char>(t & 0xff);
+  k.name_hash = hash_folded(seed_, w.data(), w.size());
   k.hash = hash_key(seed_, k.name_hash, kind, t);
   return k;
 }

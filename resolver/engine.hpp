@@ -200,7 +200,7 @@ struct Resolver::Impl {
   Cut root_cut(Context& ctx, int depth);
   void add_server_addresses(Context& ctx, Cut& cut, const wire::Name& ns, std::span<const asio::ip::address> addrs,
                             int depth);
-  void trace(Context& ctx, TraceStep step) const;
+  void trace(Context& ctx, TraceStep&& step) const;  // &&: no copy of its names when not tracing
   void note(Context& ctx, int depth, const wire::Name& zone, std::string text, StepKind kind = StepKind::note) const;
 };
 

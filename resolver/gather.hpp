@@ -15,21 +15,34 @@
 
 namespace dkimdoctor::resolver {
 
+namespace detail {
+
+template <class T>
+struct GatherState {
+  GatherState(asio::any_io_executor e, std::size_t n)
+      : results(n), remaining(n), done(e, asio::steady_timer::time_point::max()) {}
+  std::vector<T> results;
+  std::size_t remaining;
+  asio::steady_timer done;
+};
+
+// One task, its result moved straight into its slot: passed through co_spawn's completion handler, a
+// result was moved four or five times on the way (a Resolution or a probe's answer holds several
+// wire::Names, whose moves are copies of their octets).
+template <class T>
+asio::awaitable<void> gather_into(std::shared_ptr<GatherState<T>> st, std::size_t i, asio::awaitable<T> task) {
+  st->results[i] = co_await std::move(task);
+}
+
+}  // namespace detail
+
 // Results in the order of `tasks`. A task that throws (a bug: resolutions report failures as values)
 // leaves a default-constructed result so that one bug cannot lose the other results.
 template <class T>
 asio::awaitable<std::vector<T>> gather(asio::any_io_executor ex, std::vector<asio::awaitable<T>> tasks) {
-  struct State {
-    State(asio::any_io_executor e, std::size_t n)
-        : results(n), remaining(n), done(e, asio::steady_timer::time_point::max()) {}
-    std::vector<T> results;
-    std::size_t remaining;
-    asio::steady_timer done;
-  };
-  auto st = std::make_shared<State>(ex, tasks.size());
+  auto st = std::make_shared<detail::GatherState<T>>(ex, tasks.size());
   for (std::size_t i = 0; i < tasks.size(); ++i) {
-    asio::co_spawn(ex, std::move(tasks[i]), [st, i](std::exception_ptr e, T value) {
-      if (!e) st->results[i] = std::move(value);
+    asio::co_spawn(ex, detail::gather_into(st, i, std::move(tasks[i])), [st](std::exception_ptr) {
       if (--st->remaining == 0) st->done.cancel();
     });
   }

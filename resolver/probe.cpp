@@ -464,14 +464,15 @@ asio::awaitable<std::vector<Name>> Resolver::Impl::probe_round(Context& ctx, Zon
     queue_asks(ctx, p, server, questions, budget, asks);
     p.servers.push_back(std::move(server));
   }
-  std::vector<ProbeAsked> answers;
-  for (auto& per_address : co_await gather(executor, std::move(asks)))
-    for (auto& a : per_address) answers.push_back(std::move(a));
-  read_answers(p, answers, questions.size());
-  for (auto& a : answers) {
-    p.queries += a.queries;
-    trace(ctx, std::move(a.step));
-    p.responses.push_back(std::move(a.response));
+  // Per address as it came (not copied into one list first: a ProbeAsked's move copies its names' octets).
+  std::vector<std::vector<ProbeAsked>> answered = co_await gather(executor, std::move(asks));
+  for (const auto& per_address : answered) read_answers(p, per_address, questions.size());
+  for (auto& per_address : answered) {
+    for (auto& a : per_address) {
+      p.queries += a.queries;
+      trace(ctx, std::move(a.step));
+      p.responses.push_back(std::move(a.response));
+    }
   }
   co_return unprobed_zone_ns(p);
 }

@@ -115,7 +115,7 @@ Resolver::Impl::Impl(asio::any_io_executor ex, Options opts)
   }
 }
 
-void Resolver::Impl::trace(Context& ctx, TraceStep step) const {
+void Resolver::Impl::trace(Context& ctx, TraceStep&& step) const {
   if (ctx.tracing) ctx.trace.push_back(std::move(step));
 }
 

@@ -171,7 +171,7 @@ std::size_t Transport::EndpointHash::operator()(const asio::ip::udp::endpoint& e
   return AddressHash{}(ep.address()) * 31 ^ ep.port();
 }
 
-std::size_t Transport::PendingHash::operator()(const PendingKey& k) const noexcept {
+std::size_t Transport::PendingKey::hash_of(const PendingKey& k) noexcept {
   const std::size_t name = wire::NameHash{}(k.qname);
   return EndpointHash{}(k.server) ^ (name * 0x9e3779b97f4a7c15ULL) ^ (static_cast<std::size_t>(k.qtype) << 1) ^
          static_cast<std::size_t>(k.rd);
@@ -210,7 +210,8 @@ void Transport::stop() {
 }
 
 asio::awaitable<ExchangeResult> Transport::exchange(ExchangeRequest request) {
-  const PendingKey key{request.server, request.qname.lowercased(), request.qtype, request.rd};
+  PendingKey key{request.server, request.qname.lowercased(), request.qtype, request.rd};
+  key.hash = PendingKey::hash_of(key);
 
   // A waiter whose owner ran out of *its* budget asks for itself (with its own budget): at most once
   // per owner, and every owner sends at least one query or ends at once.

@@ -145,15 +145,17 @@ class Transport {
     wire::Name qname;  // lowercased
     wire::RRType qtype;
     bool rd;
+    std::size_t hash = 0;  // PendingHash's, computed once per exchange (it hashes the name; the map asks thrice)
     bool operator==(const PendingKey& o) const noexcept {
       return server == o.server && qtype == o.qtype && rd == o.rd && qname.equals_exact(o.qname);
     }
+    static std::size_t hash_of(const PendingKey& k) noexcept;
   };
   struct EndpointHash {
     std::size_t operator()(const asio::ip::udp::endpoint& ep) const noexcept;
   };
   struct PendingHash {
-    std::size_t operator()(const PendingKey& k) const noexcept;
+    std::size_t operator()(const PendingKey& k) const noexcept { return k.hash; }
   };
   using Marks = std::unordered_map<asio::ip::udp::endpoint, std::chrono::steady_clock::time_point, EndpointHash>;
   static bool marked(Marks& marks, const asio::ip::udp::endpoint& server);

@@ -175,6 +175,49 @@ TEST_F(CheckFaults, StoppedCheckEndsIncompleteAndBlamesNothing) {
 
 // The conversion from the probe's results: a REFUSED reply is a reply (the server is lame), a timeout is
 // not (unreachable), an address the policy refused was never queried; serials and the SOA TTL carry over.
+// observe() moves a probe's records into the lookup results: a question asked twice in one step still
+// gives both lookups every server's records.
+TEST_F(CheckFaults, ObserveGivesARepeatedQuestionItsRecordsTwice) {
+  net_.serve_zone(3, zone_);
+  net_.serve_zone(4, zone_);
+  resolver::Resolver res(net_.io.get_executor(), net_.options({1}));
+  const auto domain = *wire::Name::parse("example.test");
+  const diagnose::Lookup dmarc{*wire::Name::parse("_dmarc.example.test"), wire::RRType::TXT,
+                               diagnose::Scope::authoritative};
+  const std::vector<diagnose::Lookup> lookups{dmarc, dmarc};
+  const auto o = net_.run(check::observe(res, domain, lookups, true, false, std::make_shared<resolver::ProbeBudget>(),
+                                         std::make_shared<resolver::SharedReplies>()));
+  ASSERT_EQ(o.results.size(), 2u);
+  // The probe asks each of the two servers the question twice: each lookup sees all four replies.
+  ASSERT_EQ(o.results[0].servers.size(), 4u);
+  ASSERT_EQ(o.results[1].servers.size(), 4u);
+  for (std::size_t s = 0; s < 4; ++s) {
+    EXPECT_EQ(o.results[0].servers[s].answer.size(), 1u);
+    EXPECT_EQ(o.results[0].servers[s].answer, o.results[1].servers[s].answer);
+    EXPECT_EQ(o.results[0].servers[s].address, o.results[1].servers[s].address);
+  }
+  ASSERT_TRUE(o.delegation);
+  EXPECT_EQ(o.delegation->servers.size(), 2u);
+  for (const auto& server : o.delegation->servers) EXPECT_EQ(server.serial, 2026112600u);
+}
+
+// The server answers' address text is asio's to_string(), written without inet_ntop for IPv4.
+TEST(CheckObservations, AddressTextIsAsiosToString) {
+  for (unsigned a : {0u, 1u, 9u, 10u, 99u, 100u, 127u, 200u, 255u}) {
+    for (unsigned b : {0u, 5u, 10u, 53u, 100u, 255u}) {
+      const asio::ip::address v4 = asio::ip::address_v4(asio::ip::address_v4::bytes_type{
+          static_cast<unsigned char>(a), static_cast<unsigned char>(b), static_cast<unsigned char>(255 - b),
+          static_cast<unsigned char>((a * 7 + b) % 256)});
+      EXPECT_EQ(check::address_text(v4), v4.to_string());
+    }
+  }
+  for (const char* text : {"::", "::1", "2001:db8::53", "::ffff:192.0.2.1", "fe80::1%1", "2001:db8:0:1:1:1:1:1"}) {
+    const auto v6 = asio::ip::make_address(text);
+    EXPECT_EQ(check::address_text(v6), v6.to_string());
+  }
+  EXPECT_EQ(check::address_text(asio::ip::make_address("127.53.0.1")), "127.53.0.1");
+}
+
 TEST(CheckObservations, ProbeToDelegationAndServerAnswers) {
   resolver::ZoneProbe p;
   p.zone = *wire::Name::parse("example.test");
