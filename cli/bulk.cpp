@@ -627,6 +627,7 @@ int run_bulk(const BulkOptions& options) {
   }
   auto resolver_options = make_resolver_options(options.root_hints, options.allow_loopback);
   if (!resolver_options) return usage_error(resolver_options.error());
+  resolver_options->trace = false;  // a check's line and report never show the resolver's steps (as `check`)
   if (auto d = apply_dnssec_flags(options.dnssec, *resolver_options); !d) return usage_error(d.error());
   auto in = open_input(options.input);
   if (!in) return usage_error(in.error());
