@@ -140,11 +140,12 @@ void Name::append_to(std::string& out) const {
   }
   // Nearly every name is plain octets only, and then its presentation is its wire form shifted one to the
   // left with each length octet (and the final 0) become the dot after the label before it: one copy, no
-  // append per label. The length octets and the final 0 (labels_ of them after the first octet) are never
-  // plain, so any other octet that is not makes the count larger, and the name is written escaped below.
-  std::size_t special = 0;
-  for (std::size_t k = 1; k < len_; ++k) special += kPlainInName[buf_[k]] ? 0u : 1u;
-  if (special == labels_) {
+  // append per label. Only the labels' octets are looked at: a length octet can itself be a plain octet
+  // (45 is '-', 48-57 the digits), so counting every octet that is not plain would miss an escape.
+  bool plain = true;
+  for (std::size_t q = 0; buf_[q] != 0; q += 1u + buf_[q])
+    for (std::size_t k = q + 1; k <= q + buf_[q]; ++k) plain = plain && kPlainInName[buf_[k]];
+  if (plain) {
     const std::size_t at = out.size();
     out.resize(at + len_ - 1u);
     char* dst = out.data() + at;

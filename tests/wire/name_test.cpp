@@ -353,6 +353,32 @@ TEST(NamePresentation, EveryOctetAtEveryPositionOfALabel) {
   }
 }
 
+// fuzz_wire_name's crash (fuzz/corpus/fuzz_wire_name/crash-59aa27d3e259): a label of 50 octets has the length
+// octet '2', a plain octet, and the one-copy printer counted octets that need an escape over the whole wire
+// form, so that length octet hid the backslash inside the label and the name printed unescaped. Every label
+// length that is itself a plain octet (45 '-', 48-57 the digits), with one octet to escape anywhere in it.
+TEST(NamePresentation, FuzzLengthOctetThatIsPlainDoesNotHideAnEscape) {
+  for (std::size_t length : {45u, 48u, 50u, 57u}) {
+    for (char special : {'\\', '.', '"', ' '}) {
+      std::string label(length, 'h');
+      label[length / 2] = special;
+      auto name = dkimdoctor::wire::Name().prepend(label);
+      ASSERT_TRUE(static_cast<bool>(name));
+      const std::string text = name->to_string();
+      EXPECT_NE(text.find('\\'), std::string::npos) << length << " " << text;
+      auto back = dkimdoctor::wire::Name::parse(text);
+      ASSERT_TRUE(static_cast<bool>(back)) << text;
+      EXPECT_TRUE(back->equals_exact(*name)) << text;
+    }
+  }
+  const std::string crash = "\\\\2HHHHHHHHHHHHHHHHH192.0.2.1HHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHH8";
+  auto n = dkimdoctor::wire::Name::parse(crash);
+  ASSERT_TRUE(static_cast<bool>(n));
+  auto again = dkimdoctor::wire::Name::parse(n->to_string());
+  ASSERT_TRUE(static_cast<bool>(again)) << n->to_string();
+  EXPECT_TRUE(again->equals_exact(*n));
+}
+
 TEST(NameCompare, CaseFoldingOverWordBoundariesAndOnlyAtLabelBoundaries) {
   // Names of every length around the 8-octet words the comparison works in, in both cases.
   for (std::size_t n = 1; n <= 40; ++n) {
