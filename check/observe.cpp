@@ -280,9 +280,9 @@ asio::awaitable<Observed> observe(resolver::Resolver& r, const wire::Name& domai
     const std::size_t last = std::min(authoritative.size(), first + resolver::kMaxProbeQuestions);
     for (std::size_t k = first; k < last; ++k) {
       // The records move out of the probe unless a later lookup of this chunk asks the same question.
-      const auto same = [&](const Lookup& l) { return l.type == authoritative[k].type && l.name == authoritative[k].name; };
       const auto rest = authoritative.begin() + static_cast<std::ptrdiff_t>(k + 1);
-      const bool again = std::any_of(rest, authoritative.begin() + static_cast<std::ptrdiff_t>(last), same);
+      const auto end = authoritative.begin() + static_cast<std::ptrdiff_t>(last);
+      const bool again = std::find(rest, end, authoritative[k]) != end;
       out.results.push_back(again ? lookup_from(probed[c], authoritative[k]) : probe_lookup(probed[c], authoritative[k]));
     }
   }

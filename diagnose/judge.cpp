@@ -18,6 +18,14 @@ void append_name_text(std::string& out, const wire::Name& name) {
   if (out.size() - start > 1 && out.back() == '.') out.pop_back();
 }
 
+// server_label appended to `out`: "ns1.example.com (192.0.2.1)".
+void append_server_label(std::string& out, const wire::Name& ns, const std::string& address) {
+  append_name_text(out, ns);
+  out += " (";
+  out += address;
+  out += ')';
+}
+
 void append_record_text(std::string& out, const wire::Record& record) {
   out += wire::to_string(record.type);
   out += ' ';
@@ -82,10 +90,7 @@ std::string plural(std::size_t n, std::string_view one, std::string_view many) {
 
 std::string server_label(const wire::Name& ns, const std::string& address) {
   std::string out;
-  append_name_text(out, ns);
-  out += " (";
-  out += address;
-  out += ')';
+  append_server_label(out, ns, address);
   return out;
 }
 
@@ -150,10 +155,8 @@ constexpr std::size_t kDescribeReserve = 512;
 std::string describe(const ServerAnswer& a, const wire::Name& name, wire::RRType type) {
   std::string out;
   out.reserve(kDescribeReserve);  // room for a DKIM key's TXT at once, not grown step by step
-  append_name_text(out, a.ns_name);  // server_label(), written in place
-  out += " (";
-  out += a.address;
-  out += "): ";
+  append_server_label(out, a.ns_name, a.address);
+  out += ": ";
   if (!a.queried) return std::move(out) + "not queried (private or unroutable address)";
   if (a.unreachable_from_host) return std::move(out) + "not checked from this host (no route to this address)";
   append_name_text(out, name);

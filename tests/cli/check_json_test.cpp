@@ -10,6 +10,7 @@
 #include "cli/check.hpp"
 #include "cli/check_json.hpp"
 #include "cli/json_dump.hpp"
+#include "tests/cli/observed.hpp"
 #include "tests/diagnose/world.hpp"
 
 namespace dkimdoctor::cli {
@@ -34,12 +35,7 @@ std::string streamed(const CheckResult& r) {
 
 // Every plan lookup answered by `w`, judged.
 CheckResult checked(const diagnose::testing::World& w) {
-  CheckResult r;
-  r.identity = w.identity;
-  r.expected = diagnose::expectations(r.identity);
-  r.observations.delegation = w.default_delegation();
-  r.observations.delegation.parent = N("com");
-  for (const auto& l : diagnose::plan(r.expected)) r.observations.lookups.push_back(w.observe(l));
+  CheckResult r = testing::observed(w);
   r.judgement = diagnose::judge(r.identity, r.expected, r.observations);
   r.queries = 24;
   r.elapsed = std::chrono::microseconds(522819);

@@ -12,6 +12,7 @@
 #include "cli/html_report.hpp"
 #include "cli/report.hpp"
 #include "diagnose/record_grid.hpp"
+#include "tests/cli/observed.hpp"
 #include "tests/diagnose/world.hpp"
 
 namespace dkimdoctor::cli {
@@ -83,12 +84,7 @@ CheckResult stale_secondary_result() {
   w.down.insert(3);
   w.host_limited.insert(5);
 
-  CheckResult r;
-  r.identity = w.identity;
-  r.expected = diagnose::expectations(r.identity);
-  r.observations.delegation = w.default_delegation();
-  r.observations.delegation.parent = N("com");
-  for (const auto& l : diagnose::plan(r.expected)) r.observations.lookups.push_back(w.observe(l));
+  CheckResult r = testing::observed(w);
   // Server 4 is private: refused by policy, never asked (as lookup_from and delegation_from record it).
   auto& d4 = r.observations.delegation.servers[4];
   diagnose::ServerStatus refused;
