@@ -147,7 +147,7 @@ asio::awaitable<ProbeAsked> ask_server(Transport& transport, ResolverStats& stat
     req.timeout = kProbeTimeouts[t];
     req.use_0x20 = use_0x20;
     req.max_queries = reserved;
-    x = co_await exchange_shared(transport, replies, req);
+    x = co_await transport.exchange(req, replies);
     budget->queries_left += reserved - x.queries_sent;
     a.queries += x.queries_sent;
     stats.queries_sent += static_cast<std::uint64_t>(x.queries_sent);

@@ -571,7 +571,7 @@ asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, 
 
     CutServer& server = cut.servers[pick_server(cut, min_tries)];
     ++server.tries;
-    const ExchangeResult x = co_await exchange_shared(transport, ctx.replies, exchange_request(ctx, server, asked));
+    const ExchangeResult x = co_await transport.exchange(exchange_request(ctx, server, asked), ctx.replies);
     ctx.queries += x.queries_sent;
     stats.queries_sent += static_cast<std::uint64_t>(x.queries_sent);
     if (x.error == TransportError::stopped) {  // Resolver::stop(): no server is to blame

@@ -16,20 +16,15 @@ void SharedReplies::keep(const ExchangeRequest& request, const ExchangeResult& r
   entries_.push_back(Entry{request.server, request.qname, request.qtype, request.rd, result});
 }
 
-asio::awaitable<ExchangeResult> exchange_shared(Transport& transport, SharedReplies* replies, ExchangeRequest request) {
-  if (replies && !transport.stopped()) {
-    if (const ExchangeResult* kept = replies->find(request)) {
-      ++replies->hits_;
-      ExchangeResult r = *kept;
-      r.coalesced = true;
-      r.queries_sent = 0;
-      r.mismatched = 0;
-      co_return r;
-    }
-  }
-  ExchangeResult r = co_await transport.exchange(request);
-  if (replies) replies->keep(request, r);
-  co_return r;
+bool SharedReplies::reuse(const ExchangeRequest& request, ExchangeResult& out) {
+  const ExchangeResult* kept = find(request);
+  if (kept == nullptr) return false;
+  ++hits_;
+  out = *kept;
+  out.coalesced = true;
+  out.queries_sent = 0;
+  out.mismatched = 0;
+  return true;
 }
 
 }  // namespace dkimdoctor::resolver

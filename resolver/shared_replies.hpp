@@ -3,7 +3,7 @@
 // of those servers the same questions again, and every probe step asks each server the zone's SOA and NS
 // again. With a SharedReplies given to Resolver::resolve() and Resolver::probe(), a question a server
 // already answered within the check (same address, name compared case-insensitively, type, RD=0) is
-// answered from that reply instead of being sent again.
+// answered from that reply instead of being sent again: Resolver passes it to Transport::exchange().
 //
 // Why this keeps RFC 5452's defences: only replies the Transport accepted are kept (every one matched a
 // query of ours with a fresh random port, ID and 0x20 case, as always), and only for the identical question
@@ -13,7 +13,6 @@
 // asked again, as before. Memory: one check's replies, freed with the check.
 #pragma once
 
-#include <asio/awaitable.hpp>
 #include <vector>
 
 #include "resolver/transport.hpp"
@@ -24,13 +23,15 @@ class SharedReplies {
  public:
   // The reply already received for `request`'s question from its server, or nullptr.
   const ExchangeResult* find(const ExchangeRequest& request) const;
+  // True, with `out` a copy of the reply already received for `request`'s question as an identical
+  // outstanding query's (queries_sent 0, `coalesced` set), counted in hits(); false when there is none.
+  bool reuse(const ExchangeRequest& request, ExchangeResult& out);
   // Keeps `result` for later askers of `request`'s question when it is a reply (error none).
   void keep(const ExchangeRequest& request, const ExchangeResult& result);
   std::size_t size() const { return entries_.size(); }
   int hits() const { return hits_; }
 
  private:
-  friend asio::awaitable<ExchangeResult> exchange_shared(Transport&, SharedReplies*, ExchangeRequest);
   struct Entry {
     asio::ip::udp::endpoint server;
     wire::Name qname;
@@ -41,11 +42,5 @@ class SharedReplies {
   std::vector<Entry> entries_;  // a check asks a few dozen questions: a linear search is the cheapest
   int hits_ = 0;
 };
-
-// transport.exchange(request), answered from `replies` when the same question already got a reply from the
-// same server within the check (then queries_sent is 0 and `coalesced` is set, as for an identical
-// outstanding query). `replies` null: exactly transport.exchange(request). A stopped transport is always
-// asked (it ends the exchange with TransportError::stopped, as every exchange after Resolver::stop()).
-asio::awaitable<ExchangeResult> exchange_shared(Transport& transport, SharedReplies* replies, ExchangeRequest request);
 
 }  // namespace dkimdoctor::resolver

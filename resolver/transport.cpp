@@ -21,6 +21,7 @@
 
 #include "resolver/address_policy.hpp"
 #include "resolver/limits.hpp"
+#include "resolver/shared_replies.hpp"
 #include "wire/ascii.hpp"
 #include "wire/builder.hpp"
 #include "wire/bytes.hpp"
@@ -209,65 +210,8 @@ void Transport::stop() {
   for (StopHook* h = stop_hooks_; h != nullptr; h = h->next) h->cancel(h->sock);
 }
 
-asio::awaitable<ExchangeResult> Transport::exchange(ExchangeRequest request) {
-  PendingKey key{request.server, request.qname.lowercased(), request.qtype, request.rd};
-  key.hash = PendingKey::hash_of(key);
-
-  // A waiter whose owner ran out of *its* budget asks for itself (with its own budget): at most once
-  // per owner, and every owner sends at least one query or ends at once.
-  for (auto it = pending_.find(key); it != pending_.end(); it = pending_.find(key)) {
-    // The first waiter creates the shared state the owner will complete (most queries have no waiter
-    // and never pay for it).
-    if (!it->second) it->second = std::make_shared<Pending>(executor_);
-    std::shared_ptr<Pending> pending = it->second;
-    // The owner's exchange is bounded by the owner's deadline, not ours: we wait no longer than our
-    // own (issue 18).
-    asio::steady_timer limit(executor_, request.deadline);
-    auto woke = co_await (pending->done.async_wait(as_tuple(use_awaitable)) ||
-                          limit.async_wait(as_tuple(use_awaitable)));
-    if (woke.index() == 1) {
-      ExchangeResult late;
-      late.error = TransportError::timeout;
-      late.coalesced = true;
-      late.detail = "deadline reached waiting for an identical query";
-      co_return late;
-    }
-    if (pending->result.error == TransportError::budget) continue;
-    ++stats_.coalesced;
-    ExchangeResult r = pending->result;
-    r.coalesced = true;
-    r.queries_sent = 0;
-    co_return r;
-  }
-  pending_.emplace(key, nullptr);
-  // Completes the waiters, if any came, however the exchange ends.
-  auto complete = [this, &key](const ExchangeResult& result) {
-    const auto it = pending_.find(key);
-    if (it == pending_.end()) return;
-    std::shared_ptr<Pending> waiters = std::move(it->second);
-    pending_.erase(it);
-    if (!waiters) return;
-    waiters->result = result;
-    waiters->done.cancel();
-  };
-  ExchangeResult r;
-  try {
-    r = co_await exchange_uncoalesced(request);
-  } catch (...) {
-    ExchangeResult failed;
-    failed.error = TransportError::network;
-    failed.detail = "internal error";
-    complete(failed);
-    throw;
-  }
-  complete(r);
-  co_return r;
-}
-
-namespace {
-
 // The queries of one exchange so far (the first, the 0x20 and EDNS fallbacks, the TCP retry).
-struct ExchangeTally {
+struct Transport::Tally {
   const ExchangeRequest& request;
   const bool& stopped;  // Transport::stopped_: nothing more is sent once it is set
   int sent = 0;
@@ -300,6 +244,8 @@ struct ExchangeTally {
   }
 };
 
+namespace {
+
 std::uint16_t reply_flags(const ExchangeResult& r) { return wire::get16(&r.reply[wire::hdr::kFlags]); }
 
 // RFC 6891 §7: a responder without EDNS answers FORMERR or NOTIMP, without an OPT record.
@@ -310,7 +256,104 @@ bool refuses_edns(const ExchangeResult& r) {
   return !view || !view->opt_record();
 }
 
+// What the waiters of an exchange that threw (a bug) are told.
+ExchangeResult internal_error() {
+  ExchangeResult failed;
+  failed.error = TransportError::network;
+  failed.detail = "internal error";
+  return failed;
+}
+
+// Whether the first try's result calls for one of the fallbacks (Transport::fallbacks): a reply with the
+// wrong 0x20 case, FORMERR/NOTIMP to EDNS, or TC=1.
+bool needs_fallback(const ExchangeResult& r, bool edns, bool use_0x20) {
+  if (r.error == TransportError::case_mismatch) return use_0x20;
+  return r.error == TransportError::none && ((edns && refuses_edns(r)) || (reply_flags(r) & wire::hdr::kTc) != 0);
+}
+
 }  // namespace
+
+// The coalescing of identical outstanding queries, in plain functions: the key (a lowercased copy of the
+// name) lives on the stack, not in exchange()'s coroutine frame, and is hashed once.
+Transport::Claim Transport::join_or_claim(const ExchangeRequest& request) {
+  PendingKey key{request.server, request.qname.lowercased(), request.qtype, request.rd};
+  key.hash = PendingKey::hash_of(key);
+  if (const auto it = pending_.find(key); it != pending_.end()) {
+    // The first waiter creates the shared state the owner will complete (most queries have no waiter
+    // and never pay for it).
+    if (!it->second) it->second = std::make_shared<Pending>(executor_);
+    return Claim{it->second, nullptr};
+  }
+  // An element of an unordered_map keeps its address until it is erased, which only its owner does.
+  return Claim{nullptr, &pending_.emplace(std::move(key), nullptr).first->first};
+}
+
+// Completes the waiters, if any came, however the owner's exchange ended.
+void Transport::complete(const PendingKey* owned, const ExchangeResult& result) {
+  const auto it = pending_.find(*owned);
+  if (it == pending_.end()) return;
+  std::shared_ptr<Pending> waiters = std::move(it->second);
+  pending_.erase(it);
+  if (!waiters) return;
+  waiters->result = result;
+  waiters->done.cancel();
+}
+
+// Waits for the owner of an identical query. True: `out` is its reply, or a timeout when our own deadline
+// came first (the owner's exchange is bounded by the owner's deadline, not ours: issue 18). False: the
+// owner ran out of *its* budget, and we ask for ourselves with ours (at most once per owner, and every
+// owner sends at least one query or ends at once).
+asio::awaitable<bool> Transport::wait_for_twin(std::shared_ptr<Pending> twin, Clock::time_point deadline,
+                                               ExchangeResult& out) {
+  asio::steady_timer limit(executor_, deadline);
+  auto woke = co_await (twin->done.async_wait(as_tuple(use_awaitable)) || limit.async_wait(as_tuple(use_awaitable)));
+  if (woke.index() == 1) {
+    out = ExchangeResult{};
+    out.error = TransportError::timeout;
+    out.coalesced = true;
+    out.detail = "deadline reached waiting for an identical query";
+    co_return true;
+  }
+  if (twin->result.error == TransportError::budget) co_return false;
+  ++stats_.coalesced;
+  out = twin->result;
+  out.coalesced = true;
+  out.queries_sent = 0;
+  co_return true;
+}
+
+// One coroutine frame per query on the common path (this one, and udp_try's): the check's shared reply,
+// the wait for an identical query and the fallbacks are plain functions or coroutines of their own that
+// only the queries needing them enter.
+asio::awaitable<ExchangeResult> Transport::exchange(ExchangeRequest request, SharedReplies* replies) {
+  ExchangeResult r;
+  if (replies && !stopped_ && replies->reuse(request, r)) co_return r;
+  Claim claim = join_or_claim(request);
+  while (claim.twin) {
+    if (co_await wait_for_twin(std::move(claim.twin), request.deadline, r)) {
+      if (replies) replies->keep(request, r);
+      co_return r;
+    }
+    claim = join_or_claim(request);
+  }
+  Tally tally{request, stopped_};
+  const bool edns = !marked(no_edns_, request.server);
+  const bool use_0x20 = request.use_0x20 && !marked(no_0x20_, request.server);
+  try {
+    if (!tally.out_of_budget(r, "the query")) {
+      r = co_await udp_try(request, edns, use_0x20);
+      tally.add(r, true);
+      if (needs_fallback(r, edns, use_0x20)) r = co_await fallbacks(tally, edns, use_0x20, std::move(r));
+    }
+  } catch (...) {
+    complete(claim.owned, internal_error());
+    throw;
+  }
+  finish(r, tally.sent, tally.mismatched);
+  complete(claim.owned, r);
+  if (replies) replies->keep(request, r);
+  co_return r;
+}
 
 ExchangeResult& Transport::finish(ExchangeResult& r, int sent, int mismatched) {
   r.queries_sent = sent;
@@ -320,21 +363,15 @@ ExchangeResult& Transport::finish(ExchangeResult& r, int sent, int mismatched) {
   return r;
 }
 
-asio::awaitable<ExchangeResult> Transport::exchange_uncoalesced(const ExchangeRequest& request) {
+// After the first try `r` (which needs_fallback): the 0x20, EDNS and TC->TCP fallbacks, in that order,
+// each within the tally's budget. Returns the last result; exchange() tallies it.
+asio::awaitable<ExchangeResult> Transport::fallbacks(Tally& tally, bool edns, bool use_0x20, ExchangeResult r) {
+  const ExchangeRequest& request = tally.request;
   const asio::ip::udp::endpoint& key = request.server;
-  bool edns = !marked(no_edns_, key);
-  bool use_0x20 = request.use_0x20 && !marked(no_0x20_, key);
-  ExchangeTally tally{request, stopped_};
-
-  ExchangeResult r;
-  if (tally.out_of_budget(r, "the query")) co_return finish(r, tally.sent, tally.mismatched);
-  r = co_await udp_try(request, edns, use_0x20);
-  tally.add(r, true);
-
   if (r.error == TransportError::case_mismatch && use_0x20) {
     // RFC 5452 §9.3 fallback: the server answers but does not preserve case. Ask once more without
     // 0x20; the ID, port and question checks still hold.
-    if (tally.out_of_budget(r, "the plain-case retry")) co_return finish(r, tally.sent, tally.mismatched);
+    if (tally.out_of_budget(r, "the plain-case retry")) co_return r;
     mark(no_0x20_, key, quirk_memory_);
     ++stats_.case_fallbacks;
     use_0x20 = false;
@@ -344,7 +381,7 @@ asio::awaitable<ExchangeResult> Transport::exchange_uncoalesced(const ExchangeRe
 
   if (r.error == TransportError::none && edns && refuses_edns(r)) {
     mark(no_edns_, key, quirk_memory_);
-    if (tally.out_of_budget(r, "the retry without EDNS")) co_return finish(r, tally.sent, tally.mismatched);
+    if (tally.out_of_budget(r, "the retry without EDNS")) co_return r;
     ++stats_.edns_fallbacks;
     edns = false;
     r = co_await udp_try(request, false, use_0x20);
@@ -358,7 +395,7 @@ asio::awaitable<ExchangeResult> Transport::exchange_uncoalesced(const ExchangeRe
     if (tally.out_of_budget(r, "the TCP retry after TC=1")) {
       r.tc_seen = true;
       r.edns_fallback = fell_back;
-      co_return finish(r, tally.sent, tally.mismatched);
+      co_return r;
     }
     ++stats_.tc_fallbacks;
     r = co_await tcp_try(request, edns);
@@ -366,7 +403,7 @@ asio::awaitable<ExchangeResult> Transport::exchange_uncoalesced(const ExchangeRe
     r.tc_seen = true;
     r.edns_fallback = fell_back;
   }
-  co_return finish(r, tally.sent, tally.mismatched);
+  co_return r;
 }
 
 namespace {

@@ -17,7 +17,8 @@
 //   their length prefix and the whole TCP exchange by kTcpTimeout, so a stalling stream costs a
 //   bounded amount of time and memory.
 // - Identical outstanding queries (same server, question and flags) are coalesced: the second asker
-//   waits for the first one's reply instead of sending.
+//   waits for the first one's reply instead of sending; and with a check's SharedReplies, a question the
+//   server already answered within the check is answered from that reply (shared_replies.hpp).
 //
 // Threading: all state lives on one io_context thread.
 #pragma once
@@ -40,6 +41,8 @@
 #include "wire/types.hpp"
 
 namespace dkimdoctor::resolver {
+
+class SharedReplies;
 
 enum class Protocol : std::uint8_t { udp, tcp };
 const char* to_string(Protocol p);
@@ -111,7 +114,11 @@ class Transport {
   Transport(const Transport&) = delete;
   Transport& operator=(const Transport&) = delete;
 
-  asio::awaitable<ExchangeResult> exchange(ExchangeRequest request);
+  // `replies`: the check's replies (shared_replies.hpp), or null. A question its server already answered
+  // within the check is answered from that reply (queries_sent 0, `coalesced` set, as for an identical
+  // outstanding query), and a reply this exchange receives is kept there. A stopped transport never
+  // answers from it (the exchange ends with TransportError::stopped, as every one after stop()).
+  asio::awaitable<ExchangeResult> exchange(ExchangeRequest request, SharedReplies* replies = nullptr);
 
   const TransportStats& stats() const { return stats_; }
 
@@ -127,7 +134,19 @@ class Transport {
 
  private:
   struct Pending;
-  asio::awaitable<ExchangeResult> exchange_uncoalesced(const ExchangeRequest& request);
+  struct Tally;
+  struct PendingKey;
+  // Either an identical query in flight (`twin`, whose reply to wait for) or this exchange's own entry in
+  // pending_ (`owned`: its key, stable until complete() erases it).
+  struct Claim {
+    std::shared_ptr<Pending> twin;
+    const PendingKey* owned = nullptr;
+  };
+  Claim join_or_claim(const ExchangeRequest& request);
+  void complete(const PendingKey* owned, const ExchangeResult& result);
+  asio::awaitable<bool> wait_for_twin(std::shared_ptr<Pending> twin, std::chrono::steady_clock::time_point deadline,
+                                      ExchangeResult& out);
+  asio::awaitable<ExchangeResult> fallbacks(Tally& tally, bool edns, bool use_0x20, ExchangeResult r);
   asio::awaitable<ExchangeResult> udp_try(const ExchangeRequest& request, bool edns, bool use_0x20);
   asio::awaitable<ExchangeResult> tcp_try(const ExchangeRequest& request, bool edns);
   enum class Datagram;
