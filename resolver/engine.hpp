@@ -179,7 +179,10 @@ struct Resolver::Impl {
                   const std::shared_ptr<ProbeBudget>& budget,
                   std::vector<asio::awaitable<std::vector<ProbeAsked>>>& asks);
 
-  asio::awaitable<void> ensure_primed(Context& ctx);
+  // Priming (RFC 8109) runs once per Resolver: every resolution and probe asks needs_priming() first, so
+  // that only the first ones pay for prime()'s coroutine frame (a few KB, it holds a Cut and a Context).
+  bool needs_priming() const { return options.prime && !primed; }
+  asio::awaitable<void> prime(Context& ctx);
   asio::awaitable<QuestionResult> resolve_in(Context& ctx, wire::Question question, int depth);
   asio::awaitable<Walk> walk(Context& ctx, wire::Question question, int depth);
   asio::awaitable<Result<CutReply, Fail>> query_cut(Context& ctx, Cut& cut, const wire::Question& asked, int depth);

@@ -120,36 +120,35 @@ void read_probe_reply(ProbeAsked& a, const std::vector<std::uint8_t>& reply) {
            (r.aa ? ", AA" : "");
 }
 
-// Tries [first_try, end_try) of kProbeTimeouts of one question at one address. `replies`: the check's
-// shared replies (may be null), owned by the probe that awaits this ask. `servers`: the resolver's
-// per-address statistics; a timeout here is recorded there (once per query sent, as query_cut does), and
-// an answer from an address held silent clears it. A retry (first_try > 0) the budget cannot pay for
-// comes back as TransportError::budget, and the caller keeps the first try's timeout.
-asio::awaitable<ProbeAsked> ask_server(Transport& transport, ResolverStats& stats, ServerStats& servers,
-                                       bool use_0x20, Name zone, Name ns_name, asio::ip::address address,
-                                       Question q, std::size_t first_try, std::size_t end_try,
-                                       std::shared_ptr<ProbeBudget> budget, SharedReplies* replies) {
-  ProbeAsked a;
-  a.response.ns_name = ns_name;
-  a.response.address = address;
-  a.response.question = q;
+// What one question brought from one address: the last exchange and the queries of every try.
+struct AskResult {
   ExchangeResult x;
-  x.error = TransportError::budget;
+  int queries = 0;
+};
+
+// Tries [first_try, end_try) of kProbeTimeouts of one question (`req`, its timeout and budget set per try)
+// at one address. `replies`: the check's shared replies (may be null), owned by the probe that awaits this
+// ask. `servers`: the resolver's per-address statistics; a timeout here is recorded there (once per query
+// sent, as query_cut does), and an answer from an address held silent clears it. A retry (first_try > 0)
+// the budget cannot pay for comes back as TransportError::budget, and the caller keeps the first try's
+// timeout. The reply is read after the round (probe_asked): this coroutine's frame holds only the
+// request and the exchange, not the ProbeAsked with its names.
+asio::awaitable<AskResult> ask_server(Transport& transport, ResolverStats& stats, ServerStats& servers,
+                                      ExchangeRequest req, std::size_t first_try, std::size_t end_try,
+                                      std::shared_ptr<ProbeBudget> budget, SharedReplies* replies) {
+  AskResult out;
+  out.x.error = TransportError::budget;
+  const asio::ip::address address = req.server.address();
   for (std::size_t t = first_try; t < end_try; ++t) {
     const int reserved = std::min(kQueriesPerExchange, budget->queries_left);
     if (reserved == 0) break;  // the first try: TransportError::budget; a retry: the timeout stays
     budget->queries_left -= reserved;
-    ExchangeRequest req;
-    req.server = asio::ip::udp::endpoint(address, 53);
-    req.qname = q.name;
-    req.qtype = q.type;
-    req.rd = false;
     req.timeout = kProbeTimeouts[t];
-    req.use_0x20 = use_0x20;
     req.max_queries = reserved;
-    x = co_await transport.exchange(req, replies);
+    out.x = co_await transport.exchange(req, replies);
+    const ExchangeResult& x = out.x;
     budget->queries_left += reserved - x.queries_sent;
-    a.queries += x.queries_sent;
+    out.queries += x.queries_sent;
     stats.queries_sent += static_cast<std::uint64_t>(x.queries_sent);
     if (!x.coalesced && x.queries_sent > 0) {
       if (x.error == TransportError::timeout) servers.record_timeout(address);
@@ -157,10 +156,8 @@ asio::awaitable<ProbeAsked> ask_server(Transport& transport, ResolverStats& stat
     }
     if (x.error != TransportError::timeout) break;  // one retry after a timeout (loss)
   }
-  record_exchange(a, zone, x);
-  if (x.error == TransportError::budget && first_try == 0) ++budget->questions_not_asked;
-  if (x.error == TransportError::none) read_probe_reply(a, x.reply);
-  co_return a;
+  if (out.x.error == TransportError::budget && first_try == 0) ++budget->questions_not_asked;
+  co_return out;
 }
 
 // What the probe asks one address: the zone's SOA and NS, then the check's questions. Taken by value by
@@ -174,6 +171,29 @@ struct AddressAsks {
   SharedReplies* replies = nullptr;
   bool use_0x20 = true;
 };
+
+// The request for question `q` at the address of `w` (ask_server sets each try's timeout and budget).
+ExchangeRequest probe_request(const AddressAsks& w, const Question& q) {
+  ExchangeRequest req;
+  req.server = asio::ip::udp::endpoint(w.address, 53);
+  req.qname = q.name;
+  req.qtype = q.type;
+  req.rd = false;
+  req.use_0x20 = w.use_0x20;
+  return req;
+}
+
+// The response and trace step of question `q` at the address of `w`, from what ask_server brought.
+ProbeAsked probe_asked(const AddressAsks& w, const Question& q, const AskResult& got) {
+  ProbeAsked a;
+  a.response.ns_name = w.ns_name;
+  a.response.address = w.address;
+  a.response.question = q;
+  a.queries = got.queries;
+  record_exchange(a, w.zone, got.x);
+  if (got.x.error == TransportError::none) read_probe_reply(a, got.x.reply);
+  return a;
+}
 
 // A question answered from another reply of the same server, without a query: the reply as it was, with
 // `question` and a trace step that says where it came from.
@@ -242,6 +262,16 @@ int txt_sibling(const std::vector<Question>& questions, const Question& q) {
   return -1;
 }
 
+// A question answered from another reply of the same server (the SOA's for the zone's NS, ns_from_soa;
+// the TXT's for a CNAME, cname_from_txt) into `into`. False: that reply does not decide it, ask it. A plain
+// function: the ProbeAsked it builds stays out of ask_address's coroutine frame.
+bool derive(ProbeAsked& into, const ProbeAsked& base, bool ns_of_zone, const Question& q, const Name& zone) {
+  auto derived = ns_of_zone ? ns_from_soa(base, zone) : cname_from_txt(base, q);
+  if (!derived) return false;
+  into = std::move(*derived);
+  return true;
+}
+
 // Whether an address's first round shows it silent: at least kSilentServerEvidence first tries, every one
 // timed out. Then its timed-out questions get no retry (loss would not take them all).
 bool silent_in_first_round(const std::vector<ProbeAsked>& out, const std::vector<int>& from) {
@@ -285,11 +315,11 @@ asio::awaitable<std::vector<ProbeAsked>> ask_address(Transport& transport, Resol
         retried[i] = retry && from[i] < 0 && out[i].response.error == ProbeError::timeout;
     }
     std::vector<std::size_t> which;
-    std::vector<asio::awaitable<ProbeAsked>> asks;
+    std::vector<asio::awaitable<AskResult>> asks;
     auto ask = [&](std::size_t i, std::size_t first_try, std::size_t end_try) {
       which.push_back(i);
-      asks.push_back(ask_server(transport, stats, servers, w.use_0x20, w.zone, w.ns_name, w.address, all[i],
-                                first_try, end_try, w.budget, w.replies));
+      asks.push_back(ask_server(transport, stats, servers, probe_request(w, all[i]), first_try, end_try, w.budget,
+                                w.replies));
     };
     for (std::size_t i = 0; i < all.size(); ++i) {
       if (from[i] < 0) {
@@ -299,18 +329,17 @@ asio::awaitable<std::vector<ProbeAsked>> ask_address(Transport& transport, Resol
       }
       const auto base = static_cast<std::size_t>(from[i]);
       if (round == 1 || (round == 3) != retried[base]) continue;
-      auto derived = i == 1 ? ns_from_soa(out[base], w.zone) : cname_from_txt(out[base], all[i]);
-      if (derived) out[i] = std::move(*derived);
-      else ask(i, 0, servers.silent(w.address) ? 1 : std::size(kProbeTimeouts));
+      if (!derive(out[i], out[base], i == 1, all[i], w.zone))
+        ask(i, 0, servers.silent(w.address) ? 1 : std::size(kProbeTimeouts));
     }
-    std::vector<ProbeAsked> got = co_await gather(ex, std::move(asks));
+    std::vector<AskResult> got = co_await gather(ex, std::move(asks));
     for (std::size_t k = 0; k < which.size(); ++k) {
       ProbeAsked& into = out[which[k]];
       if (round == 2 && retried[which[k]]) {
-        if (got[k].response.error == ProbeError::budget) continue;  // not paid for: the timeout stays
+        if (got[k].x.error == TransportError::budget) continue;  // not paid for: the timeout stays
         got[k].queries += into.queries;
       }
-      into = std::move(got[k]);
+      into = probe_asked(w, all[which[k]], got[k]);
     }
   }
   co_return out;
@@ -494,7 +523,7 @@ asio::awaitable<ZoneProbe> Resolver::Impl::probe(Name name, std::vector<Question
     questions.resize(kMaxProbeQuestions);
   }
 
-  co_await ensure_primed(ctx);
+  if (needs_priming()) co_await prime(ctx);
 
   // 1. The zone that holds the name: walk down asking for its SOA; the servers that answer with
   //    authority (anything but a referral) are the zone's.

@@ -266,8 +266,8 @@ Cut Resolver::Impl::closest_cut(Context& ctx, const Name& name, int depth) {
 
 // ---- Priming (RFC 8109) -----------------------------------------------------------------------------
 
-asio::awaitable<void> Resolver::Impl::ensure_primed(Context& ctx) {
-  if (!options.prime || primed) co_return;
+asio::awaitable<void> Resolver::Impl::prime(Context& ctx) {
+  if (!needs_priming()) co_return;
   if (priming) {
     // Someone else is priming: wait for it rather than send the same question again.
     co_await priming_done.async_wait(as_tuple(use_awaitable));
@@ -1082,7 +1082,7 @@ asio::awaitable<Resolution> Resolver::Impl::resolve(Name name, RRType type, int 
     res.failure_detail = wire::to_string(type);
     co_return res;
   }
-  co_await ensure_primed(ctx);
+  if (needs_priming()) co_await prime(ctx);
   QuestionResult r = co_await resolve_in(ctx, res.question, 0);
   if (validate && !anchors.empty() && !r.fail) {
     const auto now = options.validation_time ? *options.validation_time : static_cast<std::uint32_t>(std::time(nullptr));
