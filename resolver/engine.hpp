@@ -99,11 +99,12 @@ struct CutReply {
   asio::ip::address address;
 };
 
-// What query_cut keeps from one server in case no server of the cut answers better.
+// What query_cut keeps from one server in case no server of the cut answers better. On the heap, and only
+// when kept (rarely): two inline CutReplies made up half of query_cut's coroutine frame.
 struct CutLastResorts {
   // The first recursive-lame reply, read as if authoritative (Unbound does the same: iter_reclame_two).
-  std::optional<CutReply> recursive_lame;
-  std::optional<CutReply> empty_reply;  // the first empty authoritative reply: NODATA
+  std::unique_ptr<CutReply> recursive_lame;
+  std::unique_ptr<CutReply> empty_reply;  // the first empty authoritative reply: NODATA
 };
 
 // One question asked of one server address by the authority probe.
@@ -185,7 +186,11 @@ struct Resolver::Impl {
   asio::awaitable<void> prime(Context& ctx);
   asio::awaitable<QuestionResult> resolve_in(Context& ctx, wire::Question question, int depth);
   asio::awaitable<Walk> walk(Context& ctx, wire::Question question, int depth);
-  asio::awaitable<Result<CutReply, Fail>> query_cut(Context& ctx, Cut& cut, const wire::Question& asked, int depth);
+  // One question to the servers of `cut`: nullopt when a reply was accepted (in `reply`), else why none was.
+  // `reply` is the caller's: held as this coroutine's result it sat in query_cut's frame twice over (the
+  // accepted reply and the awaitable's result), 3 KB a cut step.
+  asio::awaitable<std::optional<Fail>> query_cut(Context& ctx, Cut& cut, const wire::Question& asked, int depth,
+                                                 CutReply& reply);
   asio::awaitable<void> resolve_ns_addresses(Context& ctx, Cut& cut, int depth);
 
   // query_cut's parts: the state its decision reads, the request, and carrying out a reply's step.
@@ -193,7 +198,7 @@ struct Resolver::Impl {
   ExchangeRequest exchange_request(const Context& ctx, const CutServer& server, const wire::Question& asked);
   ReplyStep take_failed_exchange(Context& ctx, Cut& cut, CutServer& server, const ExchangeResult& x, TraceStep step);
   ReplyStep take_reply(Context& ctx, Cut& cut, CutServer& server, const wire::Question& asked, const ExchangeResult& x,
-                       TraceStep step, CutLastResorts& last, std::optional<CutReply>& accepted);
+                       TraceStep step, CutLastResorts& last, CutReply& accepted);
 
   void promote_cached(Context& ctx, Cut& cut, int depth);
   bool add_fallback_servers(Context& ctx, Cut& cut, int depth);

@@ -282,19 +282,20 @@ asio::awaitable<void> Resolver::Impl::prime(Context& ctx) {
   pctx.min_try_timeout = kMaxTryTimeout;
   Cut cut = make_cut(pctx, delegation_from_hints(hints), 1);
   note(pctx, 1, Name(), "priming: asking a root server for the root NS set");
-  auto reply = co_await query_cut(pctx, cut, Question{Name(), RRType::NS, wire::RRClass::IN}, 1);
+  CutReply reply;
+  const bool failed = (co_await query_cut(pctx, cut, Question{Name(), RRType::NS, wire::RRClass::IN}, 1, reply)).has_value();
   std::move(pctx.trace.begin(), pctx.trace.end(), std::back_inserter(ctx.trace));
   for (auto& ref : pctx.refused) ctx.refused.push_back(std::move(ref));
-  if (reply && reply->classified.kind == Classification::answer) {
+  if (!failed && reply.classified.kind == Classification::answer) {
     CachedDelegation d;
     std::uint32_t ttl = UINT32_MAX;
-    for (const Record& r : reply->classified.records) {
+    for (const Record& r : reply.classified.records) {
       if (r.type != RRType::NS || !r.owner.is_root()) continue;
       auto target = r.rdata.target();
       if (!target || d.servers.size() >= kMaxNsPerDelegation) continue;
       ttl = std::min(ttl, r.ttl);
       CachedDelegation::Server s{*target, {}};
-      for (const Record& g : reply->scrubbed.additional) {
+      for (const Record& g : reply.scrubbed.additional) {
         if (!(g.owner == *target)) continue;
         if (auto a = g.rdata.as_a()) s.glue.emplace_back(asio::ip::address_v4(*a));
         if (auto a6 = g.rdata.as_aaaa()) s.glue.emplace_back(asio::ip::address_v6(*a6));
@@ -436,8 +437,8 @@ CutState Resolver::Impl::cut_state(const Context& ctx, const Cut& cut, int min_t
   }
   st.unresolved_ns = !cut.unresolved.empty();
   st.fallback_pending = !cut.fallback_tried || cut.fallback_looked_up != cut.looked_up.size();
-  st.have_empty_reply = last.empty_reply.has_value();
-  st.have_recursive_lame = last.recursive_lame.has_value();
+  st.have_empty_reply = last.empty_reply != nullptr;
+  st.have_recursive_lame = last.recursive_lame != nullptr;
   st.budget_spent = ctx.queries >= ctx.max_queries;
   return st;
 }
@@ -480,7 +481,7 @@ ReplyStep Resolver::Impl::take_failed_exchange(Context& ctx, Cut& cut, CutServer
 // cut's last resorts. `accepted` is set when the step is ReplyStep::accept. Not a coroutine.
 ReplyStep Resolver::Impl::take_reply(Context& ctx, Cut& cut, CutServer& server, const Question& asked,
                                      const ExchangeResult& x, TraceStep step, CutLastResorts& last,
-                                     std::optional<CutReply>& accepted) {
+                                     CutReply& accepted) {
   auto view = wire::MessageView::parse(x.reply);
   if (!view) {
     servers.record_failure(server.address);
@@ -508,13 +509,15 @@ ReplyStep Resolver::Impl::take_reply(Context& ctx, Cut& cut, CutServer& server, 
     as_authority.header.aa = true;
     Classified c = classify(as_authority, asked, cut.zone);
     if (c.kind != Classification::lame && c.kind != Classification::throwaway) {
-      last.recursive_lame = CutReply{std::move(c), std::move(as_authority), server.ns_name, server.address};
+      last.recursive_lame =
+          std::make_unique<CutReply>(CutReply{std::move(c), std::move(as_authority), server.ns_name, server.address});
     }
   }
   const ReplyStep r = reply_step(ReplyFacts{TransportError::none, true, classified.kind,
                                             scrubbed.answer.empty() && scrubbed.authority.empty()});
   if (r == ReplyStep::keep_as_empty) {
-    if (!last.empty_reply) last.empty_reply = CutReply{classified, scrubbed, server.ns_name, server.address};
+    if (!last.empty_reply)
+      last.empty_reply = std::make_unique<CutReply>(CutReply{classified, scrubbed, server.ns_name, server.address});
     server.dead = true;
     cut.errors.push_back(describe_server(server.ns_name, server.address) + " empty reply");
   } else if (r == ReplyStep::drop_lame) {
@@ -528,15 +531,15 @@ ReplyStep Resolver::Impl::take_reply(Context& ctx, Cut& cut, CutServer& server, 
 }
 
 // The loop: decide (next_cut_step), act; ask a server, take its reply (reply_step).
-asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, Cut& cut, const Question& asked,
-                                                                   int depth) {
+asio::awaitable<std::optional<Fail>> Resolver::Impl::query_cut(Context& ctx, Cut& cut, const Question& asked, int depth,
+                                                                CutReply& reply) {
   // Tries count per question; `dead` (lame, refused, unreachable) stays for the whole cut. The
   // timeout backoff is per question too: an earlier step's losses say nothing about this cut.
   for (auto& s : cut.servers) s.tries = 0;
   CutLastResorts last;
   for (;;) {
-    if (transport.stopped()) co_return Unexpected{Fail{Failure::stopped, "at " + cut.zone.to_string()}};
-    if (Clock::now() >= ctx.deadline) co_return Unexpected{Fail{Failure::resolution_timeout, cut.zone.to_string()}};
+    if (transport.stopped()) co_return Fail{Failure::stopped, "at " + cut.zone.to_string()};
+    if (Clock::now() >= ctx.deadline) co_return Fail{Failure::resolution_timeout, cut.zone.to_string()};
     const int per_address = tries_per_address(cut);
     promote_cached(ctx, cut, depth);
     const int min_tries = least_tries(cut, per_address);
@@ -554,17 +557,19 @@ asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, 
       case CutStep::look_up_ns:
         co_await resolve_ns_addresses(ctx, cut, depth);
         if (ctx.queries >= ctx.max_queries) {
-          co_return Unexpected{Fail{Failure::max_queries, "while looking up name server addresses for " + cut.zone.to_string()}};
+          co_return Fail{Failure::max_queries, "while looking up name server addresses for " + cut.zone.to_string()};
         }
         continue;
       case CutStep::use_empty_reply:
         if (ctx.tracing) note(ctx, depth, cut.zone, "only empty replies: NODATA from the first one");
-        co_return std::move(*last.empty_reply);
+        reply = std::move(*last.empty_reply);
+        co_return std::nullopt;
       case CutStep::use_recursive_lame:
         if (ctx.tracing) note(ctx, depth, cut.zone, "only recursive-lame servers answered: using the first one's reply");
-        co_return std::move(*last.recursive_lame);
-      case CutStep::give_up: co_return Unexpected{cut_failure(cut)};
-      case CutStep::out_of_queries: co_return Unexpected{Fail{Failure::max_queries, "at " + cut.zone.to_string()}};
+        reply = std::move(*last.recursive_lame);
+        co_return std::nullopt;
+      case CutStep::give_up: co_return cut_failure(cut);
+      case CutStep::out_of_queries: co_return Fail{Failure::max_queries, "at " + cut.zone.to_string()};
       case CutStep::try_fallback:
       case CutStep::ask: break;
     }
@@ -576,18 +581,17 @@ asio::awaitable<Result<CutReply, Fail>> Resolver::Impl::query_cut(Context& ctx, 
     stats.queries_sent += static_cast<std::uint64_t>(x.queries_sent);
     if (x.error == TransportError::stopped) {  // Resolver::stop(): no server is to blame
       trace(ctx, query_step(ctx, cut, server, asked, x, depth));
-      co_return Unexpected{Fail{Failure::stopped, "at " + cut.zone.to_string()}};
+      co_return Fail{Failure::stopped, "at " + cut.zone.to_string()};
     }
-    std::optional<CutReply> accepted;
     const ReplyStep r = x.error != TransportError::none
                             ? take_failed_exchange(ctx, cut, server, x, query_step(ctx, cut, server, asked, x, depth))
                             : take_reply(ctx, cut, server, asked, x, query_step(ctx, cut, server, asked, x, depth),
-                                         last, accepted);
+                                         last, reply);
     if (r == ReplyStep::out_of_queries) {
       // A fallback inside the exchange (0x20, EDNS, TC->TCP) would have gone over the budget.
-      co_return Unexpected{Fail{Failure::max_queries, "at " + cut.zone.to_string() + " (" + x.detail + ")"}};
+      co_return Fail{Failure::max_queries, "at " + cut.zone.to_string() + " (" + x.detail + ")"};
     }
-    if (r == ReplyStep::accept) co_return std::move(*accepted);
+    if (r == ReplyStep::accept) co_return std::nullopt;
   }
 }
 
@@ -819,6 +823,7 @@ asio::awaitable<Walk> Resolver::Impl::walk(Context& ctx, Question q, int depth) 
   // RFC 9156: ask the cut's servers about one more label than the cut has, as type A, until the
   // answer is not a referral; then ask the full question.
   std::size_t qmin_labels = w.cut.zone.label_count() + 1;
+  CutReply reply;  // each step's, from query_cut
   for (;;) {
     Question asked = q;
     const bool minimised = options.qname_minimisation && q.name.label_count() > qmin_labels;
@@ -850,8 +855,8 @@ asio::awaitable<Walk> Resolver::Impl::walk(Context& ctx, Question q, int depth) 
       }
     }
     StepRelease release{*this, step_key, owns_step};
-    auto reply = co_await query_cut(ctx, w.cut, asked, depth);
-    if (!reply && minimised && reply.error().kind == Failure::all_servers_failed) {
+    std::optional<Fail> failed = co_await query_cut(ctx, w.cut, asked, depth, reply);
+    if (failed && minimised && failed->kind == Failure::all_servers_failed) {
       // RFC 9156 §2.3 (and Unbound): servers that refuse or fail the shortened name may still answer
       // the full question; ask it, once, of the same servers.
       if (ctx.tracing) note(ctx, depth, w.cut.zone, "minimised query failed: asking the full question");
@@ -861,11 +866,11 @@ asio::awaitable<Walk> Resolver::Impl::walk(Context& ctx, Question q, int depth) 
       w.cut.fallback_tried = false;
       continue;
     }
-    if (!reply) {
-      w.fail = reply.error();
+    if (failed) {
+      w.fail = std::move(failed);
       co_return w;
     }
-    Classified& c = reply->classified;
+    Classified& c = reply.classified;
     if (parent_side && c.kind == Classification::referral && c.child_zone == q.name) c = ds_referral_as_nodata();
     if (c.kind == Classification::referral) {
       if (++referrals > kMaxReferrals) {
@@ -883,7 +888,7 @@ asio::awaitable<Walk> Resolver::Impl::walk(Context& ctx, Question q, int depth) 
       qmin_labels = c.kind == Classification::nxdomain ? q.name.label_count() : qmin_labels + 1;
       continue;
     }
-    store_child_ns(reply->scrubbed, w.cut.zone);
+    store_child_ns(reply.scrubbed, w.cut.zone);
     w.classified = std::move(c);
     co_return w;
   }
