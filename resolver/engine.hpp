@@ -114,10 +114,11 @@ struct ProbeAsked {
   int queries = 0;
 };
 
-// The end of a walk down the tree for one question.
+// The end of a walk down the tree for one question. The caller's (walk() fills it in): it holds a Cut and
+// a CutReply, which as walk()'s result sat in walk()'s coroutine frame twice and in its caller's once more.
 struct Walk {
   std::optional<Fail> fail;   // set when no usable final reply came
-  Classified classified;      // the final (non-referral) classification
+  CutReply reply;             // without `fail`: the final reply (reply.classified is not a referral)
   Cut cut;                    // the cut whose servers gave it (or that failed)
   bool via_referral = false;  // `cut` was entered by a referral seen in this walk
 };
@@ -185,7 +186,8 @@ struct Resolver::Impl {
   bool needs_priming() const { return options.prime && !primed; }
   asio::awaitable<void> prime(Context& ctx);
   asio::awaitable<QuestionResult> resolve_in(Context& ctx, wire::Question question, int depth);
-  asio::awaitable<Walk> walk(Context& ctx, wire::Question question, int depth);
+  asio::awaitable<void> walk(Context& ctx, wire::Question question, int depth, Walk& w);
+  bool take_closer_cut(Context& ctx, Walk& w, const wire::Name& cut_name, int depth);
   // One question to the servers of `cut`: nullopt when a reply was accepted (in `reply`), else why none was.
   // `reply` is the caller's: held as this coroutine's result it sat in query_cut's frame twice over (the
   // accepted reply and the awaitable's result), 3 KB a cut step.

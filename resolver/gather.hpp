@@ -50,4 +50,21 @@ asio::awaitable<std::vector<T>> gather(asio::any_io_executor ex, std::vector<asi
   co_return std::move(st->results);
 }
 
+// The same for tasks that leave their results themselves, in places their caller keeps until gather()
+// returns: each is spawned as it is, without gather_into's frame around it and a result moved through it.
+inline asio::awaitable<void> gather(asio::any_io_executor ex, std::vector<asio::awaitable<void>> tasks) {
+  struct State {
+    State(asio::any_io_executor e, std::size_t n) : remaining(n), done(e, asio::steady_timer::time_point::max()) {}
+    std::size_t remaining;
+    asio::steady_timer done;
+  };
+  auto st = std::make_shared<State>(ex, tasks.size());
+  for (auto& task : tasks) {
+    asio::co_spawn(ex, std::move(task), [st](std::exception_ptr) {
+      if (--st->remaining == 0) st->done.cancel();
+    });
+  }
+  if (st->remaining > 0) co_await st->done.async_wait(asio::experimental::as_tuple(asio::use_awaitable));
+}
+
 }  // namespace dkimdoctor::resolver

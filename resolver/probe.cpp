@@ -131,12 +131,12 @@ struct AskResult {
 // ask. `servers`: the resolver's per-address statistics; a timeout here is recorded there (once per query
 // sent, as query_cut does), and an answer from an address held silent clears it. A retry (first_try > 0)
 // the budget cannot pay for comes back as TransportError::budget, and the caller keeps the first try's
-// timeout. The reply is read after the round (probe_asked): this coroutine's frame holds only the
-// request and the exchange, not the ProbeAsked with its names.
-asio::awaitable<AskResult> ask_server(Transport& transport, ResolverStats& stats, ServerStats& servers,
-                                      ExchangeRequest req, std::size_t first_try, std::size_t end_try,
-                                      std::shared_ptr<ProbeBudget> budget, SharedReplies* replies) {
-  AskResult out;
+// timeout. The result goes to `out`, a slot of the round that outlives this ask (ask_address awaits every
+// ask of the round); the reply is read after the round (probe_asked): this coroutine's frame holds only
+// the request and the exchange, not the ProbeAsked with its names.
+asio::awaitable<void> ask_server(Transport& transport, ResolverStats& stats, ServerStats& servers,
+                                 ExchangeRequest req, std::size_t first_try, std::size_t end_try,
+                                 std::shared_ptr<ProbeBudget> budget, SharedReplies* replies, AskResult& out) {
   out.x.error = TransportError::budget;
   const asio::ip::address address = req.server.address();
   for (std::size_t t = first_try; t < end_try; ++t) {
@@ -157,7 +157,6 @@ asio::awaitable<AskResult> ask_server(Transport& transport, ResolverStats& stats
     if (x.error != TransportError::timeout) break;  // one retry after a timeout (loss)
   }
   if (out.x.error == TransportError::budget && first_try == 0) ++budget->questions_not_asked;
-  co_return out;
 }
 
 // What the probe asks one address: the zone's SOA and NS, then the check's questions. Taken by value by
@@ -284,6 +283,27 @@ bool silent_in_first_round(const std::vector<ProbeAsked>& out, const std::vector
   return tries >= kSilentServerEvidence;
 }
 
+// One ask of a round: question `question` of ask_address's list, tries [first_try, end_try).
+struct Ask {
+  std::size_t question;
+  std::size_t first_try;
+  std::size_t end_try;
+};
+
+// The round's asks as tasks, each writing into its slot of `got` (sized to `which`, not resized while they
+// run): spawned as they are by gather(), with no frame around each to carry a result.
+std::vector<asio::awaitable<void>> ask_tasks(Transport& transport, ResolverStats& stats, ServerStats& servers,
+                                             const AddressAsks& w, const std::vector<Question>& all,
+                                             const std::vector<Ask>& which, std::vector<AskResult>& got) {
+  std::vector<asio::awaitable<void>> asks;
+  asks.reserve(which.size());
+  for (std::size_t k = 0; k < which.size(); ++k) {
+    asks.push_back(ask_server(transport, stats, servers, probe_request(w, all[which[k].question]), which[k].first_try,
+                              which[k].end_try, w.budget, w.replies, got[k]));
+  }
+  return asks;
+}
+
 // Every question for one address, in the order read_answers reads them: SOA, NS, then `questions`. A
 // question another reply of this server already answers (ns_from_soa, cname_from_txt) is not sent. Round
 // 1 sends the first try of every other question; round 2 the retry of each that timed out (none when the
@@ -314,12 +334,9 @@ asio::awaitable<std::vector<ProbeAsked>> ask_address(Transport& transport, Resol
       for (std::size_t i = 0; i < all.size(); ++i)
         retried[i] = retry && from[i] < 0 && out[i].response.error == ProbeError::timeout;
     }
-    std::vector<std::size_t> which;
-    std::vector<asio::awaitable<AskResult>> asks;
+    std::vector<Ask> which;
     auto ask = [&](std::size_t i, std::size_t first_try, std::size_t end_try) {
-      which.push_back(i);
-      asks.push_back(ask_server(transport, stats, servers, probe_request(w, all[i]), first_try, end_try, w.budget,
-                                w.replies));
+      which.push_back(Ask{i, first_try, end_try});
     };
     for (std::size_t i = 0; i < all.size(); ++i) {
       if (from[i] < 0) {
@@ -332,14 +349,15 @@ asio::awaitable<std::vector<ProbeAsked>> ask_address(Transport& transport, Resol
       if (!derive(out[i], out[base], i == 1, all[i], w.zone))
         ask(i, 0, servers.silent(w.address) ? 1 : std::size(kProbeTimeouts));
     }
-    std::vector<AskResult> got = co_await gather(ex, std::move(asks));
+    std::vector<AskResult> got(which.size());
+    co_await gather(ex, ask_tasks(transport, stats, servers, w, all, which, got));
     for (std::size_t k = 0; k < which.size(); ++k) {
-      ProbeAsked& into = out[which[k]];
-      if (round == 2 && retried[which[k]]) {
+      ProbeAsked& into = out[which[k].question];
+      if (round == 2 && retried[which[k].question]) {
         if (got[k].x.error == TransportError::budget) continue;  // not paid for: the timeout stays
         got[k].queries += into.queries;
       }
-      into = probe_asked(w, all[which[k]], got[k]);
+      into = probe_asked(w, all[which[k].question], got[k]);
     }
   }
   co_return out;
@@ -527,7 +545,8 @@ asio::awaitable<ZoneProbe> Resolver::Impl::probe(Name name, std::vector<Question
 
   // 1. The zone that holds the name: walk down asking for its SOA; the servers that answer with
   //    authority (anything but a referral) are the zone's.
-  Walk w = co_await walk(ctx, Question{name, RRType::SOA, wire::RRClass::IN}, 0);
+  Walk w;
+  co_await walk(ctx, Question{name, RRType::SOA, wire::RRClass::IN}, 0, w);
   budget->queries_left -= std::min(ctx.queries, budget->queries_left);
   p.zone = w.cut.zone;
   p.parent = w.cut.parent;
@@ -537,7 +556,7 @@ asio::awaitable<ZoneProbe> Resolver::Impl::probe(Name name, std::vector<Question
     p.failure = w.fail->kind;
     p.failure_detail = w.fail->detail;
   } else {
-    p.name_nxdomain = w.classified.kind == Classification::nxdomain;
+    p.name_nxdomain = w.reply.classified.kind == Classification::nxdomain;
     p.walk_rcode = p.name_nxdomain ? wire::Rcode::NXDomain : wire::Rcode::NoError;
   }
 

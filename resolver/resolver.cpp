@@ -813,8 +813,17 @@ Classified ds_referral_as_nodata() {
 
 }  // namespace
 
-asio::awaitable<Walk> Resolver::Impl::walk(Context& ctx, Question q, int depth) {
-  Walk w;
+// After waiting for another walk's step: the closer cut it cached, when there is one, becomes this walk's.
+// Not a coroutine: the Cut it looks up stays out of walk()'s frame.
+bool Resolver::Impl::take_closer_cut(Context& ctx, Walk& w, const Name& cut_name, int depth) {
+  Cut closer = closest_cut(ctx, cut_name, depth);
+  if (closer.zone.label_count() <= w.cut.zone.label_count()) return false;
+  w.cut = std::move(closer);
+  w.via_referral = true;
+  return true;
+}
+
+asio::awaitable<void> Resolver::Impl::walk(Context& ctx, Question q, int depth, Walk& w) {
   // DS lives at the parent side of a cut (RFC 4035 §3.1.4.1, §4.2): start at the closest cut above the name.
   const bool parent_side = q.type == RRType::DS && !q.name.is_root();
   const Name cut_name = parent_side ? q.name.parent() : q.name;
@@ -823,7 +832,6 @@ asio::awaitable<Walk> Resolver::Impl::walk(Context& ctx, Question q, int depth) 
   // RFC 9156: ask the cut's servers about one more label than the cut has, as type A, until the
   // answer is not a referral; then ask the full question.
   std::size_t qmin_labels = w.cut.zone.label_count() + 1;
-  CutReply reply;  // each step's, from query_cut
   for (;;) {
     Question asked = q;
     const bool minimised = options.qname_minimisation && q.name.label_count() > qmin_labels;
@@ -840,12 +848,9 @@ asio::awaitable<Walk> Resolver::Impl::walk(Context& ctx, Question q, int depth) 
       if (auto it = inflight_steps.find(step_key); it != inflight_steps.end()) {
         if (!co_await wait_for_step(ctx, it->second)) {
           w.fail = Fail{Failure::resolution_timeout, "waiting for a shared step at " + w.cut.zone.to_string()};
-          co_return w;
+          co_return;
         }
-        Cut closer = closest_cut(ctx, cut_name, depth);
-        if (closer.zone.label_count() > w.cut.zone.label_count()) {
-          w.cut = std::move(closer);
-          w.via_referral = true;
+        if (take_closer_cut(ctx, w, cut_name, depth)) {
           qmin_labels = w.cut.zone.label_count() + 1;
           continue;
         }
@@ -855,7 +860,7 @@ asio::awaitable<Walk> Resolver::Impl::walk(Context& ctx, Question q, int depth) 
       }
     }
     StepRelease release{*this, step_key, owns_step};
-    std::optional<Fail> failed = co_await query_cut(ctx, w.cut, asked, depth, reply);
+    std::optional<Fail> failed = co_await query_cut(ctx, w.cut, asked, depth, w.reply);
     if (failed && minimised && failed->kind == Failure::all_servers_failed) {
       // RFC 9156 §2.3 (and Unbound): servers that refuse or fail the shortened name may still answer
       // the full question; ask it, once, of the same servers.
@@ -868,14 +873,14 @@ asio::awaitable<Walk> Resolver::Impl::walk(Context& ctx, Question q, int depth) 
     }
     if (failed) {
       w.fail = std::move(failed);
-      co_return w;
+      co_return;
     }
-    Classified& c = reply.classified;
+    Classified& c = w.reply.classified;
     if (parent_side && c.kind == Classification::referral && c.child_zone == q.name) c = ds_referral_as_nodata();
     if (c.kind == Classification::referral) {
       if (++referrals > kMaxReferrals) {
         w.fail = Fail{Failure::max_referrals, "at " + c.child_zone.to_string()};
-        co_return w;
+        co_return;
       }
       w.cut = follow_referral(ctx, w.cut, c, depth);
       w.via_referral = true;
@@ -888,9 +893,8 @@ asio::awaitable<Walk> Resolver::Impl::walk(Context& ctx, Question q, int depth) 
       qmin_labels = c.kind == Classification::nxdomain ? q.name.label_count() : qmin_labels + 1;
       continue;
     }
-    store_child_ns(reply.scrubbed, w.cut.zone);
-    w.classified = std::move(c);
-    co_return w;
+    store_child_ns(w.reply.scrubbed, w.cut.zone);
+    co_return;
   }
 }
 
@@ -1049,12 +1053,13 @@ asio::awaitable<QuestionResult> Resolver::Impl::resolve_in(Context& ctx, Questio
     std::optional<Name> next;
     if (answer_from_cache(ctx, q, name, depth, out, next, links)) co_return out;
     if (!next) {
-      Walk w = co_await walk(ctx, Question{name, q.type, q.cls}, depth);
+      Walk w;
+      co_await walk(ctx, Question{name, q.type, q.cls}, depth, w);
       if (w.fail) {
         out.fail = std::move(w.fail);
         co_return out;
       }
-      if (take_walk(w.classified, q, name, out, next, links)) co_return out;
+      if (take_walk(w.reply.classified, q, name, out, next, links)) co_return out;
     }
     if (links > kMaxCnameChain) {
       out.fail = Fail{Failure::max_cname_chain, "at " + next->to_string()};

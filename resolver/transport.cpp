@@ -341,9 +341,9 @@ asio::awaitable<ExchangeResult> Transport::exchange(ExchangeRequest request, Sha
   const bool use_0x20 = request.use_0x20 && !marked(no_0x20_, request.server);
   try {
     if (!tally.out_of_budget(r, "the query")) {
-      r = co_await udp_try(request, edns, use_0x20);
+      co_await udp_try(request, edns, use_0x20, r);
       tally.add(r, true);
-      if (needs_fallback(r, edns, use_0x20)) r = co_await fallbacks(tally, edns, use_0x20, std::move(r));
+      if (needs_fallback(r, edns, use_0x20)) co_await fallbacks(tally, edns, use_0x20, r);
     }
   } catch (...) {
     complete(claim.owned, internal_error());
@@ -364,27 +364,27 @@ ExchangeResult& Transport::finish(ExchangeResult& r, int sent, int mismatched) {
 }
 
 // After the first try `r` (which needs_fallback): the 0x20, EDNS and TC->TCP fallbacks, in that order,
-// each within the tally's budget. Returns the last result; exchange() tallies it.
-asio::awaitable<ExchangeResult> Transport::fallbacks(Tally& tally, bool edns, bool use_0x20, ExchangeResult r) {
+// each within the tally's budget. `r` becomes the last result; exchange() tallies it.
+asio::awaitable<void> Transport::fallbacks(Tally& tally, bool edns, bool use_0x20, ExchangeResult& r) {
   const ExchangeRequest& request = tally.request;
   const asio::ip::udp::endpoint& key = request.server;
   if (r.error == TransportError::case_mismatch && use_0x20) {
     // RFC 5452 §9.3 fallback: the server answers but does not preserve case. Ask once more without
     // 0x20; the ID, port and question checks still hold.
-    if (tally.out_of_budget(r, "the plain-case retry")) co_return r;
+    if (tally.out_of_budget(r, "the plain-case retry")) co_return;
     mark(no_0x20_, key, quirk_memory_);
     ++stats_.case_fallbacks;
     use_0x20 = false;
-    r = co_await udp_try(request, edns, false);
+    co_await udp_try(request, edns, false, r);
     tally.add(r, true);
   }
 
   if (r.error == TransportError::none && edns && refuses_edns(r)) {
     mark(no_edns_, key, quirk_memory_);
-    if (tally.out_of_budget(r, "the retry without EDNS")) co_return r;
+    if (tally.out_of_budget(r, "the retry without EDNS")) co_return;
     ++stats_.edns_fallbacks;
     edns = false;
-    r = co_await udp_try(request, false, use_0x20);
+    co_await udp_try(request, false, use_0x20, r);
     tally.add(r, true);
     r.edns_fallback = true;
   }
@@ -395,15 +395,14 @@ asio::awaitable<ExchangeResult> Transport::fallbacks(Tally& tally, bool edns, bo
     if (tally.out_of_budget(r, "the TCP retry after TC=1")) {
       r.tc_seen = true;
       r.edns_fallback = fell_back;
-      co_return r;
+      co_return;
     }
     ++stats_.tc_fallbacks;
-    r = co_await tcp_try(request, edns);
+    co_await tcp_try(request, edns, r);
     tally.add(r, false);
     r.tc_seen = true;
     r.edns_fallback = fell_back;
   }
-  co_return r;
 }
 
 namespace {
@@ -533,8 +532,8 @@ bool Transport::drain(int s, std::span<const std::uint8_t> query, bool use_0x20,
 // at once. Only a try whose reply has not arrived hands its socket to Asio's reactor, with a timer.
 // (Registering every socket with epoll and Asio switching it to non-blocking mode cost two of the seven
 // system calls a query made, and every try armed and cancelled a timer.)
-asio::awaitable<ExchangeResult> Transport::udp_try(const ExchangeRequest& request, bool edns, bool use_0x20) {
-  ExchangeResult r;
+asio::awaitable<void> Transport::udp_try(const ExchangeRequest& request, bool edns, bool use_0x20, ExchangeResult& r) {
+  r = ExchangeResult{};
   r.protocol = Protocol::udp;
   r.edns = edns;
   r.case_randomised = use_0x20;
@@ -544,7 +543,7 @@ asio::awaitable<ExchangeResult> Transport::udp_try(const ExchangeRequest& reques
   Clock::time_point start;
   const bool sent = open_and_send(fd, request, query, r, start);
   stats_.udp_queries += static_cast<std::uint64_t>(r.queries_sent);
-  if (!sent) co_return r;
+  if (!sent) co_return;
   co_await asio::post(executor_, use_awaitable);
 
   if (!drain(fd.get(), query, use_0x20, r)) {
@@ -555,7 +554,7 @@ asio::awaitable<ExchangeResult> Transport::udp_try(const ExchangeRequest& reques
     sock->assign(request.server.protocol(), fd.get(), ec);
     if (ec) {
       set_network_error(r, ec);
-      co_return r;
+      co_return;
     }
     fd.release();
     r.waited = true;
@@ -597,7 +596,6 @@ asio::awaitable<ExchangeResult> Transport::udp_try(const ExchangeRequest& reques
   }
   r.rtt = since(start);
   if (r.error == TransportError::none && use_0x20) restore_case(r.reply, request.qname);
-  co_return r;
 }
 
 namespace {
@@ -660,8 +658,8 @@ asio::awaitable<TcpOutcome> tcp_exchange(asio::ip::tcp::socket& sock, const asio
 
 }  // namespace
 
-asio::awaitable<ExchangeResult> Transport::tcp_try(const ExchangeRequest& request, bool edns) {
-  ExchangeResult r;
+asio::awaitable<void> Transport::tcp_try(const ExchangeRequest& request, bool edns, ExchangeResult& r) {
+  r = ExchangeResult{};
   r.protocol = Protocol::tcp;
   r.edns = edns;
   r.case_randomised = false;
@@ -686,7 +684,7 @@ asio::awaitable<ExchangeResult> Transport::tcp_try(const ExchangeRequest& reques
   r.rtt = since(start);
   if (raced.index() == 1) {
     r.error = TransportError::tcp_timeout;
-    co_return r;
+    co_return;
   }
   TcpOutcome& got = std::get<0>(raced);
   r.error = stopped_ && got.error != TransportError::none ? TransportError::stopped : got.error;
@@ -699,7 +697,6 @@ asio::awaitable<ExchangeResult> Transport::tcp_try(const ExchangeRequest& reques
     r.detail = "TC=1 over TCP";
     r.reply.clear();
   }
-  co_return r;
 }
 
 }  // namespace dkimdoctor::resolver

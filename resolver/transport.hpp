@@ -146,9 +146,12 @@ class Transport {
   void complete(const PendingKey* owned, const ExchangeResult& result);
   asio::awaitable<bool> wait_for_twin(std::shared_ptr<Pending> twin, std::chrono::steady_clock::time_point deadline,
                                       ExchangeResult& out);
-  asio::awaitable<ExchangeResult> fallbacks(Tally& tally, bool edns, bool use_0x20, ExchangeResult r);
-  asio::awaitable<ExchangeResult> udp_try(const ExchangeRequest& request, bool edns, bool use_0x20);
-  asio::awaitable<ExchangeResult> tcp_try(const ExchangeRequest& request, bool edns);
+  // The tries write their result into the caller's `r` (exchange()'s): an ExchangeResult returned by value
+  // sits in the callee's frame and again in the caller's, and pushed exchange()'s frame past the 1020
+  // octets asio recycles.
+  asio::awaitable<void> fallbacks(Tally& tally, bool edns, bool use_0x20, ExchangeResult& r);
+  asio::awaitable<void> udp_try(const ExchangeRequest& request, bool edns, bool use_0x20, ExchangeResult& r);
+  asio::awaitable<void> tcp_try(const ExchangeRequest& request, bool edns, ExchangeResult& r);
   enum class Datagram;
   // Judges the datagram of `n` octets in udp_buffer_ against `query`; an accepted one is copied to
   // r.reply, a failing one sets r.error.
