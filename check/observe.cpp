@@ -61,14 +61,12 @@ diagnose::ServerStatus server_status(const resolver::ZoneProbe& p, const wire::N
   return s;
 }
 
-// A probe run as one more task of the gather: its result lands in `slot` (sized before the tasks start,
-// so the slots stay put).
-asio::awaitable<resolver::Resolution> probe_into(resolver::Resolver& r, wire::Name name,
-                                                 std::vector<wire::Question> questions, resolver::ZoneProbe& slot,
-                                                 std::shared_ptr<resolver::ProbeBudget> budget,
-                                                 std::shared_ptr<resolver::SharedReplies> replies) {
+// A probe run as one task of the gather: its result lands in `slot` (sized before the tasks start, so the
+// slots stay put).
+asio::awaitable<void> probe_into(resolver::Resolver& r, wire::Name name, std::vector<wire::Question> questions,
+                                 resolver::ZoneProbe& slot, std::shared_ptr<resolver::ProbeBudget> budget,
+                                 std::shared_ptr<resolver::SharedReplies> replies) {
   slot = co_await r.probe(name, std::move(questions), std::move(budget), std::move(replies));
-  co_return resolver::Resolution{};
 }
 
 }  // namespace
@@ -253,7 +251,7 @@ asio::awaitable<Observed> observe(resolver::Resolver& r, const wire::Name& domai
   // the probe got to the same question (`replies`), so it sends nothing the probe already sent.
   auto ex = co_await asio::this_coro::executor;
   std::vector<resolver::ZoneProbe> probed(chunks.size());
-  std::vector<asio::awaitable<resolver::Resolution>> probes;
+  std::vector<asio::awaitable<void>> probes;
   for (std::size_t i = 0; i < chunks.size(); ++i) {
     probes.push_back(probe_into(r, domain, chunks[i], probed[i], budget, replies));
   }
@@ -262,10 +260,13 @@ asio::awaitable<Observed> observe(resolver::Resolver& r, const wire::Name& domai
     const Lookup keys{probed[0].zone, wire::RRType::DNSKEY, Scope::iterative};
     if (std::find(iterative.begin(), iterative.end(), keys) == iterative.end()) iterative.push_back(keys);
   }
-  std::vector<asio::awaitable<resolver::Resolution>> tasks;
-  // Resolver::resolve() is no coroutine: the awaitable it returns owns copies of the name and `replies`.
-  for (const auto& l : iterative) tasks.push_back(r.resolve(l.name, l.type, replies));
-  std::vector<resolver::Resolution> resolved = co_await resolver::gather(ex, std::move(tasks));
+  // Each into its slot of `resolved` (sized first, so the slots stay put). Resolver::resolve_into() is no
+  // coroutine: the awaitable it returns owns copies of the name and `replies`.
+  std::vector<resolver::Resolution> resolved(iterative.size());
+  std::vector<asio::awaitable<void>> tasks;
+  for (std::size_t i = 0; i < iterative.size(); ++i)
+    tasks.push_back(r.resolve_into(resolved[i], iterative[i].name, iterative[i].type, replies));
+  co_await resolver::gather(ex, std::move(tasks));
 
   Observed out;
   for (std::size_t i = 0; i < iterative.size(); ++i) {

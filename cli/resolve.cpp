@@ -350,11 +350,12 @@ class Batch {
       if (auto q = question_of(line, out)) {
         // A resolver bug must not take the line with it (the lines after it would wait for it in the
         // reorder buffer for ever): it becomes this line's error.
-        std::optional<Resolution> r;
+        std::optional<Resolution> r(std::in_place);
         std::string failure;
         try {
-          r = co_await resolver.resolve(q->name, q->type);
+          co_await resolver.resolve_into(*r, q->name, q->type);
         } catch (const std::exception& e) {
+          r.reset();
           failure = e.what();
         }
         if (r) {

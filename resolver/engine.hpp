@@ -156,6 +156,11 @@ struct Resolver::Impl {
   // validator's own probe of a zone's servers must not validate the zone's in-zone NS names again).
   asio::awaitable<Resolution> resolve(wire::Name name, wire::RRType type, int max_queries = kMaxQueriesPerResolution,
                                       std::shared_ptr<SharedReplies> replies = nullptr, bool validate = true);
+  // The same into `out` (a default-constructed Resolution its caller keeps until this ends; see
+  // Resolver::resolve_into).
+  asio::awaitable<void> resolve_into(Resolution& out, wire::Name name, wire::RRType type,
+                                     int max_queries = kMaxQueriesPerResolution,
+                                     std::shared_ptr<SharedReplies> replies = nullptr, bool validate = true);
   asio::awaitable<ZoneProbe> probe(wire::Name name, std::vector<wire::Question> questions,
                                    std::shared_ptr<ProbeBudget> budget, std::shared_ptr<SharedReplies> replies);
 

@@ -493,16 +493,18 @@ asio::awaitable<std::vector<Name>> Resolver::Impl::probe_round(Context& ctx, Zon
   // Addresses: glue from the referral, plus a full resolution of A and AAAA for every name. Each
   // lookup gets an equal share of what the check's budget has left (at most the usual 50); what a
   // lookup does not use goes back.
-  std::vector<asio::awaitable<Resolution>> lookups;
+  std::vector<Resolution> found(2 * to_probe.size());
+  std::vector<asio::awaitable<void>> lookups;
   const int share = to_probe.empty() ? 0
                                      : std::min(kMaxQueriesPerResolution,
                                                 budget->queries_left / static_cast<int>(2 * to_probe.size()));
-  for (const Name& ns : to_probe) {
-    lookups.push_back(resolve(ns, RRType::A, share, nullptr, false));  // addresses only: not validated
-    lookups.push_back(resolve(ns, RRType::AAAA, share, nullptr, false));
+  for (std::size_t i = 0; i < to_probe.size(); ++i) {
+    // Addresses only: not validated. Each into its slot of `found`, which is not resized while they run.
+    lookups.push_back(resolve_into(found[2 * i], to_probe[i], RRType::A, share, nullptr, false));
+    lookups.push_back(resolve_into(found[2 * i + 1], to_probe[i], RRType::AAAA, share, nullptr, false));
   }
   budget->queries_left -= share * static_cast<int>(lookups.size());
-  std::vector<Resolution> found = co_await gather(executor, std::move(lookups));
+  co_await gather(executor, std::move(lookups));
   for (const Resolution& r : found) budget->queries_left += share - std::min(r.queries, share);
   std::vector<asio::awaitable<std::vector<ProbeAsked>>> asks;
   for (std::size_t i = 0; i < to_probe.size(); ++i) {

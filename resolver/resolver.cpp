@@ -1076,21 +1076,20 @@ asio::awaitable<QuestionResult> Resolver::Impl::resolve_in(Context& ctx, Questio
 
 // ---- Top level --------------------------------------------------------------------------------------
 
-asio::awaitable<Resolution> Resolver::Impl::resolve(Name name, RRType type, int max_queries,
-                                                    std::shared_ptr<SharedReplies> replies, bool validate) {
+asio::awaitable<void> Resolver::Impl::resolve_into(Resolution& res, Name name, RRType type, int max_queries,
+                                                   std::shared_ptr<SharedReplies> replies, bool validate) {
   ++stats.resolutions;
   Context ctx;
   ctx.tracing = options.trace;
   ctx.replies = replies.get();  // `replies` (this frame's) keeps it alive until the resolution ends
   ctx.max_queries = std::min(max_queries, kMaxQueriesPerResolution);
-  Resolution res;
   res.question = Question{name, type, wire::RRClass::IN};
   const auto t = static_cast<std::uint16_t>(type);
   // OPT, and the transfer / meta types (RFC 6895 §3.1: 128-255 are QTYPEs only; ANY we do ask).
   if (type == RRType::OPT || t == 0 || (t >= 128 && t <= 254)) {
     res.failure = Failure::bad_question;
     res.failure_detail = wire::to_string(type);
-    co_return res;
+    co_return;
   }
   if (needs_priming()) co_await prime(ctx);
   QuestionResult r = co_await resolve_in(ctx, res.question, 0);
@@ -1120,6 +1119,12 @@ asio::awaitable<Resolution> Resolver::Impl::resolve(Name name, RRType type, int 
   res.queries = ctx.queries;
   res.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - ctx.start);
   res.trace = std::move(ctx.trace);
+}
+
+asio::awaitable<Resolution> Resolver::Impl::resolve(Name name, RRType type, int max_queries,
+                                                    std::shared_ptr<SharedReplies> replies, bool validate) {
+  Resolution res;
+  co_await resolve_into(res, std::move(name), type, max_queries, std::move(replies), validate);
   co_return res;
 }
 
@@ -1132,6 +1137,11 @@ Resolver::~Resolver() = default;
 
 asio::awaitable<Resolution> Resolver::resolve(const Name& name, RRType type, std::shared_ptr<SharedReplies> replies) {
   return impl_->resolve(name, type, kMaxQueriesPerResolution, std::move(replies));
+}
+
+asio::awaitable<void> Resolver::resolve_into(Resolution& out, const Name& name, RRType type,
+                                             std::shared_ptr<SharedReplies> replies) {
+  return impl_->resolve_into(out, name, type, kMaxQueriesPerResolution, std::move(replies));
 }
 
 asio::awaitable<ZoneProbe> Resolver::probe(const Name& name, std::vector<Question> questions,

@@ -241,6 +241,11 @@ class Resolver {
   // answered within the check, by a probe or a resolution given the same SharedReplies. Null: none shared.
   asio::awaitable<Resolution> resolve(const wire::Name& name, wire::RRType type,
                                       std::shared_ptr<SharedReplies> replies = nullptr);
+  // resolve() into `out`, a default-constructed Resolution the caller keeps until the awaitable ends: for
+  // many resolutions at once (gather.hpp's void tasks), without a coroutine around each to carry its
+  // Resolution (over 1 KB) and a move of it on the way.
+  asio::awaitable<void> resolve_into(Resolution& out, const wire::Name& name, wire::RRType type,
+                                     std::shared_ptr<SharedReplies> replies = nullptr);
   // `budget`: shared by the probes of one check (see ProbeBudget); null gives this probe its own. Asks at
   // most kMaxProbeQuestions of `questions` (limits.hpp); the others are counted in
   // budget->questions_not_asked, not asked. `replies`: as for resolve().
