@@ -283,7 +283,10 @@ asio::awaitable<void> Resolver::Impl::prime(Context& ctx) {
   Cut cut = make_cut(pctx, delegation_from_hints(hints), 1);
   note(pctx, 1, Name(), "priming: asking a root server for the root NS set");
   CutReply reply;
-  const bool failed = (co_await query_cut(pctx, cut, Question{Name(), RRType::NS, wire::RRClass::IN}, 1, reply)).has_value();
+  // A named local, not a temporary of the co_await: GCC 12 destroys an aggregate temporary of a co_await
+  // expression twice (main's 079ceea, 3c33799), and query_cut takes it by reference.
+  const Question root_ns{Name(), RRType::NS, wire::RRClass::IN};
+  const bool failed = (co_await query_cut(pctx, cut, root_ns, 1, reply)).has_value();
   std::move(pctx.trace.begin(), pctx.trace.end(), std::back_inserter(ctx.trace));
   for (auto& ref : pctx.refused) ctx.refused.push_back(std::move(ref));
   if (!failed && reply.classified.kind == Classification::answer) {
@@ -1054,7 +1057,9 @@ asio::awaitable<QuestionResult> Resolver::Impl::resolve_in(Context& ctx, Questio
     if (answer_from_cache(ctx, q, name, depth, out, next, links)) co_return out;
     if (!next) {
       Walk w;
-      co_await walk(ctx, Question{name, q.type, q.cls}, depth, w);
+      // The Question is built outside the co_await: GCC 12 would destroy it twice (main's 079ceea).
+      auto walking = walk(ctx, Question{name, q.type, q.cls}, depth, w);
+      co_await std::move(walking);
       if (w.fail) {
         out.fail = std::move(w.fail);
         co_return out;
