@@ -118,7 +118,7 @@ WireResult<Name> Name::parse(std::string_view text) {
     if (i < size) ++i;  // skip the '.'
   }
   b[len++] = 0;
-  NameAccess::assign(n, b.data(), len, labels);
+  NameAccess::assign(n, b, len, labels);
   return n;
 }
 

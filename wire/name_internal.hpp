@@ -30,6 +30,14 @@ struct NameAccess {
   static void assign(Name& n, const std::uint8_t* wire, std::size_t len, std::size_t labels) {
     std::memcpy(storage(n, len, labels), wire, len);
   }
+  // The same from a scratch buffer: an inline name copies a fixed kInlineCapacity octets (no call to
+  // memcpy for a length known only at run time; the scratch has them all).
+  static void assign(Name& n, const NameScratch& scratch, std::size_t len, std::size_t labels) {
+    if (len > Name::kInlineCapacity) return assign(n, scratch.data(), len, labels);
+    n.release();
+    std::memcpy(n.inline_.data(), scratch.data(), Name::kInlineCapacity);
+    set(n, len, labels);
+  }
   static void set(Name& n, std::size_t len, std::size_t labels) noexcept {
     n.len_ = static_cast<std::uint8_t>(len);
     n.labels_ = static_cast<std::uint8_t>(labels);
@@ -200,7 +208,7 @@ inline bool decode_valid_name_to(const std::uint8_t* data, std::size_t size, std
   NameScratch scratch;
   std::size_t len = 0, labels = 0;
   decode_valid_name_to(data, size, pos, scratch.data(), scratch.size(), len, labels);
-  NameAccess::assign(n, scratch.data(), len, labels);
+  NameAccess::assign(n, scratch, len, labels);
 }
 
 // Decodes a validated name into `n`, a fresh Name: in place when it fits the inline buffer with the
@@ -221,7 +229,7 @@ inline std::size_t decode_name_into(std::span<const std::uint8_t> msg, std::size
   NameScratch scratch;
   std::size_t len = 0, labels = 0;
   const std::size_t next = walk_name<true>(msg.data(), msg.size(), offset, scratch.data(), len, labels, err);
-  if (next) NameAccess::assign(n, scratch.data(), len, labels);
+  if (next) NameAccess::assign(n, scratch, len, labels);
   return next;
 }
 
