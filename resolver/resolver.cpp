@@ -282,9 +282,10 @@ asio::awaitable<void> Resolver::Impl::ensure_primed(Context& ctx) {
   pctx.min_try_timeout = kMaxTryTimeout;
   Cut cut = make_cut(pctx, delegation_from_hints(hints), 1);
   note(pctx, 1, Name(), "priming: asking a root server for the root NS set");
-  // The Question is built outside the co_await: GCC 12 would destroy it twice (docs/DESIGN.md).
-  auto asking = query_cut(pctx, cut, Question{Name(), RRType::NS, wire::RRClass::IN}, 1);
-  auto reply = co_await std::move(asking);
+  // A named Question, not a temporary in the co_await: GCC 12 would destroy that twice (docs/DESIGN.md);
+  // query_cut takes it by reference, so it must outlive the co_await.
+  const Question root_ns{Name(), RRType::NS, wire::RRClass::IN};
+  auto reply = co_await query_cut(pctx, cut, root_ns, 1);
   std::move(pctx.trace.begin(), pctx.trace.end(), std::back_inserter(ctx.trace));
   for (auto& ref : pctx.refused) ctx.refused.push_back(std::move(ref));
   if (reply && reply->classified.kind == Classification::answer) {
