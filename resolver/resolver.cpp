@@ -282,7 +282,10 @@ asio::awaitable<void> Resolver::Impl::ensure_primed(Context& ctx) {
   pctx.min_try_timeout = kMaxTryTimeout;
   Cut cut = make_cut(pctx, delegation_from_hints(hints), 1);
   note(pctx, 1, Name(), "priming: asking a root server for the root NS set");
-  auto reply = co_await query_cut(pctx, cut, Question{Name(), RRType::NS, wire::RRClass::IN}, 1);
+  // A named Question, not a temporary in the co_await: GCC 12 would destroy that twice (docs/DESIGN.md);
+  // query_cut takes it by reference, so it must outlive the co_await.
+  const Question root_ns{Name(), RRType::NS, wire::RRClass::IN};
+  auto reply = co_await query_cut(pctx, cut, root_ns, 1);
   std::move(pctx.trace.begin(), pctx.trace.end(), std::back_inserter(ctx.trace));
   for (auto& ref : pctx.refused) ctx.refused.push_back(std::move(ref));
   if (reply && reply->classified.kind == Classification::answer) {
@@ -681,7 +684,9 @@ asio::awaitable<void> Resolver::Impl::resolve_ns_addresses(Context& ctx, Cut& cu
   std::vector<asio::ip::address> addrs;
   std::optional<Fail> failure;
   for (const RRType type : {RRType::A, RRType::AAAA}) {
-    QuestionResult r = co_await resolve_in(ctx, Question{ns, type, wire::RRClass::IN}, depth + 1);
+    // The Question is built outside the co_await: GCC 12 would destroy it twice (docs/DESIGN.md).
+    auto resolving = resolve_in(ctx, Question{ns, type, wire::RRClass::IN}, depth + 1);
+    QuestionResult r = co_await std::move(resolving);
     for (const Record& rec : r.answer) {
       if (rec.type != type) continue;
       if (auto a = rec.rdata.as_a()) addrs.emplace_back(asio::ip::address_v4(*a));
@@ -1044,7 +1049,9 @@ asio::awaitable<QuestionResult> Resolver::Impl::resolve_in(Context& ctx, Questio
     std::optional<Name> next;
     if (answer_from_cache(ctx, q, name, depth, out, next, links)) co_return out;
     if (!next) {
-      Walk w = co_await walk(ctx, Question{name, q.type, q.cls}, depth);
+      // The Question is built outside the co_await: GCC 12 would destroy it twice (docs/DESIGN.md).
+      auto walking = walk(ctx, Question{name, q.type, q.cls}, depth);
+      Walk w = co_await std::move(walking);
       if (w.fail) {
         out.fail = std::move(w.fail);
         co_return out;
