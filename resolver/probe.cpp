@@ -548,7 +548,7 @@ asio::awaitable<ZoneProbe> Resolver::Impl::probe(Name name, std::vector<Question
   // 1. The zone that holds the name: walk down asking for its SOA; the servers that answer with
   //    authority (anything but a referral) are the zone's.
   Walk w;
-  // The Question is built outside the co_await: GCC 12 would destroy it twice (main's 079ceea).
+  // The Question is built outside the co_await: GCC 12 would destroy it twice (docs/DESIGN.md).
   auto walking = walk(ctx, Question{name, RRType::SOA, wire::RRClass::IN}, 0, w);
   co_await std::move(walking);
   budget->queries_left -= std::min(ctx.queries, budget->queries_left);

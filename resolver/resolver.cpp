@@ -284,7 +284,7 @@ asio::awaitable<void> Resolver::Impl::prime(Context& ctx) {
   note(pctx, 1, Name(), "priming: asking a root server for the root NS set");
   CutReply reply;
   // A named local, not a temporary of the co_await: GCC 12 destroys an aggregate temporary of a co_await
-  // expression twice (main's 079ceea, 3c33799), and query_cut takes it by reference.
+  // expression twice (docs/DESIGN.md), and query_cut takes it by reference.
   const Question root_ns{Name(), RRType::NS, wire::RRClass::IN};
   const bool failed = (co_await query_cut(pctx, cut, root_ns, 1, reply)).has_value();
   std::move(pctx.trace.begin(), pctx.trace.end(), std::back_inserter(ctx.trace));
@@ -688,7 +688,9 @@ asio::awaitable<void> Resolver::Impl::resolve_ns_addresses(Context& ctx, Cut& cu
   std::vector<asio::ip::address> addrs;
   std::optional<Fail> failure;
   for (const RRType type : {RRType::A, RRType::AAAA}) {
-    QuestionResult r = co_await resolve_in(ctx, Question{ns, type, wire::RRClass::IN}, depth + 1);
+    // The Question is built outside the co_await: GCC 12 would destroy it twice (docs/DESIGN.md).
+    auto resolving = resolve_in(ctx, Question{ns, type, wire::RRClass::IN}, depth + 1);
+    QuestionResult r = co_await std::move(resolving);
     for (const Record& rec : r.answer) {
       if (rec.type != type) continue;
       if (auto a = rec.rdata.as_a()) addrs.emplace_back(asio::ip::address_v4(*a));
@@ -1057,7 +1059,7 @@ asio::awaitable<QuestionResult> Resolver::Impl::resolve_in(Context& ctx, Questio
     if (answer_from_cache(ctx, q, name, depth, out, next, links)) co_return out;
     if (!next) {
       Walk w;
-      // The Question is built outside the co_await: GCC 12 would destroy it twice (main's 079ceea).
+      // The Question is built outside the co_await: GCC 12 would destroy it twice (docs/DESIGN.md).
       auto walking = walk(ctx, Question{name, q.type, q.cls}, depth, w);
       co_await std::move(walking);
       if (w.fail) {

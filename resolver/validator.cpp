@@ -254,7 +254,9 @@ asio::awaitable<ZoneKeys> Validator::keys_for(Name zone, int hops) {
 
 // DS(zone) from the parent, validated with the parent's keys, then DNSKEY(zone) under it.
 asio::awaitable<ZoneKeys> Validator::keys_from_ds(Name zone, int hops) {
-  QuestionResult ds = co_await impl_.resolve_in(ctx_, wire::Question{zone, RRType::DS, wire::RRClass::IN}, 1);
+  // The Question is built outside the co_await: GCC 12 would destroy it twice (docs/DESIGN.md).
+  auto resolving = impl_.resolve_in(ctx_, wire::Question{zone, RRType::DS, wire::RRClass::IN}, 1);
+  QuestionResult ds = co_await std::move(resolving);
   if (ds.fail) {
     co_return ZoneKeys{make(Status::indeterminate, Reason::none, zone,
                             "could not fetch the DS RRset of " + zone.to_string() + ": " + to_string(ds.fail->kind)),
@@ -317,7 +319,9 @@ asio::awaitable<ZoneKeys> Validator::no_ds(Name zone, QuestionResult ds, int hop
 // DS, expired signatures) is not re-asked: every server of such zones serves the same (the probe costs
 // about ten queries per zone).
 asio::awaitable<ZoneKeys> Validator::dnskeys_under(Name zone, dnssec::RRset ds, Validation parent) {
-  QuestionResult k = co_await impl_.resolve_in(ctx_, wire::Question{zone, RRType::DNSKEY, wire::RRClass::IN}, 1);
+  // The Question is built outside the co_await: GCC 12 would destroy it twice (docs/DESIGN.md).
+  auto resolving = impl_.resolve_in(ctx_, wire::Question{zone, RRType::DNSKEY, wire::RRClass::IN}, 1);
+  QuestionResult k = co_await std::move(resolving);
   if (k.fail) {
     co_return ZoneKeys{make(Status::indeterminate, Reason::none, zone,
                             "could not fetch the DNSKEY RRset of " + zone.to_string() + ": " + to_string(k.fail->kind)),

@@ -157,7 +157,7 @@ Rcode MessageView::rcode() const noexcept {
 }
 
 // Views only exist over a message parse() validated: its names decode without checks.
-Name detail::valid_name_at(const std::uint8_t* data, std::size_t size, std::size_t offset) noexcept {
+Name detail::valid_name_at(const std::uint8_t* data, std::size_t size, std::size_t offset) {
   Name n;
   decode_valid_name(data, size, offset, n);
   return n;

@@ -104,7 +104,7 @@ inline std::size_t skip_valid_name(const std::uint8_t* d, std::size_t pos) noexc
 // Decompresses the name at `offset` of a message MessageView::parse() validated (no checks left to
 // make). Takes the fields, not the view: the views' inline name()/owner() then leave the iterators
 // in registers.
-Name valid_name_at(const std::uint8_t* data, std::size_t size, std::size_t offset) noexcept;
+Name valid_name_at(const std::uint8_t* data, std::size_t size, std::size_t offset);
 }  // namespace detail
 
 // Inline: parse() runs it for every message, and an out-of-line copy-out costs more than the reads.
@@ -137,7 +137,7 @@ inline Header Header::read(std::span<const std::uint8_t> b) noexcept {
 // A question inside a validated message (offsets only).
 class QuestionView {
  public:
-  Name name() const noexcept { return detail::valid_name_at(data_, size_, name_offset_); }
+  Name name() const { return detail::valid_name_at(data_, size_, name_offset_); }
   RRType type() const noexcept { return type_; }
   RRClass cls() const noexcept { return cls_; }
   std::size_t name_offset() const noexcept { return name_offset_; }
@@ -166,7 +166,7 @@ class RecordView {
   std::span<const std::uint8_t> message() const noexcept { return {data_, size_}; }
   std::span<const std::uint8_t> rdata_bytes() const noexcept { return {data_ + rdata_offset_, rdlength_}; }
 
-  Name owner() const noexcept { return detail::valid_name_at(data_, size_, owner_offset_); }
+  Name owner() const { return detail::valid_name_at(data_, size_, owner_offset_); }
   WireResult<Rdata> rdata() const;  // decompressed copy (cannot fail for a validated message)
   Record to_record() const;
 

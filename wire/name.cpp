@@ -74,6 +74,8 @@ WireResult<Name> Name::from_wire(std::span<const std::uint8_t> wire) {
 WireResult<Name> Name::parse(std::string_view text) {
   Name n;
   if (text.empty() || text == ".") return n;
+  // Into scratch: the length is known only at the end.
+  NameScratch b;
   std::size_t len = 0, labels = 0;
   std::size_t i = 0;
   const std::size_t size = text.size();
@@ -107,16 +109,16 @@ WireResult<Name> Name::parse(std::string_view text) {
       }
       if (label_len == kMaxLabelLength) return fail(Errc::label_too_long, at);
       if (len + 1 > kMaxNameLength - 1) return fail(Errc::name_too_long, at);
-      NameAccess::buffer(n)[len++] = c;
+      b[len++] = c;
       ++label_len;
     }
     if (label_len == 0) return fail(Errc::empty_label, label_start);
-    NameAccess::buffer(n)[label_pos] = static_cast<std::uint8_t>(label_len);
+    b[label_pos] = static_cast<std::uint8_t>(label_len);
     ++labels;
     if (i < size) ++i;  // skip the '.'
   }
-  NameAccess::buffer(n)[len++] = 0;
-  NameAccess::set(n, len, labels);
+  b[len++] = 0;
+  NameAccess::assign(n, b, len, labels);
   return n;
 }
 
@@ -142,28 +144,29 @@ void Name::append_to(std::string& out) const {
   // left with each length octet (and the final 0) become the dot after the label before it: one copy, no
   // append per label. Only the labels' octets are looked at: a length octet can itself be a plain octet
   // (45 is '-', 48-57 the digits), so counting every octet that is not plain would miss an escape.
+  const std::uint8_t* w = data();
   bool plain = true;
-  for (std::size_t q = 0; buf_[q] != 0; q += 1u + buf_[q])
-    for (std::size_t k = q + 1; k <= q + buf_[q]; ++k) plain = plain && kPlainInName[buf_[k]];
+  for (std::size_t q = 0; w[q] != 0; q += 1u + w[q])
+    for (std::size_t k = q + 1; k <= q + w[q]; ++k) plain = plain && kPlainInName[w[k]];
   if (plain) {
     const std::size_t at = out.size();
     out.resize(at + len_ - 1u);
     char* dst = out.data() + at;
-    std::memcpy(dst, buf_.data() + 1, len_ - 1u);
-    for (std::size_t q = 0; buf_[q] != 0; q += 1u + buf_[q]) dst[q + buf_[q]] = '.';
+    std::memcpy(dst, w + 1, len_ - 1u);
+    for (std::size_t q = 0; w[q] != 0; q += 1u + w[q]) dst[q + w[q]] = '.';
     return;
   }
   std::size_t p = 0;
-  while (buf_[p] != 0) {
-    const std::size_t end = p + 1 + buf_[p];
+  while (w[p] != 0) {
+    const std::size_t end = p + 1 + w[p];
     std::size_t k = p + 1;
     while (k < end) {
       // A run of plain octets goes out in one append (labels are mostly nothing else).
       std::size_t run = k;
-      while (run < end && kPlainInName[buf_[run]]) ++run;
-      out.append(reinterpret_cast<const char*>(buf_.data() + k), run - k);
+      while (run < end && kPlainInName[w[run]]) ++run;
+      out.append(reinterpret_cast<const char*>(w + k), run - k);
       if (run == end) break;
-      const std::uint8_t c = buf_[run];
+      const std::uint8_t c = w[run];
       out.push_back('\\');
       if (c >= 0x21 && c <= 0x7E) {
         out.push_back(static_cast<char>(c));
@@ -187,29 +190,31 @@ std::string Name::to_string() const {
 }
 
 std::string_view Name::label(std::size_t i) const noexcept {
+  const std::uint8_t* w = data();
   std::size_t p = 0;
-  for (; i > 0 && buf_[p] != 0; --i) p += 1 + buf_[p];
-  return {reinterpret_cast<const char*>(buf_.data()) + p + 1, buf_[p]};
+  for (; i > 0 && w[p] != 0; --i) p += 1 + w[p];
+  return {reinterpret_cast<const char*>(w) + p + 1, w[p]};
 }
 
-Name Name::suffix(std::size_t labels) const noexcept {
+Name Name::suffix(std::size_t labels) const {
   if (labels >= labels_) return *this;
+  const std::uint8_t* w = data();
   std::size_t p = 0;
-  for (std::size_t skip = labels_ - labels; skip > 0; --skip) p += 1 + buf_[p];
+  for (std::size_t skip = labels_ - labels; skip > 0; --skip) p += 1 + w[p];
   Name n;
-  std::memcpy(NameAccess::buffer(n), buf_.data() + p, len_ - p);
-  NameAccess::set(n, len_ - p, labels);
+  NameAccess::assign(n, w + p, len_ - p, labels);
   return n;
 }
 
-Name Name::parent() const noexcept { return labels_ == 0 ? *this : suffix(labels_ - 1u); }
+Name Name::parent() const { return labels_ == 0 ? *this : suffix(labels_ - 1u); }
 
 bool Name::is_subdomain_of(const Name& ancestor) const noexcept {
   if (ancestor.labels_ > labels_ || ancestor.len_ > len_) return false;
   // Compared in place: skip the labels this name has in front of the ancestor's.
+  const std::uint8_t* w = data();
   std::size_t p = 0;
-  for (std::size_t skip = labels_ - ancestor.labels_; skip > 0; --skip) p += 1 + buf_[p];
-  return len_ - p == ancestor.len_ && equal_folded(buf_.data() + p, ancestor.buf_.data(), ancestor.len_);
+  for (std::size_t skip = labels_ - ancestor.labels_; skip > 0; --skip) p += 1 + w[p];
+  return len_ - p == ancestor.len_ && equal_folded(w + p, ancestor.data(), ancestor.len_);
 }
 
 WireResult<Name> Name::prepend(std::string_view raw_label) const {
@@ -217,11 +222,10 @@ WireResult<Name> Name::prepend(std::string_view raw_label) const {
   if (raw_label.size() > kMaxLabelLength) return fail(Errc::label_too_long, 0);
   if (len_ + 1 + raw_label.size() > kMaxNameLength) return fail(Errc::name_too_long, 0);
   Name n;
-  std::uint8_t* b = NameAccess::buffer(n);
+  std::uint8_t* b = NameAccess::storage(n, len_ + 1 + raw_label.size(), labels_ + 1u);
   b[0] = static_cast<std::uint8_t>(raw_label.size());
   std::memcpy(b + 1, raw_label.data(), raw_label.size());
-  std::memcpy(b + 1 + raw_label.size(), buf_.data(), len_);
-  NameAccess::set(n, len_ + 1 + raw_label.size(), labels_ + 1u);
+  std::memcpy(b + 1 + raw_label.size(), data(), len_);
   return n;
 }
 
@@ -229,19 +233,18 @@ WireResult<Name> Name::append(const Name& origin) const {
   const std::size_t total = (len_ - 1u) + origin.len_;
   if (total > kMaxNameLength) return fail(Errc::name_too_long, 0);
   Name n;
-  std::uint8_t* b = NameAccess::buffer(n);
-  std::memcpy(b, buf_.data(), len_ - 1u);
-  std::memcpy(b + len_ - 1, origin.buf_.data(), origin.len_);
-  NameAccess::set(n, total, labels_ + origin.labels_);
+  std::uint8_t* b = NameAccess::storage(n, total, labels_ + origin.labels_);
+  std::memcpy(b, data(), len_ - 1u);
+  std::memcpy(b + len_ - 1, origin.data(), origin.len_);
   return n;
 }
 
 bool Name::operator==(const Name& other) const noexcept {
-  return len_ == other.len_ && labels_ == other.labels_ && equal_folded(buf_.data(), other.buf_.data(), len_);
+  return len_ == other.len_ && labels_ == other.labels_ && equal_folded(data(), other.data(), len_);
 }
 
 bool Name::equals_exact(const Name& other) const noexcept {
-  return len_ == other.len_ && std::memcmp(buf_.data(), other.buf_.data(), len_) == 0;
+  return len_ == other.len_ && std::memcmp(data(), other.data(), len_) == 0;
 }
 
 int Name::canonical_compare(const Name& other) const noexcept {
@@ -253,8 +256,8 @@ int Name::canonical_compare(const Name& other) const noexcept {
   while (ia > 0 && ib > 0) {
     --ia;
     --ib;
-    const std::uint8_t* la = buf_.data() + a[ia];
-    const std::uint8_t* lb = other.buf_.data() + b[ib];
+    const std::uint8_t* la = data() + a[ia];
+    const std::uint8_t* lb = other.data() + b[ib];
     const std::size_t m = std::min(la[0], lb[0]);
     for (std::size_t k = 1; k <= m; ++k) {
       const int d = int(ascii::lower(la[k])) - int(ascii::lower(lb[k]));
@@ -265,16 +268,42 @@ int Name::canonical_compare(const Name& other) const noexcept {
   return int(na) - int(nb);
 }
 
-Name Name::lowercased() const noexcept {
+Name Name::lowercased() const {
   Name n = *this;
-  // Whole words (buf_ has room for the rounding; length octets are unaffected by folding).
-  for (std::size_t i = 0; i < len_; i += 8) {
+  // Whole words up to the last whole one, then octets (length octets are unaffected by folding).
+  std::uint8_t* b = n.on_heap() ? n.heap() : n.inline_.data();
+  std::size_t i = 0;
+  for (; i + 8 <= len_; i += 8) {
     std::uint64_t w;
-    std::memcpy(&w, n.buf_.data() + i, 8);
+    std::memcpy(&w, b + i, 8);
     w = ascii::lower8(w);
-    std::memcpy(n.buf_.data() + i, &w, 8);
+    std::memcpy(b + i, &w, 8);
   }
+  for (; i < len_; ++i) b[i] = ascii::lower(b[i]);
   return n;
+}
+
+std::uint8_t* Name::copy_heap(const Name& other) {
+  auto* p = static_cast<std::uint8_t*>(::operator new(heap_size(other.len_)));
+  std::memcpy(p, other.heap(), other.len_);
+  return p;
+}
+
+Name& Name::operator=(const Name& other) {
+  if (this == &other) return *this;
+  if (!other.on_heap()) {
+    release();
+    inline_ = other.inline_;
+  } else if (on_heap() && heap_size(len_) == heap_size(other.len_)) {
+    std::memcpy(heap(), other.heap(), other.len_);  // the buffer fits: reuse it
+  } else {
+    std::uint8_t* p = copy_heap(other);  // before release: a failed allocation leaves *this as it was
+    release();
+    set_heap(p);
+  }
+  len_ = other.len_;
+  labels_ = other.labels_;
+  return *this;
 }
 
 std::size_t NameHash::operator()(const Name& name) const noexcept {

@@ -1,6 +1,7 @@
-// Domain names, held in uncompressed wire form in a fixed inline buffer (no heap), case-preserving,
-// compared case-insensitively. Once constructed a Name is valid (labels <= 63, total <= 255 octets,
-// ends with the root label), so walking its labels cannot fail.
+// Domain names, held in uncompressed wire form, case-preserving, compared case-insensitively. Once
+// constructed a Name is valid (labels <= 63, total <= 255 octets, ends with the root label), so walking
+// its labels cannot fail. A name of up to Name::kInlineCapacity octets (nearly all: see below) lives
+// inline, anything longer in a heap buffer of its own.
 //
 // Decompression of names inside messages lives in exactly one function, read_name() (and its
 // non-copying twin used by MessageView::parse shares the same core).
@@ -10,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <new>
 #include <span>
 #include <string>
 #include <string_view>
@@ -23,16 +25,34 @@ inline constexpr std::size_t kMaxLabelLength = 63;  // RFC 1035 §2.3.4
 
 class Name {
  public:
+  // Octets held inline. Every Record, Question, cache key and coroutine frame carries Names, so the
+  // object is kept to 112 octets (it was 266, all 255 inline). 110 holds every name of the lab (at most
+  // 79 octets) and more: a DKIM name `<32 chars>._domainkey.<domain>` is 44 octets + the domain's wire
+  // form, so domains of up to 66 octets stay inline; so do IPv6 reverse names (74). Longer ones: heap.
+  static constexpr std::size_t kInlineCapacity = 110;
+
   // The root name ".".
-  Name() noexcept : len_(1), labels_(0) { buf_[0] = 0; }
-  // Copies only the used octets (names are copied on hot paths; most are far shorter than 255).
-  Name(const Name& other) noexcept : len_(other.len_), labels_(other.labels_) { copy_from(other); }
-  Name& operator=(const Name& other) noexcept {
-    len_ = other.len_;
-    labels_ = other.labels_;
-    copy_from(other);
+  Name() noexcept : len_(1), labels_(0) { inline_[0] = 0; }
+  // An inline name copies as a fixed 112 octets (no loop on its length); a long one allocates.
+  Name(const Name& other) : inline_(other.inline_), len_(other.len_), labels_(other.labels_) {
+    if (other.on_heap()) set_heap(copy_heap(other));
+  }
+  // A move takes the other's heap buffer (the other is left the root name); never allocates.
+  Name(Name&& other) noexcept : inline_(other.inline_), len_(other.len_), labels_(other.labels_) {
+    if (other.on_heap()) other.reset();
+  }
+  Name& operator=(const Name& other);
+  Name& operator=(Name&& other) noexcept {
+    if (this != &other) {
+      release();
+      inline_ = other.inline_;
+      len_ = other.len_;
+      labels_ = other.labels_;
+      if (other.on_heap()) other.reset();
+    }
     return *this;
   }
+  ~Name() { release(); }
 
   // Presentation format (RFC 1035 §5.1): labels separated by '.', escapes "\." and "\DDD" (decimal)
   // and "\X" for any other character X. The trailing dot is optional; the name is always absolute.
@@ -49,7 +69,7 @@ class Name {
   void append_to(std::string& out) const;
 
   // Uncompressed wire form including the terminating root label.
-  std::span<const std::uint8_t> wire() const noexcept { return {buf_.data(), len_}; }
+  std::span<const std::uint8_t> wire() const noexcept { return {data(), len_}; }
   std::size_t wire_length() const noexcept { return len_; }
 
   // Number of labels, not counting the root label ("a.b." has 2, "." has 0).
@@ -61,9 +81,9 @@ class Name {
   // True when this name equals `ancestor` or lies below it (case-insensitive).
   bool is_subdomain_of(const Name& ancestor) const noexcept;
   // This name without its leftmost label; the root's parent is the root.
-  Name parent() const noexcept;
+  Name parent() const;
   // The last `labels` labels ("b.c." = suffix(2) of "a.b.c."); clamps to label_count().
-  Name suffix(std::size_t labels) const noexcept;
+  Name suffix(std::size_t labels) const;
   // `raw_label` (raw octets, 1..63) + this name.
   WireResult<Name> prepend(std::string_view raw_label) const;
   // This name taken as relative (its root label dropped) followed by `origin`.
@@ -76,19 +96,37 @@ class Name {
   // Canonical DNS name order (RFC 4034 §6.1): <0, 0 or >0.
   int canonical_compare(const Name& other) const noexcept;
   // ASCII-lowercased copy.
-  Name lowercased() const noexcept;
+  Name lowercased() const;
 
  private:
   friend struct NameAccess;
-  void copy_from(const Name& other) noexcept {
-    // Whole 8-octet words: buf_ has room for the rounding.
-    for (std::size_t i = 0; i < len_; i += 8) std::memcpy(buf_.data() + i, other.buf_.data() + i, 8);
+  // Layout: a name of len_ <= kInlineCapacity octets is inline_[0, len_). A longer one is in a heap buffer
+  // of heap_size(len_) octets (whole 8-octet words, so word loops may round up) whose address is stored
+  // in inline_'s first 8 octets. len_ alone says which: no flag to keep in step.
+  bool on_heap() const noexcept { return len_ > kInlineCapacity; }
+  static std::size_t heap_size(std::size_t len) noexcept { return (len + 7) & ~std::size_t{7}; }
+  std::uint8_t* heap() const noexcept {
+    std::uint8_t* p;
+    std::memcpy(&p, inline_.data(), sizeof p);
+    return p;
   }
-  // 255 octets + slack so the decoder can copy whole 8-octet words.
-  std::array<std::uint8_t, kMaxNameLength + 9> buf_;
+  void set_heap(std::uint8_t* p) noexcept { std::memcpy(inline_.data(), &p, sizeof p); }
+  const std::uint8_t* data() const noexcept { return on_heap() ? heap() : inline_.data(); }
+  static std::uint8_t* copy_heap(const Name& other);  // a new heap buffer holding other's octets
+  void release() noexcept {
+    if (on_heap()) ::operator delete(heap());
+  }
+  void reset() noexcept {  // the root name, without releasing (the buffer was handed over)
+    len_ = 1;
+    labels_ = 0;
+    inline_[0] = 0;
+  }
+
+  std::array<std::uint8_t, kInlineCapacity> inline_;
   std::uint8_t len_;     // 1..255
   std::uint8_t labels_;  // 0..127
 };
+static_assert(sizeof(Name) == 112);
 
 // Case-insensitive hash, consistent with Name::operator==.
 struct NameHash {

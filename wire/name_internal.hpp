@@ -1,7 +1,8 @@
 // Internal: THE name decompression walk (inline so MessageView::parse gets it without a call), and raw
-// access to Name's buffer for the code that builds names in place.
+// access to Name's storage for the code that builds names.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <cstring>
 
@@ -9,8 +10,34 @@
 
 namespace dkimdoctor::wire {
 
+// A scratch buffer a whole name can be decoded into with the walks' 8-octet word copies (255 + slack).
+using NameScratch = std::array<std::uint8_t, kMaxNameLength + 9>;
+
 struct NameAccess {
-  static std::uint8_t* buffer(Name& n) noexcept { return n.buf_.data(); }
+  // The inline buffer of `n` (kInlineCapacity octets), for decoding in place. Precondition: `n` is not
+  // on the heap (a fresh Name is the root, inline).
+  static std::uint8_t* inline_buffer(Name& n) noexcept { return n.inline_.data(); }
+  // Makes `n` a name of `len` octets (1..kMaxNameLength) and `labels` labels and returns where its `len`
+  // octets go: inline, or a new heap buffer (of Name::heap_size(len)) when it is longer.
+  static std::uint8_t* storage(Name& n, std::size_t len, std::size_t labels) {
+    std::uint8_t* heap = len > Name::kInlineCapacity ? static_cast<std::uint8_t*>(::operator new(Name::heap_size(len))) : nullptr;
+    n.release();
+    if (heap) n.set_heap(heap);
+    set(n, len, labels);
+    return heap ? heap : n.inline_.data();
+  }
+  // `n` := the `len` octets at `wire` (a valid name of `labels` labels).
+  static void assign(Name& n, const std::uint8_t* wire, std::size_t len, std::size_t labels) {
+    std::memcpy(storage(n, len, labels), wire, len);
+  }
+  // The same from a scratch buffer: an inline name copies a fixed kInlineCapacity octets (no call to
+  // memcpy for a length known only at run time; the scratch has them all).
+  static void assign(Name& n, const NameScratch& scratch, std::size_t len, std::size_t labels) {
+    if (len > Name::kInlineCapacity) return assign(n, scratch.data(), len, labels);
+    n.release();
+    std::memcpy(n.inline_.data(), scratch.data(), Name::kInlineCapacity);
+    set(n, len, labels);
+  }
   static void set(Name& n, std::size_t len, std::size_t labels) noexcept {
     n.len_ = static_cast<std::uint8_t>(len);
     n.labels_ = static_cast<std::uint8_t>(labels);
@@ -19,7 +46,7 @@ struct NameAccess {
 
 // The single decompression walk; read_name, skip_name and decode_name_into are its only callers.
 // Returns the offset after the name's bytes at `offset` (always >= 1) or 0 with `err` set.
-// When kCopy, `out` (room for kMaxNameLength + 8 octets) receives the uncompressed wire form.
+// When kCopy, `out` (a NameScratch: room for kMaxNameLength + 8 octets) receives the uncompressed wire form.
 //
 // Attacker model: every byte and every pointer is hostile. Termination: a pointer must point strictly
 // before the start of the label run it was found in, so runs strictly move backwards; the hop cap
@@ -139,10 +166,13 @@ inline std::size_t check_name(const std::uint8_t* data, std::size_t size, std::s
 }
 
 // Decompresses a name that MessageView::parse() already validated (no checks left to make: every
-// label fits, every pointer points backwards inside the message, the result fits 255 octets). Only
-// the views of a validated message use it; anything else decodes with decode_name_into.
-inline void decode_valid_name(const std::uint8_t* data, std::size_t size, std::size_t pos, Name& n) noexcept {
-  std::uint8_t* out = NameAccess::buffer(n);
+// label fits, every pointer points backwards inside the message, the result fits 255 octets) into
+// `out`, which has room for `room` octets. Label runs are copied as whole 8-octet words, so a run is
+// written only while the name so far + the run + 8 octets of slack fit `room`; returns false (having
+// written only inside `room`) when it would not. Only the views of a validated message use it; anything
+// else decodes with decode_name_into.
+inline bool decode_valid_name_to(const std::uint8_t* data, std::size_t size, std::size_t pos, std::uint8_t* out,
+                                 std::size_t room, std::size_t& out_len, std::size_t& out_labels) noexcept {
   std::size_t len = 0, labels = 0;
   for (;;) {
     const std::size_t start = pos;
@@ -151,9 +181,10 @@ inline void decode_valid_name(const std::uint8_t* data, std::size_t size, std::s
       pos += 1u + b;
       ++labels;
     }
-    // The run [start, pos) in whole 8-octet words (the buffer has the slack), with one bounds check
-    // when the message has the bytes to round up to, else word by word.
+    // The run [start, pos) in whole 8-octet words, with one bounds check when the message has the bytes
+    // to round up to, else word by word.
     const std::size_t run = pos - start;
+    if (len + run + 8 > room) return false;
     std::size_t i = 0;
     if (start + run + 7 <= size) {
       for (; i < run; i += 8) std::memcpy(out + len + i, data + start + i, 8);
@@ -166,14 +197,39 @@ inline void decode_valid_name(const std::uint8_t* data, std::size_t size, std::s
     pos = (static_cast<std::size_t>(b & 0x3F) << 8) | data[pos + 1];
   }
   out[len] = 0;
-  NameAccess::set(n, len + 1, labels);
+  out_len = len + 1;
+  out_labels = labels;
+  return true;
 }
 
-// Decodes into `n` in place (no copy of the finished name). Returns as walk_name.
-inline std::size_t decode_name_into(std::span<const std::uint8_t> msg, std::size_t offset, Name& n, Error& err) noexcept {
+// The names too long to decode in place: into a scratch buffer, then copied (out of line: they are rare).
+[[gnu::noinline, gnu::cold]] inline void decode_long_valid_name(const std::uint8_t* data, std::size_t size,
+                                                                std::size_t pos, Name& n) {
+  NameScratch scratch;
   std::size_t len = 0, labels = 0;
-  const std::size_t next = walk_name<true>(msg.data(), msg.size(), offset, NameAccess::buffer(n), len, labels, err);
-  if (next) NameAccess::set(n, len, labels);
+  decode_valid_name_to(data, size, pos, scratch.data(), scratch.size(), len, labels);
+  NameAccess::assign(n, scratch, len, labels);
+}
+
+// Decodes a validated name into `n`, a fresh Name: in place when it fits the inline buffer with the
+// word copies' slack (names of up to kInlineCapacity - 7 octets: nearly all), else through scratch.
+inline void decode_valid_name(const std::uint8_t* data, std::size_t size, std::size_t pos, Name& n) {
+  std::size_t len = 0, labels = 0;
+  if (decode_valid_name_to(data, size, pos, NameAccess::inline_buffer(n), Name::kInlineCapacity, len, labels))
+      [[likely]] {
+    NameAccess::set(n, len, labels);
+    return;
+  }
+  decode_long_valid_name(data, size, pos, n);
+}
+
+// Decodes into `n` (through a scratch buffer: the walk validates as it copies, so how long the name is
+// is known only at its end). Returns as walk_name.
+inline std::size_t decode_name_into(std::span<const std::uint8_t> msg, std::size_t offset, Name& n, Error& err) {
+  NameScratch scratch;
+  std::size_t len = 0, labels = 0;
+  const std::size_t next = walk_name<true>(msg.data(), msg.size(), offset, scratch.data(), len, labels, err);
+  if (next) NameAccess::assign(n, scratch, len, labels);
   return next;
 }
 

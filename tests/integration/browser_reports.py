@@ -114,8 +114,13 @@ with Browser() as browser:
     # --- bulk --html ------------------------------------------------------------------------------------
     identities = os.path.join(work, "identities.jsonl")
     hostile_line = '{"domain": "<script>document.title=\'pwned\'</script>.example"}'
+    # One identity per scenario (the first of each), whatever the lab's size: every row fits on the
+    # dashboard's first page (200 rows) and each scenario's name filters to one row.
+    first_of_scenario = {d["domain"] for d in by_scenario.values()}
     with open(os.path.join(LAB, "identities.jsonl")) as f, open(identities, "w") as out:
-        out.write(f.read())
+        for line in f:
+            if json.loads(line)["domain"] in first_of_scenario:
+                out.write(line)
         out.write(hostile_line + "\n")
         out.write("<img src=x onerror=document.title='pwned'>\n")
     results, dashboard = os.path.join(work, "results.jsonl"), os.path.join(work, "dashboard.html")
