@@ -335,19 +335,16 @@ asio::awaitable<std::vector<ProbeAsked>> ask_address(Transport& transport, Resol
         retried[i] = retry && from[i] < 0 && out[i].response.error == ProbeError::timeout;
     }
     std::vector<Ask> which;
-    auto ask = [&](std::size_t i, std::size_t first_try, std::size_t end_try) {
-      which.push_back(Ask{i, first_try, end_try});
-    };
     for (std::size_t i = 0; i < all.size(); ++i) {
       if (from[i] < 0) {
-        if (round == 1) ask(i, 0, 1);
-        if (round == 2 && retried[i]) ask(i, 1, std::size(kProbeTimeouts));
+        if (round == 1) which.push_back(Ask{i, 0, 1});
+        if (round == 2 && retried[i]) which.push_back(Ask{i, 1, std::size(kProbeTimeouts)});
         continue;
       }
       const auto base = static_cast<std::size_t>(from[i]);
       if (round == 1 || (round == 3) != retried[base]) continue;
       if (!derive(out[i], out[base], i == 1, all[i], w.zone))
-        ask(i, 0, servers.silent(w.address) ? 1 : std::size(kProbeTimeouts));
+        which.push_back(Ask{i, 0, servers.silent(w.address) ? 1 : std::size(kProbeTimeouts)});
     }
     std::vector<AskResult> got(which.size());
     co_await gather(ex, ask_tasks(transport, stats, servers, w, all, which, got));

@@ -271,7 +271,7 @@ int Name::canonical_compare(const Name& other) const noexcept {
 Name Name::lowercased() const {
   Name n = *this;
   // Whole words up to the last whole one, then octets (length octets are unaffected by folding).
-  std::uint8_t* b = n.on_heap() ? n.heap() : n.inline_.data();
+  std::uint8_t* b = n.data();
   std::size_t i = 0;
   for (; i + 8 <= len_; i += 8) {
     std::uint64_t w;

@@ -112,6 +112,7 @@ class Name {
   }
   void set_heap(std::uint8_t* p) noexcept { std::memcpy(inline_.data(), &p, sizeof p); }
   const std::uint8_t* data() const noexcept { return on_heap() ? heap() : inline_.data(); }
+  std::uint8_t* data() noexcept { return on_heap() ? heap() : inline_.data(); }
   static std::uint8_t* copy_heap(const Name& other);  // a new heap buffer holding other's octets
   void release() noexcept {
     if (on_heap()) ::operator delete(heap());
